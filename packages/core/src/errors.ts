@@ -1,0 +1,47 @@
+/**
+ * The one error-code table. Every failure the pipeline reports for a file carries one of these
+ * codes; the table says whether a retry can help (queue mode) and which HTTP status it maps to.
+ */
+export const errorCodes = {
+  NOT_FOUND: { retry: false, http: 404, summary: "input file does not exist or cannot be read" },
+  EMPTY_FILE: { retry: false, http: 422, summary: "input file is empty" },
+  UNSUPPORTED_INPUT: { retry: false, http: 415, summary: "input is not a PDF, image or text dump" },
+  TRUNCATED_PDF: { retry: false, http: 422, summary: "PDF is truncated or damaged" },
+  ENCRYPTED_PDF: { retry: false, http: 422, summary: "PDF is encrypted (password protected)" },
+  NO_FORM_FOUND: { retry: false, http: 422, summary: "no performance self-evaluation form was recognised" },
+  OVER_LIMIT: { retry: false, http: 413, summary: "input exceeds a configured limit" },
+  INVALID_PAYLOAD: { retry: false, http: 400, summary: "job or request payload failed validation" },
+  OCR_UNAVAILABLE: { retry: false, http: 500, summary: "OCR language data is missing" },
+  STORE_UNAVAILABLE: { retry: true, http: 503, summary: "the store could not be reached" },
+  QUEUE_UNAVAILABLE: { retry: true, http: 503, summary: "the queue could not be reached" },
+  INTERNAL: { retry: true, http: 500, summary: "unexpected internal error" },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class JixiaoError extends Error {
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "JixiaoError";
+    this.code = code;
+    this.file = options.file;
+  }
+
+  get retryable(): boolean {
+    return errorCodes[this.code].retry;
+  }
+
+  get httpStatus(): number {
+    return errorCodes[this.code].http;
+  }
+}
+
+/** Wraps anything thrown into a JixiaoError (unknown errors become INTERNAL). */
+export function toJixiaoError(err: unknown, file?: string): JixiaoError {
+  if (err instanceof JixiaoError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new JixiaoError("INTERNAL", message, { cause: err, ...(file === undefined ? {} : { file }) });
+}

@@ -1,0 +1,5 @@
+export * from "./errors.js";
+export * from "./text.js";
+export * from "./taxonomy.js";
+export * from "./numbers.js";
+export * from "./fuzzy.js";
