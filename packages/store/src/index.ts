@@ -1,0 +1,17 @@
+export type { SqlClient } from "./SqlClient.js";
+export { pgliteClient, type PgliteClientOptions } from "./pgliteClient.js";
+export { postgresClient, type PostgresClientOptions } from "./postgresClient.js";
+export { isConnectionError, toStoreError } from "./toStoreError.js";
+export {
+  Store,
+  collect,
+  type DocumentError,
+  type DocumentPatch,
+  type ListFlagsOptions,
+  type ListRecordsOptions,
+  type SaveDocumentInput,
+  type StoredDocument,
+  type StoredFlag,
+} from "./Store.js";
+export { openStore, type StoreConfig } from "./openStore.js";
+export { migrations } from "./migrations.js";
