@@ -54,3 +54,26 @@ export function isSectionLabelPiece(text: string): boolean {
   if (!t) return false;
   return /^[绩效指标]+$/.test(t) && t.length <= 4 && !matchLabel(t);
 }
+
+/**
+ * Words in an indicator's name that point to a level-2 category (what the indicator measures).
+ * Used only to decide which block an unlabelled row belongs to when its block's label printed
+ * on the other side of a page break.
+ */
+export const LEVEL2_HINTS: { readonly [level2: string]: RegExp } = {
+  数量指标: /数量|次数|个数|场次|人次|完成率|覆盖/,
+  质量指标: /质量|合格|达标|准确|规范|健全性|合规/,
+  时效指标: /及时|时效|按时|期限|进度/,
+  成本指标: /成本|费用|节约|预算内/,
+  经济效益指标: /经济|收入|产值|效益/,
+  社会效益指标: /社会|群众|公众|民生|影响力/,
+  生态效益指标: /生态|环境|环保|绿色|节能/,
+  可持续影响指标: /长效|可持续|机制|制度|持续/,
+  服务对象满意度指标: /满意/,
+};
+
+/** How strongly a name points to a level-2 category: 1 when a hint matches, else 0. */
+export function hintScore(name: string, level2: string): number {
+  const re = LEVEL2_HINTS[compact(level2)];
+  return re && re.test(compact(name)) ? 1 : 0;
+}

@@ -1,0 +1,184 @@
+import type { Cell, Page, Ruling, Table, TextItem } from "@jixiao/schemas";
+import { cleanText } from "@jixiao/core";
+import { center, clusterPositions, groupLines, lineText, overlap1d, tolerance, union } from "./geometry.js";
+
+/** Options of the grid builder; every field has a default. */
+export type BuildTablesOptions = {
+  /** Rulings shorter than this (page units) are ignored. Default: 4 × tolerance. */
+  minRulingLength?: number;
+  /** Share of a grid edge a ruling must cover to separate two units. Default 0.6. */
+  minCoverage?: number;
+};
+
+type Cluster = { h: Ruling[]; v: Ruling[] };
+
+/** Groups rulings that touch or cross into table clusters. */
+function clusterRulings(rulings: readonly Ruling[], eps: number): Cluster[] {
+  const n = rulings.length;
+  const parent = Array.from({ length: n }, (_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const touches = (a: Ruling, b: Ruling): boolean => {
+    if (a.orientation === b.orientation) {
+      return Math.abs(a.pos - b.pos) <= eps && a.from <= b.to + eps && b.from <= a.to + eps;
+    }
+    const [h, v] = a.orientation === "h" ? [a, b] : [b, a];
+    return v.pos >= h.from - eps && v.pos <= h.to + eps && h.pos >= v.from - eps && h.pos <= v.to + eps;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (touches(rulings[i]!, rulings[j]!)) parent[find(i)] = find(j);
+    }
+  }
+  const groups = new Map<number, Cluster>();
+  rulings.forEach((r, i) => {
+    const g = groups.get(find(i)) ?? { h: [], v: [] };
+    (r.orientation === "h" ? g.h : g.v).push(r);
+    groups.set(find(i), g);
+  });
+  return [...groups.values()];
+}
+
+/** Length of [a, b] covered by the rulings at `pos` (within eps). */
+function coverage(rulings: readonly Ruling[], pos: number, a: number, b: number, eps: number): number {
+  const spans = rulings
+    .filter((r) => Math.abs(r.pos - pos) <= eps)
+    .map((r) => [Math.max(a, r.from - eps), Math.min(b, r.to + eps)] as const)
+    .filter(([s, e]) => e > s)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let end = a;
+  for (const [s, e] of spans) {
+    const start = Math.max(s, end);
+    if (e > start) {
+      covered += e - start;
+      end = e;
+    }
+  }
+  return covered;
+}
+
+/** Builds the text of a cell from its items: lines joined with nothing, Chinese spaces removed. */
+export function cellText(items: readonly TextItem[]): string {
+  return cleanText(groupLines(items).map(lineText).join(""));
+}
+
+/**
+ * Rebuilds the tables of a page from its ruling lines: the grid is every distinct vertical and
+ * horizontal ruling position; grid units not separated by a ruling are merged into one cell
+ * (row/column spans); text items go to the cell holding their centre. Edges of the outer frame
+ * without a ruling are marked `open` (the cell continues on another page).
+ */
+export function buildTables(page: Page, options: BuildTablesOptions = {}): Table[] {
+  const eps = tolerance(page);
+  const minLen = options.minRulingLength ?? 4 * eps;
+  const minCoverage = options.minCoverage ?? 0.6;
+  const rulings = page.rulings.filter((r) => r.to - r.from >= minLen);
+  const tables: Table[] = [];
+  for (const cluster of clusterRulings(rulings, eps)) {
+    if (cluster.h.length < 1 || cluster.v.length < 2) continue;
+    const xs = clusterPositions(cluster.v.map((r) => r.pos), eps);
+    const ys = clusterPositions(
+      [...cluster.h.map((r) => r.pos), ...cluster.v.flatMap((r) => [r.from, r.to])],
+      eps * 1.5,
+    );
+    if (xs.length < 2 || ys.length < 2) continue;
+    const rows = ys.length - 1;
+    const cols = xs.length - 1;
+    // Union-find over grid units; neighbours merge when no ruling separates them.
+    const id = (r: number, c: number) => r * cols + c;
+    const parent = Array.from({ length: rows * cols }, (_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+    for (let r = 0; r < rows; r++) {
+      const y0 = ys[r]!;
+      const y1 = ys[r + 1]!;
+      for (let c = 0; c < cols; c++) {
+        const x0 = xs[c]!;
+        const x1 = xs[c + 1]!;
+        if (c + 1 < cols && coverage(cluster.v, x1, y0, y1, eps) < minCoverage * (y1 - y0)) {
+          parent[find(id(r, c))] = find(id(r, c + 1));
+        }
+        if (r + 1 < rows && coverage(cluster.h, y1, x0, x1, eps) < minCoverage * (x1 - x0)) {
+          parent[find(id(r, c))] = find(id(r + 1, c));
+        }
+      }
+    }
+    // Units outside the frame (no vertical on either side at all) are dropped later by emptiness.
+    const comps = new Map<number, { r0: number; r1: number; c0: number; c1: number }>();
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        const k = find(id(r, c));
+        const g = comps.get(k);
+        if (!g) comps.set(k, { r0: r, r1: r, c0: c, c1: c });
+        else {
+          g.r0 = Math.min(g.r0, r);
+          g.r1 = Math.max(g.r1, r);
+          g.c0 = Math.min(g.c0, c);
+          g.c1 = Math.max(g.c1, c);
+        }
+      }
+    }
+    const cells: Cell[] = [];
+    for (const g of comps.values()) {
+      const bbox = { x0: xs[g.c0]!, y0: ys[g.r0]!, x1: xs[g.c1 + 1]!, y1: ys[g.r1 + 1]! };
+      const w = bbox.x1 - bbox.x0;
+      const top = g.r0 === 0 && coverage(cluster.h, bbox.y0, bbox.x0, bbox.x1, eps) < minCoverage * w;
+      const bottom = g.r1 === rows - 1 && coverage(cluster.h, bbox.y1, bbox.x0, bbox.x1, eps) < minCoverage * w;
+      cells.push({
+        text: "",
+        bbox,
+        row: g.r0,
+        col: g.c0,
+        rowSpan: g.r1 - g.r0 + 1,
+        colSpan: g.c1 - g.c0 + 1,
+        confidence: 1,
+        open: { top, bottom },
+        items: [],
+      });
+    }
+    tables.push({
+      bbox: { x0: xs[0]!, y0: ys[0]!, x1: xs[xs.length - 1]!, y1: ys[ys.length - 1]! },
+      colEdges: xs,
+      rowEdges: ys,
+      cells,
+      method: "rulings",
+    });
+  }
+  assignItems(page.items, tables);
+  return tables.sort((a, b) => a.bbox.y0 - b.bbox.y0);
+}
+
+/** Puts each text item into the cell containing its centre and computes cell texts. */
+export function assignItems(items: readonly TextItem[], tables: Table[]): TextItem[] {
+  const free: TextItem[] = [];
+  for (const it of items) {
+    const p = center(it.bbox);
+    let placed = false;
+    for (const t of tables) {
+      if (p.x < t.bbox.x0 || p.x > t.bbox.x1 || p.y < t.bbox.y0 || p.y > t.bbox.y1) continue;
+      const cell = t.cells.find((c) => p.x >= c.bbox.x0 && p.x <= c.bbox.x1 && p.y >= c.bbox.y0 && p.y <= c.bbox.y1);
+      if (cell) {
+        cell.items.push(it);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) free.push(it);
+  }
+  for (const t of tables) {
+    for (const c of t.cells) {
+      c.text = cellText(c.items);
+      c.confidence = c.items.length ? Math.min(...c.items.map((i) => i.confidence)) : 1;
+    }
+  }
+  return free;
+}
+
+/** Items of a page not inside any of the tables. */
+export function freeItems(items: readonly TextItem[], tables: readonly Table[]): TextItem[] {
+  return items.filter((it) => {
+    const p = center(it.bbox);
+    return !tables.some((t) => p.x >= t.bbox.x0 && p.x <= t.bbox.x1 && p.y >= t.bbox.y0 && p.y <= t.bbox.y1);
+  });
+}
+
+export { union, overlap1d };

@@ -1,0 +1,3 @@
+export * from "./geometry.js";
+export * from "./buildTables.js";
+export * from "./reconstruct.js";

@@ -1,0 +1,270 @@
+import type { BBox, DocumentModel, Page, Provenance, Table, TextItem, Unit } from "@jixiao/schemas";
+import { cleanText, isCjkLike } from "@jixiao/core";
+import { buildTables, freeItems } from "./buildTables.js";
+import { groupLines, lineText, overlap1d, splitLineByGaps, union } from "./geometry.js";
+
+/** A repair the reconstructor made; the normalizer turns it into a flag on the value it touched. */
+export type Repair = {
+  code: "row_joined_across_pages" | "cell_joined_across_pages" | "duplicate_char_removed" | "label_from_next_page";
+  message: string;
+  /** "info" when the repair is certain, "review" when it is a guess. */
+  severity: "info" | "review";
+};
+
+/** One cell of a logical row. x0/x1 are in the page unit and comparable within one document. */
+export type RowCell = {
+  text: string;
+  x0: number;
+  x1: number;
+  /** Column index in the table's grid, null for free text. */
+  col: number | null;
+  colSpan: number;
+  /** Logical rows this cell covers (≥ 1). */
+  rowSpan: number;
+  confidence: number;
+  prov: Provenance[];
+  repairs: Repair[];
+  /** True when the cell was printed once for a block of rows and this row inherits it. */
+  inherited: boolean;
+};
+
+export type Row = {
+  cells: RowCell[];
+  /** Cells anchored in an earlier row whose span covers this row. */
+  spanned: RowCell[];
+  pages: number[];
+  source: "table" | "text";
+  /** Identifies the (stitched) table the row belongs to; null for free text. */
+  table: number | null;
+  /** True for the first row printed on a new page (a page break lies before it). */
+  pageStart: boolean;
+};
+
+export type Reconstruction = { rows: Row[]; unit: Unit };
+
+/** A cell during stitching: anchored at logical row r0 of its table. */
+type LCell = {
+  text: string;
+  x0: number;
+  x1: number;
+  col: number;
+  colSpan: number;
+  r0: number;
+  rowSpan: number;
+  openTop: boolean;
+  openBottom: boolean;
+  confidence: number;
+  prov: Provenance[];
+  repairs: Repair[];
+};
+
+type LTable = { id: number; cells: LCell[]; rows: number; pages: number[]; firstRowOfPage: Set<number> };
+type Block =
+  | { kind: "table"; y0: number; y1: number; page: number; table: LTable }
+  | { kind: "text"; y0: number; y1: number; page: number; cells: RowCell[] };
+
+/**
+ * Joins the two parts of a cell split by a page break. A character printed on both sides of
+ * the break is kept once ("…脱贫攻坚" + "坚成果" → "…脱贫攻坚成果").
+ */
+export function joinAcrossBreak(a: string, b: string): { text: string; repairs: Repair[] } {
+  if (!a) return { text: b, repairs: [] };
+  if (!b) return { text: a, repairs: [] };
+  const last = [...a].pop()!;
+  const first = [...b][0]!;
+  if (last === first && isCjkLike(last)) {
+    return {
+      text: cleanText(a + b.slice(first.length)),
+      repairs: [
+        {
+          code: "duplicate_char_removed",
+          severity: "info",
+          message: `"${first}" printed on both sides of the page break kept once`,
+        },
+      ],
+    };
+  }
+  return { text: cleanText(a + b), repairs: [] };
+}
+
+let tableSeq = 0;
+
+function tableFromPage(t: Table, page: Page, unit: Unit): LTable {
+  const cells: LCell[] = t.cells.map((c) => ({
+    text: c.text,
+    x0: c.bbox.x0,
+    x1: c.bbox.x1,
+    col: c.col,
+    colSpan: c.colSpan,
+    r0: c.row,
+    rowSpan: c.rowSpan,
+    openTop: c.open.top,
+    openBottom: c.open.bottom,
+    confidence: c.confidence,
+    prov: c.text ? [{ page: page.number, bbox: c.bbox, unit }] : [],
+    repairs: [],
+  }));
+  const rows = Math.max(0, ...cells.map((c) => c.r0 + c.rowSpan));
+  return { id: tableSeq++, cells, rows, pages: [page.number], firstRowOfPage: new Set([0]) };
+}
+
+/**
+ * Appends table `b` (first table of the next page) to `a` (last table of the previous page).
+ * Cells of `a` open at the bottom are merged with the cells of `b` open at the top that cover
+ * the same horizontal range: a merged label or a row split by the page break becomes one cell.
+ */
+function stitch(a: LTable, b: LTable): void {
+  const offset = a.rows;
+  const lastRowCells = a.cells.filter((c) => c.openBottom && c.r0 + c.rowSpan === a.rows);
+  const firstRowCells = b.cells.filter((c) => c.openTop && c.r0 === 0);
+  const mergedInto = new Map<LCell, LCell>();
+  for (const bc of firstRowCells) {
+    let best: LCell | null = null;
+    let bestOverlap = 0;
+    for (const ac of lastRowCells) {
+      const ov = overlap1d(ac.x0, ac.x1, bc.x0, bc.x1);
+      if (ov > bestOverlap && ov >= 0.6 * Math.min(ac.x1 - ac.x0, bc.x1 - bc.x0)) {
+        best = ac;
+        bestOverlap = ov;
+      }
+    }
+    if (best && ![...mergedInto.values()].includes(best)) mergedInto.set(bc, best);
+  }
+  for (const bc of b.cells) {
+    const ac = mergedInto.get(bc);
+    if (ac) {
+      const joined = joinAcrossBreak(ac.text, bc.text);
+      const label = !ac.text && bc.text;
+      ac.text = joined.text;
+      ac.rowSpan += bc.rowSpan;
+      ac.openBottom = bc.openBottom;
+      ac.prov.push(...bc.prov);
+      ac.confidence = Math.min(ac.confidence, bc.confidence);
+      ac.repairs.push(...joined.repairs, ...bc.repairs);
+      if (ac.text && bc.text && !label && ac.prov.length > 1) {
+        ac.repairs.push({
+          code: "cell_joined_across_pages",
+          severity: "info",
+          message: "cell text continued on the next page was joined",
+        });
+      } else if (label) {
+        ac.repairs.push({
+          code: "label_from_next_page",
+          severity: "info",
+          message: "merged cell's text printed on the next page applies to its whole block",
+        });
+      }
+    } else {
+      a.cells.push({ ...bc, r0: bc.r0 + offset });
+    }
+  }
+  a.rows = offset + b.rows;
+  a.firstRowOfPage.add(offset);
+  a.pages.push(...b.pages.filter((p) => !a.pages.includes(p)));
+}
+
+function textBlocks(items: readonly TextItem[], page: Page, unit: Unit): Block[] {
+  return groupLines(items).map((line) => {
+    const cells: RowCell[] = splitLineByGaps(line).map((part) => {
+      const bbox: BBox = union(part.map((i) => i.bbox));
+      return {
+        text: cleanText(lineText(part)),
+        x0: bbox.x0,
+        x1: bbox.x1,
+        col: null,
+        colSpan: 1,
+        rowSpan: 1,
+        confidence: Math.min(...part.map((i) => i.confidence)),
+        prov: [{ page: page.number, bbox, unit }],
+        repairs: [],
+        inherited: false,
+      };
+    });
+    const bbox = union(line.map((i) => i.bbox));
+    return { kind: "text" as const, y0: bbox.y0, y1: bbox.y1, page: page.number, cells };
+  });
+}
+
+/** Tables of a page: those the extractor knew (text dumps) or rebuilt from rulings. */
+export function pageTables(page: Page): Table[] {
+  return page.tables.length ? page.tables : buildTables(page);
+}
+
+/**
+ * Rebuilds the logical rows of a document: tables from rulings (or the extractor's grid),
+ * stitched across page breaks; free text as rows split at wide gaps; everything in reading
+ * order.
+ */
+export function reconstruct(doc: DocumentModel): Reconstruction {
+  const unit: Unit = doc.pages[0]?.unit ?? "pt";
+  const blocks: Block[] = [];
+  let prevTable: LTable | null = null;
+  for (const page of doc.pages) {
+    const tables = pageTables(page);
+    const pageBlocks: Block[] = [
+      ...tables.map((t) => ({
+        kind: "table" as const,
+        y0: t.bbox.y0,
+        y1: t.bbox.y1,
+        page: page.number,
+        table: tableFromPage(t, page, unit),
+      })),
+      ...textBlocks(freeItems(page.items, tables), page, unit),
+    ].sort((x, y) => x.y0 - y.y0);
+    const first = pageBlocks[0];
+    if (
+      prevTable &&
+      first?.kind === "table" &&
+      first.table.cells.some((c) => c.openTop) &&
+      prevTable.cells.some((c) => c.openBottom)
+    ) {
+      stitch(prevTable, first.table);
+      pageBlocks.shift();
+    }
+    blocks.push(...pageBlocks);
+    const last = blocks[blocks.length - 1];
+    prevTable = last?.kind === "table" ? last.table : null;
+  }
+  const rows: Row[] = [];
+  let lastPage = 0;
+  for (const b of blocks) {
+    if (b.kind === "text") {
+      rows.push({ cells: b.cells, spanned: [], pages: [b.page], source: "text", table: null, pageStart: b.page !== lastPage });
+      lastPage = b.page;
+      continue;
+    }
+    const t = b.table;
+    for (let r = 0; r < t.rows; r++) {
+      const anchored = t.cells.filter((c) => c.r0 === r).sort((x, y) => x.x0 - y.x0);
+      if (!anchored.length) continue;
+      const spanned = t.cells.filter((c) => c.r0 < r && c.r0 + c.rowSpan > r).sort((x, y) => x.x0 - y.x0);
+      const pages = [...new Set(anchored.flatMap((c) => c.prov.map((p) => p.page)))];
+      const page = pages[0] ?? b.page;
+      rows.push({
+        cells: anchored.map((c) => toRowCell(c, false)),
+        spanned: spanned.map((c) => toRowCell(c, true)),
+        pages: pages.length ? pages : [b.page],
+        source: "table",
+        table: t.id,
+        pageStart: t.firstRowOfPage.has(r) && page !== lastPage,
+      });
+      lastPage = Math.max(lastPage, ...pages);
+    }
+  }
+  return { rows, unit };
+}
+
+function toRowCell(c: LCell, inherited: boolean): RowCell {
+  return {
+    text: c.text,
+    x0: c.x0,
+    x1: c.x1,
+    col: c.col,
+    colSpan: c.colSpan,
+    rowSpan: c.rowSpan,
+    confidence: c.confidence,
+    prov: c.prov,
+    repairs: c.repairs,
+    inherited,
+  };
+}

@@ -1,0 +1,110 @@
+import type { RecordBuilder } from "./RecordBuilder.js";
+
+type Ind = { weight: number | null; score: number | null; level1: string | null; level1_weight?: number | null };
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const sum = (xs: readonly (number | null)[]) => round2(xs.reduce<number>((s, x) => s + (x ?? 0), 0));
+
+/**
+ * The form's arithmetic. Each failed check is a review flag on what it involves; each check
+ * that holds confirms the values it involves (they may then pass despite low OCR confidence).
+ * Returns the set of confirmed paths.
+ */
+export function runChecks(
+  b: RecordBuilder,
+  input: {
+    indicators: readonly Ind[];
+    total: { weight: number | null; score: number | null };
+    /** The budget-execution row's weight and score that count towards the total (project form). */
+    budgetRow?: { weight: number | null; score: number | null; path: string };
+    rates: readonly { path: string; budget: number | null; executed: number | null; rate: number | null }[];
+    level1Weights: boolean;
+  },
+): Set<string> {
+  const confirmed = new Set<string>();
+  const { indicators, total } = input;
+  const extraW = input.budgetRow?.weight ?? 0;
+  const extraS = input.budgetRow?.score ?? 0;
+
+  if (indicators.length === 0) {
+    b.flag("no_indicators", "review", "indicators", "no indicator rows were found");
+  }
+  // Weights (+ the budget row's points) sum to the total's weight.
+  if (total.weight !== null && indicators.length) {
+    const s = round2(sum(indicators.map((i) => i.weight)) + extraW);
+    if (Math.abs(s - total.weight) > 0.011) {
+      b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${extraW ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
+      b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
+    } else {
+      confirmed.add("total.weight");
+      indicators.forEach((_, k) => confirmed.add(`indicators[${k}].weight`));
+    }
+  } else if (total.weight === null) {
+    b.flag("missing_total", "review", "total", "the total row was not found");
+  }
+  if (total.score !== null && indicators.length) {
+    const s = round2(sum(indicators.map((i) => i.score)) + extraS);
+    if (Math.abs(s - total.score) > 0.051) {
+      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
+      b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);
+    } else {
+      confirmed.add("total.score");
+      indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
+    }
+  }
+  indicators.forEach((ind, k) => {
+    if (ind.weight !== null && ind.score !== null && ind.score > ind.weight + 1e-9) {
+      b.flag("score_above_weight", "review", `indicators[${k}].score`, `score ${ind.score} is above weight ${ind.weight}`);
+    }
+    if (ind.weight === null) b.flag("missing_weight", "review", `indicators[${k}].weight`, "no weight");
+    if (ind.score === null) b.flag("missing_score", "review", `indicators[${k}].score`, "no score");
+  });
+  // Level-1 blocks sum to their weight.
+  if (input.level1Weights) {
+    const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
+    indicators.forEach((ind, k) => {
+      const key = `${ind.level1}|${ind.level1_weight}`;
+      const blk = blocks.get(key) ?? { weight: ind.level1_weight ?? null, sum: 0, rows: [] };
+      blk.sum = round2(blk.sum + (ind.weight ?? 0));
+      blk.rows.push(k);
+      blocks.set(key, blk);
+    });
+    for (const blk of blocks.values()) {
+      if (blk.weight === null) {
+        for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
+      } else if (Math.abs(blk.sum - blk.weight) > 0.011) {
+        for (const k of blk.rows) {
+          b.flag("block_weights_do_not_sum", "review", `indicators[${k}].level1_weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}`);
+        }
+      } else for (const k of blk.rows) confirmed.add(`indicators[${k}].level1_weight`);
+    }
+  }
+  // 执行率 = 执行数 ÷ 预算数.
+  for (const r of input.rates) {
+    if (r.rate === null || r.budget === null || r.executed === null) continue;
+    if (r.budget === 0) continue;
+    const expected = (r.executed / r.budget) * 100;
+    if (Math.abs(expected - r.rate) > 0.051) {
+      b.flag("rate_mismatch", "review", `${r.path}.execution_rate`, `execution rate ${r.rate} but executed / budget = ${expected.toFixed(2)}%`);
+    } else {
+      confirmed.add(`${r.path}.execution_rate`);
+      confirmed.add(`${r.path}.executed`);
+      confirmed.add(`${r.path}.annual_budget`);
+    }
+  }
+  // The budget row's score = rate × weight, capped at the weight.
+  if (input.budgetRow && input.rates[0]) {
+    const { weight, score, path } = input.budgetRow;
+    const rate = input.rates[0].rate;
+    if (weight !== null && score !== null && rate !== null) {
+      const expected = Math.min(weight, (rate / 100) * weight);
+      if (Math.abs(expected - score) > 0.051) {
+        b.flag("budget_score_mismatch", "review", `${path}.score`, `score ${score} but rate × weight = ${expected.toFixed(2)}`);
+      } else {
+        confirmed.add(`${path}.score`);
+        confirmed.add(`${path}.weight`);
+      }
+    }
+  }
+  return confirmed;
+}

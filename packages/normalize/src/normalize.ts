@@ -1,0 +1,269 @@
+import { compact, similarity, cleanText, readNumber, readRate, parseTarget, JixiaoError } from "@jixiao/core";
+import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
+import { Record as RecordSchema, type Record, type RecordKind, type Flag } from "@jixiao/schemas";
+import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, ASSESSMENT_LABELS } from "./forms.js";
+import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
+import { parseTabular } from "./parseTabular.js";
+import { parseAssessment } from "./parseAssessment.js";
+import { runChecks } from "./checks.js";
+import { headerColumns } from "./rowTools.js";
+
+export type NormalizeResult = { records: Record[]; issues: { code: string; message: string }[] };
+
+/** Which form a title row names, with its similarity; null when the row is not a title. */
+export function titleKind(row: Row): RecordKind | null {
+  const t = compact(row.cells.map((c) => c.text).join("")).replace(/[《》#*]/g, "").replace(/[（(]\d{4}年度?[)）]$/, "");
+  if (!t || t.length > 24) return null;
+  let best: RecordKind | null = null;
+  let bestScore = 0.8;
+  for (const [kind, titles] of Object.entries(TITLES) as [RecordKind, readonly string[]][]) {
+    for (const title of titles) {
+      const s = similarity(t, title);
+      if (s >= bestScore) {
+        best = kind;
+        bestScore = s;
+      }
+    }
+  }
+  return best;
+}
+
+/** Guesses the form from its headers when no title was found. */
+function kindFromHeaders(rows: readonly Row[]): RecordKind | null {
+  const votes: { [k in RecordKind]: number } = { project_self_eval: 0, department_self_eval: 0, project_self_assessment: 0 };
+  for (const row of rows) {
+    if (headerColumns(row, FUNDS_HEADER, 4)) votes.project_self_eval += 2;
+    if (headerColumns(row, DEPARTMENT_KV, 2)) votes.department_self_eval += 2;
+    if (headerColumns(row, INDICATOR_HEADER.department_self_eval!, 8)) votes.department_self_eval += 1;
+    if (headerColumns(row, INDICATOR_HEADER.project_self_assessment!, 4)) votes.project_self_assessment += 2;
+    const text = compact(row.cells.map((c) => c.text).join(""));
+    if (/项目名称[:：]/.test(text) && /预算单位/.test(text)) votes.project_self_assessment += 1;
+  }
+  const [kind, n] = (Object.entries(votes) as [RecordKind, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return n >= 2 ? kind : null;
+}
+
+/** Splits a document's rows into reports: each report starts at a form title. */
+export function splitReports(rows: readonly Row[]): { kind: RecordKind; rows: Row[] }[] {
+  const reports: { kind: RecordKind; rows: Row[] }[] = [];
+  let current: { kind: RecordKind; rows: Row[] } | null = null;
+  const preamble: Row[] = [];
+  for (const row of rows) {
+    const kind = titleKind(row);
+    if (kind) {
+      current = { kind, rows: [row] };
+      reports.push(current);
+    } else if (current) current.rows.push(row);
+    else preamble.push(row);
+  }
+  if (!reports.length) {
+    const kind = kindFromHeaders(preamble);
+    if (kind) reports.push({ kind, rows: preamble });
+  }
+  return reports;
+}
+
+/**
+ * Turns a reconstructed document into records: one per report, values typed per the record
+ * format, checks as flags, confidence and provenance on everything.
+ */
+export function normalize(
+  recon: Reconstruction,
+  meta: { file: string; sha256: string },
+  options: NormalizeOptions = {},
+): NormalizeResult {
+  const issues: { code: string; message: string }[] = [];
+  const records: Record[] = [];
+  const spansKnown = recon.unit !== "grid";
+  for (const report of splitReports(recon.rows)) {
+    const b = new RecordBuilder(options);
+    let record: Omit<Record, "source" | "confidence" | "flags" | "review">;
+    let confirmed: Set<string>;
+    if (report.kind === "project_self_assessment") {
+      ({ record, confirmed } = buildAssessment(report.rows, b));
+    } else {
+      ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
+    }
+    b.flagLowConfidence(confirmed);
+    const full = finish(record, b, meta, report.rows);
+    const parsed = RecordSchema.safeParse(full);
+    if (!parsed.success) {
+      issues.push({ code: "INVALID_RECORD", message: `${meta.file}: a ${report.kind} record failed validation: ${parsed.error.message}` });
+      continue;
+    }
+    records.push(parsed.data);
+  }
+  if (!records.length) {
+    throw new JixiaoError("NO_FORM_FOUND", `${meta.file}: no performance self-evaluation form was recognised`, { file: meta.file });
+  }
+  return { records, issues };
+}
+
+function emptyFunds() {
+  return { initial_budget: null, annual_budget: null, executed: null, weight: null, execution_rate: null, score: null };
+}
+
+function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: Row[], b: RecordBuilder, spansKnown: boolean) {
+  const v = parseTabular(kind, rows, b, spansKnown);
+  for (const [part, found] of Object.entries(v.found)) {
+    if (!found) b.flag(`missing_${part}`, "review", part === "money" ? (kind === "project_self_eval" ? "funds" : "spending") : part === "indicators" ? "indicators" : part, `the ${part} part of the form was not found`);
+  }
+  const indicators = v.indicators.map((ind) => ({
+    ...ind,
+    confidence: 1,
+    target_parsed: parseTarget(ind.target),
+    actual_parsed: parseTarget(ind.actual),
+  }));
+  let confirmed: Set<string>;
+  let record;
+  if (kind === "project_self_eval") {
+    const funds = {
+      total: { ...emptyFunds(), ...v.money.total },
+      fiscal: { ...emptyFunds(), ...v.money.fiscal },
+      carryover: { ...emptyFunds(), ...v.money.carryover },
+      other: { ...emptyFunds(), ...v.money.other },
+    };
+    for (const k of ["total", "fiscal", "carryover", "other"]) if (!v.money[k]) b.flag("missing_funds_row", "review", `funds.${k}`, `funds row "${k}" not found`);
+    confirmed = runChecks(b, {
+      indicators,
+      total: v.total,
+      budgetRow: { weight: funds.total.weight, score: funds.total.score, path: "funds.total" },
+      rates: [{ path: "funds.total", budget: funds.total.annual_budget, executed: funds.total.executed, rate: funds.total.execution_rate }],
+      level1Weights: false,
+    });
+    record = {
+      kind,
+      fiscal_year: v.fiscal_year,
+      project_name: (v.kv.project_name as string | null) ?? null,
+      competent_department: (v.kv.competent_department as string | null) ?? null,
+      implementing_unit: (v.kv.implementing_unit as string | null) ?? null,
+      funds,
+      goals: v.goals,
+      indicators: indicators.map((i) => ({
+        level1: i.level1, level2: i.level2 ?? null, name: i.name, target: i.target, actual: i.actual,
+        weight: i.weight, score: i.score, deviation: i.deviation,
+        confidence: i.confidence, target_parsed: i.target_parsed, actual_parsed: i.actual_parsed,
+      })),
+      total: v.total,
+    };
+    if (!record.project_name) b.flag("missing_field", "review", "project_name", "project name not found");
+  } else {
+    const empty = { annual_budget: null, executed: null, execution_rate: null };
+    const spending = {
+      fiscal: { ...empty, ...v.money.fiscal },
+      other: { ...empty, ...v.money.other },
+      basic: { ...empty, ...v.money.basic },
+      project: { ...empty, ...v.money.project },
+    };
+    for (const k of Object.keys(spending)) if (!v.money[k]) b.flag("missing_spending_row", "review", `spending.${k}`, `spending row "${k}" not found`);
+    confirmed = runChecks(b, {
+      indicators,
+      total: v.total,
+      rates: Object.entries(spending).map(([k, r]) => ({ path: `spending.${k}`, budget: r.annual_budget, executed: r.executed, rate: r.execution_rate })),
+      level1Weights: true,
+    });
+    record = {
+      kind,
+      fiscal_year: v.fiscal_year,
+      department_name: (v.kv.department_name as string | null) ?? null,
+      subordinate_units: (v.kv.subordinate_units as number | null) ?? null,
+      spending,
+      goals: v.goals,
+      indicators: indicators.map((i) => ({
+        level1: i.level1, level1_weight: i.level1_weight ?? null, level2: i.level2 ?? null, name: i.name,
+        target: i.target, actual: i.actual, weight: i.weight, score: i.score, deviation: i.deviation,
+        confidence: i.confidence, target_parsed: i.target_parsed, actual_parsed: i.actual_parsed,
+      })),
+      total: v.total,
+    };
+    if (!record.department_name) b.flag("missing_field", "review", "department_name", "department name not found");
+  }
+  return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+}
+
+function buildAssessment(rows: Row[], b: RecordBuilder) {
+  const v = parseAssessment(rows, b);
+  const text = (field: string) => b.text(field, v.fields[field] ?? []);
+  const num = (field: string, rate = false) => {
+    const cells = v.fields[field] ?? [];
+    const joined = cleanText(cells.map((c) => c.text).join(""));
+    b.track(field, cells);
+    const r = rate ? readRate(joined) : readNumber(joined);
+    if (r.ok) return r.value;
+    b.flag("not_a_number", "review", field, `"${joined}" is not a number`);
+    return null;
+  };
+  for (const field of Object.keys(ASSESSMENT_LABELS)) {
+    if (!(field in v.fields)) b.flag("missing_field", "review", field, `label of "${field}" not found`);
+  }
+  const recurringText = text("recurring");
+  const recurring = recurringText === null ? null : /^是/.test(recurringText) ? true : /^否/.test(recurringText) ? false : null;
+  if (recurringText !== null && recurring === null) b.flag("not_yes_no", "review", "recurring", `"${recurringText}" is neither 是 nor 否`);
+  const dateText = text("evaluation_date");
+  const dm = dateText ? /(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/.exec(dateText) : null;
+  const evaluation_date = dm ? `${dm[1]}-${dm[2]!.padStart(2, "0")}-${dm[3]!.padStart(2, "0")}` : null;
+  if (dateText && !dm) b.flag("not_a_date", "review", "evaluation_date", `"${dateText}" is not a date`);
+  const budget = num("budget_current_year");
+  const executed = num("executed");
+  const rate = num("execution_rate", true);
+  const indicators = v.indicators.map((i) => ({ ...i, confidence: 1 }));
+  const confirmed = runChecks(b, {
+    indicators,
+    total: v.total,
+    rates: [{ path: "", budget, executed, rate }],
+    level1Weights: true,
+  });
+  const record = {
+    kind: "project_self_assessment" as const,
+    project_name: text("project_name"),
+    budget_unit: text("budget_unit"),
+    implementing_office: text("implementing_office"),
+    recurring,
+    budget_current_year: budget,
+    budget_previous_year: num("budget_previous_year"),
+    executed,
+    execution_rate: rate,
+    annual_goal: text("annual_goal"),
+    evaluation_date,
+    grade: text("grade"),
+    achievements: text("achievements"),
+    problems: text("problems"),
+    improvements: text("improvements"),
+    indicators,
+    total: v.total,
+  };
+  return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+}
+
+/** Adds source, confidence, flags and review state; fixes flag paths written with a leading dot. */
+function finish(
+  record: Omit<Record, "source" | "confidence" | "flags" | "review">,
+  b: RecordBuilder,
+  meta: { file: string; sha256: string },
+  rows: readonly Row[],
+): Record {
+  const flags: Flag[] = b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
+  const fixPath = (p: string) => p.replace(/^\./, "");
+  const provenance: { [path: string]: RowCell["prov"] } = {};
+  for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
+  const pages = [...new Set([...b.pages, ...rows.flatMap((r) => r.pages)])].sort((x, y) => x - y);
+  const inds = (record as { indicators: { confidence: number }[] }).indicators;
+  inds.forEach((ind, k) => {
+    const own = Object.entries(b.confidence).filter(([p]) => p.startsWith(`indicators[${k}].`)).map(([, c]) => c);
+    let c = Math.min(1, ...own);
+    if (b.underReview(`indicators[${k}]`) || flags.some((f) => f.severity === "review" && f.path.startsWith(`indicators[${k}]`))) c = Math.min(c, 0.5);
+    ind.confidence = round3(c);
+  });
+  const reviewCount = flags.filter((f) => f.severity === "review").length;
+  const minField = Math.min(1, ...Object.values(b.confidence));
+  const confidence = round3(Math.min(minField, reviewCount ? Math.max(0.05, 0.9 - 0.1 * reviewCount) : 1));
+  return {
+    ...record,
+    source: { file: meta.file, sha256: meta.sha256, pages, provenance },
+    confidence,
+    flags,
+    review: { state: "pending", by: null, at: null },
+  } as Record;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;

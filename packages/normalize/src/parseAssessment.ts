@@ -1,0 +1,209 @@
+import { compact, cleanText, matchLabel, isEmptyValue } from "@jixiao/core";
+import type { Row, RowCell } from "@jixiao/layout";
+import { ASSESSMENT_LABELS, INDICATOR_HEADER, TOTAL_ROW } from "./forms.js";
+import type { RecordBuilder } from "./RecordBuilder.js";
+import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, type HeaderColumns } from "./rowTools.js";
+
+export type AssessmentValues = {
+  fields: { [field: string]: RowCell[] };
+  indicators: {
+    level1: string | null;
+    level1_weight: number | null;
+    name: string | null;
+    explanation: string | null;
+    weight: number | null;
+    score: number | null;
+    note: string | null;
+  }[];
+  total: { weight: number | null; score: number | null };
+};
+
+type Piece = { field: string | null; cell: RowCell };
+
+// Labels as regular expressions tolerant of spaces between characters, followed by a colon.
+const LABEL_RES: [string, RegExp][] = Object.entries(ASSESSMENT_LABELS).map(([field, spellings]) => {
+  const alts = spellings.map((s) =>
+    [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*"),
+  );
+  return [field, new RegExp(`(?:${alts.join("|")})\\s*[:：]?`, "g")];
+});
+
+/** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
+function splitByLabels(text: string): { field: string | null; text: string }[] {
+  const hits: { field: string; start: number; end: number }[] = [];
+  for (const [field, re] of LABEL_RES) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) {
+      // Only a label followed by a colon or at the end of the cell counts (prose may repeat words).
+      const tail = text.slice(m.index + m[0].length);
+      if (!/[:：]\s*$/.test(m[0]) && tail.trim() !== "") continue;
+      if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
+      hits.push({ field, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  hits.sort((a, b) => a.start - b.start);
+  const out: { field: string | null; text: string }[] = [];
+  if (!hits.length) return [{ field: null, text }];
+  if (hits[0]!.start > 0) out.push({ field: null, text: text.slice(0, hits[0]!.start) });
+  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length) }));
+  return out;
+}
+
+/** Reads the 项目绩效自评价 form: label/value lines, then the indicator table. */
+export function parseAssessment(rows: readonly Row[], b: RecordBuilder): AssessmentValues {
+  const fields: { [field: string]: RowCell[] } = {};
+  let header: HeaderColumns | null = null;
+  let headerIndex = rows.length;
+  // Label part: every label opens a value; text without a label continues the value whose
+  // column it sits under (two-column layouts), or the last label opened.
+  let lastRowLabels: { field: string; x0: number }[] = [];
+  let lastField: string | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const h = headerColumns(row, INDICATOR_HEADER.project_self_assessment!, 3);
+    if (h || headerWordsIn(row, INDICATOR_HEADER.project_self_assessment!).length >= 4) {
+      header = h;
+      headerIndex = i;
+      break;
+    }
+    const text = compact(row.cells.map((c) => c.text).join(""));
+    if (/^[一二三四五六七八九十\d]+[、.]?\s*一级指标/.test(text)) break;
+    const rowLabels: { field: string; x0: number }[] = [];
+    const pieces: Piece[] = [];
+    for (const cell of cellsOf(row, false)) {
+      for (const part of splitByLabels(cell.text)) {
+        if (part.field) {
+          rowLabels.push({ field: part.field, x0: cell.x0 });
+          lastField = part.field;
+          fields[part.field] ??= [];
+          if (part.text.trim()) pieces.push({ field: part.field, cell: { ...cell, text: part.text } });
+        } else if (part.text.trim()) {
+          // Unlabelled text: in this row after a label → that label; else by column / last label.
+          const inRow = rowLabels.filter((l) => l.x0 <= cell.x0 + 1e-6).pop();
+          let field = inRow?.field ?? null;
+          if (!field && lastRowLabels.length > 1) {
+            field = lastRowLabels.filter((l) => l.x0 <= cell.x0 + 1e-6).pop()?.field ?? lastRowLabels[0]!.field;
+          }
+          field ??= lastField;
+          if (field) pieces.push({ field, cell: { ...cell, text: part.text } });
+        }
+      }
+    }
+    if (rowLabels.length) lastRowLabels = rowLabels;
+    for (const p of pieces) if (p.field) (fields[p.field] ??= []).push(p.cell);
+  }
+  const values: AssessmentValues = { fields, indicators: [], total: { weight: null, score: null } };
+  const tableRows = rows.slice(headerIndex + 1);
+  if (header && tableRows.some((r) => r.source === "table")) readGrid(tableRows, header, values, b);
+  else readLines(tableRows, values, b);
+  return values;
+}
+
+const weightOf = (text: string): number | null => {
+  const m = /[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]/.exec(compact(text));
+  return m ? Number(m[1]) : null;
+};
+
+/** Indicator table with a grid: cells mapped by header column; the level-1 cell spans its block. */
+function readGrid(rows: readonly Row[], header: HeaderColumns, v: AssessmentValues, b: RecordBuilder): void {
+  for (const row of rows) {
+    const cells = cellsOf(row);
+    const first = cells.find((c) => !c.inherited);
+    if (first && TOTAL_ROW.includes(compact(first.text))) {
+      const nums = cells.filter((c) => c !== first && isNumeric(c.text));
+      v.total.weight = b.number("total.weight", nums[0]);
+      v.total.score = b.number("total.score", nums[1]);
+      break;
+    }
+    const by: { [col: string]: RowCell[] } = {};
+    for (const c of cells) {
+      const col = columnOf(c, header);
+      if (col) (by[col] ??= []).push(c);
+    }
+    if (!by.name?.length && !by.weight?.length) continue;
+    const path = `indicators[${v.indicators.length}]`;
+    const l1 = by.level1?.[0];
+    const l1Text = l1 ? compact(l1.text) : "";
+    const l1Label = matchLabel(l1Text)?.label ?? (l1Text.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "") || null);
+    b.track(`${path}.level1`, [l1]);
+    const l1w = l1 ? weightOf(l1.text) : null;
+    if (l1) b.track(`${path}.level1_weight`, [l1]);
+    v.indicators.push({
+      level1: l1Label,
+      level1_weight: l1w,
+      name: b.text(`${path}.name`, by.name ?? []),
+      explanation: b.text(`${path}.explanation`, by.explanation ?? []),
+      weight: b.number(`${path}.weight`, by.weight?.[0]),
+      score: b.number(`${path}.score`, by.score?.[0]),
+      note: b.text(`${path}.note`, by.note ?? []),
+    });
+  }
+}
+
+/**
+ * Indicator table without a grid (text dumps): a level-1 label line (with "(45分)" on it or
+ * the next line), then per indicator a name, optional explanation lines, and two numbers.
+ */
+function readLines(rows: readonly Row[], v: AssessmentValues, b: RecordBuilder): void {
+  let level1: string | null = null;
+  let level1Cell: RowCell | undefined;
+  let level1Weight: number | null = null;
+  let pending: { name: RowCell[]; explanation: RowCell[] } | null = null;
+  const numbersAtEnd = /^(.*?)\s*([-\d.,]+)\s+([-\d.,]+)\s*$/;
+  for (const row of rows) {
+    for (let cell of cellsOf(row, false)) {
+      let text = cleanText(cell.text);
+      const t = compact(text);
+      if (!t) continue;
+      const total = TOTAL_ROW.find((w) => t.startsWith(w));
+      if (total) {
+        const m = numbersAtEnd.exec(text);
+        if (m) {
+          v.total.weight = b.number("total.weight", { ...cell, text: m[2]! });
+          v.total.score = b.number("total.score", { ...cell, text: m[3]! });
+        }
+        return;
+      }
+      const label = matchLabel(t.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, ""));
+      if (label?.level === 1) {
+        level1 = label.label;
+        level1Cell = cell;
+        level1Weight = weightOf(t);
+        continue;
+      }
+      const lead = /^[（(]\s*\d+(\.\d+)?\s*分\s*[)）]/.exec(t);
+      if (lead) {
+        level1Weight = weightOf(lead[0]);
+        if (lead[0].length === t.length) continue;
+        const rest = text.replace(/^\s*[（(]\s*\d+(\.\d+)?\s*分\s*[)）]\s*/, "");
+        if (!rest) continue;
+        cell = { ...cell, text: rest };
+        text = rest;
+      }
+      const m = numbersAtEnd.exec(text);
+      if (m && isNumeric(m[2]!) && isNumeric(m[3]!)) {
+        const head = m[1]!.trim();
+        const name = head ? [{ ...cell, text: head }] : pending?.name ?? [];
+        const explanation = head ? (pending ? [...pending.name, ...pending.explanation] : []) : pending?.explanation ?? [];
+        const path = `indicators[${v.indicators.length}]`;
+        if (head && pending) b.flag("unpaired_text", "review", path, "text lines before this indicator had no numbers");
+        b.track(`${path}.level1`, [level1Cell]);
+        v.indicators.push({
+          level1,
+          level1_weight: level1Weight,
+          name: b.text(`${path}.name`, name),
+          explanation: head ? null : b.text(`${path}.explanation`, explanation),
+          weight: b.number(`${path}.weight`, { ...cell, text: m[2]! }),
+          score: b.number(`${path}.score`, { ...cell, text: m[3]! }),
+          note: null,
+        });
+        pending = null;
+        continue;
+      }
+      if (!pending) pending = { name: [cell], explanation: [] };
+      else pending.explanation.push(cell);
+    }
+  }
+  void isEmptyValue;
+}
