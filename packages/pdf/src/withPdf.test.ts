@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { JixiaoError } from "@jixiao/core";
+import { describe, expect, it } from "vitest";
+import { makePdf } from "../test-fixtures/makePdf.js";
+import { hasPdfHeader, pageCount, withPdf } from "./withPdf.js";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const sample = (name: string): Uint8Array => new Uint8Array(readFileSync(`${repo}samples/digital/${name}`));
+const encrypted = (): Uint8Array =>
+  new Uint8Array(readFileSync(fileURLToPath(new URL("../test-fixtures/encrypted-aes256.pdf", import.meta.url))));
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(JixiaoError);
+    return (err as JixiaoError).code;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("withPdf", () => {
+  it("counts the pages of the samples", async () => {
+    expect(await pageCount(sample("000_f5e7e42ab4334a59.pdf"))).toBe(25);
+    expect(await pageCount(sample("001_655e35476e9ed446.pdf"))).toBe(8);
+    expect(await pageCount(sample("002_fe319b84d2aa7d28.pdf"))).toBe(3);
+    expect(await pageCount(sample("004_d6b6ad76fc616d0b.pdf"))).toBe(7);
+  });
+
+  it("rejects empty input with EMPTY_FILE", async () => {
+    expect(await codeOf(pageCount(new Uint8Array(0)))).toBe("EMPTY_FILE");
+  });
+
+  it("rejects non-PDF bytes with UNSUPPORTED_INPUT", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+    expect(await codeOf(pageCount(png))).toBe("UNSUPPORTED_INPUT");
+    expect(await codeOf(pageCount(new TextEncoder().encode("项目名称\t普陀区\n")))).toBe("UNSUPPORTED_INPUT");
+    // A header further in than 1024 bytes does not count.
+    const late = new Uint8Array(2048);
+    late.set(new TextEncoder().encode("%PDF-1.7"), 1500);
+    expect(await codeOf(pageCount(late))).toBe("UNSUPPORTED_INPUT");
+  });
+
+  it("finds the header after leading junk within the first 1024 bytes", () => {
+    const pdf = makePdf({ content: "" });
+    const withJunk = new Uint8Array(pdf.length + 100);
+    withJunk.set(pdf, 100);
+    expect(hasPdfHeader(withJunk)).toBe(true);
+    expect(hasPdfHeader(new TextEncoder().encode("%PDF"))).toBe(false);
+  });
+
+  it("rejects a truncated PDF with TRUNCATED_PDF", async () => {
+    const full = sample("002_fe319b84d2aa7d28.pdf");
+    expect(await codeOf(pageCount(full.slice(0, Math.floor(full.length / 2))))).toBe("TRUNCATED_PDF");
+    expect(await codeOf(pageCount(new TextEncoder().encode("%PDF-1.7\ngarbage\n")))).toBe("TRUNCATED_PDF");
+  });
+
+  it("rejects an encrypted PDF with ENCRYPTED_PDF and opens it with the password", async () => {
+    expect(await codeOf(pageCount(encrypted()))).toBe("ENCRYPTED_PDF");
+    expect(await codeOf(pageCount(encrypted(), { password: "wrong" }))).toBe("ENCRYPTED_PDF");
+    expect(await pageCount(encrypted(), { password: "user" })).toBe(1);
+  });
+
+  it("attaches the file name to typed errors", async () => {
+    await expect(pageCount(encrypted(), { file: "x.pdf" })).rejects.toMatchObject({ code: "ENCRYPTED_PDF", file: "x.pdf" });
+  });
+
+  it("leaves the caller's bytes intact and accepts Node Buffers", async () => {
+    const data = sample("002_fe319b84d2aa7d28.pdf");
+    const before = data.byteLength;
+    await pageCount(data);
+    expect(data.byteLength).toBe(before); // pdf.js would detach a buffer it was handed
+    expect(await pageCount(readFileSync(`${repo}samples/digital/002_fe319b84d2aa7d28.pdf`))).toBe(3);
+  });
+
+  it("destroys the document after fn, also when fn throws, and passes fn's errors through", async () => {
+    let seen: { destroyed: boolean } | undefined;
+    const boom = new Error("boom");
+    await expect(
+      withPdf(makePdf({ content: "" }), async (pdf) => {
+        seen = pdf.loadingTask;
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(seen?.destroyed).toBe(true);
+  });
+});

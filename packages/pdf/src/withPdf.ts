@@ -1,0 +1,150 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { JixiaoError } from "@jixiao/core";
+import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+
+/** An open PDF document (pdf.js document proxy). */
+export type PdfDocument = PDFDocumentProxy;
+
+type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+
+let pdfjsPromise: Promise<Pdfjs> | undefined;
+
+/** Loads pdf.js once (legacy build: the one meant for Node). */
+export function loadPdfjs(): Promise<Pdfjs> {
+  pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjsPromise;
+}
+
+let assetDirs: { cmaps: string; fonts: string; wasm: string; iccs: string } | undefined;
+
+/**
+ * Folders shipped inside the pdfjs-dist package. In Node, pdf.js reads these with
+ * fs.readFile(baseUrl + name), so they are plain file paths and must end with a separator;
+ * nothing is ever fetched over the network.
+ */
+function pdfjsAssetDirs(): { cmaps: string; fonts: string; wasm: string; iccs: string } {
+  if (!assetDirs) {
+    const pkgDir = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+    const dir = (name: string): string => path.join(pkgDir, name) + path.sep;
+    assetDirs = { cmaps: dir("cmaps"), fonts: dir("standard_fonts"), wasm: dir("wasm"), iccs: dir("iccs") };
+  }
+  return assetDirs;
+}
+
+export interface WithPdfOptions {
+  /** Input file name, attached to errors. */
+  file?: string;
+  /** Password for encrypted documents. */
+  password?: string;
+}
+
+const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+
+/** True when "%PDF-" occurs within the first 1024 bytes (where the spec allows it). */
+export function hasPdfHeader(data: Uint8Array): boolean {
+  const end = Math.min(data.length, 1024) - PDF_HEADER.length;
+  outer: for (let i = 0; i <= end; i++) {
+    for (let k = 0; k < PDF_HEADER.length; k++) {
+      if (data[i + k] !== PDF_HEADER[k]) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+// Error classes pdf.js raises in its (fake, same-thread) worker. Most are not exported from the
+// main module and errors crossing the message handler are re-created, so match by name.
+const DAMAGED_PDF_ERRORS = new Set([
+  "InvalidPDFException",
+  "UnknownErrorException",
+  "FormatError",
+  "MissingDataException",
+  "XRefEntryException",
+  "XRefParseException",
+  "ParserEOFException",
+]);
+
+function errorName(err: unknown): string | undefined {
+  if (typeof err === "object" && err !== null && "name" in err && typeof err.name === "string") return err.name;
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Maps a pdf.js failure to a JixiaoError; anything else is returned unchanged. */
+export function mapPdfError(err: unknown, file?: string): unknown {
+  if (err instanceof JixiaoError) {
+    if (err.file !== undefined || file === undefined) return err;
+    return new JixiaoError(err.code, err.message, { file, cause: err.cause ?? err });
+  }
+  const opts = { cause: err, ...(file === undefined ? {} : { file }) };
+  const name = errorName(err);
+  if (name === "PasswordException") {
+    return new JixiaoError("ENCRYPTED_PDF", `PDF is password protected: ${errorMessage(err)}`, opts);
+  }
+  if (name !== undefined && DAMAGED_PDF_ERRORS.has(name)) {
+    return new JixiaoError("TRUNCATED_PDF", `PDF is truncated or damaged: ${errorMessage(err)}`, opts);
+  }
+  return err;
+}
+
+/**
+ * Opens a PDF from bytes, runs `fn` on it and always destroys the document afterwards.
+ * Failures become typed errors: EMPTY_FILE (0 bytes), UNSUPPORTED_INPUT (no "%PDF-" header in
+ * the first 1024 bytes), ENCRYPTED_PDF (password needed), TRUNCATED_PDF (damaged structure,
+ * at open time or while reading pages). Errors thrown by `fn` itself pass through unchanged.
+ *
+ * The input array is copied: pdf.js transfers (detaches) the buffer it is given and refuses
+ * Node Buffers.
+ */
+export async function withPdf<T>(
+  data: Uint8Array,
+  fn: (pdf: PdfDocument) => Promise<T>,
+  opts: WithPdfOptions = {},
+): Promise<T> {
+  const fileOpt = opts.file === undefined ? {} : { file: opts.file };
+  if (data.length === 0) throw new JixiaoError("EMPTY_FILE", "input is empty (0 bytes)", fileOpt);
+  if (!hasPdfHeader(data)) {
+    throw new JixiaoError("UNSUPPORTED_INPUT", "input is not a PDF (no %PDF- header in the first 1024 bytes)", fileOpt);
+  }
+
+  const pdfjs = await loadPdfjs();
+  const dirs = pdfjsAssetDirs();
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(data),
+    ...(opts.password === undefined ? {} : { password: opts.password }),
+    cMapUrl: dirs.cmaps,
+    cMapPacked: true,
+    standardFontDataUrl: dirs.fonts,
+    wasmUrl: dirs.wasm,
+    iccUrl: dirs.iccs,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  try {
+    let pdf: PdfDocument;
+    try {
+      pdf = await task.promise;
+    } catch (err) {
+      throw mapPdfError(err, opts.file);
+    }
+    try {
+      return await fn(pdf);
+    } catch (err) {
+      throw mapPdfError(err, opts.file);
+    }
+  } finally {
+    // Destroying the loading task destroys the document (and the fake worker) too.
+    await task.destroy();
+  }
+}
+
+/** Number of pages of a PDF given as bytes. */
+export function pageCount(data: Uint8Array, opts: WithPdfOptions = {}): Promise<number> {
+  return withPdf(data, async (pdf) => pdf.numPages, opts);
+}
