@@ -29,13 +29,24 @@ const RADICALS_SUPPLEMENT: { [cp: number]: string } = {
 // U+2EE8 is the simplified 麦 radical in Unicode, but producers use it for 门-shaped glyphs;
 // the corpus README documents ⻔ (U+2ED4) for 门. Keep the Unicode names authoritative.
 
+// Kangxi radicals whose NFKC form is a traditional character: in simplified Chinese text the
+// glyph stands for the simplified character (⼾ is drawn as 户, ⾨ as 门).
+const KANGXI_SIMPLIFIED: { [traditional: string]: string } = {
+  戶: "户", 見: "见", 貝: "贝", 車: "车", 長: "长", 門: "门", 靑: "青", 韋: "韦", 頁: "页", 風: "风",
+  飛: "飞", 馬: "马", 魚: "鱼", 鳥: "鸟", 鹵: "卤", 麥: "麦", 黃: "黄", 黽: "黾", 齊: "齐", 齒: "齿",
+  龍: "龙", 龜: "龟", 鬥: "斗",
+};
+
 /** Folds radical look-alikes and compatibility forms (NFKC) to the ideographs they stand for. */
 export function foldRadicals(s: string): string {
   let out = "";
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     if (cp >= 0x2e80 && cp <= 0x2eff) out += RADICALS_SUPPLEMENT[cp] ?? ch;
-    else if (cp >= 0x2f00 && cp <= 0x2fdf) out += ch.normalize("NFKC");
+    else if (cp >= 0x2f00 && cp <= 0x2fdf) {
+      const n = ch.normalize("NFKC");
+      out += KANGXI_SIMPLIFIED[n] ?? n;
+    }
     else out += ch;
   }
   return out;

@@ -29,7 +29,7 @@ const LABEL_RES: [string, RegExp][] = Object.entries(ASSESSMENT_LABELS).map(([fi
 });
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
-function splitByLabels(text: string): { field: string | null; text: string }[] {
+function splitByLabels(text: string): { field: string | null; text: string; at: number }[] {
   const hits: { field: string; start: number; end: number }[] = [];
   for (const [field, re] of LABEL_RES) {
     re.lastIndex = 0;
@@ -43,10 +43,11 @@ function splitByLabels(text: string): { field: string | null; text: string }[] {
     }
   }
   hits.sort((a, b) => a.start - b.start);
-  const out: { field: string | null; text: string }[] = [];
-  if (!hits.length) return [{ field: null, text }];
-  if (hits[0]!.start > 0) out.push({ field: null, text: text.slice(0, hits[0]!.start) });
-  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length) }));
+  const out: { field: string | null; text: string; at: number }[] = [];
+  const at = (i: number) => [...text.slice(0, i)].length / Math.max(1, [...text].length);
+  if (!hits.length) return [{ field: null, text, at: 0 }];
+  if (hits[0]!.start > 0) out.push({ field: null, text: text.slice(0, hits[0]!.start), at: 0 });
+  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length), at: at(h.start) }));
   return out;
 }
 
@@ -74,7 +75,8 @@ export function parseAssessment(rows: readonly Row[], b: RecordBuilder): Assessm
     for (const cell of cellsOf(row, false)) {
       for (const part of splitByLabels(cell.text)) {
         if (part.field) {
-          rowLabels.push({ field: part.field, x0: cell.x0 });
+          // Where the label starts inside the cell, by its share of the characters.
+          rowLabels.push({ field: part.field, x0: cell.x0 + part.at * (cell.x1 - cell.x0) });
           lastField = part.field;
           fields[part.field] ??= [];
           if (part.text.trim()) pieces.push({ field: part.field, cell: { ...cell, text: part.text } });

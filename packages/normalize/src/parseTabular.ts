@@ -102,6 +102,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     }
     if (goalsCols) {
       for (const c of cells) {
+        // A cell across both goal columns is a section title, not a goal.
+        const spansBoth = Object.values(goalsCols).every((r) => c.x0 <= r.x0 + 1 && c.x1 >= r.x1 - 1);
+        if (spansBoth && Object.keys(goalsCols).length > 1) continue;
         const col = columnOf(c, goalsCols) ?? columnLeftOf(c, goalsCols, 0.5);
         if (col === "expected" || col === "actual") goalCells[col].push(c);
       }
