@@ -1,0 +1,205 @@
+import { foldRadicals } from "@jixiao/core";
+import type { BBox, Ruling, TextItem } from "@jixiao/schemas";
+import type { PageViewport, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { applyMatrix, multiply, type Matrix } from "./extractRulings.js";
+
+/** Ascent and descent as fractions of the font size (CJK fonts: em box ≈ 0.88 / 0.12). */
+const ASCENT = 0.88;
+const DESCENT = 0.12;
+/** Two glyphs share a line when their baselines differ by less than this × size. */
+const SAME_LINE = 0.3;
+/** Glyphs join into one run when the gap between them is below this × size... */
+const JOIN_GAP = 0.6;
+/** ...and a space is inserted when the gap exceeds this × size (or the text layer had one). */
+const SPACE_GAP = 0.25;
+/**
+ * The next glyph must start at least this × size after the previous glyph's start. Not measured
+ * from the previous glyph's end: Chrome squeezes adjacent CJK punctuation ("）》", "》《") to
+ * half width, so such a glyph starts well inside the previous glyph's advance.
+ */
+const MIN_ADVANCE = 0.1;
+/** A ruling blocks a join when it overlaps the text band by more than this × band height. */
+const RULING_OVERLAP = 0.25;
+
+/** The fields of a pdf.js text item used here. */
+export interface PdfTextItemLike {
+  str: string;
+  transform: ArrayLike<number>;
+  width: number;
+  height: number;
+}
+
+/** One text-layer item (usually one glyph) in page space. */
+export interface Glyph {
+  text: string;
+  /** Baseline start in page space (top-left origin, y down). */
+  x: number;
+  y: number;
+  /** Unit vector of the writing direction in page space. */
+  dx: number;
+  dy: number;
+  /** Advance along the writing direction (pt). */
+  advance: number;
+  /** Font size (pt). */
+  size: number;
+  bbox: BBox;
+  /** True for whitespace-only items (the text layer's spaces). */
+  space: boolean;
+}
+
+/**
+ * Converts a pdf.js text item to a glyph in page space. `pageTransform` is the viewport
+ * transform at scale 1 (PDF user space -> top-left page space, /Rotate applied).
+ */
+export function glyphFromItem(item: PdfTextItemLike, pageTransform: Matrix): Glyph | null {
+  const t = item.transform;
+  if (t.length < 6) return null;
+  const m = multiply(pageTransform, [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!]);
+  // In glyph space (1 unit = the font size) the baseline runs along x and "up" along y.
+  const along = Math.hypot(m[0], m[1]);
+  const up = Math.hypot(m[2], m[3]);
+  const size = up > 0 ? up : along;
+  if (!(size > 0) || !Number.isFinite(size)) return null;
+  const [x, y] = applyMatrix(m, 0, 0);
+  const dx = along > 0 ? m[0] / along : 1;
+  const dy = along > 0 ? m[1] / along : 0;
+  const ux = up > 0 ? m[2] / up : 0;
+  const uy = up > 0 ? m[3] / up : -1;
+  const advance = Math.max(0, item.width);
+  const corners: Array<[number, number]> = [];
+  for (const a of [0, advance]) {
+    for (const v of [ASCENT * size, -DESCENT * size]) corners.push([x + dx * a + ux * v, y + dy * a + uy * v]);
+  }
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return {
+    text: item.str,
+    x,
+    y,
+    dx,
+    dy,
+    advance,
+    size,
+    bbox: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
+    space: item.str.trim() === "",
+  };
+}
+
+interface Run {
+  text: string;
+  glyphs: Glyph[];
+  last: Glyph;
+  /** The text layer had a space item after the last glyph. */
+  pendingSpace: boolean;
+}
+
+/**
+ * True when a ruling perpendicular to the writing direction lies between the centres of two
+ * glyphs and crosses their text band: they sit in different cells and must not be joined.
+ */
+function rulingBetween(a: Glyph, b: Glyph, rulings: readonly Ruling[]): boolean {
+  const horizontal = Math.abs(a.dx) >= Math.abs(a.dy);
+  const orientation = horizontal ? "v" : "h";
+  // Centres along the writing axis and the text band across it, in page coordinates.
+  const centreA = horizontal ? (a.bbox.x0 + a.bbox.x1) / 2 : (a.bbox.y0 + a.bbox.y1) / 2;
+  const centreB = horizontal ? (b.bbox.x0 + b.bbox.x1) / 2 : (b.bbox.y0 + b.bbox.y1) / 2;
+  const lo = Math.min(centreA, centreB);
+  const hi = Math.max(centreA, centreB);
+  const band0 = horizontal ? Math.min(a.bbox.y0, b.bbox.y0) : Math.min(a.bbox.x0, b.bbox.x0);
+  const band1 = horizontal ? Math.max(a.bbox.y1, b.bbox.y1) : Math.max(a.bbox.x1, b.bbox.x1);
+  const minOverlap = RULING_OVERLAP * (band1 - band0);
+  for (const r of rulings) {
+    if (r.orientation !== orientation || r.pos <= lo || r.pos >= hi) continue;
+    if (Math.min(r.to, band1) - Math.max(r.from, band0) > minOverlap) return true;
+  }
+  return false;
+}
+
+/** How `next` attaches to the end of `run`: null = start a new run, else the separator. */
+function joinSeparator(run: Run, next: Glyph, rulings: readonly Ruling[]): string | null {
+  const prev = run.last;
+  if (prev.dx * next.dx + prev.dy * next.dy < 0.99) return null; // different direction
+  const size = Math.max(prev.size, next.size);
+  const ex = next.x - prev.x;
+  const ey = next.y - prev.y;
+  const along = ex * prev.dx + ey * prev.dy;
+  const across = ey * prev.dx - ex * prev.dy;
+  if (Math.abs(across) >= SAME_LINE * size) return null;
+  const gap = along - prev.advance;
+  if (gap >= JOIN_GAP * size || along < MIN_ADVANCE * size) return null;
+  if (rulingBetween(prev, next, rulings)) return null;
+  const needSpace = run.pendingSpace || gap > SPACE_GAP * size;
+  if (!needSpace || run.text.endsWith(" ") || next.text.startsWith(" ")) return "";
+  return " ";
+}
+
+function isDuplicate(a: Glyph, b: Glyph): boolean {
+  // Fake-bold producers draw the same glyph twice at (almost) the same place.
+  const tol = 0.05 * Math.max(a.size, b.size);
+  return a.text === b.text && Math.abs(a.x - b.x) < tol && Math.abs(a.y - b.y) < tol;
+}
+
+function union(a: BBox, b: BBox): BBox {
+  return { x0: Math.min(a.x0, b.x0), y0: Math.min(a.y0, b.y0), x1: Math.max(a.x1, b.x1), y1: Math.max(a.y1, b.y1) };
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * Merges glyphs (in content-stream order) into runs: consecutive glyphs on the same baseline
+ * with a gap below 0.6 × size join, with one space inserted where the text layer had a space
+ * or the gap exceeds 0.25 × size. A run never crosses a ruling perpendicular to it (a table
+ * cell border). Radical look-alikes are folded to ideographs; text is otherwise kept as is.
+ */
+export function mergeGlyphs(glyphs: readonly Glyph[], rulings: readonly Ruling[] = []): TextItem[] {
+  const runs: Run[] = [];
+  let run: Run | null = null;
+  for (const g of glyphs) {
+    if (g.space) {
+      if (run) run.pendingSpace = true;
+      continue;
+    }
+    if (g.text === "") continue;
+    if (run && isDuplicate(run.last, g)) continue;
+    const sep = run ? joinSeparator(run, g, rulings) : null;
+    if (run && sep !== null) {
+      run.text += sep + g.text;
+      run.glyphs.push(g);
+      run.last = g;
+      run.pendingSpace = false;
+    } else {
+      run = { text: g.text, glyphs: [g], last: g, pendingSpace: false };
+      runs.push(run);
+    }
+  }
+  return runs.map((r) => {
+    const bbox = r.glyphs.map((g) => g.bbox).reduce(union);
+    return {
+      text: foldRadicals(r.text),
+      bbox: { x0: round(bbox.x0), y0: round(bbox.y0), x1: round(bbox.x1), y1: round(bbox.y1) },
+      size: round(Math.max(...r.glyphs.map((g) => g.size))),
+      confidence: 1,
+      origin: "pdf-text" as const,
+    };
+  });
+}
+
+/** Text runs of a page in page space; `rulings` (page space) keep runs inside table cells. */
+export async function extractTextItems(
+  page: PDFPageProxy,
+  viewport: PageViewport,
+  rulings: readonly Ruling[] = [],
+): Promise<TextItem[]> {
+  const content = await page.getTextContent();
+  const t = viewport.transform;
+  const pageTransform: Matrix = [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!];
+  const glyphs: Glyph[] = [];
+  for (const item of content.items) {
+    if (!("str" in item)) continue; // marked-content markers
+    const g = glyphFromItem(item, pageTransform);
+    if (g) glyphs.push(g);
+  }
+  return mergeGlyphs(glyphs, rulings);
+}
