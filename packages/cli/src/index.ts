@@ -1,0 +1,3 @@
+export * from "./main.js";
+export * from "./collectInputs.js";
+export * from "./writeAtomically.js";

@@ -1,0 +1,137 @@
+import { Command, Option } from "commander";
+import cliProgress from "cli-progress";
+import { resolve } from "node:path";
+import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
+import { openStore, type Store } from "@jixiao/store";
+import { collectInputs } from "./collectInputs.js";
+import { writeLinesAtomically } from "./writeAtomically.js";
+
+/** Configuration read once from the environment at the entry point. */
+export type CliEnv = { storeDir: string };
+
+export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
+  return { storeDir: env.JIXIAO_STORE ?? ".jixiao/store" };
+}
+
+export type RunSummary = { files: number; succeeded: number; partial: number; failed: number; records: number };
+
+/**
+ * Processes inputs in-process, stores each document (one transaction per document), and
+ * returns every file's result. The embedded store is PGlite in `storeDir`.
+ */
+export async function runFiles(
+  paths: readonly string[],
+  opts: { store: Store; options?: ProcessOptions; onResult?: (r: FileResult, index: number, total: number) => void },
+): Promise<FileResult[]> {
+  const files = await collectInputs(paths);
+  const results: FileResult[] = [];
+  for (const [i, path] of files.entries()) {
+    const r = await processFile(path, opts.options);
+    if (r.sha256) {
+      await opts.store.saveDocument({
+        sha256: r.sha256,
+        file: r.file,
+        inputKind: r.inputKind ?? "pdf",
+        status: r.status,
+        pageCount: r.pageCount,
+        error: r.error,
+        records: r.records,
+      });
+    }
+    results.push(r);
+    opts.onResult?.(r, i, files.length);
+  }
+  return results;
+}
+
+export function summarize(results: readonly FileResult[]): RunSummary {
+  return {
+    files: results.length,
+    succeeded: results.filter((r) => r.status === "succeeded").length,
+    partial: results.filter((r) => r.status === "partial").length,
+    failed: results.filter((r) => r.status === "failed").length,
+    records: results.reduce((s, r) => s + r.records.length, 0),
+  };
+}
+
+/** The CLI. Returns the exit status: 0, or 1 when some file failed, 2 on a usage error. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const config = readEnv(env);
+  let status = 0;
+  const program = new Command()
+    .name("jixiao")
+    .description("Turns fiscal performance self-evaluation reports (PDF, scans, text dumps) into validated records.")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("run")
+    .description("process files or directories in-process, store them, and write this run's records as jsonl")
+    .argument("<paths...>", "input files or directories")
+    .option("--out <file>", "write the records of this run to this jsonl file")
+    .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
+    .option("--no-progress", "no progress bar")
+    .action(async (paths: string[], o: { out?: string; store: string; progress: boolean }) => {
+      const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+      const bar =
+        o.progress && process.stderr.isTTY
+          ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+          : null;
+      let started = false;
+      try {
+        const results = await runFiles(paths, {
+          store,
+          onResult: (r, i, total) => {
+            if (bar && !started) {
+              bar.start(total, 0, { file: "" });
+              started = true;
+            }
+            bar?.update(i + 1, { file: r.file });
+            if (r.error) process.stderr.write(`${bar ? "\n" : ""}${r.file}: ${r.error.code}: ${r.error.message}\n`);
+          },
+        });
+        bar?.stop();
+        if (o.out) {
+          await writeLinesAtomically(resolve(o.out), results.flatMap((r) => r.records.map((rec) => JSON.stringify(rec))));
+        }
+        const s = summarize(results);
+        process.stderr.write(
+          `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${o.out ? ` → ${o.out}` : ""}\n`,
+        );
+        if (s.failed) status = 1;
+      } finally {
+        bar?.stop();
+        await store.close();
+      }
+    });
+
+  program
+    .command("export")
+    .description("write everything stored")
+    .addOption(new Option("--format <format>", "output format").choices(["jsonl"]).default("jsonl"))
+    .requiredOption("--out <file>", "output file")
+    .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
+    .option("--approved-only", "only records with no open review")
+    .action(async (o: { format: string; out: string; store: string; approvedOnly?: boolean }) => {
+      const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+      try {
+        const lines = (async function* () {
+          for await (const r of store.listRecords({ approvedOnly: !!o.approvedOnly })) yield JSON.stringify(r);
+        })();
+        const n = await writeLinesAtomically(resolve(o.out), lines);
+        process.stderr.write(`${n} records → ${o.out}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+    if (typeof e.code === "string" && e.code.startsWith("commander.")) return 2;
+    throw err;
+  }
+  return status;
+}
