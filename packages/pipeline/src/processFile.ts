@@ -108,7 +108,7 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     result.status = issues.length ? "partial" : "succeeded";
   } catch (err) {
     const e = toJixiaoError(err, file);
-    result.error = { code: e.code, message: e.message };
+    result.error = { code: e.code, message: e.message.includes(file) ? e.message : `${file}: ${e.message}` };
     result.status = "failed";
   }
   return result;

@@ -1,0 +1,123 @@
+// The CLI end to end: bad inputs get typed errors while the other files still process; the
+// same file twice gives one document; export writes everything stored.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { main } from "@jixiao/cli";
+import { openStore } from "@jixiao/store";
+import { processFile } from "@jixiao/pipeline";
+
+const root = join(import.meta.dirname, "..", "..");
+const digital = join(root, "samples", "digital");
+const tiny = "002_fe319b84d2aa7d28.pdf";
+
+/** A well-formed one-page PDF with a line of Latin text and no form. */
+function pdfWithoutForm(): Buffer {
+  const content = "BT /F1 12 Tf 72 720 Td (Quarterly newsletter, nothing to evaluate) Tj ET";
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+  ];
+  let out = "%PDF-1.7\n";
+  const offsets: number[] = [];
+  objects.forEach((b, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${b}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, "latin1");
+}
+
+describe("jixiao run / export", () => {
+  let dir: string;
+  const quiet = () => {
+    const write = process.stderr.write.bind(process.stderr);
+    const lines: string[] = [];
+    process.stderr.write = ((s: string) => (lines.push(String(s)), true)) as typeof process.stderr.write;
+    return { lines, restore: () => void (process.stderr.write = write) };
+  };
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "jixiao-cli-"));
+    writeFileSync(join(dir, "not-a-pdf.pdf"), "hello, this is text pretending to be a PDF");
+    writeFileSync(join(dir, "empty.pdf"), "");
+    const whole = readFileSync(join(digital, tiny));
+    writeFileSync(join(dir, "truncated.pdf"), whole.subarray(0, Math.floor(whole.length / 2)));
+    copyFileSync(join(root, "packages", "pdf", "test-fixtures", "encrypted-aes256.pdf"), join(dir, "encrypted.pdf"));
+    writeFileSync(join(dir, "no-form.pdf"), pdfWithoutForm());
+    copyFileSync(join(digital, tiny), join(dir, "good.pdf"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("gives each bad file its typed error and still processes the good one", async () => {
+    const expected: { [f: string]: string } = {
+      "not-a-pdf.pdf": "TRUNCATED_PDF",
+      "empty.pdf": "EMPTY_FILE",
+      "truncated.pdf": "TRUNCATED_PDF",
+      "encrypted.pdf": "ENCRYPTED_PDF",
+      "no-form.pdf": "NO_FORM_FOUND",
+    };
+    for (const [f, code] of Object.entries(expected)) {
+      const r = await processFile(join(dir, f));
+      expect(r.status, f).toBe("failed");
+      expect([code, "UNSUPPORTED_INPUT"], `${f}: ${r.error?.code} ${r.error?.message}`).toContain(r.error?.code);
+      expect(r.error?.message).toMatch(new RegExp(f.replace(".", "\\.")));
+    }
+    const missing = await processFile(join(dir, "does-not-exist.pdf"));
+    expect(missing.error?.code).toBe("NOT_FOUND");
+
+    const store = join(dir, "store");
+    const out = join(dir, "out.jsonl");
+    const q = quiet();
+    let code: number;
+    try {
+      code = await main(["node", "jixiao", "run", dir, "--out", out, "--store", store, "--no-progress"], {});
+    } finally {
+      q.restore();
+    }
+    expect(code).toBe(1); // some files failed
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1); // the department report of good.pdf
+    expect(JSON.parse(lines[0]!).source.file).toBe("good.pdf");
+    expect(q.lines.join("")).toMatch(/ENCRYPTED_PDF/);
+
+    const s = await openStore({ kind: "pglite", dataDir: store });
+    try {
+      const counts = await s.countByStatus();
+      expect(counts.failed).toBe(4); // every bad file that could be hashed is a failed document
+      expect(counts.succeeded).toBe(1);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("stores the same file once, and exports everything stored", async () => {
+    const store = join(dir, "store2");
+    const q = quiet();
+    try {
+      expect(await main(["node", "jixiao", "run", join(digital, tiny), "--store", store, "--no-progress"], {})).toBe(0);
+      expect(await main(["node", "jixiao", "run", join(dir, "good.pdf"), "--store", store, "--no-progress"], {})).toBe(0);
+      const out = join(dir, "export.jsonl");
+      expect(await main(["node", "jixiao", "export", "--format", "jsonl", "--out", out, "--store", store], {})).toBe(0);
+      const lines = readFileSync(out, "utf8").trim().split("\n");
+      expect(lines).toHaveLength(1); // same bytes → same document, no duplicate
+      expect(existsSync(`${out}.${process.pid}.tmp`)).toBe(false);
+    } finally {
+      q.restore();
+    }
+  });
+
+  it("exits 0 when every file succeeds and 2 on a usage error", async () => {
+    const q = quiet();
+    try {
+      expect(await main(["node", "jixiao", "frobnicate"], {})).toBe(2);
+    } finally {
+      q.restore();
+    }
+  });
+});
