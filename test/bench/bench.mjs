@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// Benchmark: end-to-end pages/s of the in-process pipeline (extract → reconstruct → normalize →
+// store in an embedded PGlite) over the digital sample PDFs, next to `pdftotext -layout` on the
+// same files when poppler-utils is installed. Run with `npm run bench` (builds first).
+//   node test/bench/bench.mjs [dir-or-files...] [--rounds N]
+import { readdirSync, statSync, mkdtempSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { execFileSync, spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { processFile } from "@jixiao/pipeline";
+import { openStore } from "@jixiao/store";
+
+const args = process.argv.slice(2);
+const roundsIdx = args.indexOf("--rounds");
+const rounds = roundsIdx >= 0 ? Number(args.splice(roundsIdx, 2)[1]) : 3;
+const inputs = args.length ? args : [join(import.meta.dirname, "..", "..", "samples", "digital")];
+const files = inputs.flatMap((p) =>
+  statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith(".pdf")).sort().map((f) => resolve(p, f)) : [resolve(p)],
+);
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+const dir = mkdtempSync(join(tmpdir(), "jixiao-bench-"));
+const store = await openStore({ kind: "pglite", dataDir: join(dir, "store") });
+const times = [];
+let pages = 0;
+let records = 0;
+try {
+  for (let round = 0; round < rounds; round++) {
+    const t0 = performance.now();
+    let roundPages = 0;
+    for (const f of files) {
+      const r = await processFile(f);
+      if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
+      await store.saveDocument({ sha256: r.sha256, file: r.file, inputKind: r.inputKind, status: r.status, pageCount: r.pageCount, error: null, records: r.records });
+      roundPages += r.pageCount;
+      if (round === 0) records += r.records.length;
+    }
+    times.push((performance.now() - t0) / 1000);
+    pages = roundPages;
+  }
+} finally {
+  clearInterval(sampler);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+const best = Math.min(...times);
+const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+console.log(`jixiao (end to end, embedded store): ${files.length} files, ${pages} pages, ${records} records`);
+console.log(`  rounds ${rounds}: best ${best.toFixed(2)} s, median ${median.toFixed(2)} s → ${(pages / median).toFixed(1)} pages/s (median), ${(pages / best).toFixed(1)} pages/s (best)`);
+console.log(`  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+
+const hasPdftotext = spawnSync("pdftotext", ["-v"]).error === undefined;
+if (hasPdftotext) {
+  const t0 = performance.now();
+  for (let round = 0; round < rounds; round++) for (const f of files) execFileSync("pdftotext", ["-layout", f, "-"], { maxBuffer: 1 << 28 });
+  const secs = (performance.now() - t0) / 1000 / rounds;
+  console.log(`pdftotext -layout (text only, no tables/records): ${secs.toFixed(2)} s per round → ${(pages / secs).toFixed(1)} pages/s`);
+} else {
+  console.log("pdftotext not installed (apt-get install poppler-utils) — no comparison");
+}
