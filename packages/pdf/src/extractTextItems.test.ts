@@ -94,6 +94,14 @@ describe("text on a generated page", () => {
     expect(page.items[0]!.bbox.x1).toBeGreaterThan(150);
   });
 
+  it("decodes a non-embedded CJK font through a predefined CMap from the local cmaps folder", async () => {
+    // Without a working cMapUrl pdf.js returns no text at all for this font.
+    const pdf = makePdf({ content: "BT /F2 12 Tf 100 700 Td <987976EE540D79F0> Tj ET" });
+    const page = await withPdf(pdf, (doc) => extractPage(doc, 1));
+    expect(page.items.map((i) => i.text)).toEqual(["项目名称"]);
+    expect(page.items[0]!.bbox.x1).toBeCloseTo(148, 1);
+  });
+
   it("rotates text boxes with /Rotate 90", async () => {
     const pdf = makePdf({ content: "BT /F1 10 Tf 100 700 Td (Hello World) Tj ET", rotate: 90 });
     const page = await withPdf(pdf, (doc) => extractPage(doc, 1));

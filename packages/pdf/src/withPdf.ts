@@ -95,7 +95,7 @@ export function mapPdfError(err: unknown, file?: string): unknown {
  * Opens a PDF from bytes, runs `fn` on it and always destroys the document afterwards.
  * Failures become typed errors: EMPTY_FILE (0 bytes), UNSUPPORTED_INPUT (no "%PDF-" header in
  * the first 1024 bytes), ENCRYPTED_PDF (password needed), TRUNCATED_PDF (damaged structure,
- * at open time or while reading pages). Errors thrown by `fn` itself pass through unchanged.
+ * at open time or while reading pages). Other errors thrown by `fn` pass through unchanged.
  *
  * The input array is copied: pdf.js transfers (detaches) the buffer it is given and refuses
  * Node Buffers.
