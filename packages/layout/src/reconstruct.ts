@@ -163,9 +163,16 @@ function stitch(a: LTable, b: LTable): void {
   a.pages.push(...b.pages.filter((p) => !a.pages.includes(p)));
 }
 
-function textBlocks(items: readonly TextItem[], page: Page, unit: Unit): Block[] {
-  return groupLines(items).map((line) => {
-    const cells: RowCell[] = splitLineByGaps(line).map((part) => {
+/**
+ * Free text (no rulings) as rows, by alignment: a line is split into cells at wide gaps; a
+ * line with a single cell directly under a row (tight line spacing) whose cell it overlaps
+ * continues that cell (a wrapped cell), otherwise it starts a row.
+ */
+function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.75): Block[] {
+  const blocks: (Block & { kind: "text" })[] = [];
+  let prevLine: { y0: number; y1: number } | null = null;
+  for (const line of groupLines(items)) {
+    const cells: RowCell[] = splitLineByGaps(line, gapFactor).map((part) => {
       const bbox: BBox = union(part.map((i) => i.bbox));
       return {
         text: cleanText(lineText(part)),
@@ -181,8 +188,27 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit): Block[]
       };
     });
     const bbox = union(line.map((i) => i.bbox));
-    return { kind: "text" as const, y0: bbox.y0, y1: bbox.y1, page: page.number, cells };
-  });
+    const h = bbox.y1 - bbox.y0;
+    const prev = blocks[blocks.length - 1];
+    const tight = prevLine && bbox.y0 - prevLine.y1 < 0.6 * h;
+    if (prev && tight && cells.length === 1 && prev.cells.length > 1 && unit !== "grid") {
+      const only = cells[0]!;
+      const target = [...prev.cells]
+        .map((c) => ({ c, ov: overlap1d(c.x0, c.x1, only.x0, only.x1) }))
+        .sort((a, b) => b.ov - a.ov)[0];
+      if (target && target.ov >= 0.5 * (only.x1 - only.x0)) {
+        target.c.text = cleanText(target.c.text + only.text);
+        target.c.x1 = Math.max(target.c.x1, only.x1);
+        target.c.prov.push(...only.prov);
+        prevLine = bbox;
+        prev.y1 = bbox.y1;
+        continue;
+      }
+    }
+    blocks.push({ kind: "text" as const, y0: bbox.y0, y1: bbox.y1, page: page.number, cells });
+    prevLine = bbox;
+  }
+  return blocks;
 }
 
 /** Tables of a page: those the extractor knew (text dumps) or rebuilt from rulings. */

@@ -108,6 +108,12 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
   for (const [part, found] of Object.entries(v.found)) {
     if (!found) b.flag(`missing_${part}`, "review", part === "money" ? (kind === "project_self_eval" ? "funds" : "spending") : part === "indicators" ? "indicators" : part, `the ${part} part of the form was not found`);
   }
+  if (spansKnown) {
+    const paths = { money: kind === "project_self_eval" ? "funds" : "spending", goals: "goals", indicators: "indicators" };
+    for (const part of v.fromText) {
+      b.flag("layout_from_alignment", "review", paths[part], `the ${part} table has no ruling lines; its cells were placed by text alignment`);
+    }
+  }
   const indicators = v.indicators.map((ind) => ({
     ...ind,
     confidence: 1,
@@ -146,7 +152,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       })),
       total: v.total,
     };
-    if (!record.project_name) b.flag("missing_field", "review", "project_name", "project name not found");
+    if (!record.project_name) b.flag("record_unreliable", "review", "", "project name not found: the record may be misread");
   } else {
     const empty = { annual_budget: null, executed: null, execution_rate: null };
     const spending = {
@@ -176,7 +182,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       })),
       total: v.total,
     };
-    if (!record.department_name) b.flag("missing_field", "review", "department_name", "department name not found");
+    if (!record.department_name) b.flag("record_unreliable", "review", "", "department name not found: the record may be misread");
   }
   return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
 }

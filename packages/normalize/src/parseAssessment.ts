@@ -98,7 +98,12 @@ export function parseAssessment(rows: readonly Row[], b: RecordBuilder): Assessm
   const values: AssessmentValues = { fields, indicators: [], total: { weight: null, score: null } };
   const tableRows = rows.slice(headerIndex + 1);
   if (header && tableRows.some((r) => r.source === "table")) readGrid(tableRows, header, values, b);
-  else readLines(tableRows, values, b);
+  else {
+    readLines(tableRows, values, b);
+    if (tableRows.some((r) => r.source === "text" && r.cells.some((c) => c.prov[0]?.unit !== "grid"))) {
+      b.flag("layout_from_alignment", "review", "indicators", "the indicator table has no ruling lines; its cells were placed by text alignment");
+    }
+  }
   return values;
 }
 

@@ -19,6 +19,8 @@ export type TabularValues = {
   indicators: IndicatorValues[];
   total: { weight: number | null; score: number | null };
   found: { money: boolean; goals: boolean; indicators: boolean; total: boolean };
+  /** Parts read from free-text rows (no grid): their layout was guessed from alignment. */
+  fromText: Set<"money" | "goals" | "indicators">;
 };
 
 /** Reads the two grid forms (project and department self-evaluation) from a report's rows. */
@@ -39,6 +41,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     indicators: [],
     total: { weight: null, score: null },
     found: { money: false, goals: false, indicators: false, total: false },
+    fromText: new Set(),
   };
 
   // Fiscal year: "(2022 年度)" near the title.
@@ -78,6 +81,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
         break;
       }
       indicatorRows.push(row);
+      if (row.source === "text") out.fromText.add("indicators");
       continue;
     }
     // Label → value pairs (项目名称 | value).
@@ -101,6 +105,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       continue;
     }
     if (goalsCols) {
+      if (row.source === "text") out.fromText.add("goals");
       for (const c of cells) {
         // A cell across both goal columns is a section title, not a goal.
         const spansBoth = Object.values(goalsCols).every((r) => c.x0 <= r.x0 + 1 && c.x1 >= r.x1 - 1);
@@ -113,6 +118,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     if (moneyCols) {
       const key = moneyRowKey(cells, project);
       if (key && !out.money[key.key]) {
+        if (row.source === "text") out.fromText.add("money");
         const money: Money = {};
         for (const field of Object.keys(moneyHeader)) money[field] = null;
         for (const c of cells) {
