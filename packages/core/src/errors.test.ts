@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { errorCodes, JixiaoError, toJixiaoError, type ErrorCode } from "./errors.js";
+
+describe("errorCodes", () => {
+  it("says which failures a retry can help", () => {
+    const retryable = (Object.keys(errorCodes) as ErrorCode[]).filter((c) => errorCodes[c].retry).sort();
+    expect(retryable).toEqual(["INTERNAL", "QUEUE_UNAVAILABLE", "STORE_UNAVAILABLE"]);
+  });
+
+  it("maps each code to its HTTP status", () => {
+    const http = Object.fromEntries(Object.entries(errorCodes).map(([k, v]) => [k, v.http]));
+    expect(http).toEqual({
+      NOT_FOUND: 404,
+      EMPTY_FILE: 422,
+      UNSUPPORTED_INPUT: 415,
+      TRUNCATED_PDF: 422,
+      ENCRYPTED_PDF: 422,
+      NO_FORM_FOUND: 422,
+      OVER_LIMIT: 413,
+      INVALID_PAYLOAD: 400,
+      OCR_UNAVAILABLE: 500,
+      STORE_UNAVAILABLE: 503,
+      QUEUE_UNAVAILABLE: 503,
+      INTERNAL: 500,
+    });
+    for (const v of Object.values(errorCodes)) expect(v.summary.length).toBeGreaterThan(0);
+  });
+});
+
+describe("JixiaoError", () => {
+  it("carries code, file, cause, retryable and httpStatus", () => {
+    const cause = new Error("disk");
+    const e = new JixiaoError("STORE_UNAVAILABLE", "no store", { file: "a.pdf", cause });
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe("JixiaoError");
+    expect(e.message).toBe("no store");
+    expect(e.code).toBe("STORE_UNAVAILABLE");
+    expect(e.file).toBe("a.pdf");
+    expect(e.cause).toBe(cause);
+    expect(e.retryable).toBe(true);
+    expect(e.httpStatus).toBe(503);
+  });
+
+  it("has no cause or file unless given", () => {
+    const e = new JixiaoError("EMPTY_FILE", "empty");
+    expect(e.file).toBeUndefined();
+    expect("cause" in e).toBe(false);
+    expect(e.retryable).toBe(false);
+    expect(e.httpStatus).toBe(422);
+  });
+});
+
+describe("toJixiaoError", () => {
+  it("returns a JixiaoError unchanged", () => {
+    const e = new JixiaoError("NO_FORM_FOUND", "none", { file: "x.txt" });
+    expect(toJixiaoError(e, "other.txt")).toBe(e);
+  });
+
+  it("wraps an Error as INTERNAL keeping its message and cause", () => {
+    const err = new TypeError("boom");
+    const e = toJixiaoError(err, "f.pdf");
+    expect(e).toBeInstanceOf(JixiaoError);
+    expect(e.code).toBe("INTERNAL");
+    expect(e.message).toBe("boom");
+    expect(e.cause).toBe(err);
+    expect(e.file).toBe("f.pdf");
+    expect(e.retryable).toBe(true);
+    expect(e.httpStatus).toBe(500);
+  });
+
+  it("wraps non-Error values with their string form", () => {
+    const e = toJixiaoError("plain string");
+    expect(e.code).toBe("INTERNAL");
+    expect(e.message).toBe("plain string");
+    expect(e.file).toBeUndefined();
+    expect(toJixiaoError(42).message).toBe("42");
+    expect(toJixiaoError(undefined).cause).toBeUndefined();
+  });
+});

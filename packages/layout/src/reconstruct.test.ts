@@ -1,0 +1,265 @@
+import type { DocumentModel, Page, Ruling, TextItem } from "@jixiao/schemas";
+import { describe, expect, it } from "vitest";
+import { joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
+
+// Columns: 一级指标 | 二级指标 | 三级指标 | 分值
+const XS = [50, 150, 250, 350, 450];
+
+/**
+ * Rulings of a grid; `noH` lists "j,c" (horizontal line j missing over column c), `noV` lists
+ * "r,k" (vertical line k missing beside row r).
+ */
+function gridRulings(ys: number[], noH: string[] = [], noV: string[] = []): Ruling[] {
+  const out: Ruling[] = [];
+  for (let j = 0; j < ys.length; j++) {
+    for (let c = 0; c + 1 < XS.length; c++) {
+      if (!noH.includes(`${j},${c}`)) out.push({ orientation: "h", pos: ys[j]!, from: XS[c]!, to: XS[c + 1]!, width: 0.5 });
+    }
+  }
+  for (let k = 0; k < XS.length; k++) {
+    for (let r = 0; r + 1 < ys.length; r++) {
+      if (!noV.includes(`${r},${k}`)) out.push({ orientation: "v", pos: XS[k]!, from: ys[r]!, to: ys[r + 1]!, width: 0.5 });
+    }
+  }
+  return out;
+}
+
+/** Text centred vertically at y in column c (one 10 pt em per character). */
+function text(s: string, c: number, y: number, confidence = 1): TextItem {
+  const x0 = XS[c]! + 5;
+  return { text: s, bbox: { x0, y0: y - 5, x1: x0 + 10 * [...s].length, y1: y + 5 }, size: 10, confidence, origin: "pdf-text" };
+}
+
+function page(number: number, rulings: Ruling[], items: TextItem[]): Page {
+  return { number, width: 595, height: 842, unit: "pt", origin: "top-left", items, rulings, tables: [] };
+}
+
+function doc(...pages: Page[]): DocumentModel {
+  return { file: "t.pdf", sha256: "0".repeat(64), inputKind: "pdf", pages };
+}
+
+/** Non-empty texts of cells, left to right. */
+const texts = (cells: readonly RowCell[]) => cells.map((c) => c.text).filter(Boolean);
+const inCol = (row: Row, col: number) => [...row.cells, ...row.spanned].find((c) => c.col === col);
+
+// Page 1: header row + two rows (y 100–190); page 2: two rows (y 50–110).
+const P1_YS = [100, 130, 160, 190];
+const P2_YS = [50, 80, 110];
+
+describe("reconstruct: a merged label printed only on the next page", () => {
+  // Column 0 is one merged cell over rows 1–2 of page 1 (open at the bottom) and rows 0–1 of
+  // page 2 (open at the top); its text 产出指标 is printed on page 2 only.
+  const p1 = page(
+    1,
+    gridRulings(P1_YS, ["2,0", "3,0"]),
+    [
+      text("一级指标", 0, 115), text("二级指标", 1, 115), text("三级指标", 2, 115), text("分值", 3, 115),
+      text("数量指标", 1, 145), text("指标甲", 2, 145), text("10", 3, 145),
+      text("质量指标", 1, 175), text("指标乙", 2, 175), text("20", 3, 175),
+    ],
+  );
+  const p2 = page(
+    2,
+    gridRulings(P2_YS, ["0,0", "1,0"]),
+    [
+      text("产出指标", 0, 80),
+      text("时效指标", 1, 65), text("指标丙", 2, 65), text("30", 3, 65),
+      text("成本指标", 1, 95), text("指标丁", 2, 95), text("40", 3, 95),
+    ],
+  );
+  const { rows, unit } = reconstruct(doc(p1, p2));
+
+  it("(e) stitches the two tables into one and keeps the rows in order", () => {
+    expect(unit).toBe("pt");
+    expect(rows).toHaveLength(5);
+    expect(rows.every((r) => r.source === "table")).toBe(true);
+    expect(new Set(rows.map((r) => r.table)).size).toBe(1);
+    expect(rows.map((r) => inCol(r, 2)?.text)).toEqual(["三级指标", "指标甲", "指标乙", "指标丙", "指标丁"]);
+  });
+
+  it("(e) applies the label to the rows of page 1 and of page 2", () => {
+    const label = rows[1]!.cells.find((c) => c.col === 0)!;
+    expect(label.text).toBe("产出指标");
+    expect(label.rowSpan).toBe(4);
+    expect(label.inherited).toBe(false);
+    expect(label.prov.map((p) => p.page)).toEqual([2]);
+    expect(label.repairs.map((r) => r.code)).toEqual(["label_from_next_page"]);
+    for (const r of [2, 3, 4]) {
+      const inherited = rows[r]!.spanned.find((c) => c.col === 0);
+      expect(inherited?.text, `row ${r}`).toBe("产出指标");
+      expect(inherited?.inherited).toBe(true);
+      expect(rows[r]!.cells.some((c) => c.col === 0)).toBe(false);
+    }
+    expect(rows[0]!.spanned).toEqual([]);
+    expect(inCol(rows[0]!, 0)!.text).toBe("一级指标");
+  });
+
+  it("(e) keeps the other cells of page 2 as their own rows", () => {
+    expect(texts(rows[3]!.cells)).toEqual(["时效指标", "指标丙", "30"]);
+    expect(rows[3]!.pages).toEqual([2]);
+    expect(texts(rows[4]!.cells)).toEqual(["成本指标", "指标丁", "40"]);
+    expect(rows[0]!.pageStart).toBe(true);
+    expect(rows[2]!.pageStart).toBe(false);
+  });
+});
+
+describe("reconstruct: cells split by the page break", () => {
+  it("(f) joins a label split 社会效益指 | 标 into 社会效益指标", () => {
+    // Column 1 merged over rows 1–2 of page 1, open at the bottom; continues in row 0 of page 2.
+    const p1 = page(1, gridRulings(P1_YS, ["2,1", "3,1"]), [
+      text("一级指标", 0, 115), text("二级指标", 1, 115), text("三级指标", 2, 115), text("分值", 3, 115),
+      text("效益指标", 0, 145), text("社会效益指", 1, 160), text("指标甲", 2, 145), text("10", 3, 145),
+      text("指标乙", 2, 175), text("20", 3, 175),
+    ]);
+    const p2 = page(2, gridRulings(P2_YS, ["0,1"]), [
+      text("标", 1, 65), text("指标丙", 2, 65), text("30", 3, 65),
+      text("满意度指标", 0, 95), text("指标丁", 2, 95), text("40", 3, 95),
+    ]);
+    const { rows } = reconstruct(doc(p1, p2));
+    expect(rows).toHaveLength(5);
+    const label = inCol(rows[1]!, 1)!;
+    expect(label.text).toBe("社会效益指标");
+    expect(label.rowSpan).toBe(3);
+    expect(label.prov.map((p) => p.page)).toEqual([1, 2]);
+    expect(label.repairs.map((r) => r.code)).toEqual(["cell_joined_across_pages"]);
+    expect(label.repairs[0]!.severity).toBe("info");
+    // The page-2 row carries the joined label as an inherited cell.
+    expect(inCol(rows[3]!, 1)).toMatchObject({ text: "社会效益指标", inherited: true });
+    expect(inCol(rows[4]!, 1)).toMatchObject({ text: "", inherited: false });
+    expect(texts(rows[4]!.cells)).toEqual(["满意度指标", "指标丁", "40"]);
+  });
+
+  it("(g) joins a row split by the break and removes the character printed on both sides", () => {
+    // The last row of page 1 has no bottom ruling at all; the first row of page 2 no top ruling.
+    const p1 = page(1, gridRulings(P1_YS, ["3,0", "3,1", "3,2", "3,3"]), [
+      text("一级指标", 0, 115), text("二级指标", 1, 115), text("三级指标", 2, 115), text("分值", 3, 115),
+      text("效益指标", 0, 145), text("社会效益指标", 1, 145), text("指标甲", 2, 145), text("10", 3, 145),
+      text("巩固受帮扶地区脱贫攻坚", 2, 175),
+    ]);
+    const p2 = page(2, gridRulings(P2_YS, ["0,0", "0,1", "0,2", "0,3"]), [
+      text("坚成果", 2, 65), text("20", 3, 65),
+      text("满意度指标", 0, 95), text("指标丁", 2, 95), text("30", 3, 95),
+    ]);
+    const { rows } = reconstruct(doc(p1, p2));
+    // header, 指标甲, the joined row, 指标丁: page 2's first row is part of the joined row
+    expect(rows).toHaveLength(4);
+    const joinedRow = rows[2]!;
+    const name = inCol(joinedRow, 2)!;
+    expect(name.text).toBe("巩固受帮扶地区脱贫攻坚成果");
+    expect(name.repairs.map((r) => r.code)).toContain("duplicate_char_removed");
+    expect(name.repairs.find((r) => r.code === "duplicate_char_removed")!.severity).toBe("info");
+    expect(name.prov.map((p) => p.page)).toEqual([1, 2]);
+    expect(name.rowSpan).toBe(2);
+    expect(inCol(joinedRow, 3)!.text).toBe("20");
+    expect(joinedRow.pages.sort()).toEqual([1, 2]);
+    expect(texts(rows[3]!.cells)).toEqual(["满意度指标", "指标丁", "30"]);
+    expect(rows[3]!.spanned).toEqual([]);
+  });
+
+  it("(h) stitches nothing when page 2 starts with a closed table (a new report)", () => {
+    const p1 = page(1, gridRulings(P1_YS, ["2,0", "3,0"]), [
+      text("一级指标", 0, 115), text("三级指标", 2, 115),
+      text("指标甲", 2, 145), text("指标乙", 2, 175),
+    ]);
+    const p2 = page(2, gridRulings(P2_YS), [
+      text("产出指标", 0, 65), text("指标丙", 2, 65), text("数量指标", 1, 95),
+    ]);
+    const { rows } = reconstruct(doc(p1, p2));
+    expect(rows).toHaveLength(5);
+    expect(rows[0]!.table).toBe(rows[2]!.table);
+    expect(rows[3]!.table).not.toBe(rows[2]!.table);
+    expect(rows[3]!.table).toBe(rows[4]!.table);
+    // The open cell of page 1 keeps its (empty) text and its span; page 2's label stays on page 2.
+    const open = inCol(rows[1]!, 0)!;
+    expect(open.text).toBe("");
+    expect(open.rowSpan).toBe(2);
+    expect(open.repairs).toEqual([]);
+    expect(inCol(rows[3]!, 0)!.text).toBe("产出指标");
+    expect(rows[3]!.pageStart).toBe(true);
+    expect(rows.flatMap((r) => r.cells).flatMap((c) => c.repairs)).toEqual([]);
+  });
+
+  it("(h) stitches nothing when a title printed above the table starts page 2", () => {
+    const p1 = page(1, gridRulings(P1_YS, ["3,0", "3,1", "3,2", "3,3"]), [
+      text("指标甲", 2, 145), text("巩固受帮扶地区脱贫攻坚", 2, 175),
+    ]);
+    const title: TextItem = { text: "财政项目支出绩效自评表", bbox: { x0: 150, y0: 20, x1: 260, y1: 30 }, size: 10, confidence: 1, origin: "pdf-text" };
+    const p2 = page(2, gridRulings(P2_YS, ["0,0", "0,1", "0,2", "0,3"]), [title, text("坚成果", 2, 65)]);
+    const { rows } = reconstruct(doc(p1, p2));
+    expect(inCol(rows[2]!, 2)!.text).toBe("巩固受帮扶地区脱贫攻坚");
+    const titleRow = rows.find((r) => r.source === "text")!;
+    expect(titleRow.table).toBeNull();
+    expect(texts(titleRow.cells)).toEqual(["财政项目支出绩效自评表"]);
+    expect(titleRow.pageStart).toBe(true);
+    expect(rows.findIndex((r) => r === titleRow)).toBe(3);
+    expect(inCol(rows[4]!, 2)!.text).toBe("坚成果");
+  });
+});
+
+describe("reconstruct: free text and text-dump grids", () => {
+  it("turns free text into rows split at wide gaps, in reading order with the tables", () => {
+    const items: TextItem[] = [
+      { text: "项目名称：", bbox: { x0: 50, y0: 20, x1: 100, y1: 30 }, size: 10, confidence: 0.9, origin: "ocr" },
+      { text: "对口支援专项经费", bbox: { x0: 102, y0: 20, x1: 182, y1: 30 }, size: 10, confidence: 0.8, origin: "ocr" },
+      { text: "预算单位：", bbox: { x0: 300, y0: 20, x1: 350, y1: 30 }, size: 10, confidence: 1, origin: "ocr" },
+      { text: "合计", bbox: { x0: 50, y0: 300, x1: 70, y1: 310 }, size: 10, confidence: 1, origin: "ocr" },
+      text("指标甲", 2, 115),
+    ];
+    const { rows } = reconstruct(doc(page(1, gridRulings([100, 130]), items)));
+    expect(rows.map((r) => r.source)).toEqual(["text", "table", "text"]);
+    expect(texts(rows[0]!.cells)).toEqual(["项目名称：对口支援专项经费", "预算单位："]);
+    expect(rows[0]!.cells[0]!.confidence).toBe(0.8);
+    expect(rows[0]!.cells[0]!.col).toBeNull();
+    expect(rows[0]!.pageStart).toBe(true);
+    expect(rows[1]!.pageStart).toBe(false);
+    expect(texts(rows[2]!.cells)).toEqual(["合计"]);
+  });
+
+  it("uses a page's known tables (text dumps) instead of rulings", () => {
+    const p: Page = {
+      number: 1, width: 2, height: 1, unit: "grid", origin: "top-left", items: [], rulings: [],
+      tables: [{
+        bbox: { x0: 0, y0: 0, x1: 2, y1: 1 }, colEdges: [0, 1, 2], rowEdges: [0, 1], method: "text-dump",
+        cells: [
+          { text: "总分", bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, row: 0, col: 0, rowSpan: 1, colSpan: 1, confidence: 1, open: { top: false, bottom: false }, items: [] },
+          { text: "100", bbox: { x0: 1, y0: 0, x1: 2, y1: 1 }, row: 0, col: 1, rowSpan: 1, colSpan: 1, confidence: 1, open: { top: false, bottom: false }, items: [] },
+        ],
+      }],
+    };
+    expect(pageTables(p)).toBe(p.tables);
+    const { rows, unit } = reconstruct(doc(p));
+    expect(unit).toBe("grid");
+    expect(rows).toHaveLength(1);
+    expect(texts(rows[0]!.cells)).toEqual(["总分", "100"]);
+    expect(rows[0]!.cells.map((c) => c.col)).toEqual([0, 1]);
+  });
+
+  it("returns no rows for a document without pages", () => {
+    expect(reconstruct(doc())).toEqual({ rows: [], unit: "pt" });
+  });
+});
+
+describe("joinAcrossBreak", () => {
+  it("keeps a Chinese character printed on both sides of the break once", () => {
+    const j = joinAcrossBreak("巩固受帮扶地区脱贫攻坚", "坚成果");
+    expect(j.text).toBe("巩固受帮扶地区脱贫攻坚成果");
+    expect(j.repairs).toHaveLength(1);
+    expect(j.repairs[0]).toMatchObject({ code: "duplicate_char_removed", severity: "info" });
+    expect(j.repairs[0]!.message).toContain("坚");
+  });
+
+  it("joins different characters with nothing inserted and no repair", () => {
+    expect(joinAcrossBreak("社会效益指", "标")).toEqual({ text: "社会效益指标", repairs: [] });
+    expect(joinAcrossBreak("社会效益 ", " 指标")).toEqual({ text: "社会效益指标", repairs: [] });
+  });
+
+  it("does not remove a repeated digit or Latin letter", () => {
+    expect(joinAcrossBreak("100", "0")).toEqual({ text: "1000", repairs: [] });
+    expect(joinAcrossBreak("AP", "PP")).toEqual({ text: "APPP", repairs: [] });
+  });
+
+  it("returns the other side unchanged when one side is empty", () => {
+    expect(joinAcrossBreak("", "坚成果")).toEqual({ text: "坚成果", repairs: [] });
+    expect(joinAcrossBreak("攻坚", "")).toEqual({ text: "攻坚", repairs: [] });
+  });
+});

@@ -1,0 +1,181 @@
+import type { RowCell } from "@jixiao/layout";
+import { describe, expect, it } from "vitest";
+import { runChecks } from "./checks.js";
+import { RecordBuilder } from "./RecordBuilder.js";
+
+const ind = (weight: number | null, score: number | null, level1: string | null = "产出指标", level1_weight: number | null = null) => ({ weight, score, level1, level1_weight });
+const codesAt = (b: RecordBuilder, path: string) => b.flags.filter((f) => f.path === path).map((f) => f.code);
+
+describe("runChecks", () => {
+  it("confirms weights and scores that sum to the total, with the budget row's points", () => {
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, {
+      indicators: [ind(50, 45), ind(40, 40)],
+      total: { weight: 100, score: 93 },
+      budgetRow: { weight: 10, score: 8, path: "funds.total" },
+      rates: [{ path: "funds.total", budget: 100, executed: 80, rate: 80 }],
+      level1Weights: false,
+    });
+    expect(b.flags).toEqual([]);
+    expect([...confirmed].sort()).toEqual(
+      [
+        "total.weight", "total.score", "indicators[0].weight", "indicators[1].weight", "indicators[0].score", "indicators[1].score",
+        "funds.total.execution_rate", "funds.total.executed", "funds.total.annual_budget", "funds.total.score", "funds.total.weight",
+      ].sort(),
+    );
+  });
+
+  it("flags weights and scores that do not sum", () => {
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, { indicators: [ind(50, 45), ind(40, 40)], total: { weight: 100, score: 80 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "indicators")).toEqual(["weights_do_not_sum", "scores_do_not_sum"]);
+    expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
+    expect(codesAt(b, "total.score")).toEqual(["scores_do_not_sum"]);
+    expect(b.flags.every((f) => f.severity === "review")).toBe(true);
+    expect(b.flags[0]!.message).toContain("90");
+    expect(confirmed.size).toBe(0);
+  });
+
+  it("tolerates printed rounding in the score sum but not in the weight sum", () => {
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(33.3, 33.3), ind(66.6, 66.65)], total: { weight: 100, score: 100 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "total.score")).toEqual([]);
+    expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
+  });
+
+  it("flags a score above its weight, and missing weights and scores", () => {
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(10, 12), ind(null, 5), ind(5, null)], total: { weight: null, score: null }, rates: [], level1Weights: false });
+    expect(codesAt(b, "indicators[0].score")).toEqual(["score_above_weight"]);
+    expect(codesAt(b, "indicators[1].weight")).toEqual(["missing_weight"]);
+    expect(codesAt(b, "indicators[2].score")).toEqual(["missing_score"]);
+    expect(codesAt(b, "total")).toEqual(["missing_total"]);
+    expect(codesAt(b, "indicators")).toEqual([]);
+  });
+
+  it("flags a report without indicators on the list", () => {
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [], total: { weight: 100, score: 100 }, rates: [], level1Weights: false });
+    expect(b.flags.map((f) => [f.code, f.path])).toEqual([["no_indicators", "indicators"]]);
+  });
+
+  it("checks execution rate = executed / budget, skipping missing values and a zero budget", () => {
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, {
+      indicators: [ind(100, 100)],
+      total: { weight: 100, score: 100 },
+      rates: [
+        { path: "spending.fiscal", budget: 113569961.85, executed: 107247165.67, rate: 94.43 },
+        { path: "spending.basic", budget: 200, executed: 100, rate: 60 },
+        { path: "spending.other", budget: 0, executed: 0, rate: 0 },
+        { path: "spending.project", budget: null, executed: 10, rate: 5 },
+      ],
+      level1Weights: false,
+    });
+    expect(b.flags.map((f) => [f.code, f.path])).toEqual([["rate_mismatch", "spending.basic.execution_rate"]]);
+    expect(b.flags[0]!.message).toContain("50.00%");
+    expect(confirmed.has("spending.fiscal.execution_rate")).toBe(true);
+    expect(confirmed.has("spending.other.execution_rate")).toBe(false);
+  });
+
+  it("checks the budget row's score = rate × weight, capped at the weight", () => {
+    const ok = new RecordBuilder();
+    runChecks(ok, {
+      indicators: [ind(90, 90)], total: { weight: 100, score: 100 },
+      budgetRow: { weight: 10, score: 10, path: "funds.total" },
+      rates: [{ path: "funds.total", budget: 100, executed: 120, rate: 120 }], level1Weights: false,
+    });
+    expect(codesAt(ok, "funds.total.score")).toEqual([]);
+    const bad = new RecordBuilder();
+    runChecks(bad, {
+      indicators: [ind(90, 90)], total: { weight: 100, score: 99 },
+      budgetRow: { weight: 10, score: 9, path: "funds.total" },
+      rates: [{ path: "funds.total", budget: 100, executed: 80, rate: 80 }], level1Weights: false,
+    });
+    expect(codesAt(bad, "funds.total.score")).toEqual(["budget_score_mismatch"]);
+  });
+
+  it("checks level-1 block weights when asked", () => {
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, {
+      indicators: [ind(20, 20, "产出指标", 40), ind(20, 20, "产出指标", 40), ind(50, 50, "效益指标", 60), ind(10, 10, "满意度指标", null)],
+      total: { weight: 100, score: 100 },
+      rates: [],
+      level1Weights: true,
+    });
+    expect(confirmed.has("indicators[0].level1_weight")).toBe(true);
+    expect(confirmed.has("indicators[1].level1_weight")).toBe(true);
+    expect(codesAt(b, "indicators[2].level1_weight")).toEqual(["block_weights_do_not_sum"]);
+    expect(codesAt(b, "indicators[3].level1_weight")).toEqual(["missing_level1_weight"]);
+    const off = new RecordBuilder();
+    runChecks(off, { indicators: [ind(10, 10, "产出指标", null)], total: { weight: 10, score: 10 }, rates: [], level1Weights: false });
+    expect(off.flags).toEqual([]);
+  });
+});
+
+function cell(text: string, confidence = 1, page = 1): RowCell {
+  return {
+    text, x0: 0, x1: 1, col: 0, colSpan: 1, rowSpan: 1, confidence,
+    prov: [{ page, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, unit: "px" }],
+    repairs: [], inherited: false,
+  };
+}
+
+describe("RecordBuilder", () => {
+  it("reads numbers and rates, flags text that is not a number", () => {
+    const b = new RecordBuilder();
+    expect(b.number("total.weight", cell("1,199,900"))).toBe(1199900);
+    expect(b.number("funds.total.execution_rate", cell("80.88%"), true)).toBe(80.88);
+    expect(b.number("a", cell("—"))).toBeNull();
+    expect(b.number("b", undefined)).toBeNull();
+    expect(b.number("indicators[0].weight", cell("十"))).toBeNull();
+    expect(b.flags).toEqual([{ code: "not_a_number", severity: "review", path: "indicators[0].weight", message: '"十" is not a number' }]);
+    expect(b.provenance["total.weight"]).toHaveLength(1);
+    expect(b.provenance["b"]).toBeUndefined();
+  });
+
+  it("joins and cleans text cells; empty markers are null", () => {
+    const b = new RecordBuilder();
+    expect(b.text("goals.expected", [cell("<p>巩固受帮扶地区脱贫"), cell("攻坚成果</p>"), undefined])).toBe("巩固受帮扶地区脱贫攻坚成果");
+    expect(b.text("x", [cell("—")])).toBeNull();
+    expect(b.text("y", [])).toBeNull();
+    expect(b.provenance["goals.expected"]).toHaveLength(2);
+  });
+
+  it("records pages, the lowest confidence and the cells' repairs", () => {
+    const b = new RecordBuilder();
+    const c = { ...cell("坚成果", 0.7, 3), repairs: [{ code: "duplicate_char_removed" as const, severity: "info" as const, message: "m" }] };
+    b.track("indicators[0].name", [cell("甲", 0.9, 2), c]);
+    expect([...b.pages].sort()).toEqual([2, 3]);
+    expect(b.confidence["indicators[0].name"]).toBe(0.7);
+    expect(b.flags).toEqual([{ code: "duplicate_char_removed", severity: "info", path: "indicators[0].name", message: "m" }]);
+    // the same flag twice is recorded once
+    b.track("indicators[0].name", [c]);
+    expect(b.flags).toHaveLength(1);
+  });
+
+  it("flags low OCR confidence below the threshold unless a check confirmed the value", () => {
+    const b = new RecordBuilder({ minConfidence: 0.8 });
+    b.number("total.weight", cell("100", 0.5));
+    b.number("total.score", cell("98", 0.5));
+    b.number("funds.total.weight", cell("10", 0.85));
+    b.flagLowConfidence(new Set(["total.weight"]));
+    expect(b.flags.map((f) => [f.code, f.path, f.severity])).toEqual([["low_ocr_confidence", "total.score", "review"]]);
+    const strict = new RecordBuilder({ minConfidence: 0.9 });
+    strict.number("funds.total.weight", cell("10", 0.85));
+    strict.flagLowConfidence(new Set());
+    expect(strict.flags.map((f) => f.path)).toEqual(["funds.total.weight"]);
+  });
+
+  it("says which paths a review flag covers", () => {
+    const b = new RecordBuilder();
+    b.flag("weights_do_not_sum", "review", "indicators", "m");
+    b.flag("x", "info", "funds", "m");
+    expect(b.underReview("indicators[3]")).toBe(true);
+    expect(b.underReview("indicators")).toBe(true);
+    expect(b.underReview("indicatorsX")).toBe(false);
+    expect(b.underReview("funds.total")).toBe(false);
+    b.flag("whole", "review", "", "m");
+    expect(b.underReview("funds.total")).toBe(true);
+  });
+});

@@ -1,0 +1,222 @@
+import type { Reconstruction, Repair, Row, RowCell } from "@jixiao/layout";
+import type { Record } from "@jixiao/schemas";
+import { describe, expect, it } from "vitest";
+import { INDICATOR_HEADER } from "./forms.js";
+import { normalize } from "./normalize.js";
+import { readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
+import { RecordBuilder } from "./RecordBuilder.js";
+import { headerColumns } from "./rowTools.js";
+
+/** A cell in grid column `col` (x0 = col, x1 = col + span), printed on `page`. */
+function cell(text: string, col: number, o: { span?: number; rows?: number; page?: number; inherited?: boolean; repairs?: Repair[] } = {}): RowCell {
+  const span = o.span ?? 1;
+  return {
+    text,
+    x0: col,
+    x1: col + span,
+    col,
+    colSpan: span,
+    rowSpan: o.rows ?? 1,
+    confidence: 1,
+    prov: [{ page: o.page ?? 1, bbox: { x0: col, y0: 0, x1: col + span, y1: 1 }, unit: "pt" }],
+    repairs: o.repairs ?? [],
+    inherited: o.inherited ?? false,
+  };
+}
+/** A row from texts placed in consecutive columns starting at 0; "" leaves a column empty. */
+function row(texts: string[], o: { pageStart?: boolean; spanned?: RowCell[]; page?: number; source?: "table" | "text" } = {}): Row {
+  return {
+    cells: texts.map((t, i) => (t ? cell(t, i, { page: o.page }) : null)).filter((c): c is RowCell => c !== null),
+    spanned: o.spanned ?? [],
+    pages: [o.page ?? 1],
+    source: o.source ?? "table",
+    table: 0,
+    pageStart: o.pageStart ?? false,
+  };
+}
+
+// 0 绩效指标 | 1 一级 | 2 二级 | 3 三级 | 4 年度指标值 | 5 实际完成值 | 6 分值 | 7 得分 | 8 偏差
+const HEADER_TEXTS = ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"];
+const HEADER = headerColumns(row(HEADER_TEXTS), INDICATOR_HEADER.project_self_eval!, 4)!;
+const OPTS = { withLevel1Weight: false, withLevel2: true, spansKnown: true };
+
+function resolve(rows: Row[], opts = OPTS) {
+  const b = new RecordBuilder();
+  const values = resolveIndicators(readIndicatorRows(rows, HEADER), b, opts);
+  return { values, flags: b.flags, b };
+}
+
+describe("readIndicatorRows", () => {
+  it("finds the header columns", () => {
+    expect(Object.keys(HEADER).sort()).toEqual(["actual", "deviation", "level1", "level2", "name", "score", "target", "weight"]);
+    expect(HEADER.name).toEqual({ x0: 3, x1: 4 });
+  });
+
+  it("maps an aligned row by column and takes labels wherever they are", () => {
+    const [raw] = readIndicatorRows([row(["", "产出指标", "数量指标", "指标甲", "=100%", "100%", "20", "20", "无偏差"])], HEADER);
+    expect(raw!.mode).toBe("columns");
+    expect(raw!.level1).toBe("产出指标");
+    expect(raw!.level2).toBe("数量指标");
+    expect(raw!.name.map((c) => c.text)).toEqual(["指标甲"]);
+    expect(raw!.target.map((c) => c.text)).toEqual(["=100%"]);
+    expect(raw!.actual.map((c) => c.text)).toEqual(["100%"]);
+    expect(raw!.weight?.text).toBe("20");
+    expect(raw!.score?.text).toBe("20");
+    expect(raw!.deviation.map((c) => c.text)).toEqual(["无偏差"]);
+  });
+
+  it("maps a shifted row by order: name, target, actual, then the last pair of numbers", () => {
+    const [raw] = readIndicatorRows([row(["", "", "", "", "指标乙", "≥60 次", "70 次", "10", "10"])], HEADER);
+    expect(raw!.mode).toBe("order");
+    expect([raw!.name[0]?.text, raw!.target[0]?.text, raw!.actual[0]?.text, raw!.weight?.text, raw!.score?.text]).toEqual(["指标乙", "≥60 次", "70 次", "10", "10"]);
+    expect(raw!.deviation).toEqual([]);
+    expect(raw!.repairs).toEqual([]);
+  });
+
+  it("records a guess when only one of target/actual is present in a shifted row", () => {
+    const [raw] = readIndicatorRows([row(["", "", "", "", "指标丙", "提升", "10", "10"])], HEADER);
+    expect(raw!.mode).toBe("order");
+    expect(raw!.name[0]!.text).toBe("指标丙");
+    expect(raw!.actual[0]!.text).toBe("提升");
+    expect(raw!.target).toEqual([]);
+    expect(raw!.repairs).toEqual([expect.objectContaining({ code: "cell_position_guessed", severity: "review", field: "actual" })]);
+  });
+
+  it("joins extra text cells into the name in a shifted row", () => {
+    const [raw] = readIndicatorRows([row(["", "", "", "", "任务", "完成率", "提升", "提升", "10", "9"])], HEADER);
+    expect(raw!.name.map((c) => c.text)).toEqual(["任务", "完成率"]);
+    expect(raw!.repairs.map((r) => r.code)).toEqual(["extra_cells_joined"]);
+  });
+
+  it("skips table rules and rows holding only pieces of the 绩效指标 label", () => {
+    const raws = readIndicatorRows([row(["", "-----", "-----"]), row(["绩效"]), row(["效 指 标"])], HEADER);
+    expect(raws).toEqual([]);
+  });
+});
+
+describe("resolveIndicators", () => {
+  it("gives rows under a spanning label cell that label (digital pages)", () => {
+    const l1 = cell("产出指标", 1, { rows: 2 });
+    const { values, flags } = resolve([
+      row(["", "产出指标", "数量指标", "指标甲", "1", "1", "20", "20"]),
+      row(["", "", "质量指标", "指标乙", "2", "2", "30", "30"], { spanned: [{ ...l1, inherited: true }] }),
+    ]);
+    expect(values.map((v) => [v.level1, v.level2, v.name, v.weight, v.score])).toEqual([
+      ["产出指标", "数量指标", "指标甲", 20, 20],
+      ["产出指标", "质量指标", "指标乙", 30, 30],
+    ]);
+    expect(flags).toEqual([]);
+  });
+
+  it("continues the block above for unlabelled rows and resets level2 under a new level1", () => {
+    const { values } = resolve([
+      row(["", "产出指标", "数量指标", "指标甲", "1", "1", "20", "20"]),
+      row(["", "", "", "指标乙", "2", "2", "30", "30"]),
+      row(["", "效益指标", "", "指标丙", "3", "3", "10", "10"]),
+    ]);
+    expect(values.map((v) => [v.level1, v.level2])).toEqual([
+      ["产出指标", "数量指标"],
+      ["产出指标", "数量指标"],
+      ["效益指标", null],
+    ]);
+  });
+
+  it("joins a row broken by a page break and removes the doubled character", () => {
+    const { values, flags } = resolve([
+      row(["", "效益指标", "社会效益指标", "巩固受帮扶地区脱贫攻坚", "巩固", ""]),
+      row(["", "", "", "坚成果", "", "巩固", "10", "10"], { pageStart: true, page: 2 }),
+    ]);
+    expect(values).toHaveLength(1);
+    expect(values[0]).toMatchObject({ level1: "效益指标", level2: "社会效益指标", name: "巩固受帮扶地区脱贫攻坚成果", target: "巩固", actual: "巩固", weight: 10, score: 10 });
+    expect(flags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: "duplicate_char_removed", severity: "info", path: "indicators[0].name" }),
+        expect.objectContaining({ code: "row_joined_across_pages", severity: "info", path: "indicators[0]" }),
+      ]),
+    );
+  });
+
+  it("does not join rows when the second one does not start a page", () => {
+    const { values } = resolve([
+      row(["", "效益指标", "社会效益指标", "指标甲", "巩固", ""]),
+      row(["", "", "", "指标乙", "巩固", "巩固", "10", "10"]),
+    ]);
+    expect(values.map((v) => v.name)).toEqual(["指标甲", "指标乙"]);
+  });
+
+  it("flags a level-1 label that does not hold the row's level-2 label", () => {
+    const { values, flags } = resolve([row(["", "产出指标", "社会效益指标", "指标甲", "1", "1", "20", "20"])]);
+    expect(values[0]!.level1).toBe("产出指标");
+    expect(flags).toEqual([expect.objectContaining({ code: "label_conflict", severity: "review", path: "indicators[0].level1" })]);
+  });
+
+  it("flags a row without any level-1 label and a row without a name", () => {
+    const { values, flags } = resolve([row(["", "", "", "指标甲", "1", "1", "20", "20"]), row(["", "满意度指标", "", "", "", "", "5", "5"])]);
+    expect(values.map((v) => [v.level1, v.name])).toEqual([
+      [null, "指标甲"],
+      ["满意度指标", null],
+    ]);
+    expect(flags.map((f) => [f.code, f.path])).toEqual([
+      ["missing_level1", "indicators[0].level1"],
+      ["missing_name", "indicators[1].name"],
+    ]);
+  });
+
+  it("passes repairs of the cells it reads on as flags on the field", () => {
+    const name = cell("社会效益指标", 3, { repairs: [{ code: "cell_joined_across_pages", severity: "info", message: "joined" }] });
+    const r = row(["", "效益指标", "社会效益指标", "", "1", "1", "20", "20"]);
+    r.cells.push({ ...name, text: "指标甲" });
+    const { flags } = resolve([r]);
+    expect(flags).toEqual([expect.objectContaining({ code: "cell_joined_across_pages", path: "indicators[0].name" })]);
+  });
+});
+
+describe("normalize on a synthetic digital-page reconstruction", () => {
+  it("reads a project form whose level-1 label spans two rows and a merged label from the next page", () => {
+    const l1 = cell("产出指标", 1, { rows: 2 });
+    const l1Next = cell("效益指标", 1, { rows: 2, page: 2, repairs: [{ code: "label_from_next_page", severity: "info", message: "from next page" }] });
+    const rows: Row[] = [
+      row(["财政项目支出绩效自评表"], { source: "text" }),
+      row(["(2022年度)"], { source: "text" }),
+      row(["项目名称", "甲项目"]),
+      row(["主管部门", "甲部门", "", "", "实施单位", "甲单位"]),
+      row(["项目资金(元)", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]),
+      row(["", "年度资金总额", "100", "100", "90", "10", "90.00%", "9"]),
+      row(["", "其中：当年财政拨款", "100", "100", "90", "—", "", ""]),
+      row(["", "上年结转资金", "0", "0", "", "—", "", ""]),
+      row(["", "其他资金", "0", "0", "", "—", "", ""]),
+      row(["年度总体目标", "预期目标", "", "", "实际完成情况"]),
+      row(["", "目标甲", "", "", "完成甲"]),
+      row(HEADER_TEXTS),
+      { ...row(["", "", "数量指标", "指标甲", "=100%", "100%", "20", "20"]), cells: [l1, ...row(["", "", "数量指标", "指标甲", "=100%", "100%", "20", "20"]).cells] },
+      row(["", "", "质量指标", "指标乙", "合格", "合格", "20", "20"], { spanned: [{ ...l1, inherited: true }] }),
+      { ...row(["", "", "社会效益指标", "指标丙", "提高", "提高", "40", "40"]), cells: [l1Next, ...row(["", "", "社会效益指标", "指标丙", "提高", "提高", "40", "40"]).cells] },
+      row(["", "", "", "指标丁", "提高", "提高", "10", "10"], { spanned: [{ ...l1Next, inherited: true }], pageStart: true, page: 2 }),
+      row(["总分", "", "", "", "", "", "100", "99"], { page: 2 }),
+    ];
+    const recon: Reconstruction = { rows, unit: "pt" };
+    const { records } = normalize(recon, { file: "a.pdf", sha256: "c".repeat(64) });
+    expect(records).toHaveLength(1);
+    const r = records[0] as Extract<Record, { kind: "project_self_eval" }>;
+    expect(r.project_name).toBe("甲项目");
+    expect(r.competent_department).toBe("甲部门");
+    expect(r.implementing_unit).toBe("甲单位");
+    expect(r.funds.total).toEqual({ initial_budget: 100, annual_budget: 100, executed: 90, weight: 10, execution_rate: 90, score: 9 });
+    expect(r.indicators.map((i) => [i.level1, i.level2, i.name, i.weight, i.score])).toEqual([
+      ["产出指标", "数量指标", "指标甲", 20, 20],
+      ["产出指标", "质量指标", "指标乙", 20, 20],
+      ["效益指标", "社会效益指标", "指标丙", 40, 40],
+      ["效益指标", "社会效益指标", "指标丁", 10, 10],
+    ]);
+    expect(r.goals).toEqual({ expected: "目标甲", actual: "完成甲" });
+    expect(r.total).toEqual({ weight: 100, score: 99 });
+    expect(r.source.pages).toEqual([1, 2]);
+    // the repair on the label cell becomes an info flag on the rows that read it
+    expect(r.flags.filter((f) => f.code === "label_from_next_page").map((f) => [f.path, f.severity])).toEqual([
+      ["indicators[2].level1", "info"],
+      ["indicators[3].level1", "info"],
+    ]);
+    expect(r.flags.filter((f) => f.severity === "review")).toEqual([]);
+    expect(r.confidence).toBe(1);
+  });
+});
