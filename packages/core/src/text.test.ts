@@ -113,3 +113,10 @@ describe("joinLines / compact", () => {
     expect(compact("⻔ ⼾")).toBe("门户");
   });
 });
+
+describe("cleanText with characters outside the basic plane", () => {
+  it("removes a layout space after a CJK Extension B ideograph", () => {
+    expect(cleanText("𠀀 中")).toBe("𠀀中");
+    expect(cleanText("中 𠀀")).toBe("中𠀀");
+  });
+});

@@ -79,7 +79,7 @@ export function cleanText(raw: string): string {
   s = s.replace(/ {2,}/g, " ").trim();
   if (!s.includes(" ")) return s;
   const chars = [...s];
-  let out = "";
+  const out: string[] = [];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
     if (ch === " ") {
@@ -90,9 +90,9 @@ export function cleanText(raw: string): string {
       if (isCjkLike(prev) && next === "(" && isCjkLike(nextNext)) continue;
       if (prev === "(" || next === ")") continue;
     }
-    out += ch;
+    out.push(ch);
   }
-  return out;
+  return out.join("");
 }
 
 /** Joins the lines of one cell: layout wraps are joined with nothing inserted. */

@@ -202,3 +202,21 @@ describe("freeItems / assignItems / cellText", () => {
     expect(cellText([])).toBe("");
   });
 });
+
+describe("buildTables: a merged column open at both ends (middle page of a long table)", () => {
+  const xs = [50, 150, 250, 350, 450];
+  const ys = [50, 80, 110];
+  for (const col of [0, 1]) {
+    it(`keeps column ${col} in the table when no horizontal line crosses it`, () => {
+      const noH = ys.map((_, j) => `${j},${col}`);
+      const tables = buildTables(page(gridRulings(xs, ys, noH), [item("标签", xs[col]! + 5, 60)]));
+      expect(tables).toHaveLength(1);
+      const t = tables[0]!;
+      expect(t.colEdges).toHaveLength(5);
+      const label = at(t, 0, col)!;
+      expect(label.rowSpan).toBe(2);
+      expect(label.open).toEqual({ top: true, bottom: true });
+      expect(label.text).toBe("标签");
+    });
+  }
+});

@@ -35,7 +35,38 @@ function clusterRulings(rulings: readonly Ruling[], eps: number): Cluster[] {
     (r.orientation === "h" ? g.h : g.v).push(r);
     groups.set(find(i), g);
   });
-  return [...groups.values()];
+  // A vertical line touching no horizontal one (the border of a merged cell that is open at
+  // both ends, on a middle page of a long table) belongs to the table whose verticals share
+  // its vertical extent.
+  const all = [...groups.values()];
+  const tables = all.filter((g) => g.h.length > 0);
+  const out = [...tables];
+  for (const g of all) {
+    if (g.h.length > 0) continue;
+    const home = tables.find((t) =>
+      g.v.every((v) => t.v.some((tv) => Math.abs(tv.from - v.from) <= eps && Math.abs(tv.to - v.to) <= eps)),
+    );
+    if (home) home.v.push(...g.v);
+    else out.push(g);
+  }
+  // A merged inner column with no horizontal line splits a table in two side by side: rejoin
+  // clusters with the same vertical extent and the same row lines.
+  const extent = (g: Cluster) => [Math.min(...g.v.map((v) => v.from)), Math.max(...g.v.map((v) => v.to))] as const;
+  const rowsOf = (g: Cluster) => clusterPositions(g.h.map((h) => h.pos), eps);
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) <= eps);
+  for (let i = 0; i < out.length; i++) {
+    for (let j = out.length - 1; j > i; j--) {
+      const a = out[i]!;
+      const b = out[j]!;
+      if (!a.v.length || !b.v.length || !a.h.length || !b.h.length) continue;
+      if (same(extent(a), extent(b)) && same(rowsOf(a), rowsOf(b))) {
+        a.h.push(...b.h);
+        a.v.push(...b.v);
+        out.splice(j, 1);
+      }
+    }
+  }
+  return out;
 }
 
 /** Length of [a, b] covered by the rulings at `pos` (within eps). */

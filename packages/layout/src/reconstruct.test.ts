@@ -101,6 +101,12 @@ describe("reconstruct: a merged label printed only on the next page", () => {
     expect(rows[0]!.pageStart).toBe(true);
     expect(rows[2]!.pageStart).toBe(false);
   });
+
+  it("(e) marks the first row printed on page 2 as a page start, although page 1's rows carry its label", () => {
+    expect(rows[1]!.pages).toEqual([1, 2]);
+    expect(rows[3]!.pageStart).toBe(true);
+    expect(rows[4]!.pageStart).toBe(false);
+  });
 });
 
 describe("reconstruct: cells split by the page break", () => {

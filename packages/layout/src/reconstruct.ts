@@ -264,8 +264,9 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
       const anchored = t.cells.filter((c) => c.r0 === r).sort((x, y) => x.x0 - y.x0);
       if (!anchored.length) continue;
       const spanned = t.cells.filter((c) => c.r0 < r && c.r0 + c.rowSpan > r).sort((x, y) => x.x0 - y.x0);
-      const pages = [...new Set(anchored.flatMap((c) => c.prov.map((p) => p.page)))];
-      const page = pages[0] ?? b.page;
+      const pages = [...new Set(anchored.flatMap((c) => c.prov.map((p) => p.page)))].sort((x, y) => x - y);
+      // The page the row starts on: a stitched label may add a later page to its cells.
+      const page = Math.min(...anchored.map((c) => c.prov[0]?.page ?? b.page));
       rows.push({
         cells: anchored.map((c) => toRowCell(c, false)),
         spanned: spanned.map((c) => toRowCell(c, true)),
@@ -274,7 +275,7 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
         table: t.id,
         pageStart: t.firstRowOfPage.has(r) && page !== lastPage,
       });
-      lastPage = Math.max(lastPage, ...pages);
+      lastPage = Math.max(lastPage, page);
     }
   }
   return { rows, unit };

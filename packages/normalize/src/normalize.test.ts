@@ -164,6 +164,22 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(flagsAt(r, "funds.total.weight")[0]!.message).toContain("十");
   });
 
+  it("flags text that is not a number in an indicator's weight column as not_a_number", () => {
+    const r = only(
+      projectDump({
+        indicators: [
+          "\t产出指标\t数量指标\t指标甲\t=100%\t100%\t40\t40\t",
+          "\t\t\t指标丙\t提升\t提升\t十\t10\t",
+          "\t满意度指标\t服务对象满意度指标\t满意度\t>=90%\t95%\t40\t40\t",
+        ],
+      }),
+    );
+    expect(inds(r)[1]).toMatchObject({ name: "指标丙", weight: null, deviation: null });
+    expect(flagsAt(r, "indicators[1].weight")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: "not_a_number", severity: "review" })]),
+    );
+  });
+
   it("moves an unlabelled row before a page break to the label printed after the break when its name says so", () => {
     const r = only(
       projectDump({

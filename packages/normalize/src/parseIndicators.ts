@@ -150,8 +150,10 @@ function mapByOrder(cells: RowCell[], header: HeaderColumns, raw: RawIndicator):
     for (const c of rest) {
       const col = columnOf(c, header);
       if (col === "target" || col === "actual" || col === "deviation") raw[col].push(c);
-      else if (col === "weight" && isNumeric(c.text)) raw.weight = c;
-      else if (col === "score" && isNumeric(c.text)) raw.score = c;
+      // A cell in the weight/score column is that value even when it does not read as a
+      // number: typing it raises a not_a_number review flag instead of hiding it elsewhere.
+      else if (col === "weight" && !raw.weight) raw.weight = c;
+      else if (col === "score" && !raw.score) raw.score = c;
       else raw.deviation.push(c);
     }
     return;
