@@ -1,0 +1,60 @@
+import type { DocumentModel, Page } from "@jixiao/schemas";
+import { ocrPageImage } from "./ocrPageImage.js";
+import { withPool, type OcrOptions } from "./options.js";
+import { embeddedPageImage, loadPdfjs, withPdfDocument } from "./pdfImages.js";
+
+/**
+ * Reads an image-only (scanned) PDF: for each page the embedded raster is taken as it is
+ * (pdf.js decodes it; nothing is re-rendered), prepared (greyscale, size clamp, deskew), its
+ * table rulings found and its text OCR'd. One Page per PDF page, unit "px" in the deskewed
+ * image's pixels, with `image: {width, height, dpi, skewDegrees}`; pt = px × 72 / dpi.
+ *
+ * A page without a large embedded image (vector or text content) cannot be read here; it is
+ * returned empty in points with no `image`, so callers can route it to the text-layer path.
+ *
+ * Uses `opts.pool` when given (left running), otherwise creates a pool and terminates it in
+ * `finally`. The next page is prepared while the current one is still being recognised.
+ */
+export async function extractScanPdf(
+  data: Uint8Array,
+  meta: { file: string; sha256: string },
+  opts: OcrOptions = {},
+): Promise<DocumentModel> {
+  return withPool(opts, (pool) =>
+    withPdfDocument(data, meta.file, async (doc) => {
+      const { OPS } = await loadPdfjs();
+      const total = doc.numPages;
+      const pages: Page[] = new Array<Page>(total);
+      const lookahead = Math.max(0, opts.lookahead ?? 1);
+      const inFlight: Promise<void>[] = [];
+      for (let n = 1; n <= total; n++) {
+        const pdfPage = await doc.getPage(n);
+        const embedded = await embeddedPageImage(pdfPage, OPS);
+        pdfPage.cleanup();
+        if (!embedded) {
+          pages[n - 1] = {
+            number: n,
+            width: pdfPage.view[2]! - pdfPage.view[0]!,
+            height: pdfPage.view[3]! - pdfPage.view[1]!,
+            unit: "pt",
+            origin: "top-left",
+            items: [],
+            rulings: [],
+            tables: [],
+          };
+          continue;
+        }
+        // ocrPageImage does its image work synchronously and then waits for the OCR workers,
+        // so the loop can move on to decode the next page meanwhile.
+        const job = ocrPageImage(embedded.image, n, embedded.dpi, pool, opts).then((r) => {
+          pages[n - 1] = r.page;
+          opts.onPage?.(n, total);
+        });
+        inFlight.push(job);
+        if (inFlight.length > lookahead) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+      return { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages };
+    }),
+  );
+}

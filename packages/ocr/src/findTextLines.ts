@@ -1,0 +1,278 @@
+import type { InkMask, PixelRect } from "./greyImage.js";
+
+export type FindTextLinesOptions = {
+  /** Resolution of the mask. Default 300. */
+  dpi?: number;
+  /** Areas to ignore (table frames already read cell by cell). */
+  exclude?: readonly PixelRect[];
+  /** Horizontal gap that splits a line into separate pieces, as a multiple of the line height. Default 1.2. */
+  gapFactor?: number;
+  /** Tallest line accepted (pixels). Default 0.3 in. Taller blobs (stamps, figures) are skipped. */
+  maxLineHeight?: number;
+};
+
+type Box = PixelRect & { ink: number };
+
+const height = (b: PixelRect) => b.y1 - b.y0;
+const widthOf = (b: PixelRect) => b.x1 - b.x0;
+
+/**
+ * Finds text outside the excluded areas and returns it as single-line pieces (pixel rectangles,
+ * top to bottom, left to right).
+ *
+ * The mask is reduced by OR-ing blocks of about 1/75 in (which also bridges the gaps inside a
+ * character), runs are smeared a little horizontally, and the connected blobs are merged: pieces
+ * stacked within a character (三, 二) vertically, then neighbours on the same line horizontally
+ * while the gap stays below `gapFactor` × line height. Wide gaps (a label and its value) keep
+ * pieces apart. Each piece is finally tightened to its ink in the full-resolution mask.
+ */
+export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {}): PixelRect[] {
+  const dpi = options.dpi ?? 300;
+  const gapFactor = options.gapFactor ?? 1.2;
+  const maxH = options.maxLineHeight ?? dpi * 0.3;
+  const exclude = options.exclude ?? [];
+  const f = Math.max(1, Math.round(dpi / 75));
+  const { width: W, height: H, data } = mask;
+  const sw = Math.ceil(W / f);
+  const sh = Math.ceil(H / f);
+  const counts = new Uint16Array(sw * sh);
+  for (let y = 0; y < H; y++) {
+    const ex = exclude.filter((r) => y >= r.y0 && y < r.y1);
+    const row = y * W;
+    const srow = ((y / f) | 0) * sw;
+    for (let x = 0; x < W; x++) {
+      if (!data[row + x]) continue;
+      if (ex.length && ex.some((r) => x >= r.x0 && x < r.x1)) continue;
+      counts[srow + ((x / f) | 0)]!++;
+    }
+  }
+  // A block is ink when it holds at least two ink pixels (isolated grain specks do not count).
+  const small = new Uint8Array(sw * sh);
+  for (let i = 0; i < small.length; i++) small[i] = counts[i]! >= 2 ? 1 : 0;
+  const smear = Math.max(1, Math.round((dpi * 0.03) / f));
+  for (let y = 0; y < sh; y++) {
+    const row = y * sw;
+    let last = -1;
+    for (let x = 0; x < sw; x++) {
+      if (!small[row + x]) continue;
+      if (last >= 0 && x - last - 1 <= smear) for (let k = last + 1; k < x; k++) small[row + k] = 1;
+      last = x;
+    }
+  }
+  // Connected components (8-neighbourhood) with an explicit stack.
+  const label = new Int32Array(sw * sh);
+  const boxes: Box[] = [];
+  const stack: number[] = [];
+  for (let i = 0; i < small.length; i++) {
+    if (!small[i] || label[i]) continue;
+    const id = boxes.length + 1;
+    const b: Box = { x0: sw, y0: sh, x1: 0, y1: 0, ink: 0 };
+    label[i] = id;
+    stack.push(i);
+    while (stack.length) {
+      const p = stack.pop()!;
+      const px = p % sw;
+      const py = (p - px) / sw;
+      b.x0 = Math.min(b.x0, px);
+      b.y0 = Math.min(b.y0, py);
+      b.x1 = Math.max(b.x1, px + 1);
+      b.y1 = Math.max(b.y1, py + 1);
+      b.ink += counts[p]!;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = py + dy;
+        if (ny < 0 || ny >= sh) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = px + dx;
+          if (nx < 0 || nx >= sw) continue;
+          const q = ny * sw + nx;
+          if (small[q] && !label[q]) {
+            label[q] = id;
+            stack.push(q);
+          }
+        }
+      }
+    }
+    boxes.push(b);
+  }
+  // Back to full-resolution coordinates.
+  let pieces: Box[] = boxes.map((b) => ({
+    x0: b.x0 * f,
+    y0: b.y0 * f,
+    x1: Math.min(W, b.x1 * f),
+    y1: Math.min(H, b.y1 * f),
+    ink: b.ink,
+  }));
+
+  const merge = (a: Box, b: Box): Box => ({
+    x0: Math.min(a.x0, b.x0),
+    y0: Math.min(a.y0, b.y0),
+    x1: Math.max(a.x1, b.x1),
+    y1: Math.max(a.y1, b.y1),
+    ink: a.ink + b.ink,
+  });
+  const mergePass = (ok: (a: Box, b: Box) => boolean): boolean => {
+    let changed = false;
+    for (let i = 0; i < pieces.length; i++) {
+      for (let j = i + 1; j < pieces.length; j++) {
+        const a = pieces[i]!;
+        const b = pieces[j]!;
+        if (!ok(a, b)) continue;
+        const m = merge(a, b);
+        if (height(m) > maxH) continue;
+        pieces[i] = m;
+        pieces.splice(j, 1);
+        j = i;
+        changed = true;
+      }
+    }
+    return changed;
+  };
+  const xGap = (a: PixelRect, b: PixelRect) => Math.max(a.x0, b.x0) - Math.min(a.x1, b.x1);
+  const yGap = (a: PixelRect, b: PixelRect) => Math.max(a.y0, b.y0) - Math.min(a.y1, b.y1);
+  const yOverlap = (a: PixelRect, b: PixelRect) => -yGap(a, b);
+  const charH = dpi * 0.16; // about a 11-12 pt character
+
+  // 1) Pieces of one character stacked vertically (strokes of 三, the dots of ：).
+  const vGapMax = Math.max(2, dpi * 0.035);
+  mergePass((a, b) => xGap(a, b) < 0 && yGap(a, b) <= vGapMax && height(merge(a, b)) <= Math.max(charH, height(a), height(b)));
+  // 2) Neighbours on one line.
+  for (let round = 0; round < 4; round++) {
+    const changed = mergePass((a, b) => {
+      const h = Math.max(height(a), height(b));
+      const hMin = Math.min(height(a), height(b));
+      // Small pieces (punctuation, a minus sign) join when they sit within the other's height.
+      const sameLine = yOverlap(a, b) >= 0.5 * hMin || (hMin < 0.5 * h && yOverlap(a, b) > 0);
+      return sameLine && xGap(a, b) <= gapFactor * Math.max(h, dpi * 0.06) && height(merge(a, b)) <= 1.3 * h + 2;
+    });
+    if (!changed) break;
+  }
+
+  // Tighten to full-resolution ink; drop specks and oversized blobs.
+  const minSize = Math.max(3, dpi * 0.02);
+  const out: PixelRect[] = [];
+  for (const p of pieces) {
+    const t = inkBounds(mask, p, exclude);
+    if (!t) continue;
+    if (height(t) > maxH) continue;
+    if (height(t) < minSize && widthOf(t) < minSize) continue;
+    out.push(t);
+  }
+  return out.sort((a, b) => a.y0 - b.y0 || a.x0 - b.x0);
+}
+
+/**
+ * The bounding box of the ink inside `rect` (rows and columns holding at least `minPerLine`
+ * ink pixels), or undefined when there is none.
+ */
+export function inkBounds(mask: InkMask, rect: PixelRect, exclude: readonly PixelRect[] = [], minPerLine = 1): PixelRect | undefined {
+  const { width: W, data } = mask;
+  const x0 = Math.max(0, Math.floor(rect.x0));
+  const x1 = Math.min(W, Math.ceil(rect.x1));
+  const y0 = Math.max(0, Math.floor(rect.y0));
+  const y1 = Math.min(mask.height, Math.ceil(rect.y1));
+  const cols = new Uint32Array(Math.max(0, x1 - x0));
+  let top = -1;
+  let bottom = -1;
+  for (let y = y0; y < y1; y++) {
+    const ex = exclude.filter((r) => y >= r.y0 && y < r.y1);
+    let n = 0;
+    for (let x = x0; x < x1; x++) {
+      if (!data[y * W + x]) continue;
+      if (ex.length && ex.some((r) => x >= r.x0 && x < r.x1)) continue;
+      n++;
+      cols[x - x0]!++;
+    }
+    if (n >= minPerLine) {
+      if (top < 0) top = y;
+      bottom = y;
+    }
+  }
+  if (top < 0) return undefined;
+  let left = -1;
+  let right = -1;
+  for (let i = 0; i < cols.length; i++) {
+    if (cols[i]! >= minPerLine) {
+      if (left < 0) left = i;
+      right = i;
+    }
+  }
+  if (left < 0) return undefined;
+  return { x0: x0 + left, y0: top, x1: x0 + right + 1, y1: bottom + 1 };
+}
+
+/** Ink statistics of a rectangle (see inkProfile). */
+export type InkProfile = {
+  /** Ink pixels inside the rectangle. */
+  ink: number;
+  /** Tight bounds of the ink, ignoring rows/columns with a single speck. */
+  bounds?: PixelRect;
+  /** Text lines: bands of rows with ink, separated by blank rows (tiny bands dropped). */
+  bands: { y0: number; y1: number }[];
+  lines: number;
+};
+
+/**
+ * Ink statistics of a rectangle: pixel count, tight bounds and the text lines (row bands
+ * separated by at least ~1/100 in of blank rows).
+ */
+export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfile {
+  const { width: W, data } = mask;
+  const x0 = Math.max(0, Math.floor(rect.x0));
+  const x1 = Math.min(W, Math.ceil(rect.x1));
+  const y0 = Math.max(0, Math.floor(rect.y0));
+  const y1 = Math.min(mask.height, Math.ceil(rect.y1));
+  if (x1 <= x0 || y1 <= y0) return { ink: 0, bands: [], lines: 0 };
+  const rows = new Uint32Array(y1 - y0);
+  let ink = 0;
+  for (let y = y0; y < y1; y++) {
+    let n = 0;
+    const base = y * W;
+    for (let x = x0; x < x1; x++) n += data[base + x]!;
+    rows[y - y0] = n;
+    ink += n;
+  }
+  const bounds = inkBounds(mask, { x0, y0, x1, y1 }, [], 2);
+  const minGap = Math.max(2, Math.round(dpi * 0.01));
+  const minBand = Math.max(3, Math.round(dpi * 0.02));
+  const bands: { y0: number; y1: number }[] = [];
+  let start = -1;
+  let end = -1;
+  let blank = 0;
+  for (let i = 0; i <= rows.length; i++) {
+    const on = i < rows.length && rows[i]! >= 2;
+    if (on) {
+      if (start < 0) start = i;
+      end = i;
+      blank = 0;
+      continue;
+    }
+    if (start < 0) continue;
+    blank++;
+    if (blank >= minGap || i === rows.length) {
+      if (end - start + 1 >= minBand) bands.push({ y0: y0 + start, y1: y0 + end + 1 });
+      start = -1;
+      blank = 0;
+    }
+  }
+  return bounds ? { ink, bounds, bands, lines: bands.length } : { ink, bands, lines: bands.length };
+}
+
+/**
+ * Recognises a cell holding nothing but a dash from the shape of its ink: one flat, solid bar.
+ * Returns "—" for a long bar (at least ~0.07 in), "-" for a short one, undefined otherwise.
+ * Tesseract reads these poorly ("-一", "_—", or nothing for a lone hyphen).
+ */
+export function dashOf(mask: InkMask, prof: InkProfile, dpi = 300): "—" | "-" | undefined {
+  const b = prof.bounds;
+  if (!b) return undefined;
+  const w = b.x1 - b.x0;
+  const h = b.y1 - b.y0;
+  if (h > Math.max(3, dpi * 0.025) || w < Math.max(4, dpi * 0.025) || w < 3 * h) return undefined;
+  // All the cell's ink must be in the bar (nothing else in the cell) and the bar must be solid.
+  let inBar = 0;
+  for (let y = Math.max(0, b.y0 - 1); y < Math.min(mask.height, b.y1 + 1); y++) {
+    for (let x = b.x0; x < b.x1; x++) inBar += mask.data[y * mask.width + x]!;
+  }
+  if (inBar < 0.9 * prof.ink || inBar < 0.6 * w * h) return undefined;
+  return w >= dpi * 0.07 ? "—" : "-";
+}

@@ -1,0 +1,121 @@
+/**
+ * An 8-bit greyscale raster, row-major, 0 = black, 255 = white. Every image-processing step of
+ * the scan path works on this one shape.
+ */
+export type GreyImage = {
+  width: number;
+  height: number;
+  data: Uint8Array;
+};
+
+/** A one-bit mask stored one byte per pixel: 1 = ink, 0 = background. */
+export type InkMask = {
+  width: number;
+  height: number;
+  data: Uint8Array;
+};
+
+/** An integer pixel rectangle, x1/y1 exclusive. */
+export type PixelRect = { x0: number; y0: number; x1: number; y1: number };
+
+/**
+ * Converts interleaved pixels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA) to grey with the
+ * Rec. 601 luma weights; transparent pixels are composited on white.
+ */
+export function toGrey(pixels: ArrayLike<number>, width: number, height: number, channels: number): GreyImage {
+  const n = width * height;
+  const out = new Uint8Array(n);
+  if (channels === 1) {
+    for (let i = 0; i < n; i++) out[i] = pixels[i]!;
+  } else if (channels === 2) {
+    for (let i = 0; i < n; i++) {
+      const a = pixels[2 * i + 1]!;
+      out[i] = Math.round((pixels[2 * i]! * a + 255 * (255 - a)) / 255);
+    }
+  } else if (channels === 3 || channels === 4) {
+    for (let i = 0, j = 0; i < n; i++, j += channels) {
+      let v = (pixels[j]! * 299 + pixels[j + 1]! * 587 + pixels[j + 2]! * 114) / 1000;
+      if (channels === 4) {
+        const a = pixels[j + 3]!;
+        v = (v * a + 255 * (255 - a)) / 255;
+      }
+      out[i] = Math.round(v);
+    }
+  } else {
+    throw new Error(`unsupported channel count ${channels}`);
+  }
+  return { width, height, data: out };
+}
+
+/**
+ * Shrinks an image by area averaging so that it holds at most `maxPixels` pixels. Returns the
+ * image unchanged (same object) when it is already small enough, plus the scale applied.
+ */
+export function clampPixels(img: GreyImage, maxPixels: number): { image: GreyImage; scale: number } {
+  const n = img.width * img.height;
+  if (n <= maxPixels) return { image: img, scale: 1 };
+  const scale = Math.sqrt(maxPixels / n);
+  return { image: resizeArea(img, Math.max(1, Math.floor(img.width * scale)), Math.max(1, Math.floor(img.height * scale))), scale };
+}
+
+/** Downscales by area averaging (box filter with fractional coverage). */
+export function resizeArea(img: GreyImage, width: number, height: number): GreyImage {
+  const sx = img.width / width;
+  const sy = img.height / height;
+  const out = new Uint8Array(width * height);
+  // Horizontal pass into a float buffer, then vertical pass.
+  const tmp = new Float32Array(width * img.height);
+  for (let y = 0; y < img.height; y++) {
+    const row = y * img.width;
+    for (let x = 0; x < width; x++) {
+      const a = x * sx;
+      const b = a + sx;
+      let sum = 0;
+      for (let i = Math.floor(a); i < Math.ceil(b) && i < img.width; i++) {
+        const w = Math.min(b, i + 1) - Math.max(a, i);
+        sum += w * img.data[row + i]!;
+      }
+      tmp[y * width + x] = sum / sx;
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    const a = y * sy;
+    const b = a + sy;
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let i = Math.floor(a); i < Math.ceil(b) && i < img.height; i++) {
+        const w = Math.min(b, i + 1) - Math.max(a, i);
+        sum += w * tmp[i * width + x]!;
+      }
+      out[y * width + x] = Math.max(0, Math.min(255, Math.round(sum / sy)));
+    }
+  }
+  return { width, height, data: out };
+}
+
+/** Copies a rectangle (clipped to the image) with `pad` pixels of white around it. */
+export function cropImage(img: GreyImage, rect: PixelRect, pad = 0): GreyImage {
+  const x0 = Math.max(0, Math.floor(rect.x0));
+  const y0 = Math.max(0, Math.floor(rect.y0));
+  const x1 = Math.min(img.width, Math.ceil(rect.x1));
+  const y1 = Math.min(img.height, Math.ceil(rect.y1));
+  const w = Math.max(0, x1 - x0);
+  const h = Math.max(0, y1 - y0);
+  const width = w + 2 * pad;
+  const height = h + 2 * pad;
+  const out = new Uint8Array(width * height).fill(255);
+  for (let y = 0; y < h; y++) {
+    const src = (y0 + y) * img.width + x0;
+    out.set(img.data.subarray(src, src + w), (y + pad) * width + pad);
+  }
+  return { width, height, data: out };
+}
+
+/** Encodes an image as binary PGM (P5), which Leptonica inside tesseract.js reads directly. */
+export function encodePgm(img: GreyImage): Uint8Array {
+  const header = new TextEncoder().encode(`P5\n${img.width} ${img.height}\n255\n`);
+  const out = new Uint8Array(header.length + img.data.length);
+  out.set(header, 0);
+  out.set(img.data, header.length);
+  return out;
+}

@@ -1,0 +1,14 @@
+export * from "./greyImage.js";
+export * from "./binarize.js";
+export * from "./measureSkew.js";
+export * from "./rotateImage.js";
+export * from "./findRulings.js";
+export * from "./findTextLines.js";
+export * from "./decodeImage.js";
+export * from "./tessdata.js";
+export * from "./OcrPool.js";
+export * from "./ocrPageImage.js";
+export * from "./options.js";
+export { embeddedPageImage, rotateQuarter } from "./pdfImages.js";
+export * from "./extractScanPdf.js";
+export * from "./extractImage.js";

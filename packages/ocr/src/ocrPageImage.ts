@@ -1,0 +1,250 @@
+import type { Page, Ruling, TextItem } from "@jixiao/schemas";
+import { isCjkLike } from "@jixiao/core";
+import { buildTables } from "@jixiao/layout";
+import { binarize, inkThreshold } from "./binarize.js";
+import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
+import { dashOf, findTextLines, inkProfile } from "./findTextLines.js";
+import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
+import { measureSkew } from "./measureSkew.js";
+import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
+import { rotateImage } from "./rotateImage.js";
+
+/** Options of the per-page image pipeline; every field has a default. */
+export type PageImageOptions = {
+  /** Images with more pixels are downscaled first (the page's dpi drops accordingly). Default 40 000 000. */
+  maxPixels?: number;
+  /** Largest skew searched, degrees. Default 2.5. */
+  maxSkewDegrees?: number;
+  /** Skews smaller than this are left alone (degrees). Default 0.03. */
+  minSkewDegrees?: number;
+  /** Cells whose interior has a smaller share of ink are treated as blank. Default 0.001. */
+  minInkRatio?: number;
+  /** Lines read with less confidence are read again at full resolution. Default 0.8. */
+  retryBelowConfidence?: number;
+};
+
+/** What the page pipeline found, for tests and diagnostics. */
+export type PageImageResult = {
+  page: Page;
+  /** Number of OCR jobs run for table cells and for text outside tables. */
+  jobs: { cells: number; lines: number };
+};
+
+
+/** Strips line remnants ("|" at either end) that survive when text touches a border. */
+const stripBars = (s: string) => s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
+
+/** "%" is often followed by a stray digit ("100%4", "(%0)"); nothing in these forms has one. */
+const fixPercent = (s: string) => s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
+
+/** A cell holding only a dash reads as "-一", "_—", "——": fold such runs to one "—". */
+const foldDashes = (s: string) => (/^[-‐‑–—―一_－~]{2,}$/u.test(s) ? "—" : s);
+
+const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * With eng loaded next to chi_sim, Tesseract now and then reads a Chinese word as Latin
+ * letters ("TR化" for 深化, "(CH)" for (五)). A line that is mostly Chinese and holds Latin
+ * letters is worth a second reading with Latin letters forbidden.
+ */
+export function looksMisreadAsLatin(text: string): boolean {
+  const chars = [...text];
+  const cjk = chars.filter((c) => isCjkLike(c)).length;
+  return cjk >= 2 && cjk >= 0.4 * chars.length && /[A-Za-z]/.test(text);
+}
+
+/**
+ * Prepares one page image and reads it:
+ *
+ * 1. clamp to `maxPixels` (area downscale), binarize (Otsu), measure the skew from long
+ *    horizontal runs and rotate the grey image by −skew (bilinear);
+ * 2. find the table rulings on the deskewed mask and put them on the page (unit px);
+ * 3. `buildTables` gives the cells; every cell with ink is OCR'd from the deskewed grey image
+ *    with the lines erased (PSM 7 for one line of ink, PSM 6 for several);
+ * 4. text outside the table frames is grouped into line pieces and OCR'd with PSM 7.
+ *
+ * Every recognised line becomes a TextItem (origin "ocr", bbox in pixels of the deskewed image),
+ * so the layout reconstructor assigns them to the same cells. `image` is consumed (modified).
+ */
+export async function ocrPageImage(
+  image: GreyImage,
+  number: number,
+  dpi: number,
+  pool: OcrPool,
+  options: PageImageOptions = {},
+): Promise<PageImageResult> {
+  const { image: clamped, scale } = clampPixels(image, options.maxPixels ?? 40_000_000);
+  const pageDpi = dpi * scale;
+  const threshold = inkThreshold(clamped);
+  let grey = clamped;
+  let mask = binarize(grey, threshold);
+  let skew = measureSkew(mask, { maxDegrees: options.maxSkewDegrees ?? 2.5 });
+  if (Math.abs(skew) >= (options.minSkewDegrees ?? 0.03)) {
+    grey = rotateImage(grey, -skew);
+    mask = binarize(grey, threshold);
+  } else {
+    skew = 0;
+  }
+  const { width, height } = grey;
+
+  const found = findRulings(mask, { dpi: pageDpi });
+  const rulings: Ruling[] = toPageRulings(found);
+  eraseRulings(found, width, grey.data, mask.data, 1);
+
+  const page: Page = {
+    number,
+    width,
+    height,
+    unit: "px",
+    origin: "top-left",
+    items: [],
+    rulings,
+    tables: [],
+    image: { width, height, dpi: Math.round(pageDpi * 100) / 100, skewDegrees: skew },
+  };
+
+  const tables = buildTables(page);
+  const maxRuling = rulings.reduce((m, r) => Math.max(m, r.width), 0);
+  const inset = Math.ceil(maxRuling / 2) + 2;
+  const minInk = Math.max(12, Math.round(40 * (pageDpi / 300) ** 2));
+  const minRatio = options.minInkRatio ?? 0.001;
+  const margin = Math.max(2, Math.round(pageDpi / 100));
+  const jobs: Promise<OcrLine[]>[] = [];
+  const jobRects: PixelRect[] = [];
+  /** Text-line bands of each job's rectangle (for finding lines Tesseract dropped). */
+  const jobBands: { y0: number; y1: number }[][] = [];
+  /** Items found without OCR (dash-only cells). */
+  const direct: TextItem[] = [];
+  let cellJobs = 0;
+
+  for (const table of tables) {
+    for (const cell of table.cells) {
+      const interior: PixelRect = {
+        x0: Math.round(cell.bbox.x0 + inset),
+        y0: Math.round(cell.bbox.y0 + inset),
+        x1: Math.round(cell.bbox.x1 - inset),
+        y1: Math.round(cell.bbox.y1 - inset),
+      };
+      if (interior.x1 - interior.x0 < 4 || interior.y1 - interior.y0 < 4) continue;
+      const prof = inkProfile(mask, interior, pageDpi);
+      if (!prof.bounds) continue;
+      const dash = dashOf(mask, prof, pageDpi);
+      if (dash) {
+        const b = prof.bounds;
+        direct.push({ text: dash, bbox: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 }, size: b.y1 - b.y0, confidence: 0.9, origin: "ocr" });
+        continue;
+      }
+      const area = (interior.x1 - interior.x0) * (interior.y1 - interior.y0);
+      if (prof.ink < minInk || prof.ink / area < minRatio) continue;
+      const rect: PixelRect = {
+        x0: Math.max(interior.x0, prof.bounds.x0 - margin),
+        y0: Math.max(interior.y0, prof.bounds.y0 - margin),
+        x1: Math.min(interior.x1, prof.bounds.x1 + margin),
+        y1: Math.min(interior.y1, prof.bounds.y1 + margin),
+      };
+      const psm: Psm = prof.lines <= 1 ? 7 : 6;
+      jobs.push(pool.recognize(grey, rect, psm, { dpi: pageDpi }));
+      jobRects.push(rect);
+      jobBands.push(prof.bands);
+      cellJobs++;
+    }
+  }
+
+  // Text outside the tables: titles, the year line, label/value lines of forms without rulings.
+  const tol = Math.max(2, (pageDpi / 72) * 2);
+  const exclude = tables.map((t) => ({
+    x0: t.bbox.x0 - tol,
+    y0: t.bbox.y0 - tol,
+    x1: t.bbox.x1 + tol,
+    y1: t.bbox.y1 + tol,
+  }));
+  const pieces = findTextLines(mask, { dpi: pageDpi, exclude });
+  for (const p of pieces) {
+    const rect = { x0: p.x0 - margin, y0: p.y0 - margin, x1: p.x1 + margin, y1: p.y1 + margin };
+    jobs.push(pool.recognize(grey, rect, 7, { dpi: pageDpi }));
+    jobRects.push(rect);
+    jobBands.push([{ y0: p.y0, y1: p.y1 }]);
+  }
+
+  const results = await Promise.all(jobs);
+  if (process.env["OCR_DEBUG_JOBS"] && number === 1) {
+    results.forEach((r, j) => console.error("job", JSON.stringify(jobRects[j]), JSON.stringify(r.map((l) => l.text))));
+  }
+  // Tesseract sometimes drops a whole short line ("资金" under "上年结转", a last line "款"):
+  // every band of ink with no recognised line over it is read on its own, as one line; a job
+  // that returned nothing at all is read again at full resolution.
+  const missing: Promise<void>[] = [];
+  results.forEach((lines, j) => {
+    const src = jobRects[j]!;
+    for (const band of jobBands[j]!) {
+      // Line boxes of tiny results can be much shorter than the glyphs: any overlap counts.
+      const covered = lines.some((l) => Math.min(l.bbox.y1, band.y1) - Math.max(l.bbox.y0, band.y0) > 0);
+      if (covered) continue;
+      const r = { x0: src.x0, x1: src.x1, y0: Math.max(src.y0, band.y0 - margin), y1: Math.min(src.y1, band.y1 + margin) };
+      const again = lines.length === 0
+        ? pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi })
+        : pool.recognize(grey, r, 7, { dpi: pageDpi });
+      missing.push(
+        again.then((found) => {
+          if (process.env["OCR_DEBUG"]) console.error(`missing band ${JSON.stringify(r)} -> ${JSON.stringify(found.map((f) => f.text))}`);
+          lines.push(...found);
+        }),
+      );
+    }
+  });
+  await Promise.all(missing);
+
+  // Second readings: Chinese lines that came back with Latin letters are read again with Latin
+  // letters forbidden; lines with low confidence are read again at the image's full resolution
+  // (the first reading is at the pool's ocrDpi). The more confident reading wins.
+  const retryBelow = options.retryBelowConfidence ?? 0.8;
+  const retries: Promise<void>[] = [];
+  results.forEach((lines, j) => {
+    const src = jobRects[j]!;
+    const single = lines.length === 1;
+    lines.forEach((l, i) => {
+      const latin = looksMisreadAsLatin(l.text);
+      if (!latin && l.confidence >= retryBelow) return;
+      // A single-line result is re-read from the job's own rectangle, which holds all its ink.
+      const r: PixelRect = single
+        ? src
+        : {
+            x0: Math.max(src.x0, l.bbox.x0 - margin),
+            y0: Math.max(src.y0, l.bbox.y0 - margin),
+            x1: Math.min(src.x1, l.bbox.x1 + margin),
+            y1: Math.min(src.y1, l.bbox.y1 + margin),
+          };
+      const again = latin
+        ? pool.recognize(grey, r, 7, { dpi: pageDpi, charBlacklist: LATIN })
+        : pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi });
+      retries.push(
+        again.then((res) => {
+          const a = res.length === 1 ? res[0]! : undefined;
+          if (process.env["OCR_DEBUG"]) {
+            console.error(`retry ${latin ? "latin" : "conf"} ${JSON.stringify(l.text)} ${l.confidence.toFixed(2)} -> ${JSON.stringify(a?.text)} ${a?.confidence.toFixed(2)}`);
+          }
+          const margin = latin ? -0.05 : 0;
+          if (a && a.text && a.confidence > l.confidence + margin) lines[i] = { ...l, text: a.text, confidence: a.confidence };
+        }),
+      );
+    });
+  });
+  await Promise.all(retries);
+  const items: TextItem[] = [...direct];
+  for (const lines of results) {
+    for (const l of lines) {
+      const text = fixPercent(foldDashes(stripBars(l.text)));
+      if (!text) continue;
+      items.push({
+        text,
+        bbox: { x0: l.bbox.x0, y0: l.bbox.y0, x1: l.bbox.x1, y1: l.bbox.y1 },
+        size: l.bbox.y1 - l.bbox.y0,
+        confidence: l.confidence,
+        origin: "ocr",
+      });
+    }
+  }
+  items.sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
+  page.items = items;
+  return { page, jobs: { cells: cellJobs, lines: pieces.length } };
+}

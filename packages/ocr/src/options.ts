@@ -1,0 +1,27 @@
+import type { OcrPool, OcrPoolOptions } from "./OcrPool.js";
+import type { PageImageOptions } from "./ocrPageImage.js";
+
+/** Options of extractScanPdf / extractImage. */
+export type OcrOptions = OcrPoolOptions &
+  PageImageOptions & {
+    /** A pool to use (and leave running). Without it a pool is created and terminated per call. */
+    pool?: OcrPool;
+    /** Resolution assumed for image files that declare none. Default 300. */
+    defaultDpi?: number;
+    /** Pages prepared ahead while earlier pages are still being recognised. Default 1. */
+    lookahead?: number;
+    /** Called after each page is finished (progress reporting). */
+    onPage?: (page: number, total: number) => void;
+  };
+
+/** Runs `fn` with the caller's pool, or with a fresh one that is always terminated. */
+export async function withPool<T>(options: OcrOptions, fn: (pool: OcrPool) => Promise<T>): Promise<T> {
+  if (options.pool) return fn(options.pool);
+  const { OcrPool } = await import("./OcrPool.js");
+  const pool = await OcrPool.create(options);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.terminate();
+  }
+}

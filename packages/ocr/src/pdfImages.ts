@@ -1,0 +1,168 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+import { JixiaoError } from "@jixiao/core";
+import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { toGrey, type GreyImage } from "./greyImage.js";
+
+type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjsPromise: Promise<Pdfjs> | undefined;
+
+/** Loads pdf.js once (the legacy build, which is the one meant for Node). */
+export function loadPdfjs(): Promise<Pdfjs> {
+  pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjsPromise;
+}
+
+/** Folders inside pdfjs-dist (read from disk, never fetched): CMaps, fonts, JPX/JBIG2 wasm, ICC. */
+function assetDirs() {
+  const pkgDir = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+  const dir = (name: string) => path.join(pkgDir, name) + path.sep;
+  return { cMapUrl: dir("cmaps"), standardFontDataUrl: dir("standard_fonts"), wasmUrl: dir("wasm"), iccUrl: dir("iccs") };
+}
+
+const DAMAGED = new Set([
+  "InvalidPDFException",
+  "UnknownErrorException",
+  "FormatError",
+  "MissingDataException",
+  "XRefEntryException",
+  "XRefParseException",
+  "ParserEOFException",
+]);
+
+/** Maps pdf.js failures to JixiaoError codes (ENCRYPTED_PDF, TRUNCATED_PDF); others pass through. */
+export function mapPdfError(err: unknown, file?: string): unknown {
+  if (err instanceof JixiaoError) return err;
+  const name = typeof err === "object" && err !== null && "name" in err ? String(err.name) : "";
+  const message = err instanceof Error ? err.message : String(err);
+  const opts = { cause: err, ...(file === undefined ? {} : { file }) };
+  if (name === "PasswordException") return new JixiaoError("ENCRYPTED_PDF", `PDF is password protected: ${message}`, opts);
+  if (DAMAGED.has(name)) return new JixiaoError("TRUNCATED_PDF", `PDF is truncated or damaged: ${message}`, opts);
+  return err;
+}
+
+/** Opens a PDF (bytes are copied: pdf.js detaches what it is given), runs `fn`, always closes it. */
+export async function withPdfDocument<T>(data: Uint8Array, file: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
+  if (data.length === 0) throw new JixiaoError("EMPTY_FILE", "input is empty (0 bytes)", { file });
+  const pdfjs = await loadPdfjs();
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(data),
+    ...assetDirs(),
+    cMapPacked: true,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+  });
+  try {
+    const doc = await task.promise.catch((err: unknown) => {
+      throw mapPdfError(err, file);
+    });
+    return await fn(doc).catch((err: unknown) => {
+      throw mapPdfError(err, file);
+    });
+  } finally {
+    await task.destroy();
+  }
+}
+
+/** The page's one large raster, as embedded (decoded by pdf.js, no resampling). */
+export type EmbeddedPageImage = {
+  image: GreyImage;
+  /** Pixels per inch along x, from the image width and the width it is drawn at. */
+  dpi: number;
+  /** Page size in points (after /Rotate). */
+  pageWidth: number;
+  pageHeight: number;
+};
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+/** pdf.js ImageKind → channels (1 = GRAYSCALE_1BPP is bit-packed, handled separately). */
+function rasterToGrey(img: { width: number; height: number; kind: number; data: Uint8Array | Uint8ClampedArray }): GreyImage {
+  const { width, height, kind, data } = img;
+  if (kind === 1) {
+    const out = new Uint8Array(width * height);
+    const stride = (width + 7) >> 3;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        out[y * width + x] = data[y * stride + (x >> 3)]! & (128 >> (x & 7)) ? 255 : 0;
+      }
+    }
+    return { width, height, data: out };
+  }
+  return toGrey(data, width, height, kind === 2 ? 3 : 4);
+}
+
+/** Rotates a grey image by a multiple of 90° clockwise (for pages with /Rotate). */
+export function rotateQuarter(img: GreyImage, degrees: number): GreyImage {
+  const q = (((degrees / 90) % 4) + 4) % 4;
+  if (q === 0) return img;
+  const { width: w, height: h, data } = img;
+  const W = q === 2 ? w : h;
+  const H = q === 2 ? h : w;
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let nx: number;
+      let ny: number;
+      if (q === 1) [nx, ny] = [h - 1 - y, x];
+      else if (q === 2) [nx, ny] = [w - 1 - x, h - 1 - y];
+      else [nx, ny] = [y, w - 1 - x];
+      out[ny * W + nx] = data[y * w + x]!;
+    }
+  }
+  return { width: W, height: H, data: out };
+}
+
+/**
+ * Takes the embedded raster of an image-only page: the largest image painted with
+ * paintImageXObject, fetched decoded from page.objs. Returns undefined when the page has no
+ * image covering at least half of it (such pages would need rendering, which this package does
+ * not do). The dpi is the image width over the width it is drawn at, in inches.
+ */
+export async function embeddedPageImage(page: PDFPageProxy, OPS: Pdfjs["OPS"]): Promise<EmbeddedPageImage | undefined> {
+  const ops = await page.getOperatorList();
+  const viewport = page.getViewport({ scale: 1 });
+  const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
+  const pageW = vx1 - vx0;
+  const pageH = vy1 - vy0;
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const stack: Matrix[] = [];
+  let best: { name: string; area: number; drawnW: number; drawnH: number } | undefined;
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] as unknown[];
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+    else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
+    else if (fn === OPS.paintImageXObject) {
+      // The unit square is drawn through the CTM: its sides are the image's size in points.
+      const drawnW = Math.hypot(ctm[0], ctm[1]);
+      const drawnH = Math.hypot(ctm[2], ctm[3]);
+      const area = drawnW * drawnH;
+      if (!best || area > best.area) best = { name: String(args[0]), area, drawnW, drawnH };
+    }
+  }
+  if (!best || best.area < 0.5 * pageW * pageH) return undefined;
+  const name = best.name;
+  const raster = await new Promise<{ width: number; height: number; kind: number; data: Uint8Array }>((resolve) => {
+    const objs = name.startsWith("g_") ? page.commonObjs : page.objs;
+    objs.get(name, resolve as (d: unknown) => void);
+  });
+  if (!raster?.data) return undefined;
+  let grey = rasterToGrey(raster);
+  // Rows come top-down for the usual placement [w 0 0 h x y]; rotated or mirrored placements
+  // inside the content stream are not undone here, only the page's /Rotate.
+  grey = rotateQuarter(grey, page.rotate);
+  const dpi = raster.width / (best.drawnW / 72);
+  return { image: grey, dpi, pageWidth: viewport.width, pageHeight: viewport.height };
+}
