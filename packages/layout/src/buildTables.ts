@@ -193,7 +193,21 @@ export function assignItems(items: readonly TextItem[], tables: Table[]): TextIt
         break;
       }
     }
-    if (!placed) free.push(it);
+    if (!placed) {
+      // Text overflowing a cell cut by the page break prints just below the table's last
+      // ruling (or above its first): it belongs to the open cell over (under) it.
+      const h = it.bbox.y1 - it.bbox.y0;
+      const host = tables
+        .flatMap((t) => t.cells)
+        .find(
+          (c) =>
+            p.x >= c.bbox.x0 && p.x <= c.bbox.x1 &&
+            ((c.open.bottom && it.bbox.y0 >= c.bbox.y1 - h && it.bbox.y0 - c.bbox.y1 <= 1.5 * h) ||
+              (c.open.top && it.bbox.y1 <= c.bbox.y0 + h && c.bbox.y0 - it.bbox.y1 <= 1.5 * h)),
+        );
+      if (host) host.items.push(it);
+      else free.push(it);
+    }
   }
   for (const t of tables) {
     for (const c of t.cells) {
@@ -204,9 +218,11 @@ export function assignItems(items: readonly TextItem[], tables: Table[]): TextIt
   return free;
 }
 
-/** Items of a page not inside any of the tables. */
+/** Items of a page not inside any of the tables (nor taken by one of their cells). */
 export function freeItems(items: readonly TextItem[], tables: readonly Table[]): TextItem[] {
+  const taken = new Set(tables.flatMap((t) => t.cells.flatMap((c) => c.items)));
   return items.filter((it) => {
+    if (taken.has(it)) return false;
     const p = center(it.bbox);
     return !tables.some((t) => p.x >= t.bbox.x0 && p.x <= t.bbox.x1 && p.y >= t.bbox.y0 && p.y <= t.bbox.y1);
   });

@@ -168,7 +168,9 @@ function stitch(a: LTable, b: LTable): void {
  * line with a single cell directly under a row (tight line spacing) whose cell it overlaps
  * continues that cell (a wrapped cell), otherwise it starts a row.
  */
-function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.75): Block[] {
+// Runs from a text layer are already split where glyphs stop touching; a gap of half an em
+// between two runs on a line separates two fields.
+function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.5): Block[] {
   const blocks: (Block & { kind: "text" })[] = [];
   let prevLine: { y0: number; y1: number } | null = null;
   for (const line of groupLines(items)) {

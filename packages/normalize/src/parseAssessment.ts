@@ -51,8 +51,35 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
   return out;
 }
 
+const ALL_SPELLINGS = Object.values(ASSESSMENT_LABELS).flat().map((s) => compact(s));
+
+/**
+ * Joins labels wrapped onto two lines ("具体实施处（科" / "室）："): a cell that is the start of a
+ * label and a cell right under it (same left edge) that completes it.
+ */
+function joinWrappedLabels(rows: readonly Row[]): Row[] {
+  const out = rows.map((r) => ({ ...r, cells: [...r.cells] }));
+  for (let i = 0; i + 1 < out.length; i++) {
+    for (const [k, cell] of out[i]!.cells.entries()) {
+      const t = compact(cell.text).replace(/[:：]$/, "");
+      if (t.length < 2) continue;
+      if (!ALL_SPELLINGS.some((s) => s.startsWith(t) && s !== t)) continue;
+      const size = cell.prov[0] ? cell.prov[0].bbox.y1 - cell.prov[0].bbox.y0 : 1;
+      const below = out[i + 1]!.cells.findIndex((d) => Math.abs(d.x0 - cell.x0) <= 0.5 * size);
+      if (below < 0) continue;
+      const d = out[i + 1]!.cells[below]!;
+      const joined = compact(cell.text + d.text).replace(/[:：]$/, "");
+      if (!ALL_SPELLINGS.includes(joined)) continue;
+      out[i]!.cells[k] = { ...cell, text: cell.text + d.text, x1: Math.max(cell.x1, d.x1), prov: [...cell.prov, ...d.prov] };
+      out[i + 1]!.cells.splice(below, 1);
+    }
+  }
+  return out.filter((r) => r.cells.length || r.spanned.length);
+}
+
 /** Reads the 项目绩效自评价 form: label/value lines, then the indicator table. */
-export function parseAssessment(rows: readonly Row[], b: RecordBuilder): AssessmentValues {
+export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): AssessmentValues {
+  const rows = joinWrappedLabels(allRows);
   const fields: { [field: string]: RowCell[] } = {};
   let header: HeaderColumns | null = null;
   let headerIndex = rows.length;

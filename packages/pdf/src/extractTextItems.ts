@@ -1,4 +1,4 @@
-import { foldRadicals } from "@jixiao/core";
+import { foldRadicals, isCjkLike } from "@jixiao/core";
 import type { BBox, Ruling, TextItem } from "@jixiao/schemas";
 import type { PageViewport, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { applyMatrix, multiply, type Matrix } from "./extractRulings.js";
@@ -10,6 +10,11 @@ const DESCENT = 0.12;
 const SAME_LINE = 0.3;
 /** Glyphs join into one run when the gap between them is below this × size... */
 const JOIN_GAP = 0.6;
+/**
+ * Between two CJK glyphs (set solid, full-width advance) a smaller gap already separates two
+ * fields: a value that fills its column stops less than half an em before the next label.
+ */
+const CJK_JOIN_GAP = 0.35;
 /** ...and a space is inserted when the gap exceeds this × size (or the text layer had one). */
 const SPACE_GAP = 0.25;
 /**
@@ -126,7 +131,8 @@ function joinSeparator(run: Run, next: Glyph, rulings: readonly Ruling[]): strin
   const across = ey * prev.dx - ex * prev.dy;
   if (Math.abs(across) >= SAME_LINE * size) return null;
   const gap = along - prev.advance;
-  if (gap >= JOIN_GAP * size || along < MIN_ADVANCE * size) return null;
+  const cjkPair = isCjkLike([...prev.text].pop()) && isCjkLike([...next.text][0]);
+  if (gap >= (cjkPair ? CJK_JOIN_GAP : JOIN_GAP) * size || along < MIN_ADVANCE * size) return null;
   if (rulingBetween(prev, next, rulings)) return null;
   const needSpace = run.pendingSpace || gap > SPACE_GAP * size;
   if (!needSpace || run.text.endsWith(" ") || next.text.startsWith(" ")) return "";
