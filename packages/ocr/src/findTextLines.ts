@@ -5,7 +5,12 @@ export type FindTextLinesOptions = {
   dpi?: number;
   /** Areas to ignore (table frames already read cell by cell). */
   exclude?: readonly PixelRect[];
-  /** Horizontal gap that splits a line into separate pieces, as a multiple of the line height. Default 1.2. */
+  /**
+   * Horizontal gap that splits a line into separate pieces, as a multiple of the line height.
+   * Chinese text has no spaces, so a gap of about an em separates fields (a value and the next
+   * label), while full-width brackets and colons leave up to half an em of white inside a
+   * field. Default 0.8.
+   */
   gapFactor?: number;
   /** Tallest line accepted (pixels). Default 0.3 in. Taller blobs (stamps, figures) are skipped. */
   maxLineHeight?: number;
@@ -28,7 +33,7 @@ const widthOf = (b: PixelRect) => b.x1 - b.x0;
  */
 export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {}): PixelRect[] {
   const dpi = options.dpi ?? 300;
-  const gapFactor = options.gapFactor ?? 1.2;
+  const gapFactor = options.gapFactor ?? 0.8;
   const maxH = options.maxLineHeight ?? dpi * 0.3;
   const exclude = options.exclude ?? [];
   const f = Math.max(1, Math.round(dpi / 75));

@@ -8,6 +8,7 @@ import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
 import { rotateImage } from "./rotateImage.js";
+import { fixOcrText } from "./fixOcrText.js";
 
 /** Options of the per-page image pipeline; every field has a default. */
 export type PageImageOptions = {
@@ -30,15 +31,6 @@ export type PageImageResult = {
   jobs: { cells: number; lines: number };
 };
 
-
-/** Strips line remnants ("|" at either end) that survive when text touches a border. */
-const stripBars = (s: string) => s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
-
-/** "%" is often followed by a stray digit ("100%4", "(%0)"); nothing in these forms has one. */
-const fixPercent = (s: string) => s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
-
-/** A cell holding only a dash reads as "-一", "_—", "——": fold such runs to one "—". */
-const foldDashes = (s: string) => (/^[-‐‑–—―一_－~]{2,}$/u.test(s) ? "—" : s);
 
 const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
@@ -223,7 +215,8 @@ export async function ocrPageImage(
           if (process.env["OCR_DEBUG"]) {
             console.error(`retry ${latin ? "latin" : "conf"} ${JSON.stringify(l.text)} ${l.confidence.toFixed(2)} -> ${JSON.stringify(a?.text)} ${a?.confidence.toFixed(2)}`);
           }
-          const margin = latin ? -0.05 : 0;
+          // Without Latin letters Tesseract is often a little less sure of a correct reading.
+          const margin = latin ? -0.15 : 0;
           if (a && a.text && a.confidence > l.confidence + margin) lines[i] = { ...l, text: a.text, confidence: a.confidence };
         }),
       );
@@ -233,7 +226,7 @@ export async function ocrPageImage(
   const items: TextItem[] = [...direct];
   for (const lines of results) {
     for (const l of lines) {
-      const text = fixPercent(foldDashes(stripBars(l.text)));
+      const text = fixOcrText(l.text);
       if (!text) continue;
       items.push({
         text,

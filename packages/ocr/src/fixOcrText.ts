@@ -1,0 +1,64 @@
+import { cleanText, isCjkLike } from "@jixiao/core";
+
+/**
+ * Repairs that Tesseract's chi_sim/eng models need on Chinese forms, applied to each line
+ * after `cleanText`. Each rule fixes a misreading seen on the sample scans and is written so
+ * that it cannot change correct text of these forms:
+ *
+ * - "|" at either end: a remnant of a cell border;
+ * - a line of only dash-like characters ("-一", "_—", "——"): one "—" (an empty-cell dash);
+ * - a stray digit after "%" ("100%4", "(%0)"): dropped, a percent sign ends a number;
+ * - "〈" with no "〉" after it: the full-width parenthesis "（" it stands for;
+ * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”;
+ * - spaces next to Chinese brackets and punctuation ("(一) 根据", "教育; 加强"): removed.
+ */
+export function fixOcrText(raw: string): string {
+  let s = cleanText(raw);
+  s = s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
+  if (/^[-‐‑–—―一_－~]{2,}$/u.test(s)) return "—";
+  s = s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
+  s = s.replace(/〈(?![^〈]*〉)/g, "（");
+  s = curlyQuotes(s);
+  return tightenSpaces(s);
+}
+
+const PUNCT = new Set([..."()（）[]【】《》〈〉“”‘’:：;；,，、.。!！?？"]);
+
+/** Removes a space that has a Chinese character on one side and Chinese text or punctuation on the other. */
+function tightenSpaces(s: string): string {
+  if (!s.includes(" ")) return s;
+  const chars = [...s];
+  let out = "";
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (ch === " ") {
+      const prev = out[out.length - 1];
+      const next = chars[i + 1];
+      const cjkPrev = isCjkLike(prev);
+      const cjkNext = isCjkLike(next);
+      const punctPrev = prev !== undefined && PUNCT.has(prev);
+      const punctNext = next !== undefined && PUNCT.has(next);
+      if ((cjkPrev && (cjkNext || punctNext)) || (cjkNext && punctPrev)) continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+/** Turns straight double quotes touching Chinese text into curly ones, opening and closing in turn. */
+function curlyQuotes(s: string): string {
+  if (!s.includes('"')) return s;
+  const chars = [...s];
+  // Whether a quote is open at each position, counting the curly quotes already there.
+  let open = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    if (ch === "“") open = true;
+    else if (ch === "”") open = false;
+    else if (ch === '"' && (isCjkLike(chars[i - 1]) || isCjkLike(chars[i + 1]))) {
+      chars[i] = open ? "”" : "“";
+      open = !open;
+    }
+  }
+  return chars.join("");
+}

@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { JixiaoError } from "@jixiao/core";
+import { buildTables } from "@jixiao/layout";
+import type { Page } from "@jixiao/schemas";
+import { decodeImage } from "./decodeImage.js";
+import { extractImage } from "./extractImage.js";
+import { extractScanPdf } from "./extractScanPdf.js";
+import { OcrPool } from "./OcrPool.js";
+import { checkLangData } from "./tessdata.js";
+import { imagePdf } from "../test-fixtures/imagePdf.js";
+
+const fixture = new URL("../test-fixtures/scan000-p1-funds.png", import.meta.url);
+const png = new Uint8Array(readFileSync(fixture));
+const meta = { file: "scan000-p1-funds.png", sha256: "0".repeat(64) };
+const cellTexts = (page: Page) => buildTables(page).flatMap((t) => t.cells.map((c) => c.text));
+
+describe("OCR of a scanned table (crop of page 1 of scan/000_f5e7e42ab4334a59.pdf)", () => {
+  let pool: OcrPool;
+  beforeAll(async () => {
+    pool = await OcrPool.create({ size: 2 });
+  });
+  afterAll(async () => {
+    await pool.terminate();
+  });
+
+  it("reads the label cell 项目名称 and the amount 1200000.00 into their cells", async () => {
+    const doc = await extractImage(png, meta, { pool });
+    expect(doc.inputKind).toBe("image");
+    expect(doc.pages).toHaveLength(1);
+    const page = doc.pages[0]!;
+    expect(page.unit).toBe("px");
+    expect(page.image).toMatchObject({ width: 820, height: 520, dpi: 300 });
+    expect(Math.abs(page.image!.skewDegrees)).toBeLessThan(0.5);
+    expect(page.rulings.length).toBeGreaterThanOrEqual(8);
+    const texts = cellTexts(page);
+    expect(texts).toContain("项目名称");
+    expect(texts).toContain("主管部门");
+    expect(texts).toContain("年初预算数");
+    expect(texts).toContain("1200000.00");
+    for (const it of page.items) {
+      expect(it.origin).toBe("ocr");
+      expect(it.confidence).toBeGreaterThanOrEqual(0);
+      expect(it.confidence).toBeLessThanOrEqual(1);
+      expect(it.bbox.x0).toBeGreaterThanOrEqual(0);
+      expect(it.bbox.x1).toBeLessThanOrEqual(820);
+    }
+    // Whitespace between Chinese characters is gone.
+    expect(page.items.some((i) => /[\u4e00-\u9fff] [\u4e00-\u9fff]/.test(i.text))).toBe(false);
+  });
+
+  it("reads the same crop wrapped in an image-only PDF, with dpi from the page size, and leaves the pool running", async () => {
+    const [decoded] = decodeImage(png);
+    const pdf = imagePdf(decoded!.image, 300);
+    const doc = await extractScanPdf(pdf, { file: "crop.pdf", sha256: "0".repeat(64) }, { pool });
+    expect(doc.inputKind).toBe("pdf");
+    const page = doc.pages[0]!;
+    expect(page.image!.dpi).toBeCloseTo(300, 1);
+    expect(page.width).toBe(820);
+    const texts = cellTexts(page);
+    expect(texts).toContain("项目名称");
+    expect(texts).toContain("1200000.00");
+    // The caller's pool is still usable.
+    const lines = await pool.recognize(decoded!.image, { x0: 50, y0: 60, x1: 265, y1: 150 }, 7);
+    expect(lines.map((l) => l.text).join("")).toBe("项目名称");
+  });
+});
+
+describe("language data", () => {
+  it("fails fast with OCR_UNAVAILABLE naming the path and the Debian package", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "no-tessdata-"));
+    const err = await OcrPool.create({ langPath: empty }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JixiaoError);
+    expect((err as JixiaoError).code).toBe("OCR_UNAVAILABLE");
+    expect((err as JixiaoError).message).toContain(join(empty, "chi_sim.traineddata"));
+    expect((err as JixiaoError).message).toContain("tesseract-ocr-chi-sim");
+    // extractImage without a pool fails the same way.
+    await expect(extractImage(png, meta, { langPath: empty })).rejects.toMatchObject({ code: "OCR_UNAVAILABLE" });
+    expect(readdirSync(empty)).toEqual([]);
+  });
+
+  it("finds Debian's tessdata by default", () => {
+    expect(existsSync(checkLangData("chi_sim+eng"))).toBe(true);
+  });
+});
