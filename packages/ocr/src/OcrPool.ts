@@ -3,7 +3,7 @@ import Tesseract from "tesseract.js";
 import type { BBox } from "@jixiao/schemas";
 import { cleanText } from "@jixiao/core";
 import { checkLangData } from "./tessdata.js";
-import { cropImage, encodePgm, resizeArea, type GreyImage, type PixelRect } from "./greyImage.js";
+import { cropImage, encodePgm, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
 
 /** Tesseract page segmentation modes used here: 6 = a block of lines, 7 = one line. */
 export type Psm = 6 | 7;
@@ -140,8 +140,9 @@ export class OcrPool {
     const pad = Math.max(8, Math.round(dpi / 30));
     const x0 = Math.max(0, Math.floor(rect.x0));
     const y0 = Math.max(0, Math.floor(rect.y0));
-    let crop = cropImage(image, { x0, y0, x1: rect.x1, y1: rect.y1 }, pad);
-    if (crop.width <= 2 * pad || crop.height <= 2 * pad) return [];
+    const tight = stretchContrast(cropImage(image, { x0, y0, x1: rect.x1, y1: rect.y1 }));
+    if (tight.width === 0 || tight.height === 0) return [];
+    let crop = cropImage(tight, { x0: 0, y0: 0, x1: tight.width, y1: tight.height }, pad);
     const scale = Math.min(1, (options.ocrDpi ?? this.ocrDpi) / dpi);
     const fullW = crop.width;
     const fullH = crop.height;

@@ -23,16 +23,20 @@ export async function extractScanPdf(
   return withPool(opts, (pool) =>
     withPdfDocument(data, meta.file, async (doc) => {
       const { OPS } = await loadPdfjs();
-      const total = doc.numPages;
+      const wanted = opts.pages
+        ? [...new Set(opts.pages)].filter((n) => Number.isInteger(n) && n >= 1 && n <= doc.numPages).sort((a, b) => a - b)
+        : Array.from({ length: doc.numPages }, (_, i) => i + 1);
+      const total = wanted.length;
       const pages: Page[] = new Array<Page>(total);
       const lookahead = Math.max(0, opts.lookahead ?? 1);
       const inFlight: Promise<void>[] = [];
-      for (let n = 1; n <= total; n++) {
+      for (let i = 0; i < total; i++) {
+        const n = wanted[i]!;
         const pdfPage = await doc.getPage(n);
         const embedded = await embeddedPageImage(pdfPage, OPS);
         pdfPage.cleanup();
         if (!embedded) {
-          pages[n - 1] = {
+          pages[i] = {
             number: n,
             width: pdfPage.view[2]! - pdfPage.view[0]!,
             height: pdfPage.view[3]! - pdfPage.view[1]!,
@@ -42,13 +46,14 @@ export async function extractScanPdf(
             rulings: [],
             tables: [],
           };
+          opts.onPage?.(i + 1, total);
           continue;
         }
         // ocrPageImage does its image work synchronously and then waits for the OCR workers,
         // so the loop can move on to decode the next page meanwhile.
         const job = ocrPageImage(embedded.image, n, embedded.dpi, pool, opts).then((r) => {
-          pages[n - 1] = r.page;
-          opts.onPage?.(n, total);
+          pages[i] = r.page;
+          opts.onPage?.(i + 1, total);
         });
         inFlight.push(job);
         if (inFlight.length > lookahead) await inFlight.shift();

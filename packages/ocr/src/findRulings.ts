@@ -105,27 +105,36 @@ function toRuling(g: Group, orientation: "h" | "v"): FoundRuling {
   };
 }
 
-/** Merges collinear pieces of one line (same position, small gap between them). */
+/**
+ * Merges collinear pieces of one line (same position, small gap between them). Repeated until
+ * nothing changes: a merge can make a piece reach another one it did not touch before.
+ */
 function mergeCollinear(rs: FoundRuling[], posTol: number, gapTol: number): FoundRuling[] {
-  const sorted = [...rs].sort((a, b) => a.pos - b.pos || a.from - b.from);
-  const out: FoundRuling[] = [];
-  for (const r of sorted) {
-    const m = out.find(
-      (o) => Math.abs(o.pos - r.pos) <= posTol && r.from <= o.to + gapTol && o.from <= r.to + gapTol,
-    );
-    if (!m) {
-      out.push({ ...r, runs: [...r.runs] });
-      continue;
+  let cur = rs.map((r) => ({ ...r, runs: [...r.runs] }));
+  for (;;) {
+    const sorted = [...cur].sort((a, b) => a.pos - b.pos || a.from - b.from);
+    const out: FoundRuling[] = [];
+    let merged = false;
+    for (const r of sorted) {
+      const m = out.find(
+        (o) => Math.abs(o.pos - r.pos) <= posTol && r.from <= o.to + gapTol && o.from <= r.to + gapTol,
+      );
+      if (!m) {
+        out.push(r);
+        continue;
+      }
+      const lm = m.to - m.from;
+      const lr = r.to - r.from;
+      m.pos = (m.pos * lm + r.pos * lr) / (lm + lr);
+      m.width = (m.width * lm + r.width * lr) / (lm + lr);
+      m.from = Math.min(m.from, r.from);
+      m.to = Math.max(m.to, r.to);
+      m.runs.push(...r.runs);
+      merged = true;
     }
-    const lm = m.to - m.from;
-    const lr = r.to - r.from;
-    m.pos = (m.pos * lm + r.pos * lr) / (lm + lr);
-    m.width = (m.width * lm + r.width * lr) / (lm + lr);
-    m.from = Math.min(m.from, r.from);
-    m.to = Math.max(m.to, r.to);
-    m.runs.push(...r.runs);
+    if (!merged) return out;
+    cur = out;
   }
-  return out;
 }
 
 /**

@@ -236,7 +236,9 @@ export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfil
     rows[y - y0] = n;
     ink += n;
   }
-  const bounds = inkBounds(mask, { x0, y0, x1, y1 }, [], 2);
+  // Rows/columns with a single ink pixel are grain, unless that is all there is (a thin
+  // hyphen at low resolution is one pixel tall).
+  const bounds = inkBounds(mask, { x0, y0, x1, y1 }, [], 2) ?? (ink >= 4 ? inkBounds(mask, { x0, y0, x1, y1 }, [], 1) : undefined);
   const minGap = Math.max(2, Math.round(dpi * 0.01));
   const minBand = Math.max(3, Math.round(dpi * 0.02));
   const bands: { y0: number; y1: number }[] = [];

@@ -119,3 +119,32 @@ export function encodePgm(img: GreyImage): Uint8Array {
   out.set(img.data, header.length);
   return out;
 }
+
+/**
+ * Stretches an image's contrast so that its paper (the 90th percentile grey) becomes white and
+ * its darkest ink (the 1st percentile) black. Grey paper next to white padding would otherwise
+ * be taken for ink by Tesseract's own global threshold. Images with less than `minRange` grey
+ * levels between the two are returned unchanged.
+ */
+export function stretchContrast(img: GreyImage, minRange = 40): GreyImage {
+  const n = img.data.length;
+  if (!n) return img;
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) hist[img.data[i]!]!++;
+  const level = (q: number) => {
+    let acc = 0;
+    for (let v = 0; v < 256; v++) {
+      acc += hist[v]!;
+      if (acc >= q * n) return v;
+    }
+    return 255;
+  };
+  const ink = level(0.01);
+  const paper = level(0.9);
+  if (paper - ink < minRange || (paper >= 250 && ink <= 5)) return img;
+  const lut = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(((v - ink) * 255) / (paper - ink))));
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = lut[img.data[i]!]!;
+  return { width: img.width, height: img.height, data: out };
+}

@@ -12,3 +12,4 @@ export * from "./options.js";
 export { embeddedPageImage, rotateQuarter } from "./pdfImages.js";
 export * from "./extractScanPdf.js";
 export * from "./extractImage.js";
+export * from "./scanExtractor.js";

@@ -9,6 +9,7 @@ import { decodeImage } from "./decodeImage.js";
 import { extractImage } from "./extractImage.js";
 import { extractScanPdf } from "./extractScanPdf.js";
 import { OcrPool } from "./OcrPool.js";
+import { createScanExtractor } from "./scanExtractor.js";
 import { checkLangData } from "./tessdata.js";
 import { imagePdf } from "../test-fixtures/imagePdf.js";
 
@@ -65,6 +66,35 @@ describe("OCR of a scanned table (crop of page 1 of scan/000_f5e7e42ab4334a59.pd
     // The caller's pool is still usable.
     const lines = await pool.recognize(decoded!.image, { x0: 50, y0: 60, x1: 265, y1: 150 }, 7);
     expect(lines.map((l) => l.text).join("")).toBe("项目名称");
+  });
+});
+
+describe("createScanExtractor (the pipeline's extractScan hook)", () => {
+  it("OCRs image files, and only the text-less pages of a PDF", async () => {
+    const pool = await OcrPool.create({ size: 1 });
+    try {
+      const { extractScan, close } = createScanExtractor({ pool });
+      const img = await extractScan(png, meta, null);
+      expect(img.inputKind).toBe("image");
+      expect(cellTexts(img.pages[0]!)).toContain("1200000.00");
+
+      const [decoded] = decodeImage(png);
+      const pdf = imagePdf(decoded!.image, 300);
+      const textLayer = {
+        file: "crop.pdf",
+        sha256: "0".repeat(64),
+        inputKind: "pdf" as const,
+        pages: [{ number: 1, width: 196.8, height: 124.8, unit: "pt" as const, origin: "top-left" as const, items: [], rulings: [], tables: [] }],
+      };
+      const merged = await extractScan(pdf, { file: "crop.pdf", sha256: "0".repeat(64) }, textLayer);
+      expect(merged.pages).toHaveLength(1);
+      expect(merged.pages[0]!.unit).toBe("px");
+      expect(cellTexts(merged.pages[0]!)).toContain("项目名称");
+      await close(); // leaves the caller's pool alone
+      expect((await pool.recognize(decoded!.image, { x0: 50, y0: 60, x1: 265, y1: 150 }, 7)).length).toBe(1);
+    } finally {
+      await pool.terminate();
+    }
   });
 });
 

@@ -81,7 +81,7 @@ export async function ocrPageImage(
 
   const found = findRulings(mask, { dpi: pageDpi });
   const rulings: Ruling[] = toPageRulings(found);
-  eraseRulings(found, width, grey.data, mask.data, 1);
+  eraseRulings(found, width, grey.data, mask.data, 2);
 
   const page: Page = {
     number,
@@ -159,9 +159,40 @@ export async function ocrPageImage(
   }
 
   const results = await Promise.all(jobs);
-  if (process.env["OCR_DEBUG_JOBS"] && number === 1) {
-    results.forEach((r, j) => console.error("job", JSON.stringify(jobRects[j]), JSON.stringify(r.map((l) => l.text))));
-  }
+  const retryBelow = options.retryBelowConfidence ?? 0.8;
+  const bandRect = (src: PixelRect, band: { y0: number; y1: number }): PixelRect => ({
+    x0: src.x0,
+    x1: src.x1,
+    y0: Math.max(src.y0, band.y0 - margin),
+    y1: Math.min(src.y1, band.y1 + margin),
+  });
+  const meanConfidence = (lines: readonly OcrLine[]) => {
+    let w = 0;
+    let sum = 0;
+    for (const l of lines) {
+      const n = [...l.text].length;
+      w += n;
+      sum += n * l.confidence;
+    }
+    return w ? sum / w : 0;
+  };
+
+  // A block reading (PSM 6) that lost lines or is unsure is redone line by line: each band of
+  // ink on its own with PSM 7. On dark, noisy or low-resolution scans PSM 6 can turn a
+  // two-line label into garbage that the single lines do not produce.
+  await Promise.all(
+    results.map(async (lines, j) => {
+      const bands = jobBands[j]!;
+      if (bands.length < 2) return;
+      if (lines.length >= bands.length && lines.every((l) => l.confidence >= retryBelow)) return;
+      const src = jobRects[j]!;
+      const perBand = (await Promise.all(bands.map((b) => pool.recognize(grey, bandRect(src, b), 7, { dpi: pageDpi })))).flat();
+      if (process.env["OCR_DEBUG"]) {
+        console.error(`per band ${JSON.stringify(lines.map((l) => l.text))} ${meanConfidence(lines).toFixed(2)} -> ${JSON.stringify(perBand.map((l) => l.text))} ${meanConfidence(perBand).toFixed(2)}`);
+      }
+      if (perBand.length && meanConfidence(perBand) > meanConfidence(lines)) results[j] = perBand;
+    }),
+  );
   // Tesseract sometimes drops a whole short line ("资金" under "上年结转", a last line "款"):
   // every band of ink with no recognised line over it is read on its own, as one line; a job
   // that returned nothing at all is read again at full resolution.
@@ -172,7 +203,7 @@ export async function ocrPageImage(
       // Line boxes of tiny results can be much shorter than the glyphs: any overlap counts.
       const covered = lines.some((l) => Math.min(l.bbox.y1, band.y1) - Math.max(l.bbox.y0, band.y0) > 0);
       if (covered) continue;
-      const r = { x0: src.x0, x1: src.x1, y0: Math.max(src.y0, band.y0 - margin), y1: Math.min(src.y1, band.y1 + margin) };
+      const r = bandRect(src, band);
       const again = lines.length === 0
         ? pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi })
         : pool.recognize(grey, r, 7, { dpi: pageDpi });
@@ -189,7 +220,6 @@ export async function ocrPageImage(
   // Second readings: Chinese lines that came back with Latin letters are read again with Latin
   // letters forbidden; lines with low confidence are read again at the image's full resolution
   // (the first reading is at the pool's ocrDpi). The more confident reading wins.
-  const retryBelow = options.retryBelowConfidence ?? 0.8;
   const retries: Promise<void>[] = [];
   results.forEach((lines, j) => {
     const src = jobRects[j]!;

@@ -10,6 +10,11 @@ export type OcrOptions = OcrPoolOptions &
     defaultDpi?: number;
     /** Pages prepared ahead while earlier pages are still being recognised. Default 1. */
     lookahead?: number;
+    /**
+     * extractScanPdf only: the 1-based page numbers to read; the result then holds just those
+     * pages (with their original numbers). Default: every page.
+     */
+    pages?: readonly number[];
     /** Called after each page is finished (progress reporting). */
     onPage?: (page: number, total: number) => void;
   };

@@ -1,0 +1,55 @@
+import type { DocumentModel } from "@jixiao/schemas";
+import { extractImage } from "./extractImage.js";
+import { extractScanPdf } from "./extractScanPdf.js";
+import { OcrPool } from "./OcrPool.js";
+import type { OcrOptions } from "./options.js";
+
+/** The shape of the pipeline's `extractScan` hook (ProcessOptions.extractScan). */
+export type ExtractScan = (
+  data: Uint8Array,
+  meta: { file: string; sha256: string },
+  doc: DocumentModel | null,
+) => Promise<DocumentModel>;
+
+export type ScanExtractor = {
+  extractScan: ExtractScan;
+  /** Terminates the pool the extractor created (a pool passed in options is left running). */
+  close: () => Promise<void>;
+};
+
+const isPdf = (data: Uint8Array) => Buffer.from(data.subarray(0, 1024)).toString("latin1").includes("%PDF-");
+
+/**
+ * Makes the OCR hook for the pipeline, with one worker pool shared by every file (created on
+ * first use). Image files (doc = null) are read whole; for a PDF whose text-layer model has
+ * pages without text, only those pages are OCR'd and replace the empty ones (a page without an
+ * embedded image stays as the text-layer extractor returned it). Call `close()` at the end.
+ */
+export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
+  let pool: Promise<OcrPool> | undefined;
+  const getPool = (): Promise<OcrPool> => {
+    if (options.pool) return Promise.resolve(options.pool);
+    pool ??= OcrPool.create(options).catch((err: unknown) => {
+      pool = undefined; // let a later call try again (and fail again with the same error)
+      throw err;
+    });
+    return pool;
+  };
+  const extractScan: ExtractScan = async (data, meta, doc) => {
+    const opts = { ...options, pool: await getPool() };
+    if (!doc) return isPdf(data) ? extractScanPdf(data, meta, opts) : extractImage(data, meta, opts);
+    const textless = doc.pages.filter((p) => p.items.length === 0).map((p) => p.number);
+    if (!textless.length) return doc;
+    const scanned = await extractScanPdf(data, meta, { ...opts, pages: textless });
+    const byNumber = new Map(scanned.pages.filter((p) => p.image).map((p) => [p.number, p]));
+    return { ...doc, pages: doc.pages.map((p) => byNumber.get(p.number) ?? p) };
+  };
+  return {
+    extractScan,
+    close: async () => {
+      const p = pool;
+      pool = undefined;
+      if (p) await p.then((x) => x.terminate(), () => undefined);
+    },
+  };
+}
