@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import jpeg from "jpeg-js";
 import UTIF from "utif2";
 import { decodeImage, imageFormat, jpegDpi } from "./decodeImage.js";
-import { clampPixels } from "./greyImage.js";
+import { clampPixels, stretchContrast } from "./greyImage.js";
 import { rotateQuarter } from "./pdfImages.js";
 
 const png = new Uint8Array(readFileSync(new URL("../test-fixtures/scan000-p1-funds.png", import.meta.url)));
@@ -41,6 +41,17 @@ describe("decodeImage", () => {
     const { image, scale } = clampPixels(d!.image, 100_000);
     expect(image.width * image.height).toBeLessThanOrEqual(100_000);
     expect(scale).toBeCloseTo(Math.sqrt(100_000 / (820 * 520)), 2);
+  });
+
+  it("stretches grey paper to white and ink to black", () => {
+    const data = new Uint8Array(1000).fill(190);
+    for (let i = 0; i < 200; i++) data[i] = 45;
+    const out = stretchContrast({ width: 100, height: 10, data });
+    expect(out.data[0]).toBe(0);
+    expect(out.data[999]).toBe(255);
+    // Already black on white: unchanged.
+    const bw = new Uint8Array(1000).fill(255).fill(0, 0, 100);
+    expect(stretchContrast({ width: 100, height: 10, data: bw }).data).toEqual(bw);
   });
 
   it("rotates by quarter turns", () => {

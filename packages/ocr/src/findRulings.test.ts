@@ -58,3 +58,23 @@ describe("findRulings", () => {
     expect(lines).toHaveLength(9);
   });
 });
+
+describe("findRulings on a faint, blurred line", () => {
+  it("joins the broken edge column of a line into one ruling", () => {
+    // A vertical line 3 px wide (x 100…102, y 0…999) whose left edge column is only partly
+    // inked, in pieces that are seen before the full columns.
+    const width = 400;
+    const height = 1000;
+    const data = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 100; x <= 102; x++) data[y * width + x] = 1;
+      data[y * width + 99] = (y > 200 && y < 450) || (y > 500 && y < 700) || y > 760 ? 1 : 0;
+      // Horizontal rulings at both ends so the vertical one is a table border.
+      if (y < 3 || y > 996) for (let x = 50; x < 350; x++) data[y * width + x] = 1;
+    }
+    const vs = findRulings({ width, height, data }, { dpi: 300 }).filter((r) => r.orientation === "v");
+    expect(vs).toHaveLength(1);
+    expect(vs[0]!.from).toBe(0);
+    expect(vs[0]!.to).toBe(1000);
+  });
+});

@@ -12,6 +12,9 @@ import { OcrPool } from "./OcrPool.js";
 import { createScanExtractor } from "./scanExtractor.js";
 import { checkLangData } from "./tessdata.js";
 import { imagePdf } from "../test-fixtures/imagePdf.js";
+import { rng } from "../test-fixtures/synthetic.js";
+import { resizeArea } from "./greyImage.js";
+import { rotateImage } from "./rotateImage.js";
 
 const fixture = new URL("../test-fixtures/scan000-p1-funds.png", import.meta.url);
 const png = new Uint8Array(readFileSync(fixture));
@@ -66,6 +69,45 @@ describe("OCR of a scanned table (crop of page 1 of scan/000_f5e7e42ab4334a59.pd
     // The caller's pool is still usable.
     const lines = await pool.recognize(decoded!.image, { x0: 50, y0: 60, x1: 265, y1: 150 }, 7);
     expect(lines.map((l) => l.text).join("")).toBe("项目名称");
+  });
+});
+
+describe("other scans", () => {
+  let pool: OcrPool;
+  beforeAll(async () => {
+    pool = await OcrPool.create({ size: 2 });
+  });
+  afterAll(async () => {
+    await pool.terminate();
+  });
+  const [decoded] = decodeImage(png);
+
+  for (const encoding of ["dct", "bilevel"] as const) {
+    it(`reads a page whose image is ${encoding === "dct" ? "a colour JPEG" : "1 bit per pixel"}`, async () => {
+      const doc = await extractScanPdf(imagePdf(decoded!.image, 300, encoding), meta, { pool });
+      const texts = cellTexts(doc.pages[0]!);
+      expect(texts).toContain("项目名称");
+      expect(texts).toContain("1200000.00");
+    });
+  }
+
+  it("reads a darker, noisier, rotated scan at 200 dpi", async () => {
+    const rand = rng(5);
+    let img = rotateImage(decoded!.image, -1.2);
+    img = resizeArea(img, Math.round((img.width * 2) / 3), Math.round((img.height * 2) / 3));
+    // Grey paper, weaker ink, grain.
+    for (let i = 0; i < img.data.length; i++) {
+      img.data[i] = Math.max(0, Math.min(255, Math.round(img.data[i]! * 0.64 + 32 + (rand() - 0.5) * 48)));
+    }
+    const doc = await extractScanPdf(imagePdf(img, 200), meta, { pool });
+    const page = doc.pages[0]!;
+    expect(page.image!.dpi).toBeCloseTo(200, 0);
+    expect(page.image!.skewDegrees).toBeCloseTo(-1.2 - 0.07, 0);
+    const texts = cellTexts(page);
+    expect(texts).toContain("项目名称");
+    expect(texts).toContain("主管部门");
+    expect(texts).toContain("1200000.00");
+    expect(texts).toContain("年度资金总额"); // two lines in one cell
   });
 });
 

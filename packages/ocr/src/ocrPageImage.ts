@@ -31,7 +31,6 @@ export type PageImageResult = {
   jobs: { cells: number; lines: number };
 };
 
-
 const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /**
@@ -105,6 +104,8 @@ export async function ocrPageImage(
   const jobRects: PixelRect[] = [];
   /** Text-line bands of each job's rectangle (for finding lines Tesseract dropped). */
   const jobBands: { y0: number; y1: number }[][] = [];
+  /** Tight ink bounds of each job: the box of a one-line result (Tesseract's can be loose). */
+  const jobInk: PixelRect[] = [];
   /** Items found without OCR (dash-only cells). */
   const direct: TextItem[] = [];
   let cellJobs = 0;
@@ -138,6 +139,7 @@ export async function ocrPageImage(
       jobs.push(pool.recognize(grey, rect, psm, { dpi: pageDpi }));
       jobRects.push(rect);
       jobBands.push(prof.bands);
+      jobInk.push(prof.bounds);
       cellJobs++;
     }
   }
@@ -156,6 +158,7 @@ export async function ocrPageImage(
     jobs.push(pool.recognize(grey, rect, 7, { dpi: pageDpi }));
     jobRects.push(rect);
     jobBands.push([{ y0: p.y0, y1: p.y1 }]);
+    jobInk.push(p);
   }
 
   const results = await Promise.all(jobs);
@@ -187,9 +190,6 @@ export async function ocrPageImage(
       if (lines.length >= bands.length && lines.every((l) => l.confidence >= retryBelow)) return;
       const src = jobRects[j]!;
       const perBand = (await Promise.all(bands.map((b) => pool.recognize(grey, bandRect(src, b), 7, { dpi: pageDpi })))).flat();
-      if (process.env["OCR_DEBUG"]) {
-        console.error(`per band ${JSON.stringify(lines.map((l) => l.text))} ${meanConfidence(lines).toFixed(2)} -> ${JSON.stringify(perBand.map((l) => l.text))} ${meanConfidence(perBand).toFixed(2)}`);
-      }
       if (perBand.length && meanConfidence(perBand) > meanConfidence(lines)) results[j] = perBand;
     }),
   );
@@ -209,7 +209,6 @@ export async function ocrPageImage(
         : pool.recognize(grey, r, 7, { dpi: pageDpi });
       missing.push(
         again.then((found) => {
-          if (process.env["OCR_DEBUG"]) console.error(`missing band ${JSON.stringify(r)} -> ${JSON.stringify(found.map((f) => f.text))}`);
           lines.push(...found);
         }),
       );
@@ -242,31 +241,33 @@ export async function ocrPageImage(
       retries.push(
         again.then((res) => {
           const a = res.length === 1 ? res[0]! : undefined;
-          if (process.env["OCR_DEBUG"]) {
-            console.error(`retry ${latin ? "latin" : "conf"} ${JSON.stringify(l.text)} ${l.confidence.toFixed(2)} -> ${JSON.stringify(a?.text)} ${a?.confidence.toFixed(2)}`);
-          }
           // Without Latin letters Tesseract is often a little less sure of a correct reading.
-          const margin = latin ? -0.15 : 0;
-          if (a && a.text && a.confidence > l.confidence + margin) lines[i] = { ...l, text: a.text, confidence: a.confidence };
+          const slack = latin ? -0.15 : 0;
+          if (a && a.text && a.confidence > l.confidence + slack) lines[i] = { ...l, text: a.text, confidence: a.confidence };
         }),
       );
     });
   });
   await Promise.all(retries);
   const items: TextItem[] = [...direct];
-  for (const lines of results) {
+  const clampX = (x: number) => Math.max(0, Math.min(width, x));
+  const clampY = (y: number) => Math.max(0, Math.min(height, y));
+  results.forEach((lines, j) => {
+    const oneLine = lines.length === 1 && jobBands[j]!.length === 1;
     for (const l of lines) {
       const text = fixOcrText(l.text);
       if (!text) continue;
+      const b = oneLine ? jobInk[j]! : l.bbox;
+      const bbox = { x0: clampX(b.x0), y0: clampY(b.y0), x1: clampX(b.x1), y1: clampY(b.y1) };
       items.push({
         text,
-        bbox: { x0: l.bbox.x0, y0: l.bbox.y0, x1: l.bbox.x1, y1: l.bbox.y1 },
-        size: l.bbox.y1 - l.bbox.y0,
+        bbox,
+        size: bbox.y1 - bbox.y0,
         confidence: l.confidence,
         origin: "ocr",
       });
     }
-  }
+  });
   items.sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
   page.items = items;
   return { page, jobs: { cells: cellJobs, lines: pieces.length } };

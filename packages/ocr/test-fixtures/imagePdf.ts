@@ -1,11 +1,38 @@
 // Builds a one-page, image-only PDF around a grey raster (like a scanner's output).
 import zlib from "node:zlib";
+import jpeg from "jpeg-js";
 import type { GreyImage } from "../src/greyImage.js";
 
-export function imagePdf(img: GreyImage, dpi: number): Uint8Array {
+/**
+ * `encoding`: "flate" (8-bit grey, lossless), "dct" (JPEG, like the sample scans) or "bilevel"
+ * (1 bit per pixel, thresholded at 128, like fax-style scans).
+ */
+export function imagePdf(img: GreyImage, dpi: number, encoding: "flate" | "dct" | "bilevel" = "flate"): Uint8Array {
   const w = (img.width * 72) / dpi;
   const h = (img.height * 72) / dpi;
-  const pixels = zlib.deflateSync(Buffer.from(img.data));
+  let pixels: Buffer;
+  let bits = 8;
+  let filter = "/FlateDecode";
+  if (encoding === "dct") {
+    const rgba = new Uint8Array(img.width * img.height * 4);
+    for (let i = 0; i < img.data.length; i++) rgba.set([img.data[i]!, img.data[i]!, img.data[i]!, 255], i * 4);
+    pixels = jpeg.encode({ width: img.width, height: img.height, data: rgba }, 90).data;
+    filter = "/DCTDecode";
+  } else if (encoding === "bilevel") {
+    const stride = (img.width + 7) >> 3;
+    const packed = Buffer.alloc(stride * img.height);
+    for (let y = 0; y < img.height; y++) {
+      for (let x = 0; x < img.width; x++) {
+        // DeviceGray 1 bit: 1 = white.
+        if (img.data[y * img.width + x]! >= 128) packed[y * stride + (x >> 3)]! |= 128 >> (x & 7);
+      }
+    }
+    pixels = zlib.deflateSync(packed);
+    bits = 1;
+  } else {
+    pixels = zlib.deflateSync(Buffer.from(img.data));
+  }
+  const colorSpace = encoding === "dct" ? "/DeviceRGB" : "/DeviceGray";
   const content = Buffer.from(`q ${w.toFixed(4)} 0 0 ${h.toFixed(4)} 0 0 cm /Im0 Do Q`, "latin1");
   const objects: Buffer[] = [
     Buffer.from("<< /Type /Catalog /Pages 2 0 R >>", "latin1"),
@@ -17,7 +44,7 @@ export function imagePdf(img: GreyImage, dpi: number): Uint8Array {
     Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`, "latin1"), content, Buffer.from("\nendstream", "latin1")]),
     Buffer.concat([
       Buffer.from(
-        `<< /Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length ${pixels.length} >>\nstream\n`,
+        `<< /Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace ${colorSpace} /BitsPerComponent ${bits} /Filter ${filter} /Length ${pixels.length} >>\nstream\n`,
         "latin1",
       ),
       pixels,
