@@ -3,6 +3,7 @@ import cliProgress from "cli-progress";
 import { resolve } from "node:path";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
+import { createScanExtractor } from "@jixiao/ocr";
 import { collectInputs } from "./collectInputs.js";
 import { writeLinesAtomically } from "./writeAtomically.js";
 
@@ -73,6 +74,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--no-progress", "no progress bar")
     .action(async (paths: string[], o: { out?: string; store: string; progress: boolean }) => {
       const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+      // OCR for pages without a text layer; the worker pool starts on the first scan only.
+      const scans = createScanExtractor();
       const bar =
         o.progress && process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -81,6 +84,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       try {
         const results = await runFiles(paths, {
           store,
+          options: { extractScan: scans.extractScan },
           onResult: (r, i, total) => {
             if (bar && !started) {
               bar.start(total, 0, { file: "" });
@@ -101,6 +105,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         if (s.failed) status = 1;
       } finally {
         bar?.stop();
+        await scans.close();
         await store.close();
       }
     });

@@ -6,6 +6,13 @@ import type { RowCell } from "@jixiao/layout";
 export type NormalizeOptions = {
   /** A value read with lower OCR confidence than this gets a review flag unless a check confirms it. Default 0.8. */
   minConfidence?: number;
+  /**
+   * Short pattern values (indicator target/actual: operators, numbers, units) need more: OCR
+   * confuses ≥ with 2, 之, 过 and > at good confidence. Default 0.9.
+   */
+  minPatternConfidence?: number;
+  /** OCR text at least this long gets a review flag: one misread character spoils it. Default 30. */
+  longOcrText?: number;
 };
 
 export const DEFAULT_MIN_CONFIDENCE = 0.8;
@@ -21,9 +28,13 @@ export class RecordBuilder {
   readonly confidence: { [path: string]: number } = {};
   readonly pages = new Set<number>();
   private readonly minConfidence: number;
+  private readonly minPatternConfidence: number;
+  private readonly longOcrText: number;
 
   constructor(options: NormalizeOptions = {}) {
     this.minConfidence = options.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+    this.minPatternConfidence = options.minPatternConfidence ?? 0.9;
+    this.longOcrText = options.longOcrText ?? 30;
   }
 
   flag(code: string, severity: "info" | "review", path: string, message: string): void {
@@ -46,7 +57,20 @@ export class RecordBuilder {
     const present = cells.filter((c): c is RowCell => !!c && !!c.text);
     this.track(path, present);
     const t = cleanText(present.map((c) => c.text).join(""));
-    return isEmptyValue(t) ? null : t;
+    if (isEmptyValue(t)) return null;
+    if (present.some((c) => c.confidence < 1)) this.doubtOcrText(path, t);
+    return t;
+  }
+
+  /** Doubts an OCR-read text cannot clear by confidence alone. */
+  private doubtOcrText(path: string, t: string): void {
+    if ([...t].length >= this.longOcrText) {
+      this.flag("long_ocr_text", "review", path, `${[...t].length} characters read by OCR: check them against the page`);
+    }
+    if (/[\[\]{}|\\`~@#^_]/.test(t)) this.flag("suspicious_characters", "review", path, `"${t}" holds characters these forms do not print`);
+    if (/\.(target|actual)$/.test(path) && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
+      this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
+    }
   }
 
   number(path: string, cell: RowCell | undefined, rate = false): number | null {
@@ -61,7 +85,8 @@ export class RecordBuilder {
   /** Review flags for values read with low confidence, except paths a check confirmed. */
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
     for (const [path, c] of Object.entries(this.confidence)) {
-      if (c >= this.minConfidence || confirmed.has(path)) continue;
+      const min = /\.(target|actual)$/.test(path) ? this.minPatternConfidence : this.minConfidence;
+      if (c >= min || confirmed.has(path)) continue;
       this.flag("low_ocr_confidence", "review", path, `read with confidence ${c.toFixed(2)}`);
     }
   }

@@ -23,14 +23,23 @@ export function runChecks(
 ): Set<string> {
   const confirmed = new Set<string>();
   const { indicators, total } = input;
-  const extraW = input.budgetRow?.weight ?? 0;
-  const extraS = input.budgetRow?.score ?? 0;
+  // The budget-execution row is worth 10 points on these forms; when its weight was not read,
+  // the standard 10 keeps the sum check meaningful (the missing value has its own flag).
+  const extraW = input.budgetRow ? (input.budgetRow.weight ?? 10) : 0;
+  const extraS = input.budgetRow?.score ?? null;
 
   if (indicators.length === 0) {
     b.flag("no_indicators", "review", "indicators", "no indicator rows were found");
   }
-  // Weights (+ the budget row's points) sum to the total's weight.
-  if (total.weight !== null && indicators.length) {
+  // Weights (+ the budget row's points) sum to the total's weight. When some weights were not
+  // read, the sum cannot decide; if exactly one is missing, its expected value is reported on it.
+  const missingW = indicators.flatMap((i, k) => (i.weight === null ? [k] : []));
+  if (total.weight !== null && indicators.length && missingW.length) {
+    if (missingW.length === 1) {
+      const expected = round2(total.weight - extraW - sum(indicators.map((i) => i.weight)));
+      b.flag("weight_from_total", "review", `indicators[${missingW[0]}].weight`, `not read; the total implies ${expected}`);
+    } else b.flag("weights_unread", "review", "indicators", `${missingW.length} weights were not read`);
+  } else if (total.weight !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.weight)) + extraW);
     if (Math.abs(s - total.weight) > 0.011) {
       b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${extraW ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
@@ -42,8 +51,14 @@ export function runChecks(
   } else if (total.weight === null) {
     b.flag("missing_total", "review", "total", "the total row was not found");
   }
-  if (total.score !== null && indicators.length) {
-    const s = round2(sum(indicators.map((i) => i.score)) + extraS);
+  const missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
+  if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
+    if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
+      const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
+      b.flag("score_from_total", "review", `indicators[${missingS[0]}].score`, `not read; the total implies ${expected}`);
+    } else if (missingS.length) b.flag("scores_unread", "review", "indicators", `${missingS.length} scores were not read`);
+  } else if (total.score !== null && indicators.length) {
+    const s = round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0));
     if (Math.abs(s - total.score) > 0.051) {
       b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
       b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);

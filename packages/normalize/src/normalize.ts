@@ -137,6 +137,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       rates: [{ path: "funds.total", budget: funds.total.annual_budget, executed: funds.total.executed, rate: funds.total.execution_rate }],
       level1Weights: false,
     });
+    flagInferredRows(b, v.inferredRows, "funds", confirmed);
     record = {
       kind,
       fiscal_year: v.fiscal_year,
@@ -168,6 +169,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       rates: Object.entries(spending).map(([k, r]) => ({ path: `spending.${k}`, budget: r.annual_budget, executed: r.executed, rate: r.execution_rate })),
       level1Weights: true,
     });
+    flagInferredRows(b, v.inferredRows, "spending", confirmed);
     record = {
       kind,
       fiscal_year: v.fiscal_year,
@@ -185,6 +187,14 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     if (!record.department_name) b.flag("record_unreliable", "review", "", "department name not found: the record may be misread");
   }
   return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+}
+
+/** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
+function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: string, confirmed: ReadonlySet<string>): void {
+  for (const key of rows) {
+    const sure = confirmed.has(`${part}.${key}.execution_rate`);
+    b.flag("row_label_inferred", sure ? "info" : "review", `${part}.${key}`, "row label not recognised; the row was placed by the form's row order");
+  }
 }
 
 function buildAssessment(rows: Row[], b: RecordBuilder) {

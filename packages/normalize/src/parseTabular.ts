@@ -21,6 +21,8 @@ export type TabularValues = {
   found: { money: boolean; goals: boolean; indicators: boolean; total: boolean };
   /** Parts read from free-text rows (no grid): their layout was guessed from alignment. */
   fromText: Set<"money" | "goals" | "indicators">;
+  /** Money rows whose label was not recognised and were placed by the form's row order. */
+  inferredRows: Set<string>;
 };
 
 /** Reads the two grid forms (project and department self-evaluation) from a report's rows. */
@@ -42,6 +44,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     total: { weight: null, score: null },
     found: { money: false, goals: false, indicators: false, total: false },
     fromText: new Set(),
+    inferredRows: new Set(),
   };
 
   // Fiscal year: "(2022 年度)" near the title.
@@ -116,7 +119,20 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       continue;
     }
     if (moneyCols) {
-      const key = moneyRowKey(cells, project);
+      let key = moneyRowKey(cells, project);
+      // A row of amounts whose label was not recognised (OCR, other wording) takes the next
+      // row of the form's fixed order; the checks later decide whether that needs a person.
+      const order = project ? Object.keys(FUNDS_ROWS) : Object.keys(SPENDING_ROWS);
+      const amounts = cells.filter((c) => columnOf(c, moneyCols!) && isNumeric(c.text.replace(/[%％]$/, "")));
+      if (!key && amounts.length >= 2) {
+        const last = Math.max(-1, ...Object.keys(out.money).map((k) => order.indexOf(k)));
+        const next = order[last + 1];
+        const label = cells.find((c) => !columnOf(c, moneyCols!) && !isNumeric(c.text));
+        if (next && label) {
+          key = { key: next, cell: label };
+          out.inferredRows.add(next);
+        }
+      }
       if (key && !out.money[key.key]) {
         if (row.source === "text") out.fromText.add("money");
         const money: Money = {};

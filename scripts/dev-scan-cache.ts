@@ -1,0 +1,29 @@
+// Development helper: OCR scanned files once (cached as page-model JSON in /tmp), then run
+// reconstruct + normalize on the cached pages, so normalizer changes can be measured quickly.
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { basename } from "node:path";
+import { createHash } from "node:crypto";
+import type { DocumentModel } from "@jixiao/schemas";
+import { createScanExtractor } from "@jixiao/ocr";
+import { reconstruct } from "@jixiao/layout";
+import { normalize } from "@jixiao/normalize";
+
+const out: string[] = [];
+const scans = createScanExtractor();
+try {
+  for (const f of process.argv.slice(3)) {
+    const data = readFileSync(f);
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    const cache = `/tmp/ocrcache-${sha256}.json`;
+    let doc: DocumentModel;
+    if (existsSync(cache) && !process.env.NO_CACHE) doc = JSON.parse(readFileSync(cache, "utf8"));
+    else {
+      doc = await scans.extractScan(new Uint8Array(data), { file: basename(f), sha256 }, null);
+      writeFileSync(cache, JSON.stringify(doc));
+    }
+    for (const r of normalize(reconstruct(doc), { file: basename(f), sha256 }).records) out.push(JSON.stringify(r));
+  }
+} finally {
+  await scans.close();
+}
+writeFileSync(process.argv[2]!, out.join("\n") + "\n");
