@@ -205,14 +205,17 @@ export function inkBounds(mask: InkMask, rect: PixelRect, exclude: readonly Pixe
   return { x0: x0 + left, y0: top, x1: x0 + right + 1, y1: bottom + 1 };
 }
 
+/** One text line of ink inside a rectangle. */
+export type InkBand = { y0: number; y1: number; x0: number; x1: number };
+
 /** Ink statistics of a rectangle (see inkProfile). */
 export type InkProfile = {
   /** Ink pixels inside the rectangle. */
   ink: number;
   /** Tight bounds of the ink, ignoring rows/columns with a single speck. */
   bounds?: PixelRect;
-  /** Text lines: bands of rows with ink, separated by blank rows (tiny bands dropped). */
-  bands: { y0: number; y1: number }[];
+  /** Text lines: bands of rows with ink, separated by blank rows (tiny bands dropped), with their ink's x extent. */
+  bands: InkBand[];
   lines: number;
 };
 
@@ -241,7 +244,7 @@ export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfil
   const bounds = inkBounds(mask, { x0, y0, x1, y1 }, [], 2) ?? (ink >= 4 ? inkBounds(mask, { x0, y0, x1, y1 }, [], 1) : undefined);
   const minGap = Math.max(2, Math.round(dpi * 0.01));
   const minBand = Math.max(3, Math.round(dpi * 0.02));
-  const bands: { y0: number; y1: number }[] = [];
+  const bands: InkBand[] = [];
   let start = -1;
   let end = -1;
   let blank = 0;
@@ -256,7 +259,10 @@ export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfil
     if (start < 0) continue;
     blank++;
     if (blank >= minGap || i === rows.length) {
-      if (end - start + 1 >= minBand) bands.push({ y0: y0 + start, y1: y0 + end + 1 });
+      if (end - start + 1 >= minBand) {
+        const b = inkBounds(mask, { x0, x1, y0: y0 + start, y1: y0 + end + 1 }, [], 1);
+        bands.push({ y0: y0 + start, y1: y0 + end + 1, x0: b?.x0 ?? x0, x1: b?.x1 ?? x1 });
+      }
       start = -1;
       blank = 0;
     }

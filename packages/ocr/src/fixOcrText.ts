@@ -8,6 +8,7 @@ import { cleanText, isCjkLike } from "@jixiao/core";
  * - "|" at either end: a remnant of a cell border;
  * - a line of only dash-like characters ("-一", "_—", "——"): one "—" (an empty-cell dash);
  * - a stray digit after "%" ("100%4", "(%0)"): dropped, a percent sign ends a number;
+ * - "]" or "[" after a comparison sign or next to a digit (">=]次"): the digit 1;
  * - "〈" with no "〉" after it: the full-width parenthesis "（" it stands for;
  * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”;
  * - spaces next to Chinese brackets and punctuation ("(一) 根据", "教育; 加强"): removed.
@@ -17,6 +18,7 @@ export function fixOcrText(raw: string): string {
   s = s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
   if (/^[-‐‑–—―一_－~]{2,}$/u.test(s)) return "—";
   s = s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
+  s = s.replace(/(?<=[=<>≥≤\d])[\][]|[\][](?=\d)/g, "1");
   s = s.replace(/〈(?![^〈]*〉)/g, "（");
   s = curlyQuotes(s);
   return tightenSpaces(s);

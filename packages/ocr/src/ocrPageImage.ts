@@ -3,12 +3,13 @@ import { isCjkLike } from "@jixiao/core";
 import { buildTables } from "@jixiao/layout";
 import { binarize, inkThreshold } from "./binarize.js";
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
-import { dashOf, findTextLines, inkProfile } from "./findTextLines.js";
+import { dashOf, findTextLines, inkProfile, type InkBand } from "./findTextLines.js";
 import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
 import { rotateImage } from "./rotateImage.js";
 import { fixOcrText } from "./fixOcrText.js";
+import { leadingComparison } from "./glyphs.js";
 
 /** Options of the per-page image pipeline; every field has a default. */
 export type PageImageOptions = {
@@ -39,9 +40,9 @@ const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
  * letters is worth a second reading with Latin letters forbidden.
  */
 export function looksMisreadAsLatin(text: string): boolean {
-  const chars = [...text];
+  const chars = [...text.replace(/\s+/g, "")];
   const cjk = chars.filter((c) => isCjkLike(c)).length;
-  return cjk >= 2 && cjk >= 0.4 * chars.length && /[A-Za-z]/.test(text);
+  return cjk >= 1 && cjk >= 0.25 * chars.length && /[A-Za-z]/.test(text);
 }
 
 /**
@@ -103,7 +104,7 @@ export async function ocrPageImage(
   const jobs: Promise<OcrLine[]>[] = [];
   const jobRects: PixelRect[] = [];
   /** Text-line bands of each job's rectangle (for finding lines Tesseract dropped). */
-  const jobBands: { y0: number; y1: number }[][] = [];
+  const jobBands: InkBand[][] = [];
   /** Tight ink bounds of each job: the box of a one-line result (Tesseract's can be loose). */
   const jobInk: PixelRect[] = [];
   /** Items found without OCR (dash-only cells). */
@@ -157,7 +158,7 @@ export async function ocrPageImage(
     const rect = { x0: p.x0 - margin, y0: p.y0 - margin, x1: p.x1 + margin, y1: p.y1 + margin };
     jobs.push(pool.recognize(grey, rect, 7, { dpi: pageDpi }));
     jobRects.push(rect);
-    jobBands.push([{ y0: p.y0, y1: p.y1 }]);
+    jobBands.push([{ y0: p.y0, y1: p.y1, x0: p.x0, x1: p.x1 }]);
     jobInk.push(p);
   }
 
@@ -169,6 +170,22 @@ export async function ocrPageImage(
     y0: Math.max(src.y0, band.y0 - margin),
     y1: Math.min(src.y1, band.y1 + margin),
   });
+  const chars = (lines: readonly OcrLine[]) => lines.reduce((n, l) => n + [...l.text].length, 0);
+  /** Whether the lines read over a band reach both ends of its ink (else glyphs were dropped). */
+  const spans = (lines: readonly OcrLine[], band: InkBand) => {
+    const over = lines.filter((l) => Math.min(l.bbox.y1, band.y1) - Math.max(l.bbox.y0, band.y0) > 0);
+    if (!over.length) return false;
+    const slack = 0.6 * (band.y1 - band.y0);
+    return Math.min(...over.map((l) => l.bbox.x0)) <= band.x0 + slack && Math.max(...over.map((l) => l.bbox.x1)) >= band.x1 - slack;
+  };
+  /** Reads one band as a line, at the pool's resolution, then full resolution, then 100 dpi. */
+  const readBand = async (r: PixelRect): Promise<OcrLine[]> => {
+    for (const ocrDpi of [undefined, pageDpi, Math.min(pageDpi, 100)]) {
+      const found = await pool.recognize(grey, r, 7, ocrDpi === undefined ? { dpi: pageDpi } : { dpi: pageDpi, ocrDpi });
+      if (found.length) return found;
+    }
+    return [];
+  };
   const meanConfidence = (lines: readonly OcrLine[]) => {
     let w = 0;
     let sum = 0;
@@ -187,15 +204,24 @@ export async function ocrPageImage(
     results.map(async (lines, j) => {
       const bands = jobBands[j]!;
       if (bands.length < 2) return;
-      if (lines.length >= bands.length && lines.every((l) => l.confidence >= retryBelow)) return;
+      if (
+        lines.length >= bands.length &&
+        lines.every((l) => l.confidence >= retryBelow) &&
+        bands.every((b) => spans(lines, b))
+      ) {
+        return;
+      }
       const src = jobRects[j]!;
       const perBand = (await Promise.all(bands.map((b) => pool.recognize(grey, bandRect(src, b), 7, { dpi: pageDpi })))).flat();
-      if (perBand.length && meanConfidence(perBand) > meanConfidence(lines)) results[j] = perBand;
+      const better =
+        meanConfidence(perBand) > meanConfidence(lines) ||
+        (chars(perBand) > chars(lines) && meanConfidence(perBand) >= retryBelow);
+      if (perBand.length && better) results[j] = perBand;
     }),
   );
   // Tesseract sometimes drops a whole short line ("资金" under "上年结转", a last line "款"):
-  // every band of ink with no recognised line over it is read on its own, as one line; a job
-  // that returned nothing at all is read again at full resolution.
+  // every band of ink with no recognised line over it is read on its own, as one line, at up
+  // to three resolutions until something comes back.
   const missing: Promise<void>[] = [];
   results.forEach((lines, j) => {
     const src = jobRects[j]!;
@@ -203,12 +229,8 @@ export async function ocrPageImage(
       // Line boxes of tiny results can be much shorter than the glyphs: any overlap counts.
       const covered = lines.some((l) => Math.min(l.bbox.y1, band.y1) - Math.max(l.bbox.y0, band.y0) > 0);
       if (covered) continue;
-      const r = bandRect(src, band);
-      const again = lines.length === 0
-        ? pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi })
-        : pool.recognize(grey, r, 7, { dpi: pageDpi });
       missing.push(
-        again.then((found) => {
+        readBand(bandRect(src, band)).then((found) => {
           lines.push(...found);
         }),
       );
@@ -216,11 +238,42 @@ export async function ocrPageImage(
   });
   await Promise.all(missing);
 
+  // Short cells (one or two glyphs: "5", "10", "否") are where Tesseract is confidently wrong
+  // most often ("8" for 3, "区" for 5, at 0.93–0.94), and the error depends on the scale.
+  // Unless the reading is near-certain, they are read at two more resolutions and the
+  // majority wins (ties: the most confident reading).
+  const voted = new Set<number>();
+  await Promise.all(
+    results.map(async (lines, j) => {
+      const ink = jobInk[j]!;
+      const h = ink.y1 - ink.y0;
+      if (jobBands[j]!.length !== 1 || ink.x1 - ink.x0 > 1.5 * h || lines.length > 1) return;
+      if (lines.length === 1 && lines[0]!.confidence >= 0.955) return;
+      voted.add(j);
+      const src = jobRects[j]!;
+      const others = await Promise.all(
+        [pageDpi, Math.min(pageDpi, 100)].map((ocrDpi) => pool.recognize(grey, src, 7, { dpi: pageDpi, ocrDpi })),
+      );
+      const readings = [lines, ...others].map((ls) => ({
+        text: ls.map((l) => l.text).join(""),
+        confidence: ls.length ? Math.min(...ls.map((l) => l.confidence)) : 0,
+        lines: ls,
+      }));
+      const score = (t: string) => {
+        const same = readings.filter((r) => r.text === t);
+        return same.length * 10 + same.reduce((m, r) => Math.max(m, r.confidence), 0);
+      };
+      const best = readings.filter((r) => r.text).sort((a, b) => score(b.text) - score(a.text))[0];
+      if (best && best.lines !== lines) results[j] = best.lines;
+    }),
+  );
+
   // Second readings: Chinese lines that came back with Latin letters are read again with Latin
   // letters forbidden; lines with low confidence are read again at the image's full resolution
   // (the first reading is at the pool's ocrDpi). The more confident reading wins.
   const retries: Promise<void>[] = [];
   results.forEach((lines, j) => {
+    if (voted.has(j)) return;
     const src = jobRects[j]!;
     const single = lines.length === 1;
     lines.forEach((l, i) => {
@@ -236,7 +289,11 @@ export async function ocrPageImage(
             y1: Math.min(src.y1, l.bbox.y1 + margin),
           };
       const again = latin
-        ? pool.recognize(grey, r, 7, { dpi: pageDpi, charBlacklist: LATIN })
+        ? pool.recognize(grey, r, 7, { dpi: pageDpi, charBlacklist: LATIN }).then(async (res) =>
+            res.length === 1 && res[0]!.confidence >= retryBelow
+              ? res
+              : pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi, charBlacklist: LATIN }),
+          )
         : pool.recognize(grey, r, 7, { dpi: pageDpi, ocrDpi: pageDpi });
       retries.push(
         again.then((res) => {
@@ -255,8 +312,14 @@ export async function ocrPageImage(
   results.forEach((lines, j) => {
     const oneLine = lines.length === 1 && jobBands[j]!.length === 1;
     for (const l of lines) {
-      const text = fixOcrText(l.text);
+      let text = fixOcrText(l.text);
       if (!text) continue;
+      // "≥"/"≤" are not in the models' character sets: check the first glyph's shape when the
+      // reading starts with one of the characters they come out as.
+      if (oneLine && /^[2>过之=[三≥≤<]\d/u.test(text)) {
+        const cmp = leadingComparison(mask, jobInk[j]!);
+        if (cmp) text = cmp + text.slice(1);
+      }
       const b = oneLine ? jobInk[j]! : l.bbox;
       const bbox = { x0: clampX(b.x0), y0: clampY(b.y0), x1: clampX(b.x1), y1: clampY(b.y1) };
       items.push({
