@@ -1,5 +1,5 @@
 // Times extractScanPdf on scan PDFs with one shared pool and samples the process RSS.
-// Usage: node --conditions=source --import tsx packages/ocr/scripts/bench.ts [files...] [--out dir]
+// Usage: node --conditions=source --import tsx packages/ocr/scripts/bench.ts [files...] [--out dir] [--repeat n]
 import fs from "node:fs";
 import path from "node:path";
 import { OcrPool, extractScanPdf } from "@jixiao/ocr";
@@ -7,8 +7,11 @@ import { OcrPool, extractScanPdf } from "@jixiao/ocr";
 const args = process.argv.slice(2);
 const outIdx = args.indexOf("--out");
 const outDir = outIdx >= 0 ? args.splice(outIdx, 2)[1] : undefined;
+const repIdx = args.indexOf("--repeat");
+const repeat = repIdx >= 0 ? Number(args.splice(repIdx, 2)[1]) : 1;
 const dir = "/work/shared/corpus/scan";
-const files = args.length ? args : fs.readdirSync(dir).filter((f) => f.endsWith(".pdf")).map((f) => path.join(dir, f));
+const once = args.length ? args : fs.readdirSync(dir).filter((f) => f.endsWith(".pdf")).map((f) => path.join(dir, f));
+const files = Array.from({ length: repeat }, () => once).flat();
 let peak = 0;
 const rss: number[] = [];
 const sample = setInterval(() => {

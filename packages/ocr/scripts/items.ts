@@ -2,9 +2,10 @@
 import fs from "node:fs";
 import { extractPdf } from "@jixiao/pdf";
 import type { DocumentModel } from "@jixiao/schemas";
-const [stem, pageArg, y0, y1] = process.argv.slice(2);
+// Usage: items.ts <dir from bench.ts --out> <stem> <page> [y0 y1]
+const [dir, stem, pageArg, y0, y1] = process.argv.slice(2);
 const pn = Number(pageArg ?? 1);
-const scan = JSON.parse(fs.readFileSync(`/tmp/ocrx/out/${stem}.pdf.json`, "utf8")) as DocumentModel;
+const scan = JSON.parse(fs.readFileSync(`${dir}/${stem}.pdf.json`, "utf8")) as DocumentModel;
 const dig = await extractPdf(new Uint8Array(fs.readFileSync(`/work/shared/corpus/digital/${stem}.pdf`)), { file: stem, sha256: "0".repeat(64) });
 const k = scan.pages[pn - 1]!.image!.dpi / 72;
 const lo = Number(y0 ?? 0), hi = Number(y1 ?? 1e9);
