@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Benchmark: end-to-end pages/s of the in-process pipeline (extract → reconstruct → normalize →
 // store in an embedded PGlite) over the digital sample PDFs, next to `pdftotext -layout` on the
-// same files when poppler-utils is installed. Run with `npm run bench` (builds first).
-//   node test/bench/bench.mjs [dir-or-files...] [--rounds N]
-import { readdirSync, statSync, mkdtempSync, rmSync } from "node:fs";
+// same files when poppler-utils is installed; then seconds per scanned page with OCR (one shared
+// tesseract.js pool), the peak RSS over the whole scan run, and the native `tesseract` CLI on
+// the same page images when it is installed. Run with `npm run bench` (builds first).
+//   node test/bench/bench.mjs [dir-or-files...] [--rounds N] [--scans DIR] [--no-scans]
+import { readdirSync, statSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -14,6 +16,13 @@ import { openStore } from "@jixiao/store";
 const args = process.argv.slice(2);
 const roundsIdx = args.indexOf("--rounds");
 const rounds = roundsIdx >= 0 ? Number(args.splice(roundsIdx, 2)[1]) : 3;
+const noScans = args.includes("--no-scans");
+if (noScans) args.splice(args.indexOf("--no-scans"), 1);
+const scansIdx = args.indexOf("--scans");
+const repo = join(import.meta.dirname, "..", "..");
+const scanDir = scansIdx >= 0
+  ? resolve(args.splice(scansIdx, 2)[1])
+  : [join(repo, "..", "shared", "corpus", "scan"), join(repo, "samples", "scan")].find((d) => existsSync(d));
 const inputs = args.length ? args : [join(import.meta.dirname, "..", "..", "samples", "digital")];
 const files = inputs.flatMap((p) =>
   statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith(".pdf")).sort().map((f) => resolve(p, f)) : [resolve(p)],
@@ -59,4 +68,50 @@ if (hasPdftotext) {
   console.log(`pdftotext -layout (text only, no tables/records): ${secs.toFixed(2)} s per round → ${(pages / secs).toFixed(1)} pages/s`);
 } else {
   console.log("pdftotext not installed (apt-get install poppler-utils) — no comparison");
+}
+
+// ---- scans --------------------------------------------------------------------------------
+if (!noScans && scanDir) {
+  const { createScanExtractor } = await import("@jixiao/ocr");
+  const scanFiles = readdirSync(scanDir).filter((f) => f.endsWith(".pdf")).sort().map((f) => join(scanDir, f));
+  const scans = createScanExtractor();
+  let scanPeak = 0;
+  const scanSampler = setInterval(() => (scanPeak = Math.max(scanPeak, process.memoryUsage().rss)), 20);
+  let scanPages = 0;
+  const t0 = performance.now();
+  try {
+    for (const f of scanFiles) {
+      const r = await processFile(f, { extractScan: scans.extractScan });
+      if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
+      scanPages += r.pageCount;
+    }
+  } finally {
+    clearInterval(scanSampler);
+    await scans.close();
+  }
+  const secs = (performance.now() - t0) / 1000;
+  console.log(`jixiao scans (OCR, end to end): ${scanFiles.length} files, ${scanPages} pages from ${scanDir}`);
+  console.log(`  ${(secs / scanPages).toFixed(2)} s/page (${secs.toFixed(1)} s, pool started on first use), peak RSS ${(scanPeak / 2 ** 20).toFixed(0)} MiB`);
+  const hasTesseract = spawnSync("tesseract", ["--version"]).error === undefined;
+  const hasPdfimages = spawnSync("pdfimages", ["-v"]).error === undefined;
+  if (hasTesseract && hasPdfimages) {
+    const dir = mkdtempSync(join(tmpdir(), "jixiao-tess-"));
+    try {
+      let pages = 0;
+      let t = 0;
+      for (const f of scanFiles) {
+        execFileSync("pdfimages", ["-j", f, join(dir, "p")]);
+        for (const img of readdirSync(dir).filter((x) => x.startsWith("p-")).sort()) {
+          const t1 = performance.now();
+          execFileSync("tesseract", [join(dir, img), "-", "-l", "chi_sim+eng"], { stdio: ["ignore", "ignore", "ignore"], env: { ...process.env, OMP_THREAD_LIMIT: "2" } });
+          t += performance.now() - t1;
+          pages++;
+          rmSync(join(dir, img));
+        }
+      }
+      console.log(`tesseract CLI (full page, chi_sim+eng, text only): ${(t / 1000 / pages).toFixed(2)} s/page over ${pages} pages`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else console.log("tesseract CLI or pdfimages not installed — no comparison");
 }
