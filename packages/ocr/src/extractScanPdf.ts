@@ -55,6 +55,8 @@ export async function extractScanPdf(
           pages[i] = r.page;
           opts.onPage?.(i + 1, total);
         });
+        // If an earlier page fails, the loop stops awaiting this one: keep its failure handled.
+        job.catch(() => undefined);
         inFlight.push(job);
         if (inFlight.length > lookahead) await inFlight.shift();
       }

@@ -111,6 +111,28 @@ describe("other scans", () => {
   });
 });
 
+describe("failures", () => {
+  it("a terminated pool fails every page of a multi-page PDF cleanly", async () => {
+    const pool = await OcrPool.create({ size: 1 });
+    await pool.terminate();
+    const [decoded] = decodeImage(png);
+    const pdf = imagePdf(decoded!.image, 300, "flate", 3);
+    await expect(extractScanPdf(pdf, meta, { pool })).rejects.toThrow(/terminated/);
+  });
+
+  it("reads only the requested pages", async () => {
+    const pool = await OcrPool.create({ size: 2 });
+    try {
+      const [decoded] = decodeImage(png);
+      const doc = await extractScanPdf(imagePdf(decoded!.image, 300, "flate", 3), meta, { pool, pages: [3, 2] });
+      expect(doc.pages.map((p) => p.number)).toEqual([2, 3]);
+      expect(cellTexts(doc.pages[1]!)).toContain("项目名称");
+    } finally {
+      await pool.terminate();
+    }
+  });
+});
+
 describe("createScanExtractor (the pipeline's extractScan hook)", () => {
   it("OCRs image files, and only the text-less pages of a PDF", async () => {
     const pool = await OcrPool.create({ size: 1 });

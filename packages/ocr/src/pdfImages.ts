@@ -50,6 +50,8 @@ export async function withPdfDocument<T>(data: Uint8Array, file: string, fn: (do
     ...assetDirs(),
     cMapPacked: true,
     isEvalSupported: false,
+    // Images above 200 Mpx are not decoded (their page then has no image to read).
+    maxImageSize: 200_000_000,
     disableFontFace: true,
     useSystemFonts: false,
     verbosity: pdfjs.VerbosityLevel.ERRORS,

@@ -7,7 +7,7 @@ import type { GreyImage } from "../src/greyImage.js";
  * `encoding`: "flate" (8-bit grey, lossless), "dct" (JPEG, like the sample scans) or "bilevel"
  * (1 bit per pixel, thresholded at 128, like fax-style scans).
  */
-export function imagePdf(img: GreyImage, dpi: number, encoding: "flate" | "dct" | "bilevel" = "flate"): Uint8Array {
+export function imagePdf(img: GreyImage, dpi: number, encoding: "flate" | "dct" | "bilevel" = "flate", pageCount = 1): Uint8Array {
   const w = (img.width * 72) / dpi;
   const h = (img.height * 72) / dpi;
   let pixels: Buffer;
@@ -34,13 +34,11 @@ export function imagePdf(img: GreyImage, dpi: number, encoding: "flate" | "dct" 
   }
   const colorSpace = encoding === "dct" ? "/DeviceRGB" : "/DeviceGray";
   const content = Buffer.from(`q ${w.toFixed(4)} 0 0 ${h.toFixed(4)} 0 0 cm /Im0 Do Q`, "latin1");
+  // Objects: 1 catalog, 2 pages, 3 content stream, 4 image, then one page object per page.
+  const pageIds = Array.from({ length: pageCount }, (_, i) => 5 + i);
   const objects: Buffer[] = [
     Buffer.from("<< /Type /Catalog /Pages 2 0 R >>", "latin1"),
-    Buffer.from("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "latin1"),
-    Buffer.from(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w.toFixed(4)} ${h.toFixed(4)}] /Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>`,
-      "latin1",
-    ),
+    Buffer.from(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(" ")}] /Count ${pageCount} >>`, "latin1"),
     Buffer.concat([Buffer.from(`<< /Length ${content.length} >>\nstream\n`, "latin1"), content, Buffer.from("\nendstream", "latin1")]),
     Buffer.concat([
       Buffer.from(
@@ -50,6 +48,12 @@ export function imagePdf(img: GreyImage, dpi: number, encoding: "flate" | "dct" 
       pixels,
       Buffer.from("\nendstream", "latin1"),
     ]),
+    ...pageIds.map(() =>
+      Buffer.from(
+        `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w.toFixed(4)} ${h.toFixed(4)}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 3 0 R >>`,
+        "latin1",
+      ),
+    ),
   ];
   const parts: Buffer[] = [Buffer.from("%PDF-1.4\n", "latin1")];
   const offsets: number[] = [];
