@@ -50,7 +50,8 @@ describe("runChecks", () => {
     expect(codesAt(b, "indicators[1].weight")).toEqual(["missing_weight"]);
     expect(codesAt(b, "indicators[2].score")).toEqual(["missing_score"]);
     expect(codesAt(b, "total")).toEqual(["missing_total"]);
-    expect(codesAt(b, "indicators")).toEqual([]);
+    // Without a total, nothing proves the rows are complete: the whole list is under review.
+    expect(codesAt(b, "indicators")).toEqual(["missing_total"]);
   });
 
   it("flags a report without indicators on the list", () => {

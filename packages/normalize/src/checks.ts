@@ -50,6 +50,8 @@ export function runChecks(
     }
   } else if (total.weight === null) {
     b.flag("missing_total", "review", "total", "the total row was not found");
+    // Without the total nothing proves the rows are complete.
+    b.flag("missing_total", "review", "indicators", "the total row was not found: indicator rows cannot be checked for completeness");
   }
   const missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
   if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {

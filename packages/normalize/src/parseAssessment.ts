@@ -161,6 +161,7 @@ function readGrid(rows: readonly Row[], header: HeaderColumns, v: AssessmentValu
     const l1Text = l1 ? compact(l1.text) : "";
     const l1Label = matchLabel(l1Text)?.label ?? (l1Text.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "") || null);
     b.track(`${path}.level1`, [l1]);
+    if (!l1Label) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
     const l1w = l1 ? weightOf(l1.text) : null;
     if (l1) b.track(`${path}.level1_weight`, [l1]);
     v.indicators.push({

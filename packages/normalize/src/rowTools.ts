@@ -46,11 +46,21 @@ export type HeaderColumns = { [field: string]: { x0: number; x1: number } };
  */
 export function headerColumns(row: Row, labels: Spellings, minHits: number): HeaderColumns | null {
   const cols: HeaderColumns = {};
+  const rest: RowCell[] = [];
   for (const cell of row.cells) {
     const field = whichLabel(cell.text, labels);
     if (field && !cols[field]) cols[field] = { x0: cell.x0, x1: cell.x1 };
+    else rest.push(cell);
   }
-  return Object.keys(cols).length >= minHits ? cols : null;
+  if (Object.keys(cols).length < minHits) return null;
+  // Once the row is known to be the header, a garbled label ("-级指标" read by OCR for 一级指标)
+  // still names its column: match the remaining cells to the remaining fields more loosely.
+  const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
+  for (const cell of rest) {
+    const field = whichLabel(cell.text, open, 0.6);
+    if (field && !cols[field]) cols[field] = { x0: cell.x0, x1: cell.x1 };
+  }
+  return cols;
 }
 
 /** The header field whose column overlaps the cell most (by share of the column), or null. */
