@@ -2,11 +2,11 @@ import { readFile, stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { createHash } from "node:crypto";
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
-import type { DocumentModel, InputKind, Record } from "@jixiao/schemas";
+import type { DocumentModel, InputKind, Page, Record } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
-import { extractPdf } from "@jixiao/pdf";
+import { extractPage, extractPdf, pageCount, withPdf } from "@jixiao/pdf";
 
 /** Limits and options of one file's processing; every field has a default. */
 export type ProcessOptions = NormalizeOptions & {
@@ -55,6 +55,98 @@ export function sha256Of(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/** OVER_LIMIT when a file of `size` bytes is larger than `options.maxBytes`. */
+export function checkByteLimit(size: number, file: string, options: ProcessOptions = {}): void {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (size > maxBytes) throw new JixiaoError("OVER_LIMIT", `${file}: ${size} bytes, the limit is ${maxBytes}`, { file });
+}
+
+/** OVER_LIMIT when a document of `pages` pages has more than `options.maxPages`. */
+export function checkPageLimit(pages: number, file: string, options: ProcessOptions = {}): void {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  if (pages > maxPages) throw new JixiaoError("OVER_LIMIT", `${file}: ${pages} pages, the limit is ${maxPages}`, { file });
+}
+
+/**
+ * Reads an input file (size limit checked on the file's size before reading). Throws NOT_FOUND
+ * when it cannot be read, OVER_LIMIT when it is too large.
+ */
+export async function readInput(path: string, options: ProcessOptions = {}): Promise<{ file: string; data: Uint8Array }> {
+  const file = basename(path);
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (err) {
+    throw notFound(file, err);
+  }
+  checkByteLimit(size, file, options);
+  try {
+    return { file, data: new Uint8Array(await readFile(path)) };
+  } catch (err) {
+    throw notFound(file, err);
+  }
+}
+
+function notFound(file: string, err: unknown): JixiaoError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new JixiaoError("NOT_FOUND", `${file}: ${message}`, { file, cause: err });
+}
+
+/** The checks on bytes before anything else: EMPTY_FILE, then OVER_LIMIT (bytes). */
+export function checkBytes(data: Uint8Array, file: string, options: ProcessOptions = {}): void {
+  if (data.byteLength === 0) throw new JixiaoError("EMPTY_FILE", `${file}: the file is empty`, { file });
+  checkByteLimit(data.byteLength, file, options);
+}
+
+/**
+ * Number of pages of a PDF, checked against `options.maxPages` (OVER_LIMIT); ENCRYPTED_PDF /
+ * TRUNCATED_PDF when it cannot be opened. Cheap: no page is extracted.
+ */
+export async function countPdfPages(data: Uint8Array, file: string, options: ProcessOptions = {}): Promise<number> {
+  const n = await pageCount(data, { file });
+  checkPageLimit(n, file, options);
+  return n;
+}
+
+/**
+ * OCR for the pages of a PDF's text-layer model that hold no text, when an OCR hook is given;
+ * otherwise the model is returned as it is.
+ */
+export async function ocrTextlessPages(
+  data: Uint8Array,
+  meta: { file: string; sha256: string },
+  doc: DocumentModel,
+  options: ProcessOptions = {},
+): Promise<DocumentModel> {
+  const textless = doc.pages.filter((p) => p.items.length === 0);
+  if (textless.length && options.extractScan) return options.extractScan(data, meta, doc);
+  return doc;
+}
+
+/**
+ * Extracts one page (1-based) of a PDF into the page model, with OCR when it holds no text: the
+ * per-page form of extractDocument (queue mode runs one job per page).
+ */
+export async function extractPdfPage(
+  data: Uint8Array,
+  meta: { file: string; sha256: string },
+  pageNumber: number,
+  options: ProcessOptions = {},
+): Promise<Page> {
+  const page = await withPdf(
+    data,
+    async (pdf) => {
+      if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pdf.numPages) {
+        throw new JixiaoError("INVALID_PAYLOAD", `${meta.file}: no page ${pageNumber} (the PDF has ${pdf.numPages})`, { file: meta.file });
+      }
+      return extractPage(pdf, pageNumber);
+    },
+    { file: meta.file },
+  );
+  const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
+  return doc.pages.find((p) => p.number === pageNumber) ?? page;
+}
+
 /** Turns bytes into the page model (no file system access). */
 export async function extractDocument(
   data: Uint8Array,
@@ -71,13 +163,19 @@ export async function extractDocument(
     return options.extractScan(data, meta, null);
   }
   const doc = await extractPdf(data, meta);
-  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-  if (doc.pages.length > maxPages) {
-    throw new JixiaoError("OVER_LIMIT", `${meta.file}: ${doc.pages.length} pages, the limit is ${maxPages}`, { file: meta.file });
-  }
-  const textless = doc.pages.filter((p) => p.items.length === 0);
-  if (textless.length && options.extractScan) return options.extractScan(data, meta, doc);
-  return doc;
+  checkPageLimit(doc.pages.length, meta.file, options);
+  return ocrTextlessPages(data, meta, doc, options);
+}
+
+/** A document's status from the issues normalizing reported. */
+export function statusOf(issues: readonly unknown[]): "succeeded" | "partial" {
+  return issues.length ? "partial" : "succeeded";
+}
+
+/** The stored error of a failed document: a typed code and a message naming the file. */
+export function documentError(err: unknown, file: string): { code: ErrorCode; message: string } {
+  const e = toJixiaoError(err, file);
+  return { code: e.code, message: e.message.includes(file) ? e.message : `${file}: ${e.message}` };
 }
 
 /** The stage functions after extraction: reconstruct, then normalize. */
@@ -94,9 +192,7 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: null,
   };
   try {
-    if (data.byteLength === 0) throw new JixiaoError("EMPTY_FILE", `${file}: the file is empty`, { file });
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (data.byteLength > maxBytes) throw new JixiaoError("OVER_LIMIT", `${file}: ${data.byteLength} bytes, the limit is ${maxBytes}`, { file });
+    checkBytes(data, file, options);
     result.sha256 = sha256Of(data);
     result.inputKind = detectInputKind(data, file);
     const doc = await extractDocument(data, { file, sha256: result.sha256 }, options);
@@ -105,10 +201,9 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     const { records, issues } = recordsOf(doc, options);
     result.records = records;
     result.issues = issues;
-    result.status = issues.length ? "partial" : "succeeded";
+    result.status = statusOf(issues);
   } catch (err) {
-    const e = toJixiaoError(err, file);
-    result.error = { code: e.code, message: e.message.includes(file) ? e.message : `${file}: ${e.message}` };
+    result.error = documentError(err, file);
     result.status = "failed";
   }
   return result;
@@ -116,18 +211,12 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
 
 /** Reads a file and processes it (see processBytes). */
 export async function processFile(path: string, options: ProcessOptions = {}): Promise<FileResult> {
-  const file = basename(path);
-  let data: Uint8Array;
+  let input: { file: string; data: Uint8Array };
   try {
-    const st = await stat(path);
-    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (st.size > maxBytes) {
-      return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: { code: "OVER_LIMIT", message: `${file}: ${st.size} bytes, the limit is ${maxBytes}` } };
-    }
-    data = new Uint8Array(await readFile(path));
+    input = await readInput(path, options);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: { code: "NOT_FOUND", message: `${file}: ${message}` } };
+    const file = basename(path);
+    return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: documentError(err, file) };
   }
-  return processBytes(data, file, path, options);
+  return processBytes(input.data, input.file, path, options);
 }
