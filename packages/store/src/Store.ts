@@ -1,5 +1,5 @@
 import { JixiaoError, errorCodes, type ErrorCode } from "@jixiao/core";
-import { DocumentStatus, InputKind, Record as JxRecord, type FlagSeverity } from "@jixiao/schemas";
+import { DocumentStatus, InputKind, Page, Record as JxRecord, type FlagSeverity } from "@jixiao/schemas";
 import type { SqlClient } from "./SqlClient.js";
 import { migrations } from "./migrations.js";
 
@@ -26,6 +26,8 @@ export interface DocumentPatch {
   pageCount?: number | null;
   /** null clears a stored error. */
   error?: DocumentError | null;
+  /** Where workers read the input (queue mode); null clears it. */
+  path?: string | null;
 }
 
 export interface StoredDocument {
@@ -36,6 +38,8 @@ export interface StoredDocument {
   pageCount: number | null;
   error: DocumentError | null;
   recordCount: number;
+  /** Where workers read the input (queue mode), else null. */
+  path: string | null;
   /** ISO 8601 timestamps. */
   createdAt: string;
   updatedAt: string;
@@ -76,6 +80,7 @@ interface DocumentRow {
   error_message: string | null;
   page_count: number | null;
   record_count: number;
+  source_path: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -91,7 +96,7 @@ const sha256Pattern = /^[0-9a-f]{64}$/;
 
 const DOCUMENT_COLUMNS = `d.sha256, d.file, d.input_kind, d.status, d.error_code, d.error_message, d.page_count,
   (SELECT count(*)::int FROM records r WHERE r.document_sha256 = d.sha256) AS record_count,
-  d.created_at, d.updated_at`;
+  d.source_path, d.created_at, d.updated_at`;
 
 const UPSERT_DOCUMENT = `
   INSERT INTO documents (sha256, file, input_kind, status, error_code, error_message, page_count)
@@ -124,8 +129,8 @@ const INSERT_FLAGS = `
   ORDER BY r.ordinal`;
 
 const MARK_DOCUMENT = `
-  INSERT INTO documents (sha256, file, status, input_kind, page_count, error_code, error_message)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  INSERT INTO documents (sha256, file, status, input_kind, page_count, error_code, error_message, source_path)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $11)
   ON CONFLICT (sha256) DO UPDATE SET
     file = excluded.file,
     status = excluded.status,
@@ -133,8 +138,36 @@ const MARK_DOCUMENT = `
     page_count = CASE WHEN $9::boolean THEN excluded.page_count ELSE documents.page_count END,
     error_code = CASE WHEN $10::boolean THEN excluded.error_code ELSE documents.error_code END,
     error_message = CASE WHEN $10::boolean THEN excluded.error_message ELSE documents.error_message END,
+    source_path = CASE WHEN $12::boolean THEN excluded.source_path ELSE documents.source_path END,
     updated_at = now()
   RETURNING (xmax = 0) AS inserted`;
+
+// Queue mode: a submission. A new document is inserted as queued; a finished one is queued again
+// only when asked to (reprocess); one that is queued or processing is left alone (it is in flight).
+const QUEUE_DOCUMENT = `
+  INSERT INTO documents (sha256, file, status, source_path)
+  VALUES ($1, $2, 'queued', $3)
+  ON CONFLICT (sha256) DO UPDATE SET
+    file = excluded.file,
+    status = 'queued',
+    source_path = excluded.source_path,
+    error_code = NULL,
+    error_message = NULL,
+    updated_at = now()
+  WHERE $4::boolean AND documents.status IN ('succeeded', 'partial', 'failed')
+  RETURNING (xmax = 0) AS inserted`;
+
+// Queue mode: a worker takes a document (queued or processing → processing). A finished document
+// is not taken again, so a late duplicate job cannot move it back.
+const CLAIM_DOCUMENT = `
+  INSERT INTO documents (sha256, file, status, source_path)
+  VALUES ($1, $2, 'processing', $3)
+  ON CONFLICT (sha256) DO UPDATE SET
+    status = 'processing',
+    source_path = excluded.source_path,
+    updated_at = now()
+  WHERE documents.status IN ('queued', 'processing')
+  RETURNING sha256`;
 
 // Keyset pagination in (file, sha256, ordinal) order; "C" collation so both backends agree.
 const LIST_RECORDS = `
@@ -217,6 +250,7 @@ function toDocument(row: DocumentRow): StoredDocument {
     error:
       row.error_code === null ? null : { code: row.error_code as ErrorCode, message: row.error_message ?? "" },
     recordCount: row.record_count,
+    path: row.source_path,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
@@ -285,6 +319,8 @@ export class Store {
         ]);
         // Flags go with their records (ON DELETE CASCADE).
         await tx.query(`DELETE FROM records WHERE document_sha256 = $1`, [doc.sha256]);
+        // Page models of queue mode are intermediate: the document is final once saved.
+        await tx.query(`DELETE FROM pages WHERE document_sha256 = $1`, [doc.sha256]);
         if (records.length > 0) {
           await tx.query(INSERT_RECORDS, [doc.sha256, JSON.stringify(records)]);
           await tx.query(INSERT_FLAGS, [doc.sha256]);
@@ -314,6 +350,10 @@ export class Store {
     const hasKind = patch.inputKind !== undefined;
     const hasPages = patch.pageCount !== undefined;
     const hasError = patch.error !== undefined;
+    const hasPath = patch.path !== undefined;
+    if (hasPath && patch.path !== null && (typeof patch.path !== "string" || patch.path === "")) {
+      throw invalid("path must be a non-empty string", file);
+    }
     if (hasKind && patch.inputKind !== null && !InputKind.safeParse(patch.inputKind).success) {
       throw invalid(`unknown inputKind ${JSON.stringify(patch.inputKind)}`, file);
     }
@@ -330,8 +370,82 @@ export class Store {
       hasKind,
       hasPages,
       hasError,
+      patch.path ?? null,
+      hasPath,
     ]);
     return { inserted: rows[0]?.inserted === true };
+  }
+
+  /**
+   * Queue mode: records a submission. A new document is inserted as queued (`queued: true`); a
+   * finished one is queued again only with `reprocess` (its error cleared, its records kept until
+   * the new ones replace them); one already queued or processing is left as it is. Returns the
+   * document as it now stands.
+   */
+  async queueDocument(
+    sha256: string,
+    file: string,
+    path: string,
+    options: { reprocess?: boolean } = {},
+  ): Promise<{ queued: boolean; document: StoredDocument }> {
+    checkDocumentFields(sha256, file, "queued");
+    if (typeof path !== "string" || path === "") throw invalid("path must be a non-empty string", file);
+    const { rows } = await this.#db.query<{ inserted: boolean }>(QUEUE_DOCUMENT, [sha256, file, path, options.reprocess === true]);
+    const document = await this.getDocument(sha256);
+    if (!document) throw new JixiaoError("INTERNAL", `${file}: document ${sha256} vanished while being queued`, { file });
+    return { queued: rows.length > 0, document };
+  }
+
+  /**
+   * Queue mode: a worker takes a document (queued/processing → processing; inserted when
+   * missing). Returns false, changing nothing, when the document is already finished.
+   */
+  async claimDocument(sha256: string, file: string, path: string): Promise<boolean> {
+    checkDocumentFields(sha256, file, "processing");
+    if (typeof path !== "string" || path === "") throw invalid("path must be a non-empty string", file);
+    const { rows } = await this.#db.query<{ sha256: string }>(CLAIM_DOCUMENT, [sha256, file, path]);
+    return rows.length > 0;
+  }
+
+  /**
+   * Queue mode: stores page models extracted by page jobs (replacing a page stored before).
+   * The document row must exist. saveDocument deletes them in its transaction.
+   */
+  async savePages(sha256: string, pages: readonly Page[]): Promise<void> {
+    if (!sha256Pattern.test(sha256)) throw invalid(`document sha256 must be 64 lower-case hex digits, got ${JSON.stringify(sha256)}`);
+    if (pages.length === 0) return;
+    const numbers: number[] = [];
+    const models: string[] = [];
+    for (const page of pages) {
+      const res = Page.safeParse(page);
+      if (!res.success) throw invalid(`page ${String((page as { number?: unknown }).number)} failed validation: ${res.error.issues[0]?.message ?? ""}`);
+      numbers.push(res.data.number);
+      models.push(JSON.stringify(page));
+    }
+    await this.#db.query(
+      `INSERT INTO pages (document_sha256, number, model)
+       SELECT $1, n, m FROM unnest($2::int[], $3::text[]) AS u(n, m)
+       ON CONFLICT (document_sha256, number) DO UPDATE SET model = excluded.model, created_at = now()`,
+      [sha256, numbers, models],
+    );
+  }
+
+  /** Queue mode: the stored page models of a document, in page order. */
+  async loadPages(sha256: string): Promise<Page[]> {
+    const { rows } = await this.#db.query<{ model: string }>(
+      `SELECT model FROM pages WHERE document_sha256 = $1 ORDER BY number`,
+      [sha256],
+    );
+    return rows.map((r) => Page.parse(JSON.parse(r.model)));
+  }
+
+  /** Queue mode: which page numbers of a document are stored. */
+  async pageNumbers(sha256: string): Promise<number[]> {
+    const { rows } = await this.#db.query<{ number: number }>(
+      `SELECT number FROM pages WHERE document_sha256 = $1 ORDER BY number`,
+      [sha256],
+    );
+    return rows.map((r) => r.number);
   }
 
   async getDocument(sha256: string): Promise<StoredDocument | null> {
@@ -342,13 +456,17 @@ export class Store {
     return rows[0] === undefined ? null : toDocument(rows[0]);
   }
 
-  /** Documents in file-name order, optionally only those with one status. */
-  async listDocuments(options: { status?: DocumentStatus } = {}): Promise<StoredDocument[]> {
+  /**
+   * Documents in file-name order, optionally only those with one status, and (`unchangedForMs`)
+   * only those not updated for that long by the database's clock.
+   */
+  async listDocuments(options: { status?: DocumentStatus; unchangedForMs?: number } = {}): Promise<StoredDocument[]> {
     const { rows } = await this.#db.query<DocumentRow>(
       `SELECT ${DOCUMENT_COLUMNS} FROM documents d
        WHERE ($1::text IS NULL OR d.status = $1::text)
+         AND ($2::double precision IS NULL OR d.updated_at < now() - $2::double precision * interval '1 millisecond')
        ORDER BY d.file COLLATE "C", d.sha256`,
-      [options.status ?? null],
+      [options.status ?? null, options.unchangedForMs ?? null],
     );
     return rows.map(toDocument);
   }

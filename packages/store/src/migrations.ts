@@ -58,4 +58,21 @@ export const migrations: ReadonlyArray<{ version: number; statements: readonly s
       `CREATE INDEX IF NOT EXISTS reviews_document_idx ON reviews (document_sha256, ordinal)`,
     ],
   },
+  {
+    // Queue mode: the path every worker reads a document from (so a reconciler can re-enqueue
+    // it), and the page models extracted by page jobs until the document is assembled. A page
+    // model is stored as JSON text, not jsonb: it is only ever read back whole, and text keeps
+    // U+0000 (escaped) and the exact numbers.
+    version: 2,
+    statements: [
+      `ALTER TABLE documents ADD COLUMN IF NOT EXISTS source_path text`,
+      `CREATE TABLE IF NOT EXISTS pages (
+        document_sha256 text NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+        number integer NOT NULL CHECK (number >= 1),
+        model text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (document_sha256, number)
+      )`,
+    ],
+  },
 ];

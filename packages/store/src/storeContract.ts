@@ -140,8 +140,8 @@ export function storeContract(open: () => Promise<Store>): void {
 
   it("migrates idempotently", () =>
     withStore(async (store) => {
-      expect(await store.migrate()).toBe(1);
-      expect(await store.migrate()).toBe(1);
+      expect(await store.migrate()).toBe(2);
+      expect(await store.migrate()).toBe(2);
     }));
 
   it("saves a document with two records and reads them back unchanged", () =>
@@ -339,6 +339,38 @@ export function storeContract(open: () => Promise<Store>): void {
       const winner = doc.status === "partial" ? one : two;
       expect(records).toStrictEqual(winner.records);
       expect(doc.recordCount).toBe(winner.records.length);
+    }));
+
+  it("queue mode: queues a document once, claims it, keeps page models until the document is saved", () =>
+    withStore(async (store) => {
+      const sha = randomSha256();
+      const first = await store.queueDocument(sha, "q.pdf", "/shared/q.pdf");
+      expect(first.queued).toBe(true);
+      expect(first.document).toMatchObject({ status: "queued", path: "/shared/q.pdf", recordCount: 0 });
+      // A second submission while it is in flight changes nothing.
+      expect((await store.queueDocument(sha, "q.pdf", "/shared/q.pdf")).queued).toBe(false);
+      expect(await store.claimDocument(sha, "q.pdf", "/shared/q.pdf")).toBe(true);
+      expect((await store.getDocument(sha))!.status).toBe("processing");
+      const page = (n: number) => ({
+        number: n, width: 595, height: 842, unit: "pt" as const, origin: "top-left" as const,
+        items: [{ text: `第${n}页\u0000`, bbox: { x0: 0.1, y0: 1 / 3, x1: 2, y1: 3 }, confidence: 1, origin: "pdf-text" as const }],
+        rulings: [], tables: [],
+      });
+      await store.savePages(sha, [page(2)]);
+      await store.savePages(sha, [page(1), page(2)]); // a retried page job replaces its page
+      expect(await store.pageNumbers(sha)).toEqual([1, 2]);
+      expect(await store.loadPages(sha)).toStrictEqual([page(1), page(2)]);
+      await store.saveDocument(documentWith(sha, "q.pdf"));
+      expect(await store.pageNumbers(sha)).toEqual([]);
+      // Finished: not claimed again, not queued again unless asked.
+      expect(await store.claimDocument(sha, "q.pdf", "/shared/q.pdf")).toBe(false);
+      expect((await store.queueDocument(sha, "q.pdf", "/shared/q.pdf")).queued).toBe(false);
+      expect((await store.getDocument(sha))!.status).toBe("succeeded");
+      const again = await store.queueDocument(sha, "q.pdf", "/elsewhere/q.pdf", { reprocess: true });
+      expect(again.queued).toBe(true);
+      expect(again.document).toMatchObject({ status: "queued", path: "/elsewhere/q.pdf", recordCount: 2, error: null });
+      expect((await store.listDocuments({ status: "queued", unchangedForMs: 60_000 })).map((d) => d.sha256)).not.toContain(sha);
+      expect((await store.listDocuments({ status: "queued", unchangedForMs: 0 })).map((d) => d.sha256)).toContain(sha);
     }));
 
   it("reports STORE_UNAVAILABLE once closed", async () => {
