@@ -21,6 +21,7 @@ describe("errorCodes", () => {
       OCR_UNAVAILABLE: 500,
       STORE_UNAVAILABLE: 503,
       QUEUE_UNAVAILABLE: 503,
+      QUEUE_MISCONFIGURED: 500,
       INTERNAL: 500,
     });
     for (const v of Object.values(errorCodes)) expect(v.summary.length).toBeGreaterThan(0);

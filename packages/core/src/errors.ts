@@ -14,6 +14,7 @@ export const errorCodes = {
   OCR_UNAVAILABLE: { retry: false, http: 500, summary: "OCR language data is missing" },
   STORE_UNAVAILABLE: { retry: true, http: 503, summary: "the store could not be reached" },
   QUEUE_UNAVAILABLE: { retry: true, http: 503, summary: "the queue could not be reached" },
+  QUEUE_MISCONFIGURED: { retry: false, http: 500, summary: "the queue's Redis would evict keys (maxmemory-policy is not noeviction)" },
   INTERNAL: { retry: true, http: 500, summary: "unexpected internal error" },
 } as const;
 
