@@ -25,7 +25,9 @@ function lev(a: string, b: string): number {
 const pool = await OcrPool.create(process.env.LANGS ? { langs: process.env.LANGS } : {});
 let cells = 0, exact = 0, chars = 0, errs = 0, freeChars = 0, freeErrs = 0;
 const wrong: string[] = [];
+const perFile: string[] = [];
 for (const f of files) {
+  const before = { cells, exact, chars, errs };
   const scanData = new Uint8Array(fs.readFileSync(`${corpus}/scan/${f}`));
   const digData = new Uint8Array(fs.readFileSync(`${corpus}/digital/${f}`));
   const meta = { file: f, sha256: "0".repeat(64) };
@@ -84,7 +86,9 @@ for (const f of files) {
     freeErrs += fe;
     if (fe) wrong.push(`${f} p${pn + 1} outside tables: ${missingChars} characters missing, ${extra} extra:\n   want ${fw}\n   got  ${fg}`);
   }
+  perFile.push(`${f}: cells ${cells - before.cells}, exact ${exact - before.exact}, character errors ${errs - before.errs}/${chars - before.chars}`);
 }
 await pool.terminate();
 console.log(wrong.join("\n"));
+console.log(perFile.join("\n"));
 console.log(`cells ${cells}, exact ${exact} (${((100 * exact) / cells).toFixed(1)}%), CER ${((100 * errs) / chars).toFixed(2)}% (${errs}/${chars}); outside tables character error (bag of characters) ${((100 * freeErrs) / Math.max(1, freeChars)).toFixed(2)}% (${freeErrs}/${freeChars})`);

@@ -34,6 +34,8 @@ export type PageImageResult = {
 
 const LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+const cjkCount = (s: string) => [...s].filter((c) => isCjkLike(c)).length;
+
 /**
  * With eng loaded next to chi_sim, Tesseract now and then reads a Chinese word as Latin
  * letters ("TR化" for 深化, "(CH)" for (五)). A line that is mostly Chinese and holds Latin
@@ -238,7 +240,7 @@ export async function ocrPageImage(
   });
   await Promise.all(missing);
 
-  // Short cells (one or two glyphs: "5", "10", "否") are where Tesseract is confidently wrong
+  // Short cells (one or two glyphs: "5", "10", "总分") are where Tesseract is confidently wrong
   // most often ("8" for 3, "区" for 5, at 0.93–0.94), and the error depends on the scale.
   // Unless the reading is near-certain, they are read at two more resolutions and the
   // majority wins (ties: the most confident reading).
@@ -247,7 +249,7 @@ export async function ocrPageImage(
     results.map(async (lines, j) => {
       const ink = jobInk[j]!;
       const h = ink.y1 - ink.y0;
-      if (jobBands[j]!.length !== 1 || ink.x1 - ink.x0 > 1.5 * h || lines.length > 1) return;
+      if (jobBands[j]!.length !== 1 || ink.x1 - ink.x0 > 2.5 * h || lines.length > 1) return;
       if (lines.length === 1 && lines[0]!.confidence >= 0.955) return;
       voted.add(j);
       const src = jobRects[j]!;
@@ -273,12 +275,15 @@ export async function ocrPageImage(
   // (the first reading is at the pool's ocrDpi). The more confident reading wins.
   const retries: Promise<void>[] = [];
   results.forEach((lines, j) => {
-    if (voted.has(j)) return;
     const src = jobRects[j]!;
     const single = lines.length === 1;
     lines.forEach((l, i) => {
-      const latin = looksMisreadAsLatin(l.text);
-      if (!latin && l.confidence >= retryBelow) return;
+      // A line of a few Latin letters among Chinese lines of the same cell is suspect too.
+      const latin =
+        looksMisreadAsLatin(l.text) ||
+        (/^[A-Za-z]{1,4}$/.test(l.text.trim()) && lines.some((o) => o !== l && cjkCount(o.text) >= 2));
+      // Voted cells already had their readings at other resolutions.
+      if (!latin && (l.confidence >= retryBelow || voted.has(j))) return;
       // A single-line result is re-read from the job's own rectangle, which holds all its ink.
       const r: PixelRect = single
         ? src
@@ -298,9 +303,15 @@ export async function ocrPageImage(
       retries.push(
         again.then((res) => {
           const a = res.length === 1 ? res[0]! : undefined;
-          // Without Latin letters Tesseract is often a little less sure of a correct reading.
-          const slack = latin ? -0.15 : 0;
-          if (a && a.text && a.confidence > l.confidence + slack) lines[i] = { ...l, text: a.text, confidence: a.confidence };
+          if (!a || !a.text) return;
+          // Without Latin letters Tesseract is often a little less sure of a correct reading; a
+          // reading that put Chinese where the letters were ("(元)" for "(Ot)") is taken when
+          // it is reasonably sure, one that merely dropped them ("随申办和" for "随申办APP和") is not.
+          const better = latin
+            ? a.confidence > l.confidence - 0.15 ||
+              (cjkCount(a.text) > cjkCount(l.text) && a.confidence >= Math.min(0.6, l.confidence + 0.1))
+            : a.confidence > l.confidence;
+          if (better) lines[i] = { ...l, text: a.text, confidence: a.confidence };
         }),
       );
     });
