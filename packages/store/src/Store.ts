@@ -430,6 +430,32 @@ export class Store {
     );
   }
 
+  /**
+   * Queue mode (reconciler): puts a document that is queued/processing and unchanged for
+   * `unchangedForMs` back to queued. Returns false, changing nothing, if it finished or moved
+   * meanwhile, so a document that just finished is never sent round again.
+   */
+  async requeueDocument(sha256: string, unchangedForMs: number): Promise<boolean> {
+    const { rows } = await this.#db.query<{ sha256: string }>(
+      `UPDATE documents SET status = 'queued', updated_at = now()
+       WHERE sha256 = $1 AND status IN ('queued', 'processing')
+         AND updated_at < now() - $2::double precision * interval '1 millisecond'
+       RETURNING sha256`,
+      [sha256, unchangedForMs],
+    );
+    return rows.length > 0;
+  }
+
+  /** Several documents by hash (missing ones are left out), in file-name order. */
+  async getDocuments(sha256s: readonly string[]): Promise<StoredDocument[]> {
+    if (sha256s.length === 0) return [];
+    const { rows } = await this.#db.query<DocumentRow>(
+      `SELECT ${DOCUMENT_COLUMNS} FROM documents d WHERE d.sha256 = ANY($1::text[]) ORDER BY d.file COLLATE "C", d.sha256`,
+      [[...sha256s]],
+    );
+    return rows.map(toDocument);
+  }
+
   /** Queue mode: the stored page models of a document, in page order. */
   async loadPages(sha256: string): Promise<Page[]> {
     const { rows } = await this.#db.query<{ model: string }>(

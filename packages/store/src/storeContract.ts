@@ -371,6 +371,12 @@ export function storeContract(open: () => Promise<Store>): void {
       expect(again.document).toMatchObject({ status: "queued", path: "/elsewhere/q.pdf", recordCount: 2, error: null });
       expect((await store.listDocuments({ status: "queued", unchangedForMs: 60_000 })).map((d) => d.sha256)).not.toContain(sha);
       expect((await store.listDocuments({ status: "queued", unchangedForMs: 0 })).map((d) => d.sha256)).toContain(sha);
+      expect(await store.requeueDocument(sha, 60_000)).toBe(false); // changed just now
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.requeueDocument(sha, 1)).toBe(true);
+      expect((await store.getDocuments([sha, randomSha256()])).map((d) => [d.sha256, d.status])).toEqual([[sha, "queued"]]);
+      await store.saveDocument(documentWith(sha, "q.pdf"));
+      expect(await store.requeueDocument(sha, 0)).toBe(false); // finished documents stay finished
     }));
 
   it("reports STORE_UNAVAILABLE once closed", async () => {
