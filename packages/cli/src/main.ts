@@ -4,14 +4,20 @@ import { resolve } from "node:path";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
+import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
 import { collectInputs } from "./collectInputs.js";
 import { writeLinesAtomically } from "./writeAtomically.js";
+import { parseQueues, runReconcile, runStatus, runSubmit, runWorker } from "./queueCommands.js";
 
-/** Configuration read once from the environment at the entry point. */
-export type CliEnv = { storeDir: string };
+/**
+ * Configuration read once from the environment at the entry point: the embedded store of
+ * `run`/`export`, and queue mode's settings (JIXIAO_REDIS_URL, JIXIAO_DATABASE_URL, limits,
+ * concurrency, …; validated by zod, see @jixiao/queue's QueueConfig).
+ */
+export type CliEnv = { storeDir: string; queue: QueueConfig };
 
 export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
-  return { storeDir: env.JIXIAO_STORE ?? ".jixiao/store" };
+  return { storeDir: env.JIXIAO_STORE ?? ".jixiao/store", queue: readQueueEnv(env) };
 }
 
 export type RunSummary = { files: number; succeeded: number; partial: number; failed: number; records: number };
@@ -130,13 +136,67 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       }
     });
 
+  program
+    .command("worker")
+    .description("run queue workers (BullMQ on Redis, store in PostgreSQL) until SIGTERM/SIGINT")
+    .option("--queues <names>", "comma-separated queues to work on: intake,page,assemble", "intake,page,assemble")
+    .option("--concurrency <n>", "jobs at once per queue; page jobs run in as many sandboxed processes", String(config.queue.concurrency))
+    .action(async (o: { queues: string; concurrency: string }) => {
+      const concurrency = Number(o.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
+      let queues;
+      try {
+        queues = parseQueues(o.queues);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      status = await runWorker(config.queue, { queues, concurrency });
+    });
+
+  program
+    .command("submit")
+    .description("queue files or directories for the workers and wait until every document is finished")
+    .argument("<paths...>", "input files or directories, on storage every worker can read")
+    .option("--reprocess", "process documents again that are already finished")
+    .option("--no-wait", "return once everything is queued")
+    .option("--no-progress", "no progress bar")
+    .option("--timeout <seconds>", "give up waiting after this long")
+    .action(async (paths: string[], o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string }) => {
+      status = (await runSubmit(config.queue, paths, o)).code;
+    });
+
+  program
+    .command("status")
+    .description("documents in the shared store by state, with counts")
+    .addOption(new Option("--status <state>", "only this state").choices(["queued", "processing", "succeeded", "partial", "failed"]))
+    .option("--all", "list every document (default: 20 per state, succeeded ones only counted)")
+    .option("--json", "machine-readable output")
+    .action(async (o: { status?: string; all?: boolean; json?: boolean }) => {
+      status = await runStatus(config.queue, o);
+    });
+
+  program
+    .command("reconcile")
+    .description("enqueue again the unfinished documents no job will finish (e.g. after Redis lost its data)")
+    .option("--grace <seconds>", "only documents unchanged this long (default JIXIAO_RECONCILE_GRACE_MS)")
+    .action(async (o: { grace?: string }) => {
+      status = await runReconcile(config.queue, o);
+    });
+
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
     const e = err as { code?: string; exitCode?: number; message?: string };
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
     if (typeof e.code === "string" && e.code.startsWith("commander.")) return 2;
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
     throw err;
   }
   return status;
 }
+
+/** A bad option value: reported, exit status 2. */
+class UsageError extends Error {}

@@ -5,7 +5,7 @@ import { postgresClient } from "./postgresClient.js";
 
 export type StoreConfig =
   | { kind: "pglite"; dataDir: string }
-  | { kind: "postgres"; url: string; schema?: string };
+  | { kind: "postgres"; url: string; schema?: string; /** Pool size (default 10). */ max?: number };
 
 /** Connects to the configured backend and migrates it. Failures to connect raise STORE_UNAVAILABLE. */
 export async function openStore(config: StoreConfig): Promise<Store> {
@@ -15,6 +15,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       : await postgresClient({
           connectionString: config.url,
           ...(config.schema === undefined ? {} : { schema: config.schema }),
+          ...(config.max === undefined ? {} : { max: config.max }),
         });
   const store = new Store(client);
   try {

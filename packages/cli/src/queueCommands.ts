@@ -1,0 +1,188 @@
+import cliProgress from "cli-progress";
+import type { Worker } from "bullmq";
+import {
+  QUEUE_NAMES,
+  openQueueContext,
+  openQueueStore,
+  reconcile,
+  startReconciler,
+  submitDocuments,
+  type QueueConfig,
+  type QueueName,
+  type SubmitResult,
+} from "@jixiao/queue";
+import { createIntakeWorker } from "@jixiao/worker-intake";
+import { createPageWorker } from "@jixiao/worker-page";
+import { createAssembleWorker } from "@jixiao/worker-assemble";
+import { DocumentStatus } from "@jixiao/schemas";
+import { collectInputs } from "./collectInputs.js";
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Calls `fn` at most once per `ms` (Redis connection errors repeat while it is down). */
+function throttled(fn: (s: string) => void, ms = 5000): (s: string) => void {
+  let last = 0;
+  return (s) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    fn(s);
+  };
+}
+
+export function parseQueues(value: string): QueueName[] {
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !(QUEUE_NAMES as string[]).includes(n));
+  if (bad.length || names.length === 0) throw new Error(`--queues: unknown queue ${bad.join(", ") || "(none)"}; choose from ${QUEUE_NAMES.join(", ")}`);
+  return [...new Set(names)] as QueueName[];
+}
+
+/**
+ * `jixiao worker`: runs the workers of the given queues (page jobs in sandboxed child
+ * processes) and the reconciler until SIGTERM or SIGINT, then stops taking jobs, lets the
+ * active ones finish, and exits 0. A second signal exits at once (the jobs it abandons are taken
+ * up again by another worker once their lock expires).
+ */
+export async function runWorker(config: QueueConfig, options: { queues: QueueName[]; concurrency: number; stop?: Promise<unknown> }): Promise<number> {
+  const redisError = throttled((s) => log(`jixiao worker: Redis: ${s}`));
+  const ctx = await openQueueContext(config, { onRedisError: (err) => redisError(err.message) });
+  const workers: Worker[] = [];
+  let reconciler: { stop: () => Promise<void> } | undefined;
+  try {
+    for (const q of options.queues) {
+      const w =
+        q === "intake"
+          ? createIntakeWorker(ctx, { concurrency: options.concurrency })
+          : q === "page"
+            ? createPageWorker(ctx, { concurrency: options.concurrency })
+            : createAssembleWorker(ctx, { concurrency: options.concurrency });
+      w.on("failed", (job, err) => {
+        const final = job && (err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1));
+        log(`jixiao worker: ${q} ${job?.id ?? "?"} ${final ? "failed" : "will retry"}: ${err.message}`);
+      });
+      w.on("error", (err) => redisError(err.message));
+      workers.push(w);
+    }
+    await Promise.all(workers.map((w) => w.waitUntilReady()));
+    reconciler = startReconciler(ctx, {
+      onResult: (r) => r.requeued.length && log(`jixiao worker: reconciler enqueued ${r.requeued.length} unfinished document(s) again`),
+      onError: (err) => redisError(`reconciler: ${(err as Error).message}`),
+    });
+    log(`jixiao worker ${process.pid}: ready (queues ${options.queues.join(",")}, concurrency ${options.concurrency}, prefix ${config.prefix})`);
+    const signal = await (options.stop ?? waitForSignal());
+    log(`jixiao worker ${process.pid}: ${typeof signal === "string" ? signal : "stop"}: finishing active jobs`);
+  } finally {
+    const forceExit = () => process.exit(130);
+    process.once("SIGTERM", forceExit);
+    process.once("SIGINT", forceExit);
+    await reconciler?.stop();
+    await Promise.allSettled(workers.map((w) => w.close()));
+    await ctx.close();
+    process.off("SIGTERM", forceExit);
+    process.off("SIGINT", forceExit);
+  }
+  log(`jixiao worker ${process.pid}: stopped`);
+  return 0;
+}
+
+function waitForSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off("SIGTERM", on);
+      process.off("SIGINT", on);
+      resolve(s);
+    };
+    process.on("SIGTERM", on);
+    process.on("SIGINT", on);
+  });
+}
+
+/** `jixiao submit`: bulk upload with a live progress bar; returns when every document is finished. */
+export async function runSubmit(
+  config: QueueConfig,
+  paths: string[],
+  o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string },
+): Promise<{ code: number; results: SubmitResult[] }> {
+  const files = await collectInputs(paths);
+  const ctx = await openQueueContext(config);
+  const bar =
+    o.progress && process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          { format: "{bar} {value}/{total} documents | {pagesDone}/{pagesTotal} pages | {failed} failed | {file}", stream: process.stderr },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+  let started = false;
+  try {
+    const results = await submitDocuments(ctx, files, {
+      reprocess: !!o.reprocess,
+      noWait: !o.wait,
+      ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}),
+      onProgress: (p) => {
+        if (!bar) return;
+        const payload = { pagesDone: p.pagesDone, pagesTotal: p.pagesTotal, failed: p.failed, file: p.lastFile ?? "" };
+        if (!started) {
+          bar.start(p.total, p.done, payload);
+          started = true;
+        } else bar.update(p.done, payload);
+      },
+    });
+    bar?.stop();
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    for (const r of results) if (r.error) log(`${r.file}: ${r.error.code}: ${r.error.message}`);
+    log(
+      o.wait
+        ? `${results.length} files: ${count("succeeded")} succeeded, ${count("partial")} partial, ${count("failed")} failed · ${results.reduce((s, r) => s + r.recordCount, 0)} records`
+        : `${results.length} files submitted (${count("queued") + count("processing")} in flight)`,
+    );
+    return { code: count("failed") ? 1 : 0, results };
+  } finally {
+    bar?.stop();
+    await ctx.close();
+  }
+}
+
+/** `jixiao status`: documents by state with counts (from the store), and the queues' job counts. */
+export async function runStatus(config: QueueConfig, o: { status?: string; all?: boolean; json?: boolean }): Promise<number> {
+  if (o.status !== undefined && !DocumentStatus.safeParse(o.status).success) {
+    throw new Error(`--status: choose from ${DocumentStatus.options.join(", ")}`);
+  }
+  const store = await openQueueStore(config, 2);
+  try {
+    const counts = await store.countByStatus();
+    const states = o.status ? [o.status as DocumentStatus] : DocumentStatus.options;
+    const docs = Object.fromEntries(await Promise.all(states.map(async (s) => [s, await store.listDocuments({ status: s })] as const)));
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ counts, documents: docs }, null, 2) + "\n");
+      return 0;
+    }
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    process.stdout.write(`${total} documents: ${DocumentStatus.options.map((s) => `${counts[s]} ${s}`).join(", ")}\n`);
+    const limit = o.all ? Infinity : 20;
+    for (const s of states) {
+      const list = docs[s] ?? [];
+      if (!list.length || (s === "succeeded" && !o.all && !o.status)) continue;
+      process.stdout.write(`\n${s} (${list.length}):\n`);
+      for (const d of list.slice(0, limit)) {
+        const extra = d.error ? `  ${d.error.code}: ${d.error.message}` : d.recordCount ? `  ${d.recordCount} records` : "";
+        process.stdout.write(`  ${d.file}  ${d.sha256.slice(0, 12)}  ${d.pageCount ?? "?"} pages  ${d.updatedAt}${extra}\n`);
+      }
+      if (list.length > limit) process.stdout.write(`  … ${list.length - limit} more (--all)\n`);
+    }
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `jixiao reconcile`: one reconciler round now. */
+export async function runReconcile(config: QueueConfig, o: { grace?: string }): Promise<number> {
+  const ctx = await openQueueContext(config);
+  try {
+    const r = await reconcile(ctx, o.grace === undefined ? {} : { graceMs: Number(o.grace) * 1000 });
+    log(`${r.checked} unfinished document(s) unchanged for the grace period; ${r.requeued.length} enqueued again`);
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
+import { documentError, recordsOf, statusOf } from "@jixiao/pipeline";
+import { parseFailureReason, parsePayload, runStage, type JobLike, type QueueContext } from "@jixiao/queue";
+import { AssembleJob, type DocumentModel } from "@jixiao/schemas";
+
+export type AssembleResult = { status: "succeeded" | "partial" | "failed"; records: number };
+
+/** What the assemble stage needs of its job: the payload, and its children's ignored failures. */
+export type AssembleJobLike = JobLike & { getIgnoredChildrenFailures: () => Promise<{ [jobKey: string]: string }> };
+
+/**
+ * The assemble stage (the flow's parent): runs once every page job has finished. A page job that
+ * failed for good fails the document with that job's error code; otherwise the page models are
+ * read from the store, reconstructed and normalized (recordsOf, the in-process stage functions),
+ * and the document with all its records is saved in one transaction, which also drops the pages.
+ */
+export async function processAssemble(job: AssembleJobLike, ctx: QueueContext): Promise<AssembleResult> {
+  let payload: AssembleJob | undefined;
+  const saveFailed = async (error: { code: ErrorCode; message: string }, pageCount: number) => {
+    const p = payload!;
+    await ctx.store.saveDocument({ sha256: p.sha256, file: p.file, inputKind: p.inputKind, status: "failed", pageCount, error, records: [] });
+  };
+  return runStage(
+    job,
+    async () => {
+      payload = parsePayload(AssembleJob, job.data, "assemble");
+      const { sha256, file, inputKind } = payload;
+      const failures = Object.values(await job.getIgnoredChildrenFailures());
+      if (failures.length > 0) {
+        const { code, message } = parseFailureReason(failures[0]!);
+        await saveFailed(documentError(new JixiaoError(code, message, { file }), file), payload.pageCount ?? 0);
+        return { status: "failed", records: 0 };
+      }
+      const pages = await ctx.store.loadPages(sha256);
+      if (payload.pageCount !== null && pages.length !== payload.pageCount) {
+        throw new JixiaoError("INTERNAL", `${file}: ${pages.length} of ${payload.pageCount} pages were extracted`, { file });
+      }
+      const doc: DocumentModel = { file, sha256, inputKind, pages };
+      let result: ReturnType<typeof recordsOf>;
+      try {
+        result = recordsOf(doc);
+      } catch (err) {
+        const e = toJixiaoError(err, file);
+        if (e.retryable) throw e;
+        await saveFailed(documentError(e, file), pages.length);
+        return { status: "failed", records: 0 };
+      }
+      const status = statusOf(result.issues);
+      await ctx.store.saveDocument({ sha256, file, inputKind, status, pageCount: pages.length, error: null, records: result.records });
+      return { status, records: result.records.length };
+    },
+    async (e) => {
+      if (payload) await saveFailed(documentError(e, payload.file), payload.pageCount ?? 0);
+    },
+  );
+}

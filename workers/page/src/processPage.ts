@@ -1,0 +1,31 @@
+import { JixiaoError } from "@jixiao/core";
+import { checkBytes, extractDocument, extractPdfPage, readInput, sha256Of, type ProcessOptions } from "@jixiao/pipeline";
+import { parsePayload, runStage, type JobLike } from "@jixiao/queue";
+import { PageJob, type Page } from "@jixiao/schemas";
+import type { Store } from "@jixiao/store";
+
+export type PageResult = { pages: number[]; cached: boolean };
+
+/**
+ * The page stage: extracts one page of a PDF (text layer; OCR through `options.extractScan` when
+ * the page has no text), or a whole text dump / image when `page` is null, and stores the page
+ * models in the store's pages table for the assemble job. A page already stored (an earlier try
+ * or round got that far) is not extracted again. Failures are left to the flow: the assemble job
+ * reads them (ignoreDependencyOnFailure) and fails the document.
+ */
+export async function processPage(job: JobLike, deps: { store: Store; options: ProcessOptions }): Promise<PageResult> {
+  return runStage(job, async () => {
+    const { sha256, path, file, page } = parsePayload(PageJob, job.data, "page");
+    if (page !== null && (await deps.store.pageNumbers(sha256)).includes(page)) return { pages: [page], cached: true };
+    const { data } = await readInput(path, deps.options);
+    checkBytes(data, file, deps.options);
+    if (sha256Of(data) !== sha256) {
+      throw new JixiaoError("INVALID_PAYLOAD", `${file}: the file at ${path} changed since it was submitted (SHA-256 differs)`, { file });
+    }
+    const meta = { file, sha256 };
+    const pages: Page[] =
+      page === null ? (await extractDocument(data, meta, deps.options)).pages : [await extractPdfPage(data, meta, page, deps.options)];
+    await deps.store.savePages(sha256, pages);
+    return { pages: pages.map((p) => p.number), cached: false };
+  });
+}
