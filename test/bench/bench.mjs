@@ -3,8 +3,10 @@
 // store in an embedded PGlite) over the digital sample PDFs, next to `pdftotext -layout` on the
 // same files when poppler-utils is installed; then seconds per scanned page with OCR (one shared
 // tesseract.js pool), the peak RSS over the whole scan run, and the native `tesseract` CLI on
-// the same page images when it is installed. Run with `npm run bench` (builds first).
-//   node test/bench/bench.mjs [dir-or-files...] [--rounds N] [--scans DIR] [--no-scans]
+// the same page images when it is installed; then queue mode (test/bench/queue.mjs): the digital
+// PDFs ×3 through 1 and 2 worker processes on Redis + PostgreSQL, pages/s and the ratio
+// (skipped with --no-queue). Run with `npm run bench` (builds first).
+//   node test/bench/bench.mjs [dir-or-files...] [--rounds N] [--scans DIR] [--no-scans] [--no-queue] [--queue-only]
 import { readdirSync, statSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
@@ -16,8 +18,14 @@ import { openStore } from "@jixiao/store";
 const args = process.argv.slice(2);
 const roundsIdx = args.indexOf("--rounds");
 const rounds = roundsIdx >= 0 ? Number(args.splice(roundsIdx, 2)[1]) : 3;
-const noScans = args.includes("--no-scans");
-if (noScans) args.splice(args.indexOf("--no-scans"), 1);
+const flag = (name) => {
+  const i = args.indexOf(name);
+  if (i >= 0) args.splice(i, 1);
+  return i >= 0;
+};
+const queueOnly = flag("--queue-only");
+const noQueue = flag("--no-queue");
+const noScans = flag("--no-scans") || queueOnly;
 const scansIdx = args.indexOf("--scans");
 const repo = join(import.meta.dirname, "..", "..");
 const scanDir = scansIdx >= 0
@@ -27,6 +35,12 @@ const inputs = args.length ? args : [join(import.meta.dirname, "..", "..", "samp
 const files = inputs.flatMap((p) =>
   statSync(p).isDirectory() ? readdirSync(p).filter((f) => f.endsWith(".pdf")).sort().map((f) => resolve(p, f)) : [resolve(p)],
 );
+
+if (queueOnly) {
+  const { benchQueue } = await import("./queue.mjs");
+  await benchQueue(files);
+  process.exit(0);
+}
 
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
@@ -114,4 +128,14 @@ if (!noScans && scanDir) {
       rmSync(dir, { recursive: true, force: true });
     }
   } else console.log("tesseract CLI or pdfimages not installed — no comparison");
+}
+
+// ---- queue mode ---------------------------------------------------------------------------
+if (!noQueue) {
+  const { benchQueue } = await import("./queue.mjs");
+  try {
+    await benchQueue(files);
+  } catch (err) {
+    console.log(`queue mode not measured (Redis and PostgreSQL needed, see test/bench/queue.mjs): ${err.message}`);
+  }
 }

@@ -1,4 +1,4 @@
-export { withPdf, pageCount, hasPdfHeader, type PdfDocument, type WithPdfOptions } from "./withPdf.js";
+export { withPdf, openPdf, mapPdfError, pageCount, hasPdfHeader, type PdfDocument, type WithPdfOptions } from "./withPdf.js";
 export { extractPage } from "./extractPage.js";
 export { extractPdf } from "./extractPdf.js";
 export { extractRulings, collectRulingSegments, mergeRulings } from "./extractRulings.js";

@@ -105,6 +105,22 @@ export async function withPdf<T>(
   fn: (pdf: PdfDocument) => Promise<T>,
   opts: WithPdfOptions = {},
 ): Promise<T> {
+  const { pdf, close } = await openPdf(data, opts);
+  try {
+    return await fn(pdf);
+  } catch (err) {
+    throw mapPdfError(err, opts.file);
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * Opens a PDF from bytes and keeps it open until `close()` (which must be called): for callers
+ * that read its pages over time (queue mode extracts one page per job). The same checks and
+ * typed errors as withPdf; errors while reading pages should go through mapPdfError.
+ */
+export async function openPdf(data: Uint8Array, opts: WithPdfOptions = {}): Promise<{ pdf: PdfDocument; close: () => Promise<void> }> {
   const fileOpt = opts.file === undefined ? {} : { file: opts.file };
   if (data.length === 0) throw new JixiaoError("EMPTY_FILE", "input is empty (0 bytes)", fileOpt);
   if (!hasPdfHeader(data)) {
@@ -126,22 +142,15 @@ export async function withPdf<T>(
     useSystemFonts: false,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
   });
+  let pdf: PdfDocument;
   try {
-    let pdf: PdfDocument;
-    try {
-      pdf = await task.promise;
-    } catch (err) {
-      throw mapPdfError(err, opts.file);
-    }
-    try {
-      return await fn(pdf);
-    } catch (err) {
-      throw mapPdfError(err, opts.file);
-    }
-  } finally {
-    // Destroying the loading task destroys the document (and the fake worker) too.
+    pdf = await task.promise;
+  } catch (err) {
     await task.destroy();
+    throw mapPdfError(err, opts.file);
   }
+  // Destroying the loading task destroys the document (and the fake worker) too.
+  return { pdf, close: () => task.destroy() };
 }
 
 /** Number of pages of a PDF given as bytes. */

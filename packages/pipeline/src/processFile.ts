@@ -6,7 +6,7 @@ import type { DocumentModel, InputKind, Page, Record } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
-import { extractPage, extractPdf, pageCount, withPdf } from "@jixiao/pdf";
+import { extractPage, extractPdf, mapPdfError, openPdf, pageCount } from "@jixiao/pdf";
 
 /** Limits and options of one file's processing; every field has a default. */
 export type ProcessOptions = NormalizeOptions & {
@@ -123,6 +123,40 @@ export async function ocrTextlessPages(
   return doc;
 }
 
+/** A PDF kept open so that its pages can be extracted one at a time (see openPdfPages). */
+export type PdfPages = {
+  numPages: number;
+  /** Extracts page `pageNumber` (1-based), with OCR when it holds no text (see extractPdfPage). */
+  extract: (pageNumber: number, options?: ProcessOptions) => Promise<Page>;
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens a PDF for extracting pages one at a time, as extractPdf does in one go (same pdf.js
+ * document for every page). Queue mode's page worker keeps one open while it works through
+ * consecutive page jobs of a document. Call `close()`.
+ */
+export async function openPdfPages(data: Uint8Array, meta: { file: string; sha256: string }): Promise<PdfPages> {
+  const { pdf, close } = await openPdf(data, { file: meta.file });
+  return {
+    numPages: pdf.numPages,
+    async extract(pageNumber, options = {}) {
+      if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pdf.numPages) {
+        throw new JixiaoError("INVALID_PAYLOAD", `${meta.file}: no page ${pageNumber} (the PDF has ${pdf.numPages})`, { file: meta.file });
+      }
+      let page: Page;
+      try {
+        page = await extractPage(pdf, pageNumber);
+      } catch (err) {
+        throw mapPdfError(err, meta.file);
+      }
+      const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
+      return doc.pages.find((p) => p.number === pageNumber) ?? page;
+    },
+    close,
+  };
+}
+
 /**
  * Extracts one page (1-based) of a PDF into the page model, with OCR when it holds no text: the
  * per-page form of extractDocument (queue mode runs one job per page).
@@ -133,18 +167,12 @@ export async function extractPdfPage(
   pageNumber: number,
   options: ProcessOptions = {},
 ): Promise<Page> {
-  const page = await withPdf(
-    data,
-    async (pdf) => {
-      if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pdf.numPages) {
-        throw new JixiaoError("INVALID_PAYLOAD", `${meta.file}: no page ${pageNumber} (the PDF has ${pdf.numPages})`, { file: meta.file });
-      }
-      return extractPage(pdf, pageNumber);
-    },
-    { file: meta.file },
-  );
-  const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
-  return doc.pages.find((p) => p.number === pageNumber) ?? page;
+  const pdf = await openPdfPages(data, meta);
+  try {
+    return await pdf.extract(pageNumber, options);
+  } finally {
+    await pdf.close();
+  }
 }
 
 /** Turns bytes into the page model (no file system access). */

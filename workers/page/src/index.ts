@@ -7,6 +7,7 @@ import { WORKER_CONFIG_ENV } from "./env.js";
 import { processPage } from "./processPage.js";
 
 export * from "./processPage.js";
+export * from "./pdfCache.js";
 export { WORKER_CONFIG_ENV } from "./env.js";
 
 /** Path of the sandboxed processor file next to this module (.ts from sources, .js when built). */

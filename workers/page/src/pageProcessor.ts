@@ -7,10 +7,11 @@ import { createScanExtractor, type ScanExtractor } from "@jixiao/ocr";
 import { limitsOf, openQueueStore, parseQueueConfig, readQueueEnv, type QueueConfig } from "@jixiao/queue";
 import type { Store } from "@jixiao/store";
 import { WORKER_CONFIG_ENV } from "./env.js";
+import { PdfCache } from "./pdfCache.js";
 import { processPage, type PageResult } from "./processPage.js";
 
 
-type Deps = { config: QueueConfig; store: Store; scans: ScanExtractor };
+type Deps = { config: QueueConfig; store: Store; scans: ScanExtractor; pdfs: PdfCache };
 let deps: Promise<Deps> | undefined;
 
 function init(): Promise<Deps> {
@@ -19,7 +20,7 @@ function init(): Promise<Deps> {
     const config = handed ? parseQueueConfig(JSON.parse(handed)) : readQueueEnv(process.env);
     const store = await openQueueStore(config, 2);
     const scans = createScanExtractor({ size: config.ocrThreads });
-    return { config, store, scans };
+    return { config, store, scans, pdfs: new PdfCache() };
   })().catch((err: unknown) => {
     deps = undefined;
     throw err;
@@ -32,5 +33,5 @@ process.on("disconnect", () => process.exit(1));
 
 export default async function pageProcessor(job: SandboxedJob): Promise<PageResult> {
   const d = await init();
-  return processPage(job, { store: d.store, options: { ...limitsOf(d.config), extractScan: d.scans.extractScan } });
+  return processPage(job, { store: d.store, pdfs: d.pdfs, options: { ...limitsOf(d.config), extractScan: d.scans.extractScan } });
 }
