@@ -185,6 +185,27 @@ describe("queue mode (BullMQ on Redis, PostgreSQL store, worker processes)", () 
     await expectComplete(ctx.store, copies.files, (f) => expected.get(copies.originOf.get(f)!)!);
   }, 600_000);
 
+  it("a worker stopped with SIGTERM finishes its active jobs and exits 0; another takes the rest", async () => {
+    const { env, config } = useNamespace();
+    const base = corpus().filter((f) => f.endsWith(".pdf"));
+    const expected = await inProcessRecords(base);
+    const copies = distinctCopies(base, 2);
+    cleanups.push(() => removeDir(copies.dir));
+    const [first] = await workers(1, env);
+    const ctx = await openQueueContext(config);
+    cleanups.push(() => ctx.close());
+    const submitting = submitDocuments(ctx, copies.files, { pollMs: 300 });
+    await waitFor("work under way", async () => (await ctx.queues.page.getActiveCount()) > 0, 60_000, 50);
+    first!.child.kill("SIGTERM");
+    expect(await first!.exited).toBe(0);
+    expect(first!.log()).toMatch(/SIGTERM: finishing active jobs[\s\S]*stopped/);
+    expect(first!.log()).not.toMatch(/will retry|failed:/);
+    await workers(1, env);
+    const results = await submitting;
+    expect(results.map((r) => r.status).filter((s) => s !== "succeeded" && s !== "partial")).toEqual([]);
+    await expectComplete(ctx.store, copies.files, (f) => expected.get(copies.originOf.get(f)!)!);
+  }, 300_000);
+
   it("the same file submitted twice at once gives one document", async () => {
     const { env, config } = useNamespace();
     const file = join(root, "samples", "digital", "001_655e35476e9ed446.pdf");
