@@ -28,7 +28,7 @@ const wrong: string[] = [];
 const perFile: string[] = [];
 for (const f of files) {
   const before = { cells, exact, chars, errs };
-  const scanData = new Uint8Array(fs.readFileSync(`${corpus}/scan/${f}`));
+  const scanData = new Uint8Array(fs.readFileSync(`${process.env.SCAN_DIR ?? `${corpus}/scan`}/${f}`));
   const digData = new Uint8Array(fs.readFileSync(`${corpus}/digital/${f}`));
   const meta = { file: f, sha256: "0".repeat(64) };
   const t0 = Date.now();

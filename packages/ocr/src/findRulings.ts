@@ -208,29 +208,37 @@ export function toPageRulings(found: readonly FoundRuling[]): Ruling[] {
 }
 
 /**
- * Clears the ruling pixels from a mask and paints them white in a grey image (widened by
- * `grow` pixels across the line) so that OCR crops near a border see no line remnants.
+ * Clears the rulings from a mask and paints them white in a grey image, so that OCR crops near
+ * a border see no line remnants. Two passes: the pixel runs each ruling was built from (widened
+ * by `grow` across the line), and a straight strip along the ruling's position, as wide as
+ * the ruling plus `grow` on each side, which also takes the pieces of a noisy or blurred line
+ * too broken to have formed runs (the page is deskewed, so the line is straight).
  */
 export function eraseRulings(found: readonly FoundRuling[], width: number, grey?: Uint8Array, mask?: Uint8Array, grow = 1): void {
   const height = (grey ?? mask)!.length / width;
+  const clear = (x: number, y: number) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    const i = y * width + x;
+    if (grey) grey[i] = 255;
+    if (mask) mask[i] = 0;
+  };
   for (const r of found) {
+    const h = r.orientation === "h";
+    // Runs: `line` is the row (h) or column (v), from..to along the ruling.
     for (const run of r.runs) {
       for (let d = -grow; d <= grow; d++) {
-        const line = run.line + d;
-        if (r.orientation === "h") {
-          if (line < 0 || line >= height) continue;
-          const base = line * width;
-          for (let i = Math.max(0, run.from - grow); i < Math.min(width, run.to + grow); i++) {
-            if (grey) grey[base + i] = 255;
-            if (mask) mask[base + i] = 0;
-          }
-        } else {
-          if (line < 0 || line >= width) continue;
-          for (let i = Math.max(0, run.from - grow); i < Math.min(height, run.to + grow); i++) {
-            if (grey) grey[i * width + line] = 255;
-            if (mask) mask[i * width + line] = 0;
-          }
+        for (let i = run.from - grow; i < run.to + grow; i++) {
+          if (h) clear(i, run.line + d);
+          else clear(run.line + d, i);
         }
+      }
+    }
+    const half = r.width / 2 + grow;
+    for (let along = Math.floor(r.from) - grow; along < Math.ceil(r.to) + grow; along++) {
+      const c = r.pos;
+      for (let across = Math.floor(c - half); across <= Math.ceil(c + half); across++) {
+        if (h) clear(along, across);
+        else clear(across, along);
       }
     }
   }

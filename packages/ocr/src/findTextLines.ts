@@ -153,7 +153,9 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
   }
 
   // Tighten to full-resolution ink; drop specks and oversized blobs.
-  const minSize = Math.max(3, dpi * 0.02);
+  // Pieces smaller than this in both directions are dust, not text (a lone 、 or 。 outside a
+  // table carries nothing either).
+  const minSize = Math.max(3, dpi * 0.04);
   const out: PixelRect[] = [];
   for (const p of pieces) {
     const t = inkBounds(mask, p, exclude);
@@ -242,14 +244,15 @@ export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfil
   // Rows/columns with a single ink pixel are grain, unless that is all there is (a thin
   // hyphen at low resolution is one pixel tall).
   const bounds = inkBounds(mask, { x0, y0, x1, y1 }, [], 2) ?? (ink >= 4 ? inkBounds(mask, { x0, y0, x1, y1 }, [], 1) : undefined);
+  // Raw bands: runs of rows with ink, split at a few blank rows. Specks are gone by now, so a
+  // single ink pixel in a row counts (the thin stem of a "5" must not split the digit).
   const minGap = Math.max(2, Math.round(dpi * 0.01));
-  const minBand = Math.max(3, Math.round(dpi * 0.02));
-  const bands: InkBand[] = [];
+  const raw: { y0: number; y1: number }[] = [];
   let start = -1;
   let end = -1;
   let blank = 0;
   for (let i = 0; i <= rows.length; i++) {
-    const on = i < rows.length && rows[i]! >= 2;
+    const on = i < rows.length && rows[i]! >= 1;
     if (on) {
       if (start < 0) start = i;
       end = i;
@@ -259,13 +262,27 @@ export function inkProfile(mask: InkMask, rect: PixelRect, dpi = 300): InkProfil
     if (start < 0) continue;
     blank++;
     if (blank >= minGap || i === rows.length) {
-      if (end - start + 1 >= minBand) {
-        const b = inkBounds(mask, { x0, x1, y0: y0 + start, y1: y0 + end + 1 }, [], 1);
-        bands.push({ y0: y0 + start, y1: y0 + end + 1, x0: b?.x0 ?? x0, x1: b?.x1 ?? x1 });
-      }
+      raw.push({ y0: y0 + start, y1: y0 + end + 1 });
       start = -1;
       blank = 0;
     }
+  }
+  // A thin band (a stroke of 三, the bar of a 5 cut off by a thin stem, a dot) joins the band
+  // next to it when the gap is under half a character; thin bands left alone are dropped.
+  const thin = Math.max(3, dpi * 0.04);
+  const join = dpi * 0.07;
+  const merged: { y0: number; y1: number }[] = [];
+  for (const b of raw) {
+    const prev = merged[merged.length - 1];
+    if (prev && b.y0 - prev.y1 <= join && (b.y1 - b.y0 < thin || prev.y1 - prev.y0 < thin)) prev.y1 = b.y1;
+    else merged.push({ ...b });
+  }
+  const minBand = Math.max(3, Math.round(dpi * 0.02));
+  const bands: InkBand[] = [];
+  for (const m of merged) {
+    if (m.y1 - m.y0 < minBand) continue;
+    const b = inkBounds(mask, { x0, x1, y0: m.y0, y1: m.y1 }, [], 1);
+    bands.push({ y0: m.y0, y1: m.y1, x0: b?.x0 ?? x0, x1: b?.x1 ?? x1 });
   }
   return bounds ? { ink, bounds, bands, lines: bands.length } : { ink, bands, lines: bands.length };
 }
@@ -288,4 +305,54 @@ export function dashOf(mask: InkMask, prof: InkProfile, dpi = 300): "—" | "-" 
   }
   if (inBar < 0.9 * prof.ink || inBar < 0.6 * w * h) return undefined;
   return w >= dpi * 0.07 ? "—" : "-";
+}
+
+/**
+ * Narrows a band of ink to its text: columns with ink are grouped into pieces (gaps under
+ * 0.8 × the band's height join), and pieces with too little ink to be a glyph (dust, a stray
+ * dot far from the words: under a tenth of the square of the line height, taken as at least
+ * 0.06 in) are dropped. Returns the band with its
+ * x extent and rows tightened to the kept pieces, or undefined when nothing is left.
+ */
+export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | undefined {
+  const h = band.y1 - band.y0;
+  const w = band.x1 - band.x0;
+  if (h <= 0 || w <= 0) return undefined;
+  const cols = new Uint32Array(w);
+  for (let y = band.y0; y < band.y1; y++) {
+    const row = y * mask.width;
+    for (let x = band.x0; x < band.x1; x++) cols[x - band.x0]! += mask.data[row + x]!;
+  }
+  const join = Math.max(2, Math.round(0.8 * h));
+  const em = Math.max(h, dpi * 0.06);
+  const minInk = Math.max(8, 0.1 * em * em);
+  let keep0 = -1;
+  let keep1 = -1;
+  let i = 0;
+  while (i < w) {
+    if (!cols[i]) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = i;
+    let ink = 0;
+    let gap = 0;
+    for (; i < w; i++) {
+      if (cols[i]) {
+        ink += cols[i]!;
+        end = i;
+        gap = 0;
+      } else if (++gap > join) break;
+    }
+    if (ink >= minInk) {
+      if (keep0 < 0) keep0 = start;
+      keep1 = end;
+    }
+  }
+  if (keep0 < 0) return undefined;
+  const x0 = band.x0 + keep0;
+  const x1 = band.x0 + keep1 + 1;
+  const rows = inkBounds(mask, { x0, x1, y0: band.y0, y1: band.y1 }, [], 1);
+  return rows ? { x0, x1, y0: rows.y0, y1: rows.y1 } : undefined;
 }

@@ -6,6 +6,8 @@ import { cleanText, isCjkLike } from "@jixiao/core";
  * that it cannot change correct text of these forms:
  *
  * - "|" at either end: a remnant of a cell border;
+ * - an ASCII ".", "-", "'", "`", "_" or "~" ending a line after a Chinese character: a speck of
+ *   dust (Chinese text ends with "。", never with these);
  * - a line of only dash-like characters ("-一", "_—", "——"): one "—" (an empty-cell dash);
  * - a stray digit after "%" ("100%4", "(%0)"): dropped, a percent sign ends a number;
  * - "]" or "[" after a comparison sign or next to a digit (">=]次"): the digit 1;
@@ -17,6 +19,7 @@ export function fixOcrText(raw: string): string {
   let s = cleanText(raw);
   s = s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
   if (/^[-‐‑–—―一_－~]{2,}$/u.test(s)) return "—";
+  if (s.length > 1 && /[.\-'`_~]$/.test(s) && isCjkLike([...s].at(-2))) s = s.slice(0, -1).trimEnd();
   s = s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
   s = s.replace(/(?<=[=<>≥≤\d])[\][]|[\][](?=\d)/g, "1");
   s = s.replace(/〈(?![^〈]*〉)/g, "（");

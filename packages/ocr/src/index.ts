@@ -13,3 +13,4 @@ export { embeddedPageImage, rotateQuarter } from "./pdfImages.js";
 export * from "./extractScanPdf.js";
 export * from "./extractImage.js";
 export * from "./scanExtractor.js";
+export * from "./removeSpecks.js";

@@ -3,10 +3,11 @@ import { isCjkLike } from "@jixiao/core";
 import { buildTables } from "@jixiao/layout";
 import { binarize, inkThreshold } from "./binarize.js";
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
-import { dashOf, findTextLines, inkProfile, type InkBand } from "./findTextLines.js";
+import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
 import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
+import { removeSpecks } from "./removeSpecks.js";
 import { rotateImage } from "./rotateImage.js";
 import { fixOcrText } from "./fixOcrText.js";
 import { leadingComparison } from "./glyphs.js";
@@ -21,7 +22,7 @@ export type PageImageOptions = {
   minSkewDegrees?: number;
   /** Cells whose interior has a smaller share of ink are treated as blank. Default 0.001. */
   minInkRatio?: number;
-  /** Lines read with less confidence are read again at full resolution. Default 0.8. */
+  /** Lines read with less confidence are read again at full resolution. Default 0.9. */
   retryBelowConfidence?: number;
 };
 
@@ -84,6 +85,8 @@ export async function ocrPageImage(
   const found = findRulings(mask, { dpi: pageDpi });
   const rulings: Ruling[] = toPageRulings(found);
   eraseRulings(found, width, grey.data, mask.data, 2);
+  // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
+  removeSpecks(mask, grey, Math.max(2, Math.round(pageDpi / 70)));
 
   const page: Page = {
     number,
@@ -132,17 +135,30 @@ export async function ocrPageImage(
       }
       const area = (interior.x1 - interior.x0) * (interior.y1 - interior.y0);
       if (prof.ink < minInk || prof.ink / area < minRatio) continue;
-      const rect: PixelRect = {
-        x0: Math.max(interior.x0, prof.bounds.x0 - margin),
-        y0: Math.max(interior.y0, prof.bounds.y0 - margin),
-        x1: Math.min(interior.x1, prof.bounds.x1 + margin),
-        y1: Math.min(interior.y1, prof.bounds.y1 + margin),
+      // Bands that cannot be text: flat bars (what is left of a ruling, an underline) and dust;
+      // dust beside the words is trimmed off.
+      const bands = prof.bands
+        .filter((b) => !(b.y1 - b.y0 <= pageDpi * 0.03 && b.x1 - b.x0 >= 4 * (b.y1 - b.y0)))
+        .map((b) => trimBand(mask, b, pageDpi))
+        .filter((b): b is InkBand => b !== undefined);
+      if (!bands.length) continue;
+      const ink: PixelRect = {
+        x0: Math.min(...bands.map((b) => b.x0)),
+        y0: bands[0]!.y0,
+        x1: Math.max(...bands.map((b) => b.x1)),
+        y1: bands[bands.length - 1]!.y1,
       };
-      const psm: Psm = prof.lines <= 1 ? 7 : 6;
+      const rect: PixelRect = {
+        x0: Math.max(interior.x0, ink.x0 - margin),
+        y0: Math.max(interior.y0, ink.y0 - margin),
+        x1: Math.min(interior.x1, ink.x1 + margin),
+        y1: Math.min(interior.y1, ink.y1 + margin),
+      };
+      const psm: Psm = bands.length <= 1 ? 7 : 6;
       jobs.push(pool.recognize(grey, rect, psm, { dpi: pageDpi }));
       jobRects.push(rect);
-      jobBands.push(prof.bands);
-      jobInk.push(prof.bounds);
+      jobBands.push(bands);
+      jobInk.push(ink);
       cellJobs++;
     }
   }
@@ -165,7 +181,9 @@ export async function ocrPageImage(
   }
 
   const results = await Promise.all(jobs);
-  const retryBelow = options.retryBelowConfidence ?? 0.8;
+  const retryBelow = options.retryBelowConfidence ?? 0.9;
+  /** Block readings with a line below this are redone line by line. */
+  const blockBelow = 0.8;
   const bandRect = (src: PixelRect, band: { y0: number; y1: number }): PixelRect => ({
     x0: src.x0,
     x1: src.x1,
@@ -208,7 +226,7 @@ export async function ocrPageImage(
       if (bands.length < 2) return;
       if (
         lines.length >= bands.length &&
-        lines.every((l) => l.confidence >= retryBelow) &&
+        lines.every((l) => l.confidence >= blockBelow) &&
         bands.every((b) => spans(lines, b))
       ) {
         return;
@@ -217,7 +235,7 @@ export async function ocrPageImage(
       const perBand = (await Promise.all(bands.map((b) => pool.recognize(grey, bandRect(src, b), 7, { dpi: pageDpi })))).flat();
       const better =
         meanConfidence(perBand) > meanConfidence(lines) ||
-        (chars(perBand) > chars(lines) && meanConfidence(perBand) >= retryBelow);
+        (chars(perBand) > chars(lines) && meanConfidence(perBand) >= blockBelow);
       if (perBand.length && better) results[j] = perBand;
     }),
   );
@@ -278,10 +296,14 @@ export async function ocrPageImage(
     const src = jobRects[j]!;
     const single = lines.length === 1;
     lines.forEach((l, i) => {
-      // A line of a few Latin letters among Chinese lines of the same cell is suspect too.
+      // A line of a few Latin letters among Chinese lines of the same cell is suspect too, and
+      // so are one or two letters read from glyphs as wide as Chinese characters ("a" for 否).
+      const short = /^[A-Za-z]{1,4}$/.test(l.text.trim());
+      const ink = jobInk[j]!;
+      const wideGlyphs = lines.length === 1 && ink.x1 - ink.x0 >= 0.8 * (ink.y1 - ink.y0) * l.text.trim().length;
       const latin =
         looksMisreadAsLatin(l.text) ||
-        (/^[A-Za-z]{1,4}$/.test(l.text.trim()) && lines.some((o) => o !== l && cjkCount(o.text) >= 2));
+        (short && (lines.some((o) => o !== l && cjkCount(o.text) >= 2) || wideGlyphs));
       // Voted cells already had their readings at other resolutions.
       if (!latin && (l.confidence >= retryBelow || voted.has(j))) return;
       // A single-line result is re-read from the job's own rectangle, which holds all its ink.
@@ -322,9 +344,12 @@ export async function ocrPageImage(
   const clampY = (y: number) => Math.max(0, Math.min(height, y));
   results.forEach((lines, j) => {
     const oneLine = lines.length === 1 && jobBands[j]!.length === 1;
+    const outside = j >= cellJobs;
     for (const l of lines) {
       let text = fixOcrText(l.text);
       if (!text) continue;
+      // Outside the tables a reading with no letter, digit or Chinese character is dust.
+      if (outside && !/[\p{L}\p{N}]/u.test(text)) continue;
       // "≥"/"≤" are not in the models' character sets: check the first glyph's shape when the
       // reading starts with one of the characters they come out as.
       if (oneLine && /^[2>过之=[三≥≤<]\d/u.test(text)) {
