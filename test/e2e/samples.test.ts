@@ -1,28 +1,17 @@
 // End to end over samples/: every input kind through the in-process pipeline, scored field by
 // field against the expected records with the project's scorer (test/eval/score.mjs).
 import { describe, it, expect, beforeAll } from "vitest";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
 import { Record } from "@jixiao/schemas";
+import { scoreRecords } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const samples = join(root, "samples");
-const scorer = join(root, "test", "eval", "score.mjs");
 
-type Score = { accuracy: number; silent: number; reviewLoad: number; missingRecords: number; fields: number };
 
-function score(pred: string, truth: string): Score {
-  let out: string;
-  try {
-    out = execFileSync("node", [scorer, "--pred", pred, "--truth", truth, "--json"], { encoding: "utf8" });
-  } catch (e) {
-    out = (e as { stdout: string }).stdout;
-  }
-  return JSON.parse(out) as Score;
-}
 
 for (const [kind, dir, ext] of [
   ["digital PDF", "digital", ".pdf"],
@@ -46,7 +35,7 @@ for (const [kind, dir, ext] of [
     it("has sample files", () => expect(files.length).toBeGreaterThanOrEqual(4));
     for (const f of files) {
       it(`${f}: ≥ 99.5 % of fields correct and no silent wrong field`, () => {
-        const s = score(preds.get(f)!, join(samples, "truth", basename(f, ext) + ".jsonl"));
+        const s = scoreRecords(preds.get(f)!, join(samples, "truth", basename(f, ext) + ".jsonl"));
         expect(s.fields).toBeGreaterThan(100);
         expect(s.missingRecords).toBe(0);
         expect(s.accuracy).toBeGreaterThanOrEqual(0.995);
@@ -65,10 +54,9 @@ describe("scorer sanity", () => {
     const tmp = mkdtempSync(join(tmpdir(), "jixiao-score-"));
     const pred = join(tmp, "002_fe319b84d2aa7d28.jsonl");
     writeFileSync(pred, JSON.stringify(rec) + "\n");
-    const s = score(pred, join(samples, "truth", "002_fe319b84d2aa7d28.jsonl"));
+    const s = scoreRecords(pred, join(samples, "truth", "002_fe319b84d2aa7d28.jsonl"));
     rmSync(tmp, { recursive: true, force: true });
     expect(s.silent).toBe(1);
   });
 });
 
-void execFileSync;

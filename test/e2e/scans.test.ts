@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
 import { createScanExtractor, type ScanExtractor } from "@jixiao/ocr";
 import { Record } from "@jixiao/schemas";
+import { scoreRecords, type Score } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
-const scorer = join(root, "test", "eval", "score.mjs");
 const degrade = join(root, "samples", "generator", "degrade.mjs");
 
 const MIN_ACCURACY = 0.97;
@@ -30,7 +30,6 @@ const MAX_REVIEW_LOAD = 0.1;
 const TIMEOUT = 600_000;
 
 type Fixture = { name: string; pdf: string; truth: string };
-type Score = { accuracy: number; silent: number; caught: number; reviewLoad: number; missingRecords: number; fields: number };
 
 const realScan: Fixture = {
   name: "scan/002_fe319b84d2aa7d28",
@@ -63,15 +62,6 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-function score(pred: string, truth: string): Score {
-  let out: string;
-  try {
-    out = execFileSync("node", [scorer, "--pred", pred, "--truth", truth, "--json"], { encoding: "utf8" });
-  } catch (e) {
-    out = (e as { stdout: string }).stdout;
-  }
-  return JSON.parse(out) as Score;
-}
 
 /** Each fixture is OCR'd once per test run; later tests reuse the score. */
 const scored = new Map<string, Promise<Score>>();
@@ -87,7 +77,7 @@ async function runOnce(fx: Fixture): Promise<Score> {
   for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
   const pred = join(tmp, `${basename(fx.pdf, ".pdf")}.jsonl`);
   writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
-  return score(pred, fx.truth);
+  return scoreRecords(pred, fx.truth);
 }
 
 function expectGood(fx: Fixture, s: Score) {

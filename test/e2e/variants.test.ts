@@ -4,28 +4,17 @@
 // samples/variants/README.md). Each variant PDF is run through the in-process pipeline and
 // scored field by field against the records it was rendered from, with the project's scorer.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readdirSync, rmSync, existsSync } from "node:fs";
 import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
 import { Record } from "@jixiao/schemas";
+import { scoreRecords } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const variants = join(root, "samples", "variants");
-const scorer = join(root, "test", "eval", "score.mjs");
 
-type Score = { accuracy: number; silent: number; reviewLoad: number; missingRecords: number; fields: number };
 
-function score(pred: string, truth: string): Score {
-  let out: string;
-  try {
-    out = execFileSync("node", [scorer, "--pred", pred, "--truth", truth, "--json"], { encoding: "utf8" });
-  } catch (e) {
-    out = (e as { stdout: string }).stdout;
-  }
-  return JSON.parse(out) as Score;
-}
 
 /**
  * Variants the pipeline does not read correctly yet, with what goes wrong. Skipped (not
@@ -51,7 +40,7 @@ async function run(stem: string) {
   for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
   const pred = join(tmp, `${stem}.jsonl`);
   writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
-  return score(pred, join(variants, `${stem}.jsonl`));
+  return scoreRecords(pred, join(variants, `${stem}.jsonl`));
 }
 
 describe("variants: fixtures", () => {
