@@ -1,7 +1,8 @@
 import type { DocumentModel, Page } from "@jixiao/schemas";
 import { ocrPageImage } from "./ocrPageImage.js";
 import { withPool, type OcrOptions } from "./options.js";
-import { embeddedPageImage, loadPdfjs, withPdfDocument } from "./pdfImages.js";
+import { loadPdfjs, withPdf } from "@jixiao/pdf";
+import { embeddedPageImage } from "./pdfImages.js";
 
 /**
  * Reads an image-only (scanned) PDF: for each page the embedded raster is taken as it is
@@ -21,7 +22,7 @@ export async function extractScanPdf(
   opts: OcrOptions = {},
 ): Promise<DocumentModel> {
   return withPool(opts, (pool) =>
-    withPdfDocument(data, meta.file, async (doc) => {
+    withPdf(data, async (doc) => {
       const { OPS } = await loadPdfjs();
       const wanted = opts.pages
         ? [...new Set(opts.pages)].filter((n) => Number.isInteger(n) && n >= 1 && n <= doc.numPages).sort((a, b) => a - b)
@@ -62,6 +63,7 @@ export async function extractScanPdf(
       }
       await Promise.all(inFlight);
       return { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages };
-    }),
+      // Images above 200 Mpx are not decoded (their page then has no image to read).
+    }, { file: meta.file, maxImageSize: 200_000_000 }),
   );
 }

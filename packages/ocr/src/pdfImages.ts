@@ -1,74 +1,9 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import { JixiaoError } from "@jixiao/core";
+import { loadPdfjs, multiply, type Matrix } from "@jixiao/pdf";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { toGrey, type GreyImage } from "./greyImage.js";
 
-type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
-let pdfjsPromise: Promise<Pdfjs> | undefined;
+type Pdfjs = Awaited<ReturnType<typeof loadPdfjs>>;
 
-/** Loads pdf.js once (the legacy build, which is the one meant for Node). */
-export function loadPdfjs(): Promise<Pdfjs> {
-  pdfjsPromise ??= import("pdfjs-dist/legacy/build/pdf.mjs");
-  return pdfjsPromise;
-}
-
-/** Folders inside pdfjs-dist (read from disk, never fetched): CMaps, fonts, JPX/JBIG2 wasm, ICC. */
-function assetDirs() {
-  const pkgDir = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
-  const dir = (name: string) => path.join(pkgDir, name) + path.sep;
-  return { cMapUrl: dir("cmaps"), standardFontDataUrl: dir("standard_fonts"), wasmUrl: dir("wasm"), iccUrl: dir("iccs") };
-}
-
-const DAMAGED = new Set([
-  "InvalidPDFException",
-  "UnknownErrorException",
-  "FormatError",
-  "MissingDataException",
-  "XRefEntryException",
-  "XRefParseException",
-  "ParserEOFException",
-]);
-
-/** Maps pdf.js failures to JixiaoError codes (ENCRYPTED_PDF, TRUNCATED_PDF); others pass through. */
-export function mapPdfError(err: unknown, file?: string): unknown {
-  if (err instanceof JixiaoError) return err;
-  const name = typeof err === "object" && err !== null && "name" in err ? String(err.name) : "";
-  const message = err instanceof Error ? err.message : String(err);
-  const opts = { cause: err, ...(file === undefined ? {} : { file }) };
-  if (name === "PasswordException") return new JixiaoError("ENCRYPTED_PDF", `PDF is password protected: ${message}`, opts);
-  if (DAMAGED.has(name)) return new JixiaoError("TRUNCATED_PDF", `PDF is truncated or damaged: ${message}`, opts);
-  return err;
-}
-
-/** Opens a PDF (bytes are copied: pdf.js detaches what it is given), runs `fn`, always closes it. */
-export async function withPdfDocument<T>(data: Uint8Array, file: string, fn: (doc: PDFDocumentProxy) => Promise<T>): Promise<T> {
-  if (data.length === 0) throw new JixiaoError("EMPTY_FILE", "input is empty (0 bytes)", { file });
-  const pdfjs = await loadPdfjs();
-  const task = pdfjs.getDocument({
-    data: new Uint8Array(data),
-    ...assetDirs(),
-    cMapPacked: true,
-    isEvalSupported: false,
-    // Images above 200 Mpx are not decoded (their page then has no image to read).
-    maxImageSize: 200_000_000,
-    disableFontFace: true,
-    useSystemFonts: false,
-    verbosity: pdfjs.VerbosityLevel.ERRORS,
-  });
-  try {
-    const doc = await task.promise.catch((err: unknown) => {
-      throw mapPdfError(err, file);
-    });
-    return await fn(doc).catch((err: unknown) => {
-      throw mapPdfError(err, file);
-    });
-  } finally {
-    await task.destroy();
-  }
-}
-
-/** The page's one large raster, as embedded (decoded by pdf.js, no resampling). */
 export type EmbeddedPageImage = {
   image: GreyImage;
   /** Pixels per inch along x, from the image width and the width it is drawn at. */
@@ -78,15 +13,6 @@ export type EmbeddedPageImage = {
   pageHeight: number;
 };
 
-type Matrix = [number, number, number, number, number, number];
-const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[2] * n[1],
-  m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3],
-  m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4],
-  m[1] * n[4] + m[3] * n[5] + m[5],
-];
 
 /** pdf.js ImageKind → channels (1 = GRAYSCALE_1BPP is bit-packed, handled separately). */
 function rasterToGrey(img: { width: number; height: number; kind: number; data: Uint8Array | Uint8ClampedArray }): GreyImage {
@@ -145,7 +71,7 @@ export async function embeddedPageImage(page: PDFPageProxy, OPS: Pdfjs["OPS"]): 
     const args = ops.argsArray[i] as unknown[];
     if (fn === OPS.save) stack.push(ctm);
     else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
-    else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
+    else if (fn === OPS.transform) ctm = multiply(ctm, args as unknown as Matrix);
     else if (fn === OPS.paintImageXObject) {
       // The unit square is drawn through the CTM: its sides are the image's size in points.
       const drawnW = Math.hypot(ctm[0], ctm[1]);

@@ -37,6 +37,8 @@ export interface WithPdfOptions {
   file?: string;
   /** Password for encrypted documents. */
   password?: string;
+  /** Largest image (pixels) pdf.js decodes; larger images are skipped. Default: no limit. */
+  maxImageSize?: number;
 }
 
 const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
@@ -132,6 +134,7 @@ export async function openPdf(data: Uint8Array, opts: WithPdfOptions = {}): Prom
   const task = pdfjs.getDocument({
     data: new Uint8Array(data),
     ...(opts.password === undefined ? {} : { password: opts.password }),
+    ...(opts.maxImageSize === undefined ? {} : { maxImageSize: opts.maxImageSize }),
     cMapUrl: dirs.cmaps,
     cMapPacked: true,
     standardFontDataUrl: dirs.fonts,
