@@ -1,10 +1,22 @@
-import { FlowProducer, Queue } from "bullmq";
+import { FlowProducer, Queue, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { JixiaoError } from "@jixiao/core";
 import { openStore, type Store } from "@jixiao/store";
 import type { QueueConfig } from "./config.js";
 import { QUEUES, type QueueName } from "./names.js";
 import { checkRedis, connectRedis } from "./redis.js";
+
+/** The BullMQ worker options every queue's worker uses (connection, prefix, locks, stall policy). */
+export function workerOptions(ctx: QueueContext, concurrency?: number): WorkerOptions {
+  return {
+    connection: ctx.connection,
+    prefix: ctx.config.prefix,
+    concurrency: concurrency ?? ctx.config.concurrency,
+    lockDuration: ctx.config.lockMs,
+    stalledInterval: ctx.config.stalledIntervalMs,
+    maxStalledCount: ctx.config.maxStalledCount,
+  };
+}
 
 /** Everything a worker, a submitter or the reconciler shares within one process. */
 export type QueueContext = {

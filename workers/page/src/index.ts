@@ -1,7 +1,7 @@
 import { extname, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "bullmq";
-import { limitsOf, QUEUES, type QueueContext } from "@jixiao/queue";
+import { limitsOf, QUEUES, workerOptions, type QueueContext } from "@jixiao/queue";
 import type { ScanExtractor } from "@jixiao/ocr";
 import { WORKER_CONFIG_ENV } from "./env.js";
 import { processPage } from "./processPage.js";
@@ -32,14 +32,7 @@ export type PageWorkerOptions = {
  * environment (JIXIAO_WORKER_CONFIG) instead of reading it again.
  */
 export function createPageWorker(ctx: QueueContext, options: PageWorkerOptions = {}): Worker {
-  const common = {
-    connection: ctx.connection,
-    prefix: ctx.config.prefix,
-    concurrency: options.concurrency ?? ctx.config.concurrency,
-    lockDuration: ctx.config.lockMs,
-    stalledInterval: ctx.config.stalledIntervalMs,
-    maxStalledCount: ctx.config.maxStalledCount,
-  };
+  const common = workerOptions(ctx, options.concurrency);
   if (options.inProcess) {
     const extractScan = options.inProcess.scans.extractScan;
     return new Worker(QUEUES.page, (job) => processPage(job, { store: ctx.store, options: { ...limitsOf(ctx.config), extractScan } }), common);
