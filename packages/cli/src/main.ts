@@ -43,6 +43,8 @@ export async function runFiles(
         pageCount: r.pageCount,
         error: r.error,
         records: r.records,
+        path: resolve(r.path),
+        pageGeometry: r.pageGeometry,
       });
     }
     results.push(r);

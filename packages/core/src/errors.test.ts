@@ -22,6 +22,14 @@ describe("errorCodes", () => {
       STORE_UNAVAILABLE: 503,
       QUEUE_UNAVAILABLE: 503,
       QUEUE_MISCONFIGURED: 500,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      CSRF_FAILED: 403,
+      RECORD_NOT_FOUND: 404,
+      SOURCE_UNAVAILABLE: 404,
+      STALE_VALUE: 409,
+      VALIDATION_FAILED: 422,
+      CHECK_FAILED: 422,
       INTERNAL: 500,
     });
     for (const v of Object.values(errorCodes)) expect(v.summary.length).toBeGreaterThan(0);

@@ -15,6 +15,14 @@ export const errorCodes = {
   STORE_UNAVAILABLE: { retry: true, http: 503, summary: "the store could not be reached" },
   QUEUE_UNAVAILABLE: { retry: true, http: 503, summary: "the queue could not be reached" },
   QUEUE_MISCONFIGURED: { retry: false, http: 500, summary: "the queue's Redis would evict keys (maxmemory-policy is not noeviction)" },
+  UNAUTHENTICATED: { retry: false, http: 401, summary: "no valid session or credentials" },
+  FORBIDDEN: { retry: false, http: 403, summary: "the user's role does not allow this" },
+  CSRF_FAILED: { retry: false, http: 403, summary: "a write without the session's CSRF token" },
+  RECORD_NOT_FOUND: { retry: false, http: 404, summary: "no such record, document or page" },
+  SOURCE_UNAVAILABLE: { retry: false, http: 404, summary: "the document's source file is not readable here" },
+  STALE_VALUE: { retry: false, http: 409, summary: "the value changed since it was shown (someone else corrected it)" },
+  VALIDATION_FAILED: { retry: false, http: 422, summary: "a correction fails the record schema" },
+  CHECK_FAILED: { retry: false, http: 422, summary: "a correction breaks an arithmetic check" },
   INTERNAL: { retry: true, http: 500, summary: "unexpected internal error" },
 } as const;
 

@@ -6,3 +6,4 @@ export * from "./parseTabular.js";
 export * from "./parseAssessment.js";
 export * from "./checks.js";
 export * from "./normalize.js";
+export * from "./correctRecord.js";

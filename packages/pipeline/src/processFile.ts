@@ -32,10 +32,19 @@ export type FileResult = {
   inputKind: InputKind | null;
   status: "succeeded" | "partial" | "failed";
   pageCount: number;
+  /** Every page's size in the unit its provenance boxes use (for drawing a value's box on the page). */
+  pageGeometry: PageGeometry[];
   records: Record[];
   issues: { code: string; message: string }[];
   error: { code: ErrorCode; message: string } | null;
 };
+
+export type PageGeometry = { number: number; width: number; height: number; unit: Page["unit"] };
+
+/** The size of each page as its provenance boxes measure it. */
+export function pageGeometryOf(pages: readonly Page[]): PageGeometry[] {
+  return pages.map((p) => ({ number: p.number, width: p.width, height: p.height, unit: p.unit }));
+}
 
 /** Detects the input kind from the bytes (and the name for text dumps). */
 export function detectInputKind(data: Uint8Array, name: string): InputKind {
@@ -217,7 +226,7 @@ export function recordsOf(doc: DocumentModel, options: ProcessOptions = {}) {
  */
 export async function processBytes(data: Uint8Array, file: string, path = file, options: ProcessOptions = {}): Promise<FileResult> {
   const result: FileResult = {
-    file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: null,
+    file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, pageGeometry: [], records: [], issues: [], error: null,
   };
   try {
     checkBytes(data, file, options);
@@ -226,6 +235,7 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     const doc = await extractDocument(data, { file, sha256: result.sha256 }, options);
     result.inputKind = doc.inputKind;
     result.pageCount = doc.pages.length;
+    result.pageGeometry = pageGeometryOf(doc.pages);
     const { records, issues } = recordsOf(doc, options);
     result.records = records;
     result.issues = issues;
@@ -244,7 +254,7 @@ export async function processFile(path: string, options: ProcessOptions = {}): P
     input = await readInput(path, options);
   } catch (err) {
     const file = basename(path);
-    return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, records: [], issues: [], error: documentError(err, file) };
+    return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, pageGeometry: [], records: [], issues: [], error: documentError(err, file) };
   }
   return processBytes(input.data, input.file, path, options);
 }

@@ -1,5 +1,14 @@
 import { JixiaoError, errorCodes, type ErrorCode } from "@jixiao/core";
-import { DocumentStatus, InputKind, Page, Record as JxRecord, type FlagSeverity } from "@jixiao/schemas";
+import {
+  DocumentStatus,
+  InputKind,
+  Page,
+  Record as JxRecord,
+  type Flag,
+  type FlagSeverity,
+  type RecordKind,
+  type Unit,
+} from "@jixiao/schemas";
 import type { SqlClient } from "./SqlClient.js";
 import { migrations } from "./migrations.js";
 
@@ -18,6 +27,97 @@ export interface SaveDocumentInput {
   error?: DocumentError | null;
   /** In file order; a record's position becomes its `ordinal` (0-based). */
   records: readonly JxRecord[];
+  /** Where the input file can be read again (the review page shows its pages). Omitted: kept. */
+  path?: string | null;
+  /** Every page's size in its own unit, so a value's box can be drawn on the page. Omitted: kept. */
+  pageGeometry?: readonly PageGeometry[] | null;
+}
+
+/** A page's size in the unit its provenance boxes use ("pt" PDF text, "px" scan pixels, "grid" text dumps). */
+export interface PageGeometry {
+  number: number;
+  width: number;
+  height: number;
+  unit: Unit;
+}
+
+export type ReviewStateName = "pending" | "approved" | "corrected";
+
+/** A stored record with its row id, review state and what the review page needs to show it. */
+export interface StoredRecord {
+  id: number;
+  documentSha256: string;
+  file: string;
+  ordinal: number;
+  kind: RecordKind;
+  state: ReviewStateName;
+  record: JxRecord;
+  pages: PageGeometry[];
+  /** Where the input file was read (null when unknown). */
+  sourcePath: string | null;
+  inputKind: InputKind | null;
+}
+
+/** What the review queue can be narrowed to. */
+export interface ReviewQueueFilter {
+  /** Default "pending". */
+  state?: ReviewStateName | "all";
+  /** Only records with a review flag of this code. */
+  flag?: string;
+  /** The record's department / unit, exactly. */
+  office?: string;
+  year?: number;
+  kind?: RecordKind;
+  /** Default 50, at most 500. */
+  limit?: number;
+  offset?: number;
+}
+
+export interface ReviewQueueItem {
+  id: number;
+  documentSha256: string;
+  file: string;
+  ordinal: number;
+  kind: RecordKind;
+  title: string | null;
+  office: string | null;
+  year: number | null;
+  confidence: number | null;
+  state: ReviewStateName;
+  /** The record's review flags. */
+  flags: Flag[];
+}
+
+export interface ReviewQueue {
+  /** Records needing a person, by state, under the same filters but `state`. */
+  counts: { [state in ReviewStateName]: number };
+  /** Items matching every filter (before limit/offset). */
+  total: number;
+  items: ReviewQueueItem[];
+}
+
+/** One change a person makes: the new record and the audit row describing it. */
+export interface ReviewChange {
+  record: JxRecord;
+  action: "correct" | "approve";
+  fieldPath: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type UserRole = "admin" | "reviewer" | "viewer";
+
+export interface StoredUser {
+  name: string;
+  role: UserRole;
+  passwordHash: string;
+}
+
+export interface StoredSession {
+  userName: string;
+  role: UserRole;
+  csrfToken: string;
+  expiresAt: string;
 }
 
 /** Fields markDocument may change besides the status. Omitted fields keep their stored value. */
@@ -48,7 +148,10 @@ export interface StoredDocument {
 export interface ListRecordsOptions {
   /** Only the records of this document. */
   documentSha256?: string;
-  /** Only records a person accepted: review state "approved" or "corrected". */
+  /**
+   * Only records with no open review: a person approved or corrected them, or the pipeline
+   * raised no `review` flag on them.
+   */
   approvedOnly?: boolean;
   /** Rows fetched per round trip (default 500). */
   batchSize?: number;
@@ -63,6 +166,26 @@ export interface StoredFlag {
   severity: FlagSeverity;
   path: string;
   message: string;
+}
+
+/** One row of the review audit trail: a correction or an approval, with what it changed. */
+export interface StoredReview {
+  id: number;
+  documentSha256: string;
+  file: string;
+  /** Position of the record in its file (0-based); stable across re-processing. */
+  ordinal: number;
+  /** The record's current row id, or null once re-processing replaced the record. */
+  recordId: number | null;
+  action: "correct" | "approve";
+  /** Field path for a correction ("indicators[3].score"), "" for an approval of the whole record. */
+  fieldPath: string;
+  /** JSON values before and after (null for an approval). */
+  before: unknown;
+  after: unknown;
+  reviewer: string;
+  /** ISO 8601. */
+  at: string;
 }
 
 export interface ListFlagsOptions {
@@ -99,8 +222,8 @@ const DOCUMENT_COLUMNS = `d.sha256, d.file, d.input_kind, d.status, d.error_code
   d.source_path, d.created_at, d.updated_at`;
 
 const UPSERT_DOCUMENT = `
-  INSERT INTO documents (sha256, file, input_kind, status, error_code, error_message, page_count)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  INSERT INTO documents (sha256, file, input_kind, status, error_code, error_message, page_count, source_path, page_geometry)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb)
   ON CONFLICT (sha256) DO UPDATE SET
     file = excluded.file,
     input_kind = excluded.input_kind,
@@ -108,6 +231,8 @@ const UPSERT_DOCUMENT = `
     error_code = excluded.error_code,
     error_message = excluded.error_message,
     page_count = excluded.page_count,
+    source_path = coalesce(excluded.source_path, documents.source_path),
+    page_geometry = coalesce(excluded.page_geometry, documents.page_geometry),
     updated_at = now()
   RETURNING (xmax = 0) AS inserted`;
 
@@ -174,11 +299,57 @@ const LIST_RECORDS = `
   SELECT d.file, r.document_sha256, r.ordinal, r.record
   FROM records r JOIN documents d ON d.sha256 = r.document_sha256
   WHERE ($1::text IS NULL OR r.document_sha256 = $1::text)
-    AND (NOT $2::boolean OR r.review_state IN ('approved', 'corrected'))
+    AND (NOT $2::boolean OR r.review_state IN ('approved', 'corrected')
+         OR NOT EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review'))
     AND ($3::text IS NULL
          OR (d.file COLLATE "C", r.document_sha256, r.ordinal) > ($3::text COLLATE "C", $4::text, $5::int))
   ORDER BY d.file COLLATE "C", r.document_sha256, r.ordinal
   LIMIT $6::int`;
+
+// Review queue: records with at least one review flag. $1 flag code, $2 office, $3 year, $4 kind.
+const OFFICE_SQL = `coalesce(r.record ->> 'department_name', r.record ->> 'competent_department', r.record ->> 'budget_unit', r.record ->> 'implementing_unit')`;
+const YEAR_SQL = `coalesce((r.record ->> 'fiscal_year')::int, substring(r.record ->> 'evaluation_date' from 1 for 4)::int)`;
+const QUEUE_WHERE = `
+  EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review'
+          AND ($1::text IS NULL OR f.code = $1::text))
+  AND ($2::text IS NULL OR ${OFFICE_SQL} = $2::text)
+  AND ($3::int IS NULL OR ${YEAR_SQL} = $3::int)
+  AND ($4::text IS NULL OR r.kind = $4::text)`;
+
+const STORED_RECORD = `
+  SELECT r.id, r.document_sha256, d.file, r.ordinal, r.kind, r.review_state, r.record,
+         d.page_geometry, d.source_path, d.input_kind
+  FROM records r JOIN documents d ON d.sha256 = r.document_sha256
+  WHERE r.id = $1::bigint`;
+
+interface StoredRecordRow {
+  id: number | string;
+  document_sha256: string;
+  file: string;
+  ordinal: number;
+  kind: RecordKind;
+  review_state: ReviewStateName;
+  record: unknown;
+  page_geometry: unknown;
+  source_path: string | null;
+  input_kind: InputKind | null;
+}
+
+function toStoredRecord(row: StoredRecordRow): StoredRecord {
+  const geometry = typeof row.page_geometry === "string" ? JSON.parse(row.page_geometry) : row.page_geometry;
+  return {
+    id: Number(row.id),
+    documentSha256: row.document_sha256,
+    file: row.file,
+    ordinal: row.ordinal,
+    kind: row.kind,
+    state: row.review_state,
+    record: fromStored(row.record),
+    pages: Array.isArray(geometry) ? (geometry as PageGeometry[]) : [],
+    sourcePath: row.source_path,
+    inputKind: row.input_kind,
+  };
+}
 
 function invalid(message: string, file?: string): JixiaoError {
   return new JixiaoError("INVALID_PAYLOAD", message, file === undefined ? {} : { file });
@@ -198,6 +369,14 @@ function checkDocumentFields(sha256: string, file: string, status: DocumentStatu
     throw invalid(`document sha256 must be 64 lower-case hex digits, got ${JSON.stringify(sha256)}`, file);
   }
   if (!DocumentStatus.safeParse(status).success) throw invalid(`unknown status ${JSON.stringify(status)}`, file);
+}
+
+function checkGeometry(g: PageGeometry): PageGeometry {
+  const ok =
+    Number.isSafeInteger(g.number) && g.number >= 1 && Number.isFinite(g.width) && Number.isFinite(g.height) &&
+    g.width >= 0 && g.height >= 0 && (g.unit === "pt" || g.unit === "px" || g.unit === "grid");
+  if (!ok) throw invalid(`bad page geometry ${JSON.stringify(g)}`);
+  return { number: g.number, width: g.width, height: g.height, unit: g.unit };
 }
 
 function checkPageCount(pageCount: unknown, file: string): void {
@@ -316,6 +495,8 @@ export class Store {
           error?.code ?? null,
           error?.message ?? null,
           doc.pageCount,
+          doc.path ?? null,
+          doc.pageGeometry ? JSON.stringify(doc.pageGeometry.map(checkGeometry)) : null,
         ]);
         // Flags go with their records (ON DELETE CASCADE).
         await tx.query(`DELETE FROM records WHERE document_sha256 = $1`, [doc.sha256]);
@@ -548,6 +729,193 @@ export class Store {
       [options.documentSha256 ?? null, options.severity ?? null, options.code ?? null],
     );
     return rows;
+  }
+
+  /** Records a person should look at (those with review flags), worst confidence first. */
+  async reviewQueue(filter: ReviewQueueFilter = {}): Promise<ReviewQueue> {
+    const limit = filter.limit ?? 50;
+    const offset = filter.offset ?? 0;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw invalid("limit must be an integer in 1..500");
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalid("offset must be a non-negative integer");
+    const state = filter.state ?? "pending";
+    const params = [filter.flag ?? null, filter.office ?? null, filter.year ?? null, filter.kind ?? null];
+    const { rows: countRows } = await this.#db.query<{ review_state: ReviewStateName; n: number }>(
+      `SELECT r.review_state, count(*)::int AS n FROM records r WHERE ${QUEUE_WHERE} GROUP BY r.review_state`,
+      params,
+    );
+    const counts = { pending: 0, approved: 0, corrected: 0 };
+    for (const row of countRows) counts[row.review_state] = row.n;
+    const total = state === "all" ? counts.pending + counts.approved + counts.corrected : counts[state];
+    const { rows } = await this.#db.query<{
+      id: number | string; document_sha256: string; file: string; ordinal: number; kind: RecordKind;
+      title: string | null; office: string | null; year: number | null; confidence: number | null;
+      review_state: ReviewStateName; flags: unknown;
+    }>(
+      `SELECT r.id, r.document_sha256, d.file, r.ordinal, r.kind,
+              coalesce(r.record ->> 'project_name', r.record ->> 'department_name') AS title,
+              ${OFFICE_SQL} AS office, ${YEAR_SQL} AS year, r.confidence, r.review_state,
+              (SELECT coalesce(json_agg(json_build_object('code', f.code, 'severity', f.severity, 'path', f.path, 'message', f.message) ORDER BY f.id), '[]'::json)
+               FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')::text AS flags
+       FROM records r JOIN documents d ON d.sha256 = r.document_sha256
+       WHERE ${QUEUE_WHERE} AND ($5::text = 'all' OR r.review_state = $5::text)
+       ORDER BY r.confidence ASC NULLS FIRST, d.file COLLATE "C", r.document_sha256, r.ordinal
+       LIMIT $6::int OFFSET $7::int`,
+      [...params, state, limit, offset],
+    );
+    return {
+      counts,
+      total,
+      items: rows.map((r) => ({
+        id: Number(r.id),
+        documentSha256: r.document_sha256,
+        file: r.file,
+        ordinal: r.ordinal,
+        kind: r.kind,
+        title: r.title,
+        office: r.office,
+        year: r.year,
+        confidence: r.confidence,
+        state: r.review_state,
+        flags: (typeof r.flags === "string" ? JSON.parse(r.flags) : r.flags) as Flag[],
+      })),
+    };
+  }
+
+  /** The values the review queue's filters can take. */
+  async reviewFacets(): Promise<{ flagCodes: string[]; offices: string[]; years: number[]; kinds: RecordKind[] }> {
+    const q = async <T>(sql: string) => (await this.#db.query<{ v: T }>(sql)).rows.map((r) => r.v);
+    const flagged = `FROM records r WHERE EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')`;
+    return {
+      flagCodes: await q<string>(`SELECT DISTINCT code AS v FROM flags WHERE severity = 'review' ORDER BY v COLLATE "C"`),
+      offices: (await q<string | null>(`SELECT DISTINCT ${OFFICE_SQL} AS v ${flagged} ORDER BY v COLLATE "C"`)).filter((v): v is string => v !== null),
+      years: (await q<number | null>(`SELECT DISTINCT ${YEAR_SQL} AS v ${flagged} ORDER BY v`)).filter((v): v is number => v !== null),
+      kinds: await q<RecordKind>(`SELECT DISTINCT r.kind AS v ${flagged} ORDER BY v COLLATE "C"`),
+    };
+  }
+
+  /** One stored record by its row id, with its document's page sizes and source path. */
+  async getRecord(id: number): Promise<StoredRecord | null> {
+    if (!Number.isSafeInteger(id) || id < 1) return null;
+    const { rows } = await this.#db.query<StoredRecordRow>(STORED_RECORD, [id]);
+    return rows[0] === undefined ? null : toStoredRecord(rows[0]);
+  }
+
+  /**
+   * A person's change to one record, in one transaction: the record is locked and read, `change`
+   * computes the new record and its audit entry (throwing refuses the change: nothing is
+   * written), the new record is validated, stored with its review state, its flag index rebuilt,
+   * and the audit row written. Returns the record as stored now.
+   */
+  async reviewRecord(
+    id: number,
+    reviewer: string,
+    change: (current: StoredRecord) => ReviewChange,
+  ): Promise<StoredRecord> {
+    if (typeof reviewer !== "string" || reviewer === "") throw invalid("reviewer is empty");
+    return this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query<StoredRecordRow>(`${STORED_RECORD} FOR UPDATE OF r`, [id]);
+      if (rows[0] === undefined) throw new JixiaoError("RECORD_NOT_FOUND", `no record ${id}`);
+      const current = toStoredRecord(rows[0]);
+      const next = change(current);
+      const parsed = JxRecord.safeParse(next.record);
+      if (!parsed.success) throw new JixiaoError("VALIDATION_FAILED", `record ${id}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      const record = parsed.data;
+      if (record.kind !== current.kind || record.source.sha256 !== current.documentSha256) {
+        throw invalid(`record ${id}: a review cannot change the record's kind or source`);
+      }
+      await tx.query(
+        `UPDATE records SET record = $2::text::jsonb, confidence = $3::double precision, review_state = $4 WHERE id = $1::bigint`,
+        [id, JSON.stringify(record), record.confidence, record.review.state],
+      );
+      await tx.query(`DELETE FROM flags WHERE record_id = $1::bigint`, [id]);
+      await tx.query(
+        `INSERT INTO flags (record_id, code, severity, path, message)
+         SELECT $1::bigint, f.code, f.severity, f.path, f.message
+         FROM jsonb_to_recordset($2::text::jsonb) AS f(code text, severity text, path text, message text)`,
+        [id, JSON.stringify(record.flags)],
+      );
+      await tx.query(
+        `INSERT INTO reviews (record_id, document_sha256, ordinal, field_path, before, after, reviewer, action)
+         VALUES ($1::bigint, $2, $3::int, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)`,
+        [id, current.documentSha256, current.ordinal, next.fieldPath, JSON.stringify(next.before ?? null), JSON.stringify(next.after ?? null), reviewer, next.action],
+      );
+      const { rows: after } = await tx.query<StoredRecordRow>(STORED_RECORD, [id]);
+      return toStoredRecord(after[0]!);
+    });
+  }
+
+  /** Adds a user, or (replace) changes an existing user's role and password hash. */
+  async putUser(user: StoredUser, options: { replace?: boolean } = {}): Promise<{ created: boolean }> {
+    if (!/^[A-Za-z0-9._@-]{1,64}$/.test(user.name)) throw invalid(`user name ${JSON.stringify(user.name)}: use 1–64 letters, digits, . _ @ -`);
+    if (!["admin", "reviewer", "viewer"].includes(user.role)) throw invalid(`unknown role ${JSON.stringify(user.role)}`);
+    const { rows } = await this.#db.query<{ inserted: boolean }>(
+      `INSERT INTO users (name, role, password_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash
+       WHERE $4::boolean
+       RETURNING (xmax = 0) AS inserted`,
+      [user.name, user.role, user.passwordHash, options.replace === true],
+    );
+    if (rows.length === 0) throw invalid(`user ${user.name} exists already`);
+    return { created: rows[0]?.inserted === true };
+  }
+
+  async getUser(name: string): Promise<StoredUser | null> {
+    const { rows } = await this.#db.query<{ name: string; role: UserRole; password_hash: string }>(
+      `SELECT name, role, password_hash FROM users WHERE name = $1`,
+      [name],
+    );
+    const row = rows[0];
+    return row ? { name: row.name, role: row.role, passwordHash: row.password_hash } : null;
+  }
+
+  async listUsers(): Promise<{ name: string; role: UserRole }[]> {
+    const { rows } = await this.#db.query<{ name: string; role: UserRole }>(`SELECT name, role FROM users ORDER BY name`);
+    return rows;
+  }
+
+  /** Stores a session under the hash of its secret id; expired sessions are dropped on the way. */
+  async createSession(idHash: string, session: Omit<StoredSession, "expiresAt">, ttlMs: number): Promise<void> {
+    await this.#db.query(`DELETE FROM sessions WHERE expires_at < now()`);
+    await this.#db.query(
+      `INSERT INTO sessions (id_hash, user_name, role, csrf_token, expires_at)
+       VALUES ($1, $2, $3, $4, now() + $5::double precision * interval '1 millisecond')`,
+      [idHash, session.userName, session.role, session.csrfToken, ttlMs],
+    );
+  }
+
+  /** A live session; a session whose user was removed or changed role is not returned. */
+  async getSession(idHash: string): Promise<StoredSession | null> {
+    const { rows } = await this.#db.query<{ user_name: string; role: UserRole; csrf_token: string; expires_at: Date | string }>(
+      `SELECT s.user_name, s.role, s.csrf_token, s.expires_at FROM sessions s
+       WHERE s.id_hash = $1 AND s.expires_at > now()
+         AND (s.user_name = 'admin-token'
+              OR EXISTS (SELECT 1 FROM users u WHERE u.name = s.user_name AND u.role = s.role))`,
+      [idHash],
+    );
+    const row = rows[0];
+    return row ? { userName: row.user_name, role: row.role, csrfToken: row.csrf_token, expiresAt: iso(row.expires_at) } : null;
+  }
+
+  async deleteSession(idHash: string): Promise<void> {
+    await this.#db.query(`DELETE FROM sessions WHERE id_hash = $1`, [idHash]);
+  }
+
+  /** The review audit trail in (file name, sha256, ordinal, id) order. */
+  async listReviews(options: { documentSha256?: string } = {}): Promise<StoredReview[]> {
+    const { rows } = await this.#db.query<Omit<StoredReview, "at" | "id" | "recordId"> & { id: number | string; recordId: number | string | null; at: Date | string }>(
+      `SELECT v.id, v.document_sha256 AS "documentSha256", d.file, v.ordinal, v.record_id AS "recordId",
+              v.action, v.field_path AS "fieldPath", v.before, v.after, v.reviewer, v.at
+       FROM reviews v JOIN documents d ON d.sha256 = v.document_sha256
+       WHERE ($1::text IS NULL OR v.document_sha256 = $1::text)
+       ORDER BY d.file COLLATE "C", v.document_sha256, v.ordinal, v.id`,
+      [options.documentSha256 ?? null],
+    );
+    return rows.map((r) => ({
+      ...r,
+      id: Number(r.id),
+      recordId: r.recordId === null ? null : Number(r.recordId),
+      at: iso(r.at),
+    }));
   }
 
   async close(): Promise<void> {

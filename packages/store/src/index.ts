@@ -12,6 +12,17 @@ export {
   type SaveDocumentInput,
   type StoredDocument,
   type StoredFlag,
+  type StoredReview,
+  type PageGeometry,
+  type ReviewChange,
+  type ReviewQueue,
+  type ReviewQueueFilter,
+  type ReviewQueueItem,
+  type ReviewStateName,
+  type StoredRecord,
+  type StoredSession,
+  type StoredUser,
+  type UserRole,
 } from "./Store.js";
 export { openStore, type StoreConfig } from "./openStore.js";
 export { migrations } from "./migrations.js";

@@ -75,4 +75,28 @@ export const migrations: ReadonlyArray<{ version: number; statements: readonly s
       )`,
     ],
   },
+  {
+    // Review: the size of every page in its own unit (so a value's box can be drawn on the page
+    // image), people who may log in to the review page, and their sessions. A session is stored
+    // by the SHA-256 of its cookie value, so a database dump does not hand out live sessions.
+    version: 3,
+    statements: [
+      `ALTER TABLE documents ADD COLUMN IF NOT EXISTS page_geometry jsonb`,
+      `CREATE TABLE IF NOT EXISTS users (
+        name text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9._@-]{1,64}$'),
+        role text NOT NULL CHECK (role IN ('admin', 'reviewer', 'viewer')),
+        password_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      `CREATE TABLE IF NOT EXISTS sessions (
+        id_hash text PRIMARY KEY,
+        user_name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('admin', 'reviewer', 'viewer')),
+        csrf_token text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      )`,
+      `CREATE INDEX IF NOT EXISTS sessions_expires_idx ON sessions (expires_at)`,
+    ],
+  },
 ];

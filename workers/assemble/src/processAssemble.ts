@@ -1,5 +1,5 @@
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
-import { documentError, recordsOf, statusOf } from "@jixiao/pipeline";
+import { documentError, pageGeometryOf, recordsOf, statusOf } from "@jixiao/pipeline";
 import { parseFailureReason, parsePayload, runStage, type JobLike, type QueueContext } from "@jixiao/queue";
 import { AssembleJob, type DocumentModel } from "@jixiao/schemas";
 
@@ -46,7 +46,9 @@ export async function processAssemble(job: AssembleJobLike, ctx: QueueContext): 
         return { status: "failed", records: 0 };
       }
       const status = statusOf(result.issues);
-      await ctx.store.saveDocument({ sha256, file, inputKind, status, pageCount: pages.length, error: null, records: result.records });
+      await ctx.store.saveDocument({
+        sha256, file, inputKind, status, pageCount: pages.length, error: null, records: result.records, pageGeometry: pageGeometryOf(pages),
+      });
       return { status, records: result.records.length };
     },
     async (e) => {

@@ -1,0 +1,162 @@
+import { Record as RecordSchema, type Flag, type Record } from "@jixiao/schemas";
+import { parseTarget } from "@jixiao/core";
+import { RecordBuilder } from "./RecordBuilder.js";
+import { runChecks } from "./checks.js";
+
+/** Flag codes the arithmetic checks raise (runChecks); a correction re-derives exactly these. */
+export const CHECK_CODES: ReadonlySet<string> = new Set([
+  "no_indicators",
+  "weight_from_total",
+  "weights_unread",
+  "weights_do_not_sum",
+  "missing_total",
+  "score_from_total",
+  "scores_unread",
+  "scores_do_not_sum",
+  "score_above_weight",
+  "missing_weight",
+  "missing_score",
+  "missing_level1_weight",
+  "block_weights_do_not_sum",
+  "rate_mismatch",
+  "budget_score_mismatch",
+]);
+
+/** Runs the form's arithmetic checks on a finished record; returns the flags they raise. */
+export function checkRecord(record: Record): Flag[] {
+  const b = new RecordBuilder();
+  if (record.kind === "project_self_eval") {
+    const t = record.funds.total;
+    runChecks(b, {
+      indicators: record.indicators,
+      total: record.total,
+      budgetRow: { weight: t.weight, score: t.score, path: "funds.total" },
+      rates: [{ path: "funds.total", budget: t.annual_budget, executed: t.executed, rate: t.execution_rate }],
+      level1Weights: false,
+    });
+  } else if (record.kind === "department_self_eval") {
+    runChecks(b, {
+      indicators: record.indicators,
+      total: record.total,
+      rates: Object.entries(record.spending).map(([k, r]) => ({
+        path: `spending.${k}`,
+        budget: r.annual_budget,
+        executed: r.executed,
+        rate: r.execution_rate,
+      })),
+      level1Weights: true,
+    });
+  } else {
+    runChecks(b, {
+      indicators: record.indicators,
+      total: record.total,
+      rates: [{ path: "", budget: record.budget_current_year, executed: record.executed, rate: record.execution_rate }],
+      level1Weights: true,
+    });
+  }
+  return b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
+}
+
+/** A record path split into keys: "indicators[3].score" → ["indicators", 3, "score"]. */
+export function parsePath(path: string): (string | number)[] | null {
+  if (typeof path !== "string" || path.length === 0 || path.length > 200) return null;
+  const keys: (string | number)[] = [];
+  const re = /([a-z][a-z0-9_]*)|\[(\d{1,6})\]|(\.)/gy;
+  let expectKey = true;
+  let m: RegExpExecArray | null;
+  let pos = 0;
+  while (pos < path.length) {
+    re.lastIndex = pos;
+    m = re.exec(path);
+    if (!m) return null;
+    if (m[1] !== undefined) {
+      if (!expectKey) return null;
+      keys.push(m[1]);
+      expectKey = false;
+    } else if (m[2] !== undefined) {
+      if (expectKey) return null;
+      keys.push(Number(m[2]));
+    } else {
+      if (expectKey) return null;
+      expectKey = true;
+    }
+    pos = re.lastIndex;
+  }
+  return expectKey ? null : keys;
+}
+
+/** Keys a person may not edit: identity, provenance and everything the pipeline derives. */
+const NOT_EDITABLE_TOP = new Set(["kind", "source", "confidence", "flags", "review"]);
+const NOT_EDITABLE_LEAF = new Set(["confidence", "target_parsed", "actual_parsed"]);
+
+export type CorrectionOutcome =
+  | { ok: true; record: Record; before: unknown; newlyFailing: Flag[] }
+  | { ok: false; reason: "bad_path"; message: string }
+  | { ok: false; reason: "stale"; message: string; current: unknown }
+  | { ok: false; reason: "invalid"; message: string; issues: { path: string; message: string }[] };
+
+function isLeafValue(v: unknown): boolean {
+  return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean";
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies one person's correction to a record, purely: sets the value at `path` (which must be an
+ * existing value field), validates the result with the record schema, and re-derives the
+ * arithmetic-check flags. `expected` is the value the person saw: if the stored one differs, the
+ * correction is refused as stale. Reports which checks fail now that did not before
+ * (`newlyFailing`); whether to accept those is the caller's decision.
+ */
+export function correctRecord(record: Record, path: string, value: unknown, expected: unknown): CorrectionOutcome {
+  const keys = parsePath(path);
+  if (!keys || keys.length === 0) return { ok: false, reason: "bad_path", message: `"${String(path)}" is not a record path` };
+  const top = keys[0] as string;
+  const leaf = keys[keys.length - 1];
+  if (NOT_EDITABLE_TOP.has(top) || (typeof leaf === "string" && keys.length > 1 && NOT_EDITABLE_LEAF.has(leaf))) {
+    return { ok: false, reason: "bad_path", message: `${path} is derived by the pipeline and cannot be edited` };
+  }
+  const copy = structuredClone(record) as unknown as { [k: string]: unknown };
+  let parent: unknown = copy;
+  for (const key of keys.slice(0, -1)) {
+    parent = parent !== null && typeof parent === "object" ? (parent as { [k: string]: unknown })[key as string] : undefined;
+  }
+  if (parent === null || typeof parent !== "object" || leaf === undefined || !Object.hasOwn(parent, leaf)) {
+    return { ok: false, reason: "bad_path", message: `${path} does not exist in this record` };
+  }
+  const holder = parent as { [k: string]: unknown };
+  const before = holder[leaf as string];
+  if (!isLeafValue(before)) return { ok: false, reason: "bad_path", message: `${path} is not a single value` };
+  if (!sameJson(before, expected)) {
+    return { ok: false, reason: "stale", message: `${path} is ${JSON.stringify(before)} now, not ${JSON.stringify(expected)}`, current: before };
+  }
+  holder[leaf as string] = value;
+  // Text is stored cleaned, as the pipeline would have: trimmed, and an empty cell is null.
+  if (typeof value === "string") {
+    const t = value.trim();
+    holder[leaf as string] = t === "" ? null : t;
+  }
+  // A parsed form beside a corrected target/actual follows the text.
+  if ((leaf === "target" || leaf === "actual") && Object.hasOwn(holder, `${leaf}_parsed`)) {
+    const text = holder[leaf];
+    holder[`${leaf}_parsed`] = typeof text === "string" ? parseTarget(text) : null;
+  }
+  const parsed = RecordSchema.safeParse(copy);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      reason: "invalid",
+      message: `the corrected record fails the schema`,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, ""), message: i.message })),
+    };
+  }
+  const next = parsed.data;
+  const oldChecks = checkRecord(record);
+  const newChecks = checkRecord(next);
+  const key = (f: Flag) => `${f.code}|${f.path}`;
+  const had = new Set(oldChecks.map(key));
+  const newlyFailing = newChecks.filter((f) => f.severity === "review" && !had.has(key(f)));
+  // The record's check flags now describe the corrected values; every other flag stays as history.
+  next.flags = [...next.flags.filter((f) => !CHECK_CODES.has(f.code)), ...newChecks];
+  return { ok: true, record: next, before, newlyFailing };
+}
