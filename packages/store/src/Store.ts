@@ -786,10 +786,10 @@ export class Store {
     const q = async <T>(sql: string) => (await this.#db.query<{ v: T }>(sql)).rows.map((r) => r.v);
     const flagged = `FROM records r WHERE EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')`;
     return {
-      flagCodes: await q<string>(`SELECT DISTINCT code AS v FROM flags WHERE severity = 'review' ORDER BY v COLLATE "C"`),
-      offices: (await q<string | null>(`SELECT DISTINCT ${OFFICE_SQL} AS v ${flagged} ORDER BY v COLLATE "C"`)).filter((v): v is string => v !== null),
+      flagCodes: await q<string>(`SELECT DISTINCT code COLLATE "C" AS v FROM flags WHERE severity = 'review' ORDER BY v`),
+      offices: (await q<string | null>(`SELECT DISTINCT ${OFFICE_SQL} COLLATE "C" AS v ${flagged} ORDER BY v`)).filter((v): v is string => v !== null),
       years: (await q<number | null>(`SELECT DISTINCT ${YEAR_SQL} AS v ${flagged} ORDER BY v`)).filter((v): v is number => v !== null),
-      kinds: await q<RecordKind>(`SELECT DISTINCT r.kind AS v ${flagged} ORDER BY v COLLATE "C"`),
+      kinds: await q<RecordKind>(`SELECT DISTINCT r.kind COLLATE "C" AS v ${flagged} ORDER BY v`),
     };
   }
 
