@@ -90,7 +90,7 @@ const NOT_EDITABLE_TOP = new Set(["kind", "source", "confidence", "flags", "revi
 const NOT_EDITABLE_LEAF = new Set(["confidence", "target_parsed", "actual_parsed"]);
 
 export type CorrectionOutcome =
-  | { ok: true; record: Record; before: unknown; newlyFailing: Flag[] }
+  | { ok: true; record: Record; before: unknown; after: unknown; newlyFailing: Flag[] }
   | { ok: false; reason: "bad_path"; message: string }
   | { ok: false; reason: "stale"; message: string; current: unknown }
   | { ok: false; reason: "invalid"; message: string; issues: { path: string; message: string }[] };
@@ -158,5 +158,5 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   const newlyFailing = newChecks.filter((f) => f.severity === "review" && !had.has(key(f)));
   // The record's check flags now describe the corrected values; every other flag stays as history.
   next.flags = [...next.flags.filter((f) => !CHECK_CODES.has(f.code)), ...newChecks];
-  return { ok: true, record: next, before, newlyFailing };
+  return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
 }
