@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DocumentModel, Page } from "./page.js";
 import { Record, ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment, Flag } from "./record.js";
 import { IntakeJob, PageJob, AssembleJob } from "./jobs.js";
+import { ReportsRow, FundsTableRow, IndicatorsRow, FlagsRow, ReviewsRow, ExportManifest } from "./exportTables.js";
 
 /** The schemas published as JSON Schema, by file stem. */
 export const publishedSchemas = {
@@ -15,6 +16,12 @@ export const publishedSchemas = {
   job_intake: IntakeJob,
   job_page: PageJob,
   job_assemble: AssembleJob,
+  table_reports: ReportsRow,
+  table_funds: FundsTableRow,
+  table_indicators: IndicatorsRow,
+  table_flags: FlagsRow,
+  table_reviews: ReviewsRow,
+  export_manifest: ExportManifest,
 } as const;
 
 /** Renders every published schema to stable JSON text (2-space indent, trailing newline). */
