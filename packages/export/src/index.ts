@@ -1,0 +1,11 @@
+export { exportStore, checkRow, MANIFEST_FILE, RECORDS_FILE, type ExportOptions, type ExportResult, type ExportSource } from "./exportStore.js";
+export { resolveExportTarget, type ExportTarget } from "./resolveExportTarget.js";
+export { ExportOptionError } from "./ExportOptionError.js";
+export { flattenRecord, type FlatRecord } from "./flattenRecord.js";
+export { flattenReview } from "./flattenReview.js";
+export { numberRecords, type NumberedRecord, type RecordSource } from "./numberRecords.js";
+export { neutraliseCsvText, CSV_TEXT_PREFIX } from "./neutraliseCsvText.js";
+export { csvCell } from "./csvTableWriter.js";
+export { parquetElement } from "./parquetTableWriter.js";
+export { pagesOf, isUnderPath } from "./pagesOf.js";
+export { reportKey } from "./reportKey.js";
