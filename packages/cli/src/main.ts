@@ -5,6 +5,7 @@ import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipel
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
 import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
+import { exportStore, resolveExportTarget, ExportOptionError, type ExportTarget } from "@jixiao/export";
 import { collectInputs } from "./collectInputs.js";
 import { writeLinesAtomically } from "./writeAtomically.js";
 import { parseQueues, runReconcile, runStatus, runSubmit, runWorker } from "./queueCommands.js";
@@ -120,19 +121,36 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
 
   program
     .command("export")
-    .description("write everything stored")
-    .addOption(new Option("--format <format>", "output format").choices(["jsonl"]).default("jsonl"))
-    .requiredOption("--out <file>", "output file")
+    .description(
+      "write everything stored as warehouse tables (reports, funds, indicators, flags, reviews) into a directory, with manifest.json",
+    )
+    .addOption(new Option("--format <format>", "output format").choices(["jsonl", "csv", "parquet"]).default("jsonl"))
+    .requiredOption("--out <dir>", "output directory (with --format jsonl, a path ending in .jsonl writes only the records, as before)")
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
-    .option("--approved-only", "only records with no open review")
-    .action(async (o: { format: string; out: string; store: string; approvedOnly?: boolean }) => {
+    .option("--approved-only", "only records with no open review, and the rows that belong to them")
+    .option("--csv-bom", "csv: start each file with a UTF-8 byte order mark (for spreadsheets)")
+    .action(async (o: { format: string; out: string; store: string; approvedOnly?: boolean; csvBom?: boolean }) => {
+      const out = resolve(o.out);
+      let target: ExportTarget;
+      try {
+        target = await resolveExportTarget(o.format, out);
+        if (o.csvBom && o.format !== "csv") throw new ExportOptionError("--csv-bom applies to --format csv only");
+      } catch (err) {
+        throw err instanceof ExportOptionError ? new UsageError(err.message) : err;
+      }
       const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
       try {
-        const lines = (async function* () {
-          for await (const r of store.listRecords({ approvedOnly: !!o.approvedOnly })) yield JSON.stringify(r);
-        })();
-        const n = await writeLinesAtomically(resolve(o.out), lines);
-        process.stderr.write(`${n} records → ${o.out}\n`);
+        if (target.kind === "records-file") {
+          const lines = (async function* () {
+            for await (const r of store.listRecords({ approvedOnly: !!o.approvedOnly })) yield JSON.stringify(r);
+          })();
+          const n = await writeLinesAtomically(out, lines);
+          process.stderr.write(`${n} records → ${o.out}\n`);
+        } else {
+          const r = await exportStore(store, { format: target.format, dir: out, approvedOnly: !!o.approvedOnly, csvBom: !!o.csvBom });
+          const counts = Object.entries(r.rows).map(([t, n]) => `${n} ${t}`).join(", ");
+          process.stderr.write(`${counts} → ${o.out} (${r.format})\n`);
+        }
       } finally {
         await store.close();
       }
