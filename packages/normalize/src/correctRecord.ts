@@ -137,7 +137,7 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
     holder[leaf as string] = t === "" ? null : t;
   }
   // A parsed form beside a corrected target/actual follows the text.
-  if ((leaf === "target" || leaf === "actual") && Object.hasOwn(holder, `${leaf}_parsed`)) {
+  if ((leaf === "target" || leaf === "actual") && keys[0] === "indicators") {
     const text = holder[leaf];
     holder[`${leaf}_parsed`] = typeof text === "string" ? parseTarget(text) : null;
   }

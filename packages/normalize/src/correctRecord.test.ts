@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Record as RecordSchema, type ProjectSelfEval, type Record } from "@jixiao/schemas";
+import { checkRecord, correctRecord, parsePath } from "./correctRecord.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+
+/** The expected records of a sample file, with the extra fields the schema needs. */
+function truth(name: string): Record[] {
+  return readFileSync(join(root, "samples/truth", name), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const r = JSON.parse(line) as { [k: string]: unknown; indicators: { [k: string]: unknown }[] };
+      return RecordSchema.parse({
+        ...r,
+        indicators: r.indicators.map((i) => ({ ...i, confidence: 1 })),
+        source: { file: name, sha256: "0".repeat(64), pages: [1], provenance: {} },
+        confidence: 1,
+        flags: [],
+        review: { state: "pending", by: null, at: null },
+      });
+    });
+}
+
+const records = [
+  ...truth("000_f5e7e42ab4334a59.jsonl"),
+  ...truth("002_fe319b84d2aa7d28.jsonl"),
+  ...truth("004_d6b6ad76fc616d0b.jsonl"),
+];
+const project = records.find((r): r is ProjectSelfEval => r.kind === "project_self_eval" && r.indicators.length > 2)!;
+
+describe("parsePath", () => {
+  it("splits record paths and refuses anything else", () => {
+    expect(parsePath("indicators[3].score")).toEqual(["indicators", 3, "score"]);
+    expect(parsePath("funds.total.execution_rate")).toEqual(["funds", "total", "execution_rate"]);
+    for (const bad of ["", ".a", "a.", "a..b", "[0]", "a[x]", "a[0]b", "__proto__x.y[", "a.B", "a[-1]"]) {
+      expect(parsePath(bad), bad).toBeNull();
+    }
+  });
+});
+
+describe("checkRecord", () => {
+  it("finds no failing check on the sample corpus's expected records", () => {
+    // These are true forms: their arithmetic holds (rounding allowed).
+    for (const r of records) {
+      const failing = checkRecord(r).filter((f) => f.severity === "review" && !/^missing_/.test(f.code));
+      expect(failing, `${r.kind} ${"project_name" in r ? r.project_name : ""}`).toEqual([]);
+    }
+  });
+});
+
+describe("correctRecord", () => {
+  it("sets a value, keeps everything else, and re-derives the parsed target", () => {
+    const out = correctRecord(project, "indicators[0].target", " ≥95% ", project.indicators[0]!.target);
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.record.indicators[0]!.target).toBe("≥95%");
+    expect((out.record as ProjectSelfEval).indicators[0]!.target_parsed).toEqual({ op: ">=", value: 95, unit: "%" });
+    expect(out.before).toBe(project.indicators[0]!.target);
+    expect(out.after).toBe("≥95%");
+    expect({ ...out.record, indicators: out.record.indicators.slice(1) }).toStrictEqual({ ...project, indicators: project.indicators.slice(1) });
+    // The input is not mutated.
+    expect(project.indicators[0]!.target).not.toBe("≥95%");
+  });
+
+  it("turns an emptied text into null", () => {
+    const out = correctRecord(project, "indicators[1].deviation", "  ", project.indicators[1]!.deviation);
+    expect(out.ok && (out.record as ProjectSelfEval).indicators[1]!.deviation).toBeNull();
+  });
+
+  it("refuses derived, missing and composite paths", () => {
+    for (const path of ["kind", "source.file", "confidence", "flags", "review.state", "indicators[0].confidence", "indicators[0].target_parsed", "indicators[99].score", "funds.total", "indicators", "nope"]) {
+      const out = correctRecord(project, path, 1, null);
+      expect(out.ok, path).toBe(false);
+      if (!out.ok) expect(out.reason, path).toBe("bad_path");
+    }
+  });
+
+  it("refuses a stale expected value", () => {
+    const out = correctRecord(project, "total.score", 50, 12345);
+    expect(out).toMatchObject({ ok: false, reason: "stale", current: project.total.score });
+  });
+
+  it("refuses a value of the wrong type by the schema", () => {
+    for (const [path, value] of [["total.score", "ninety"], ["fiscal_year", 2022.5], ["project_name", 42], ["indicators[0].weight", true]] as const) {
+      const expected = path === "fiscal_year" ? project.fiscal_year : path === "project_name" ? project.project_name : path === "total.score" ? project.total.score : project.indicators[0]!.weight;
+      const out = correctRecord(project, path, value, expected);
+      expect(out.ok, path).toBe(false);
+      if (!out.ok) expect(out.reason, path).toBe("invalid");
+    }
+  });
+
+  it("reports the checks a correction breaks, and clears the ones it repairs", () => {
+    const score = project.indicators[0]!.score!;
+    const broken = correctRecord(project, "indicators[0].score", score - 1, score);
+    expect(broken.ok).toBe(true);
+    if (!broken.ok) return;
+    expect(broken.newlyFailing.map((f) => f.code)).toContain("scores_do_not_sum");
+    expect(broken.record.flags.some((f) => f.code === "scores_do_not_sum")).toBe(true);
+    // Correcting it back repairs the sum: the check flag goes, nothing newly fails.
+    const fixed = correctRecord(broken.record, "indicators[0].score", score, score - 1);
+    expect(fixed.ok && fixed.newlyFailing).toEqual([]);
+    expect(fixed.ok && fixed.record.flags.some((f) => f.code === "scores_do_not_sum")).toBe(false);
+  });
+
+  it("keeps flags that are not arithmetic checks", () => {
+    const flagged = { ...project, flags: [{ code: "long_ocr_text", severity: "review" as const, path: "goals.actual", message: "m" }] };
+    const out = correctRecord(flagged, "project_name", "新项目", project.project_name);
+    expect(out.ok && out.record.flags).toEqual(flagged.flags);
+  });
+});
