@@ -4,22 +4,15 @@ import { resolve } from "node:path";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
-import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
+import { readEnv } from "./cliEnv.js";
+import { registerReviewCommands } from "./reviewCommands.js";
+import { UsageError } from "./UsageError.js";
 import { exportStore, resolveExportTarget, ExportOptionError, type ExportTarget } from "@jixiao/export";
 import { collectInputs } from "./collectInputs.js";
 import { writeLinesAtomically } from "./writeAtomically.js";
 import { parseQueues, runReconcile, runStatus, runSubmit, runWorker } from "./queueCommands.js";
 
-/**
- * Configuration read once from the environment at the entry point: the embedded store of
- * `run`/`export`, and queue mode's settings (JIXIAO_REDIS_URL, JIXIAO_DATABASE_URL, limits,
- * concurrency, …; validated by zod, see @jixiao/queue's QueueConfig).
- */
-export type CliEnv = { storeDir: string; queue: QueueConfig };
-
-export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
-  return { storeDir: env.JIXIAO_STORE ?? ".jixiao/store", queue: readQueueEnv(env) };
-}
+export { readEnv, type CliEnv } from "./cliEnv.js";
 
 export type RunSummary = { files: number; succeeded: number; partial: number; failed: number; records: number };
 
@@ -203,6 +196,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       status = await runReconcile(config.queue, o);
     });
 
+  registerReviewCommands(program, config, (code) => {
+    status = code;
+  });
+
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
@@ -217,6 +214,3 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   }
   return status;
 }
-
-/** A bad option value: reported, exit status 2. */
-class UsageError extends Error {}
