@@ -1,0 +1,370 @@
+// The review page in a real browser (Debian's chromium driven by playwright-core) against the real
+// review server over a temporary PGlite store holding a real degraded scan read by the pipeline.
+// Plus the API's refusals as plain fetch() calls. Set JIXIAO_SCREENSHOT=1 to rewrite
+// docs/review-page.png (CI leaves the committed file alone).
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { FastifyInstance } from "fastify";
+import { createScanExtractor } from "@jixiao/ocr";
+import { processFile, type FileResult } from "@jixiao/pipeline";
+import { collect, openStore, type Store } from "@jixiao/store";
+import { exportStore } from "@jixiao/export";
+import { addUser, createReviewApp } from "@jixiao/review";
+import type { Record as JxRecord } from "@jixiao/schemas";
+
+const root = resolve(import.meta.dirname, "../..");
+const SAMPLE = join(root, "samples/degraded/004_d6b6ad76fc616d0b_p1.pdf");
+const TRUTH = join(root, "samples/degraded/004_d6b6ad76fc616d0b_p1.jsonl");
+const SCREENSHOT = join(root, "docs/review-page.png");
+const CHROMIUM = process.env.JIXIAO_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const ADMIN_TOKEN = "browser-test-admin-token-0123456789";
+const REVIEWER = { name: "li.wei", password: "reviewer password 1", role: "reviewer" as const };
+const VIEWER = { name: "zhao.min", password: "viewer password 1", role: "viewer" as const };
+/** Text that must stay text on the page (a second, synthetic document; no source file). */
+const HOSTILE_TITLE = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>项目`;
+
+let dir: string;
+let store: Store;
+let app: FastifyInstance;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let scan: FileResult;
+const pageProblems: string[] = [];
+
+type Json = Record<string, unknown>;
+
+function valueAt(record: unknown, path: string): unknown {
+  let cur: unknown = record;
+  for (const seg of path.match(/[^.[\]]+/g) ?? []) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Json)[/^\d+$/.test(seg) ? Number(seg) : seg];
+  }
+  return cur;
+}
+
+async function storedScanRecord(): Promise<JxRecord> {
+  const [rec] = await collect(store.listRecords({ documentSha256: scan.sha256! }));
+  return rec!;
+}
+
+/** A session through the API: cookie header and CSRF token. */
+async function apiLogin(body: object): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(`${base}/api/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(200);
+  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("jixiao_session="));
+  expect(setCookie).toBeDefined();
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: setCookie!.split(";")[0]!, csrf: csrfToken };
+}
+
+async function apiPost(url: string, body: string, headers: Record<string, string>) {
+  const res = await fetch(`${base}${url}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: unknown } } };
+}
+
+/** The flagged top-level text field whose OCR reading differs from the truth (there is one in this scan). */
+function pickCorrection(record: JxRecord, truth: Json): { path: string; truth: string } {
+  const flagged = record.flags.filter((f) => f.severity === "review").map((f) => f.path);
+  const textFields = flagged.filter((p) => /^[a-z_]+(\.[a-z_]+)?$/.test(p) && typeof valueAt(truth, p) === "string");
+  const differing = textFields.find((p) => valueAt(record, p) !== valueAt(truth, p));
+  const path = differing ?? textFields[0];
+  if (!path) throw new Error(`no flagged text field among ${flagged.join(", ")}`);
+  return { path, truth: valueAt(truth, path) as string };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set JIXIAO_CHROMIUM`);
+  }
+  dir = await mkdtemp(join(tmpdir(), "jixiao-review-browser-"));
+  store = await openStore({ kind: "pglite", dataDir: join(dir, "store") });
+
+  // The pipeline as `jixiao run` drives it (runFiles in packages/cli/src/main.ts), OCR included.
+  const scans = createScanExtractor();
+  try {
+    scan = await processFile(SAMPLE, { extractScan: scans.extractScan });
+  } finally {
+    await scans.close();
+  }
+  expect(scan.sha256, scan.error?.message).toBeTruthy();
+  await store.saveDocument({
+    sha256: scan.sha256!,
+    file: scan.file,
+    inputKind: scan.inputKind ?? "pdf",
+    status: scan.status,
+    pageCount: scan.pageCount,
+    error: scan.error,
+    records: scan.records,
+    path: resolve(scan.path),
+    pageGeometry: scan.pageGeometry,
+  });
+
+  // A second document whose text is markup, with no readable source: the page must show the text
+  // as text, and say the source is unavailable.
+  const fakeSha = "f".repeat(64);
+  const hostile = structuredClone(scan.records[0]!) as JxRecord & { project_name: string | null };
+  hostile.project_name = HOSTILE_TITLE;
+  hostile.source = { ...hostile.source, file: "hostile.pdf", sha256: fakeSha };
+  hostile.confidence = Math.min(1, scan.records[0]!.confidence + 0.05);
+  await store.saveDocument({
+    sha256: fakeSha,
+    file: "hostile.pdf",
+    inputKind: "pdf",
+    status: "succeeded",
+    pageCount: 1,
+    error: null,
+    records: [hostile],
+    path: join(dir, "missing.pdf"),
+    pageGeometry: scan.pageGeometry,
+  });
+
+  await addUser(store, REVIEWER);
+  await addUser(store, VIEWER);
+  app = await createReviewApp({ store, adminToken: ADMIN_TOKEN });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  page.on("pageerror", (e) => pageProblems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    const text = m.text();
+    // The start-up probe GET /api/session answers 401 before login: expected.
+    if (m.type() === "error" && !/status of 401/.test(text)) pageProblems.push(`console: ${text}`);
+  });
+}, 240_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  await browser?.close().catch(() => {});
+  await app?.close();
+  await store?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("review page in chromium", () => {
+  it("logs in, shows the flagged value's box on the rendered page, corrects, approves; the store and the export have it", async () => {
+    const truth = JSON.parse((await readFile(TRUTH, "utf8")).split("\n")[0]!) as Json;
+    const before = await storedScanRecord();
+    const target = pickCorrection(before, truth);
+    const recordId = (await store.reviewQueue({})).items.find((i) => i.documentSha256 === scan.sha256)!.id;
+
+    await page.goto(base);
+    await page.locator("#login-form").waitFor();
+    await page.fill("#login-name", REVIEWER.name);
+    await page.fill("#login-password", REVIEWER.password);
+    await page.click("#login-submit");
+    await page.locator("#user-name", { hasText: REVIEWER.name }).waitFor();
+
+    // The queue: both flagged records, worst confidence first, with counts.
+    const rows = page.locator(".queue-open");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().getAttribute("data-id")).toBe(String(recordId));
+    expect(await page.textContent('[data-count="pending"]')).toBe("2");
+
+    await page.click(`.queue-open[data-id="${recordId}"]`);
+    await page.locator(`.flag-item[data-path="${target.path}"]`).click();
+    const canvas = page.locator('#page-canvas[data-rendered="true"]');
+    await canvas.waitFor({ timeout: 60_000 });
+    const box = page.locator(`.value-box[data-path="${target.path}"]`);
+    await box.waitFor({ state: "visible" });
+
+    // pdf.js drew the scan: the canvas is opaque, mostly grey paper (not white), with dark ink.
+    const pixels = await page.evaluate(() => {
+      const c = document.getElementById("page-canvas") as HTMLCanvasElement;
+      const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+      let samples = 0;
+      let paper = 0;
+      let ink = 0;
+      for (let i = 0; i < data.length; i += 4 * 97) {
+        samples++;
+        if (data[i + 3] !== 255) continue;
+        if (data[i]! < 100) ink++;
+        else if (data[i]! < 250) paper++;
+      }
+      return { samples, paper, ink };
+    });
+    expect(pixels.paper / pixels.samples).toBeGreaterThan(0.5);
+    expect(pixels.ink).toBeGreaterThan(10);
+
+    // The box lies inside the canvas and where the provenance says, as fractions of the page.
+    const c = (await canvas.boundingBox())!;
+    const b = (await box.boundingBox())!;
+    expect(b.width).toBeGreaterThan(10);
+    expect(b.height).toBeGreaterThan(5);
+    expect(b.x).toBeGreaterThanOrEqual(c.x - 1);
+    expect(b.y).toBeGreaterThanOrEqual(c.y - 1);
+    expect(b.x + b.width).toBeLessThanOrEqual(c.x + c.width + 1);
+    expect(b.y + b.height).toBeLessThanOrEqual(c.y + c.height + 1);
+    // A value read from several lines has one entry per line: the box is their union.
+    const entries = before.source.provenance[target.path]!;
+    const geometry = scan.pageGeometry.find((g) => g.number === entries[0]!.page)!;
+    const union = {
+      x0: Math.min(...entries.map((e) => e.bbox.x0)),
+      y0: Math.min(...entries.map((e) => e.bbox.y0)),
+      x1: Math.max(...entries.map((e) => e.bbox.x1)),
+      y1: Math.max(...entries.map((e) => e.bbox.y1)),
+    };
+    expect((b.x - c.x) / c.width).toBeCloseTo(union.x0 / geometry.width, 2);
+    expect((b.y - c.y) / c.height).toBeCloseTo(union.y0 / geometry.height, 2);
+    expect((b.x + b.width - c.x) / c.width).toBeCloseTo(union.x1 / geometry.width, 2);
+    expect((b.y + b.height - c.y) / c.height).toBeCloseTo(union.y1 / geometry.height, 2);
+
+    // The field, its flag and its neighbours are shown.
+    expect(await page.textContent("#field-path")).toBe(target.path);
+    expect(await page.textContent("#field-flag-message")).toContain(before.flags.find((f) => f.path === target.path)!.message);
+    expect(await page.textContent("#field-value")).toContain(String(valueAt(before, target.path)));
+    expect(await page.locator(`#neighbours .cell-button[data-path="project_name"]`).count()).toBe(1);
+
+    if (process.env.JIXIAO_SCREENSHOT === "1") {
+      await mkdir(join(root, "docs"), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT });
+    }
+
+    // Shortcuts: ? shows the help, j/k move through the queue.
+    await page.keyboard.press("?");
+    await page.locator("#help").waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+    await page.locator("#help").waitFor({ state: "hidden" });
+    await page.keyboard.press("j");
+    await page.locator("#record-title", { hasText: "项目" }).waitFor();
+    expect(await page.textContent("#record-title")).toBe(HOSTILE_TITLE);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator("#record-view img, #record-view script, #queue-list img, #queue-list script").count()).toBe(0);
+    expect(await page.textContent("#page-notice")).toMatch(/not available/);
+    await page.keyboard.press("k");
+    await page.locator("#record-title", { hasText: String(valueAt(before, "project_name")) }).waitFor();
+    await page.locator(`.flag-item[data-path="${target.path}"]`).click();
+
+    // e edits the focused flagged field; Enter saves.
+    await page.keyboard.press("e");
+    const input = page.locator("#edit-input");
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await input.fill(target.truth);
+    await input.press("Enter");
+    await page.locator("#record-state", { hasText: "corrected" }).waitFor();
+    expect(await page.textContent("#field-value")).toContain(target.truth);
+
+    // a approves (the record stays "corrected").
+    await page.locator("body").press("a");
+    await page.locator("#record-message", { hasText: "Approved" }).waitFor();
+    expect(await page.textContent('[data-count="corrected"]')).toBe("1");
+    expect(await page.textContent('[data-count="pending"]')).toBe("1");
+
+    // The store has the correction, the state and the audit trail.
+    const after = await storedScanRecord();
+    expect(valueAt(after, target.path)).toBe(target.truth);
+    expect(after.review.state).toBe("corrected");
+    expect(after.review.by).toBe(REVIEWER.name);
+    const reviews = await store.listReviews({ documentSha256: scan.sha256! });
+    expect(reviews.map((r) => r.action)).toEqual(["correct", "approve"]);
+    expect(reviews[0]!.fieldPath).toBe(target.path);
+    expect(reviews[0]!.before).toBe(valueAt(before, target.path));
+    expect(reviews[0]!.after).toBe(target.truth);
+
+    // The export (approved-only) carries the corrected value and the audit rows.
+    const out = join(dir, "export");
+    await exportStore(store, { format: "jsonl", dir: out, approvedOnly: true });
+    const lines = async (f: string) =>
+      (await readFile(join(out, f), "utf8"))
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Json);
+    const reports = await lines("reports.jsonl");
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.document_sha256).toBe(scan.sha256);
+    expect(reports[0]![target.path.replace(".", "_")]).toBe(target.truth);
+    expect(reports[0]!.review_state).toBe("corrected");
+    const exportedRecords = await lines("records.jsonl");
+    expect(valueAt(exportedRecords[0], target.path)).toBe(target.truth);
+    const exportedReviews = await lines("reviews.jsonl");
+    expect(exportedReviews.map((r) => r.action)).toEqual(["correct", "approve"]);
+    expect(exportedReviews[0]!.after).toBe(JSON.stringify(target.truth));
+
+    expect(pageProblems).toEqual([]);
+  });
+
+  it("refuses requests without a session, writes by a viewer, writes without the CSRF token, malformed and ill-typed corrections", async () => {
+    const recordId = (await store.reviewQueue({ state: "all" })).items.find((i) => i.documentSha256 === scan.sha256)!.id;
+    const url = `/api/records/${recordId}/corrections`;
+    const before = JSON.stringify(await storedScanRecord());
+    const reviewsBefore = (await store.listReviews()).length;
+    const weight = valueAt(JSON.parse(before), "indicators[0].weight");
+
+    // No session.
+    const anon = await fetch(`${base}/api/queue`);
+    expect(anon.status).toBe(401);
+    expect(((await anon.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+    const anonWrite = await apiPost(url, JSON.stringify({ path: "indicators[0].weight", value: 9, expected: weight }), {});
+    expect(anonWrite.status).toBe(401);
+
+    // A viewer may read but not correct or approve.
+    const viewer = await apiLogin({ name: VIEWER.name, password: VIEWER.password });
+    const read = await fetch(`${base}/api/records/${recordId}`, { headers: { cookie: viewer.cookie } });
+    expect(read.status).toBe(200);
+    const viewerWrite = await apiPost(url, JSON.stringify({ path: "indicators[0].weight", value: 9, expected: weight }), {
+      cookie: viewer.cookie,
+      "x-csrf-token": viewer.csrf,
+    });
+    expect(viewerWrite.status).toBe(403);
+    expect(viewerWrite.body.error?.code).toBe("FORBIDDEN");
+    const viewerApprove = await apiPost(`/api/records/${recordId}/approve`, "{}", { cookie: viewer.cookie, "x-csrf-token": viewer.csrf });
+    expect(viewerApprove.status).toBe(403);
+
+    // A reviewer's write without the CSRF header, or with another session's token.
+    const reviewer = await apiLogin({ name: REVIEWER.name, password: REVIEWER.password });
+    const noCsrf = await apiPost(url, JSON.stringify({ path: "indicators[0].weight", value: 9, expected: weight }), { cookie: reviewer.cookie });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.body.error?.code).toBe("CSRF_FAILED");
+    const wrongCsrf = await apiPost(url, JSON.stringify({ path: "indicators[0].weight", value: 9, expected: weight }), {
+      cookie: reviewer.cookie,
+      "x-csrf-token": viewer.csrf,
+    });
+    expect(wrongCsrf.status).toBe(403);
+
+    const auth = { cookie: reviewer.cookie, "x-csrf-token": reviewer.csrf };
+    // Malformed: not JSON, an unknown field, a path that is not an editable value.
+    for (const body of [
+      "{not json",
+      JSON.stringify({ path: "indicators[0].weight", value: 9, expected: weight, extra: 1 }),
+      JSON.stringify({ path: "confidence", value: 0.5, expected: 0.6 }),
+      JSON.stringify({ path: "indicators[0].weight", value: { n: 9 }, expected: weight }),
+    ]) {
+      const res = await apiPost(url, body, auth);
+      expect(res.status, body).toBe(400);
+      expect(res.body.error?.code, body).toBe("INVALID_PAYLOAD");
+    }
+
+    // A value of the wrong type.
+    const wrongType = await apiPost(url, JSON.stringify({ path: "indicators[0].weight", value: "ten", expected: weight }), auth);
+    expect(wrongType.status).toBe(422);
+    expect(wrongType.body.error?.code).toBe("VALIDATION_FAILED");
+
+    // Nothing changed.
+    expect(JSON.stringify(await storedScanRecord())).toBe(before);
+    expect((await store.listReviews()).length).toBe(reviewsBefore);
+  });
+});
