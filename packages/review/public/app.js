@@ -589,6 +589,13 @@ function renderFlags() {
       ),
     );
   });
+  // Keep the current flag in sight inside the (scrolling) list, without moving anything else.
+  const current = list.querySelector('[aria-current="true"]');
+  if (current) {
+    const item = current.parentElement;
+    if (item.offsetTop < list.scrollTop) list.scrollTop = item.offsetTop;
+    else if (item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = item.offsetTop + item.offsetHeight - list.clientHeight;
+  }
 }
 
 function renderField() {
@@ -666,7 +673,16 @@ function renderNeighbours() {
         }),
       ),
     );
-    box.append(h("div", { class: "table-wrap" }, table));
+    const wrap = h("div", { class: "table-wrap" }, table);
+    box.append(wrap);
+    // Bring the focused cell into view inside the (horizontally scrolling) table only.
+    const focused = wrap.querySelector(".cell-button.focused")?.closest("td");
+    if (focused) {
+      const left = focused.offsetLeft;
+      const right = left + focused.offsetWidth;
+      if (right > wrap.scrollLeft + wrap.clientWidth) wrap.scrollLeft = Math.max(0, right - wrap.clientWidth);
+      if (left < wrap.scrollLeft) wrap.scrollLeft = left;
+    }
     return;
   }
 
@@ -1041,17 +1057,29 @@ function showEditError(e, { draft } = {}) {
   box.append(h("p", { class: "error-title" }, h("strong", {}, e.code ?? "ERROR"), ": ", e.message ?? String(e)));
   const details = e.details;
   if (details !== undefined && details !== null) {
-    const checks = Array.isArray(details.checks) ? details.checks : null;
-    if (checks) {
+    // Failed checks ({checks: [...]}) or schema issues ([{path, message}]) as a list; the raw
+    // details stay one click away.
+    const items = Array.isArray(details.checks) ? details.checks : Array.isArray(details) ? details : null;
+    if (items) {
       box.append(
         h(
           "ul",
           { class: "check-list" },
-          checks.map((c) => h("li", {}, typeof c === "string" ? c : [c.code ? h("span", { class: "chip" }, c.code) : null, " ", c.message ?? JSON.stringify(c)])),
+          items.map((c) =>
+            h(
+              "li",
+              {},
+              typeof c === "string"
+                ? c
+                : [c.code ? h("span", { class: "chip" }, c.code) : null, c.path ? h("code", {}, ` ${c.path}`) : null, " ", c.message ?? JSON.stringify(c)],
+            ),
+          ),
         ),
       );
+      box.append(h("details", { class: "details-raw" }, h("summary", {}, "details"), h("pre", { class: "details" }, JSON.stringify(details, null, 2))));
+    } else {
+      box.append(h("pre", { class: "details" }, JSON.stringify(details, null, 2)));
     }
-    box.append(h("pre", { class: "details" }, JSON.stringify(details, null, 2)));
   }
   if (e.code === "CHECK_FAILED") {
     box.append(
