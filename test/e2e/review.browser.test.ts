@@ -149,6 +149,8 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   page = await context.newPage();
+  // Generous: CI runs this beside the OCR tests on two cores.
+  page.setDefaultTimeout(60_000);
   page.on("pageerror", (e) => pageProblems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     const text = m.text();
@@ -188,7 +190,7 @@ describe("review page in chromium", () => {
     await page.click(`.queue-open[data-id="${recordId}"]`);
     await page.locator(`.flag-item[data-path="${target.path}"]`).click();
     const canvas = page.locator('#page-canvas[data-rendered="true"]');
-    await canvas.waitFor({ timeout: 60_000 });
+    await canvas.waitFor({ timeout: 120_000 });
     const box = page.locator(`.value-box[data-path="${target.path}"]`);
     await box.waitFor({ state: "visible" });
 
@@ -305,7 +307,7 @@ describe("review page in chromium", () => {
     expect(exportedReviews[0]!.after).toBe(JSON.stringify(target.truth));
 
     expect(pageProblems).toEqual([]);
-  });
+  }, 240_000);
 
   it("refuses requests without a session, writes by a viewer, writes without the CSRF token, malformed and ill-typed corrections", async () => {
     const recordId = (await store.reviewQueue({ state: "all" })).items.find((i) => i.documentSha256 === scan.sha256)!.id;
@@ -366,5 +368,5 @@ describe("review page in chromium", () => {
     // Nothing changed.
     expect(JSON.stringify(await storedScanRecord())).toBe(before);
     expect((await store.listReviews()).length).toBe(reviewsBefore);
-  });
+  }, 60_000);
 });
