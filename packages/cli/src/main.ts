@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
+import { reapplyCorrections } from "@jixiao/normalize";
 import { readEnv } from "./cliEnv.js";
 import { registerReviewCommands } from "./reviewCommands.js";
 import { UsageError } from "./UsageError.js";
@@ -39,7 +40,7 @@ export async function runFiles(
         records: r.records,
         path: resolve(r.path),
         pageGeometry: r.pageGeometry,
-      });
+      }, { reapply: reapplyCorrections });
     }
     results.push(r);
     opts.onResult?.(r, i, files.length);

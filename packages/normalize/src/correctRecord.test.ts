@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Record as RecordSchema, type ProjectSelfEval, type Record } from "@jixiao/schemas";
-import { checkRecord, correctRecord, parsePath } from "./correctRecord.js";
+import { checkRecord, correctRecord, parsePath, reapplyCorrections } from "./correctRecord.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 
@@ -109,5 +109,32 @@ describe("correctRecord", () => {
     const flagged = { ...project, flags: [{ code: "long_ocr_text", severity: "review" as const, path: "goals.actual", message: "m" }] };
     const out = correctRecord(flagged, "project_name", "新项目", project.project_name);
     expect(out.ok && out.record.flags).toEqual(flagged.flags);
+  });
+});
+
+describe("reapplyCorrections", () => {
+  const ordinal = records.indexOf(project);
+  const name = project.indicators[0]!.name;
+  const trail = [
+    { ordinal, action: "correct" as const, fieldPath: "indicators[0].name", before: name, after: "第一次", reviewer: "li", at: "2026-11-01T00:00:00.000Z" },
+    { ordinal, action: "correct" as const, fieldPath: "indicators[0].name", before: "第一次", after: "第二次", reviewer: "wang", at: "2026-11-02T00:00:00.000Z" },
+    { ordinal, action: "approve" as const, fieldPath: "", before: "corrected", after: "corrected", reviewer: "wang", at: "2026-11-03T00:00:00.000Z" },
+  ];
+
+  it("sets a corrected field again when the pipeline reads what it read before", () => {
+    const out = reapplyCorrections(records, trail);
+    const r = out[ordinal] as ProjectSelfEval;
+    expect(r.indicators[0]!.name).toBe("第二次");
+    expect(r.review).toEqual({ state: "corrected", by: "wang", at: "2026-11-02T00:00:00.000Z" });
+    // Every other record is untouched.
+    expect(out.filter((_, i) => i !== ordinal)).toStrictEqual(records.filter((_, i) => i !== ordinal));
+  });
+
+  it("keeps a new reading and flags it for review when the pipeline now reads something else", () => {
+    const changed = records.map((r, i) => (i === ordinal ? { ...project, indicators: [{ ...project.indicators[0]!, name: "新读法" }, ...project.indicators.slice(1)] } : r));
+    const r = reapplyCorrections(changed, trail)[ordinal] as ProjectSelfEval;
+    expect(r.indicators[0]!.name).toBe("新读法");
+    expect(r.review.state).toBe("pending");
+    expect(r.flags).toContainEqual(expect.objectContaining({ code: "correction_not_reapplied", severity: "review", path: "indicators[0].name" }));
   });
 });

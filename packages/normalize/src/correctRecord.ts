@@ -160,3 +160,70 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   next.flags = [...next.flags.filter((f) => !CHECK_CODES.has(f.code)), ...newChecks];
   return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
 }
+
+/** An audit row as reapplyCorrections needs it (the store's StoredReview has these fields). */
+export interface CorrectionTrailEntry {
+  ordinal: number;
+  action: "correct" | "approve";
+  fieldPath: string;
+  before: unknown;
+  after: unknown;
+  reviewer: string;
+  at: string;
+}
+
+/**
+ * Re-processing a document yields fresh records; the people's corrections must not vanish with
+ * the old ones. For each record, each corrected field is set again to its last corrected value
+ * when the pipeline still reads what it read before the first correction; when it now reads
+ * something else, the new reading is kept and a review flag says so. Records with corrections
+ * applied are `corrected` (by, at of the last one). Approvals are not carried over: the record's
+ * flags may have changed, so a person approves again.
+ */
+export function reapplyCorrections(records: readonly Record[], trail: readonly CorrectionTrailEntry[]): Record[] {
+  return records.map((record, ordinal) => {
+    const mine = trail.filter((t) => t.ordinal === ordinal && t.action === "correct");
+    if (mine.length === 0) return record;
+    const byPath = new Map<string, { first: unknown; last: unknown; reviewer: string; at: string }>();
+    for (const t of mine) {
+      const seen = byPath.get(t.fieldPath);
+      byPath.set(t.fieldPath, { first: seen ? seen.first : t.before, last: t.after, reviewer: t.reviewer, at: t.at });
+    }
+    let current = record;
+    let applied: { reviewer: string; at: string } | null = null;
+    const notApplied: Flag[] = [];
+    for (const [path, c] of byPath) {
+      const now = valueAt(current, path);
+      if (now.found && sameJson(now.value, c.first)) {
+        const out = correctRecord(current, path, c.last, c.first);
+        if (out.ok) {
+          current = out.record;
+          if (!applied || c.at > applied.at) applied = { reviewer: c.reviewer, at: c.at };
+          continue;
+        }
+      } else if (now.found && sameJson(now.value, c.last)) {
+        continue; // the pipeline now reads what the person wrote
+      }
+      notApplied.push({
+        code: "correction_not_reapplied",
+        severity: "review",
+        path,
+        message: `${c.reviewer} corrected this to ${JSON.stringify(c.last)}; re-processing now reads ${now.found ? JSON.stringify(now.value) : "no such field"}`,
+      });
+    }
+    const flags = [...current.flags, ...notApplied];
+    const review = applied ? { state: "corrected" as const, by: applied.reviewer, at: applied.at } : current.review;
+    return { ...current, flags, review };
+  });
+}
+
+function valueAt(record: Record, path: string): { found: boolean; value?: unknown } {
+  const keys = parsePath(path);
+  if (!keys) return { found: false };
+  let v: unknown = record;
+  for (const k of keys) {
+    if (v === null || typeof v !== "object" || !Object.hasOwn(v, k)) return { found: false };
+    v = (v as { [key: string]: unknown })[k as string];
+  }
+  return { found: true, value: v };
+}

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { processFile } from "@jixiao/pipeline";
+import { reapplyCorrections } from "@jixiao/normalize";
 import { collect, openStore, type Store } from "@jixiao/store";
 import { addUser, createReviewApp } from "./index.js";
 
@@ -22,7 +23,7 @@ async function ingest(path: string) {
   await store.saveDocument({
     sha256: r.sha256, file: r.file, inputKind: r.inputKind ?? "pdf", status: r.status, pageCount: r.pageCount,
     error: r.error, records: r.records, path: resolve(path), pageGeometry: r.pageGeometry,
-  });
+  }, { reapply: reapplyCorrections });
   return r;
 }
 
@@ -232,5 +233,13 @@ describe("review server: corrections", () => {
     // No open review left on it: the approved-only export includes it.
     const exported = await collect(store.listRecords({ approvedOnly: true, documentSha256: seedSha }));
     expect(exported.some((r) => (r as typeof before).indicators[0]!.name === "<b>新名称</b>")).toBe(true);
+  });
+
+  it("keeps the correction when the document is processed again", async () => {
+    const item = (await store.reviewQueue({ state: "all", limit: 500 })).items.find((i) => i.documentSha256 === seedSha && i.state === "corrected")!;
+    await ingest(seed);
+    const again = (await storedRecord(seedSha, item.ordinal)) as { indicators: { name: string | null }[]; review: { state: string; by: string } };
+    expect(again.indicators[0]!.name).toBe("<b>新名称</b>");
+    expect(again.review).toMatchObject({ state: "corrected", by: "li.wei" });
   });
 });

@@ -33,6 +33,28 @@ export interface SaveDocumentInput {
   pageGeometry?: readonly PageGeometry[] | null;
 }
 
+interface ReviewTrailRow {
+  ordinal: number;
+  action: "correct" | "approve";
+  fieldPath: string;
+  before: unknown;
+  after: unknown;
+  reviewer: string;
+  at: Date | string;
+}
+
+export interface SaveDocumentOptions {
+  /**
+   * Re-processing replaces a document's records. Given this, the document's review trail (in
+   * order) is passed with the new records, and what it returns is stored instead, in the same
+   * transaction: normalize's reapplyCorrections, so corrections survive re-processing.
+   */
+  reapply?: (
+    records: JxRecord[],
+    trail: { ordinal: number; action: "correct" | "approve"; fieldPath: string; before: unknown; after: unknown; reviewer: string; at: string }[],
+  ) => JxRecord[];
+}
+
 /** A page's size in the unit its provenance boxes use ("pt" PDF text, "px" scan pixels, "grid" text dumps). */
 export interface PageGeometry {
   number: number;
@@ -475,7 +497,7 @@ export class Store {
    * sha256 again overwrites (no duplicates); an invalid record raises INVALID_PAYLOAD before
    * anything is written, so the stored version stays as it was.
    */
-  async saveDocument(doc: SaveDocumentInput): Promise<{ inserted: boolean }> {
+  async saveDocument(doc: SaveDocumentInput, options: SaveDocumentOptions = {}): Promise<{ inserted: boolean }> {
     checkDocumentFields(doc.sha256, doc.file, doc.status);
     if (!InputKind.safeParse(doc.inputKind).success) {
       throw invalid(`unknown inputKind ${JSON.stringify(doc.inputKind)}`, doc.file);
@@ -502,8 +524,19 @@ export class Store {
         await tx.query(`DELETE FROM records WHERE document_sha256 = $1`, [doc.sha256]);
         // Page models of queue mode are intermediate: the document is final once saved.
         await tx.query(`DELETE FROM pages WHERE document_sha256 = $1`, [doc.sha256]);
-        if (records.length > 0) {
-          await tx.query(INSERT_RECORDS, [doc.sha256, JSON.stringify(records)]);
+        let toInsert: JxRecord[] = records;
+        if (options.reapply && records.length > 0) {
+          const { rows: trail } = await tx.query<ReviewTrailRow>(
+            `SELECT ordinal, action, field_path AS "fieldPath", before, after, reviewer, at
+             FROM reviews WHERE document_sha256 = $1 ORDER BY id`,
+            [doc.sha256],
+          );
+          if (trail.length > 0) {
+            toInsert = validateRecords({ ...doc, records: options.reapply(records, trail.map((t) => ({ ...t, at: iso(t.at) }))) });
+          }
+        }
+        if (toInsert.length > 0) {
+          await tx.query(INSERT_RECORDS, [doc.sha256, JSON.stringify(toInsert)]);
           await tx.query(INSERT_FLAGS, [doc.sha256]);
         }
         return { inserted: rows[0]?.inserted === true };

@@ -10,6 +10,7 @@ export {
   type ListFlagsOptions,
   type ListRecordsOptions,
   type SaveDocumentInput,
+  type SaveDocumentOptions,
   type StoredDocument,
   type StoredFlag,
   type StoredReview,

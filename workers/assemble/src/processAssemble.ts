@@ -1,6 +1,7 @@
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
 import { documentError, pageGeometryOf, recordsOf, statusOf } from "@jixiao/pipeline";
 import { parseFailureReason, parsePayload, runStage, type JobLike, type QueueContext } from "@jixiao/queue";
+import { reapplyCorrections } from "@jixiao/normalize";
 import { AssembleJob, type DocumentModel } from "@jixiao/schemas";
 
 export type AssembleResult = { status: "succeeded" | "partial" | "failed"; records: number };
@@ -48,7 +49,7 @@ export async function processAssemble(job: AssembleJobLike, ctx: QueueContext): 
       const status = statusOf(result.issues);
       await ctx.store.saveDocument({
         sha256, file, inputKind, status, pageCount: pages.length, error: null, records: result.records, pageGeometry: pageGeometryOf(pages),
-      });
+      }, { reapply: reapplyCorrections });
       return { status, records: result.records.length };
     },
     async (e) => {
