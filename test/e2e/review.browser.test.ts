@@ -252,7 +252,7 @@ describe("review page in chromium", () => {
     await page.keyboard.press("Escape");
     await page.locator("#help").waitFor({ state: "hidden" });
     await page.keyboard.press("j");
-    await page.locator("#record-title", { hasText: "项目" }).waitFor();
+    await page.locator("#record-title", { hasText: "onerror" }).waitFor();
     expect(await page.textContent("#record-title")).toBe(HOSTILE_TITLE);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator("#record-view img, #record-view script, #queue-list img, #queue-list script").count()).toBe(0);
@@ -273,8 +273,9 @@ describe("review page in chromium", () => {
     // a approves (the record stays "corrected").
     await page.locator("body").press("a");
     await page.locator("#record-message", { hasText: "Approved" }).waitFor();
-    expect(await page.textContent('[data-count="corrected"]')).toBe("1");
-    expect(await page.textContent('[data-count="pending"]')).toBe("1");
+    // The queue is reloaded in the background after each write.
+    await expect.poll(() => page.textContent('[data-count="corrected"]')).toBe("1");
+    await expect.poll(() => page.textContent('[data-count="pending"]')).toBe("1");
 
     // The store has the correction, the state and the audit trail.
     const after = await storedScanRecord();
