@@ -226,7 +226,9 @@ describe("review server: corrections", () => {
     const approved = await post(`/api/records/${item.id}/approve`, {}, reviewer);
     expect(approved.statusCode).toBe(200);
     expect((approved.json() as { state: string }).state).toBe("corrected");
-    expect((await store.listReviews({ documentSha256: seedSha })).map((r) => r.action)).toEqual(["correct", "approve"]);
+    const withApproval = await store.listReviews({ documentSha256: seedSha });
+    expect(withApproval.map((r) => r.action)).toEqual(["correct", "approve"]);
+    expect(withApproval[1]).toMatchObject({ fieldPath: "", before: null, after: null, reviewer: "li.wei" });
     const q = (await get("/api/queue?state=corrected", reviewer)).json() as { counts: { corrected: number }; items: { id: number }[] };
     expect(q.counts.corrected).toBeGreaterThanOrEqual(1);
     expect(q.items.map((i) => i.id)).toContain(item.id);

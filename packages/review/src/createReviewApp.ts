@@ -350,8 +350,8 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
         record: { ...current.record, review: { state, by, at: new Date().toISOString() } },
         action: "approve",
         fieldPath: "",
-        before: current.state,
-        after: state,
+        before: null,
+        after: null,
       };
     });
     return recordView(stored);
