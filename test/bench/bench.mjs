@@ -5,7 +5,7 @@
 // tesseract.js pool), the peak RSS over the whole scan run, and the native `tesseract` CLI on
 // the same page images when it is installed; then queue mode (test/bench/queue.mjs): the digital
 // PDFs ×3 through 1 and 2 worker processes on Redis + PostgreSQL, pages/s and the ratio
-// (skipped with --no-queue). Run with `npm run bench` (builds first).
+// (skipped with --no-queue). The warehouse export of the stored records is timed per format. Run with `npm run bench` (builds first).
 //   node test/bench/bench.mjs [dir-or-files...] [--rounds N] [--scans DIR] [--no-scans] [--no-queue] [--queue-only]
 import { readdirSync, statSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -47,6 +47,7 @@ const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsa
 const dir = mkdtempSync(join(tmpdir(), "jixiao-bench-"));
 const store = await openStore({ kind: "pglite", dataDir: join(dir, "store") });
 const times = [];
+const exportLines = [];
 let pages = 0;
 let records = 0;
 try {
@@ -63,6 +64,15 @@ try {
     times.push((performance.now() - t0) / 1000);
     pages = roundPages;
   }
+  // Warehouse export of what was stored, in each format.
+  const { exportStore } = await import("@jixiao/export");
+  for (const format of ["jsonl", "csv", "parquet"]) {
+    const t0 = performance.now();
+    const res = await exportStore(store, { format, dir: join(dir, `export-${format}`) });
+    const secs = (performance.now() - t0) / 1000;
+    const rows = Object.values(res.rows).reduce((a, b) => a + b, 0);
+    exportLines.push(`export ${format}: ${secs.toFixed(2)} s for ${rows} table rows (${JSON.stringify(res.rows)})`);
+  }
 } finally {
   clearInterval(sampler);
   await store.close();
@@ -73,6 +83,7 @@ const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
 console.log(`jixiao (end to end, embedded store): ${files.length} files, ${pages} pages, ${records} records`);
 console.log(`  rounds ${rounds}: best ${best.toFixed(2)} s, median ${median.toFixed(2)} s → ${(pages / median).toFixed(1)} pages/s (median), ${(pages / best).toFixed(1)} pages/s (best)`);
 console.log(`  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+for (const line of exportLines) console.log(line);
 
 const hasPdftotext = spawnSync("pdftotext", ["-v"]).error === undefined;
 if (hasPdftotext) {
