@@ -88,7 +88,15 @@ const QueueQuery = z
     office: z.string().min(1).max(200).optional(),
     year: z.coerce.number().int().min(1900).max(2200).optional(),
     kind: RecordKind.optional(),
+    document: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
+    offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  })
+  .strict();
+
+const DocumentsQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
     offset: z.coerce.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
@@ -271,8 +279,16 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
 
   app.get("/api/queue", async (req) => {
     session(req);
-    const q = parse(QueueQuery, req.query, "queue filter");
-    return store.reviewQueue(q);
+    const { document, ...q } = parse(QueueQuery, req.query, "queue filter");
+    return store.reviewQueue({ ...q, ...(document === undefined ? {} : { documentSha256: document }) });
+  });
+
+  app.get("/api/documents", async (req) => {
+    session(req);
+    const q = parse(DocumentsQuery, req.query, "document list");
+    const { total, items } = await store.reviewDocuments(q);
+    // Where the file lies on the server is not the browser's business.
+    return { total, items: items.map(({ path: _path, ...doc }) => doc) };
   });
 
   app.get("/api/facets", async (req) => {

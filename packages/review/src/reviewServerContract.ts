@@ -143,6 +143,15 @@ describe("review server: queue and record view", () => {
     expect(none.total).toBe(0);
     expect((await get("/api/queue?limit=0", viewer)).statusCode).toBe(400);
     expect((await get("/api/queue?state=bogus", viewer)).statusCode).toBe(400);
+    const docs = (await get("/api/documents", viewer)).json() as { total: number; items: { sha256: string; pendingRecords: number; path?: unknown }[] };
+    const seedDoc = docs.items.find((d) => d.sha256 === seedSha)!;
+    expect(seedDoc.pendingRecords).toBe(q.items.filter((i) => (i as unknown as { documentSha256: string }).documentSha256 === seedSha).length);
+    expect(seedDoc).not.toHaveProperty("path");
+    const oneDoc = (await get(`/api/queue?document=${seedSha}`, viewer)).json() as { items: { documentSha256: string }[] };
+    expect(oneDoc.items.length).toBeGreaterThan(0);
+    expect(oneDoc.items.every((i) => i.documentSha256 === seedSha)).toBe(true);
+    expect((await get("/api/queue?document=nothex", viewer)).statusCode).toBe(400);
+    expect((await get("/api/documents")).statusCode).toBe(401);
     const facets = (await get("/api/facets", viewer)).json() as { flagCodes: string[]; kinds: string[] };
     expect(facets.flagCodes).toContain(code);
   });

@@ -88,11 +88,19 @@ export interface ReviewQueueFilter {
   flag?: string;
   /** The record's department / unit, exactly. */
   office?: string;
+  /** Only the records of this document. */
+  documentSha256?: string;
   year?: number;
   kind?: RecordKind;
   /** Default 50, at most 500. */
   limit?: number;
   offset?: number;
+}
+
+/** A document in the review page's document list. */
+export interface ReviewDocument extends StoredDocument {
+  /** Records with review flags still pending. */
+  pendingRecords: number;
 }
 
 export interface ReviewQueueItem {
@@ -336,7 +344,8 @@ const QUEUE_WHERE = `
           AND ($1::text IS NULL OR f.code = $1::text))
   AND ($2::text IS NULL OR ${OFFICE_SQL} = $2::text)
   AND ($3::int IS NULL OR ${YEAR_SQL} = $3::int)
-  AND ($4::text IS NULL OR r.kind = $4::text)`;
+  AND ($4::text IS NULL OR r.kind = $4::text)
+  AND ($5::text IS NULL OR r.document_sha256 = $5::text)`;
 
 const STORED_RECORD = `
   SELECT r.id, r.document_sha256, d.file, r.ordinal, r.kind, r.review_state, r.record,
@@ -771,7 +780,7 @@ export class Store {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 500) throw invalid("limit must be an integer in 1..500");
     if (!Number.isSafeInteger(offset) || offset < 0) throw invalid("offset must be a non-negative integer");
     const state = filter.state ?? "pending";
-    const params = [filter.flag ?? null, filter.office ?? null, filter.year ?? null, filter.kind ?? null];
+    const params = [filter.flag ?? null, filter.office ?? null, filter.year ?? null, filter.kind ?? null, filter.documentSha256 ?? null];
     const { rows: countRows } = await this.#db.query<{ review_state: ReviewStateName; n: number }>(
       `SELECT r.review_state, count(*)::int AS n FROM records r WHERE ${QUEUE_WHERE} GROUP BY r.review_state`,
       params,
@@ -790,9 +799,9 @@ export class Store {
               (SELECT coalesce(json_agg(json_build_object('code', f.code, 'severity', f.severity, 'path', f.path, 'message', f.message) ORDER BY f.id), '[]'::json)
                FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')::text AS flags
        FROM records r JOIN documents d ON d.sha256 = r.document_sha256
-       WHERE ${QUEUE_WHERE} AND ($5::text = 'all' OR r.review_state = $5::text)
+       WHERE ${QUEUE_WHERE} AND ($6::text = 'all' OR r.review_state = $6::text)
        ORDER BY r.confidence ASC NULLS FIRST, d.file COLLATE "C", r.document_sha256, r.ordinal
-       LIMIT $6::int OFFSET $7::int`,
+       LIMIT $7::int OFFSET $8::int`,
       [...params, state, limit, offset],
     );
     return {
@@ -811,6 +820,35 @@ export class Store {
         state: r.review_state,
         flags: (typeof r.flags === "string" ? JSON.parse(r.flags) : r.flags) as Flag[],
       })),
+    };
+  }
+
+  /**
+   * Documents that need a person: failed or partial ones, and those with records still pending
+   * review (records carrying review flags, not yet approved or corrected). Failed documents
+   * first, then by pending records, most first.
+   */
+  async reviewDocuments(options: { limit?: number; offset?: number } = {}): Promise<{ total: number; items: ReviewDocument[] }> {
+    const limit = options.limit ?? 100;
+    const offset = options.offset ?? 0;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw invalid("limit must be an integer in 1..1000");
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalid("offset must be a non-negative integer");
+    const { rows } = await this.#db.query<DocumentRow & { pending_records: number; total: number }>(
+      `WITH docs AS (
+         SELECT ${DOCUMENT_COLUMNS},
+                (SELECT count(*)::int FROM records r WHERE r.document_sha256 = d.sha256 AND r.review_state = 'pending'
+                   AND EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')) AS pending_records
+         FROM documents d
+         WHERE d.status IN ('failed', 'partial', 'succeeded'))
+       SELECT docs.*, count(*) OVER ()::int AS total FROM docs
+       WHERE status IN ('failed', 'partial') OR pending_records > 0
+       ORDER BY (status = 'failed') DESC, pending_records DESC, file COLLATE "C", sha256
+       LIMIT $1::int OFFSET $2::int`,
+      [limit, offset],
+    );
+    return {
+      total: rows[0]?.total ?? (offset > 0 ? (await this.reviewDocuments({ limit: 1 })).total : 0),
+      items: rows.map((r) => ({ ...toDocument(r), pendingRecords: r.pending_records })),
     };
   }
 

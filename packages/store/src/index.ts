@@ -16,6 +16,7 @@ export {
   type StoredReview,
   type PageGeometry,
   type ReviewChange,
+  type ReviewDocument,
   type ReviewQueue,
   type ReviewQueueFilter,
   type ReviewQueueItem,

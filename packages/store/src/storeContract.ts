@@ -422,6 +422,30 @@ export function storeContract(open: () => Promise<Store>): void {
       await expectCode(store.reviewQueue({ limit: 0 }), "INVALID_PAYLOAD");
     }));
 
+  it("lists the documents that need a person: failed, partial, or with records pending review", () =>
+    withStore(async (store) => {
+      const flagged = randomSha256();
+      const clean = randomSha256();
+      const failed = randomSha256();
+      await store.saveDocument(documentWith(flagged, "docs-flagged.pdf"));
+      await store.saveDocument(documentWith(clean, "docs-clean.pdf", { records: [assessmentRecord(clean, "docs-clean.pdf")] }));
+      await store.saveDocument(documentWith(failed, "docs-failed.pdf", { status: "failed", records: [], error: { code: "NO_FORM_FOUND", message: "no form" } }));
+      const all = await store.reviewDocuments({ limit: 1000 });
+      const mine = all.items.filter((d) => [flagged, clean, failed].includes(d.sha256));
+      expect(mine.map((d) => [d.file, d.status, d.pendingRecords])).toEqual([
+        ["docs-failed.pdf", "failed", 0],
+        ["docs-flagged.pdf", "succeeded", 1],
+      ]);
+      expect(mine[0]!.error).toEqual({ code: "NO_FORM_FOUND", message: "no form" });
+      expect(all.total).toBeGreaterThanOrEqual(2);
+      // Failed documents come first.
+      const firstOk = all.items.findIndex((d) => d.status !== "failed");
+      expect(all.items.slice(firstOk).some((d) => d.status === "failed")).toBe(false);
+      const q = await store.reviewQueue({ documentSha256: flagged, state: "all" });
+      expect(q.items.map((i) => i.documentSha256)).toEqual([flagged]);
+      await expectCode(store.reviewDocuments({ limit: 0 }), "INVALID_PAYLOAD");
+    }));
+
   it("applies a review change with its audit row in one transaction", () =>
     withStore(async (store) => {
       const sha = randomSha256();
