@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
+import type { StoreConfig } from "@jixiao/store";
 
 /**
  * Configuration read once from the environment at the entry point: the embedded store of
@@ -14,4 +16,12 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
     queue: readQueueEnv(env),
   };
+}
+
+/** Where a command finds the store: PostgreSQL with --database-url (or JIXIAO_DATABASE_URL), else embedded PGlite. */
+export function storeConfig(o: { store: string; databaseUrl?: string | undefined }, env: CliEnv): StoreConfig {
+  if (o.databaseUrl) {
+    return { kind: "postgres", url: o.databaseUrl, ...(env.queue.databaseSchema ? { schema: env.queue.databaseSchema } : {}) };
+  }
+  return { kind: "pglite", dataDir: resolve(o.store) };
 }

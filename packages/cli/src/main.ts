@@ -1,11 +1,12 @@
 import { Command, Option } from "commander";
+import { JixiaoError } from "@jixiao/core";
 import cliProgress from "cli-progress";
 import { resolve } from "node:path";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
 import { reapplyCorrections } from "@jixiao/normalize";
-import { readEnv } from "./cliEnv.js";
+import { readEnv, storeConfig } from "./cliEnv.js";
 import { registerReviewCommands } from "./reviewCommands.js";
 import { UsageError } from "./UsageError.js";
 import { exportStore, resolveExportTarget, ExportOptionError, type ExportTarget } from "@jixiao/export";
@@ -121,9 +122,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .addOption(new Option("--format <format>", "output format").choices(["jsonl", "csv", "parquet"]).default("jsonl"))
     .requiredOption("--out <dir>", "output directory (with --format jsonl, a path ending in .jsonl writes only the records, as before)")
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
+    .option("--database-url <url>", "export from this PostgreSQL (queue mode's store) instead of the embedded store", config.queue.databaseUrl)
     .option("--approved-only", "only records with no open review, and the rows that belong to them")
     .option("--csv-bom", "csv: start each file with a UTF-8 byte order mark (for spreadsheets)")
-    .action(async (o: { format: string; out: string; store: string; approvedOnly?: boolean; csvBom?: boolean }) => {
+    .action(async (o: { format: string; out: string; store: string; databaseUrl?: string; approvedOnly?: boolean; csvBom?: boolean }) => {
       const out = resolve(o.out);
       let target: ExportTarget;
       try {
@@ -132,7 +134,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       } catch (err) {
         throw err instanceof ExportOptionError ? new UsageError(err.message) : err;
       }
-      const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+      const store = await openStore(storeConfig(o, config));
       try {
         if (target.kind === "records-file") {
           const lines = (async function* () {
@@ -210,6 +212,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     if (err instanceof UsageError) {
       process.stderr.write(`error: ${err.message}\n`);
       return 2;
+    }
+    // A failure the error table knows (store unreachable, bad stored data, …): said, status 1.
+    if (err instanceof JixiaoError) {
+      process.stderr.write(`error: ${err.code}: ${err.message}\n`);
+      return 1;
     }
     throw err;
   }

@@ -1,18 +1,9 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { JixiaoError } from "@jixiao/core";
 import { addUser, createReviewApp, USER_ROLES } from "@jixiao/review";
-import { openStore, type Store, type StoreConfig, type UserRole } from "@jixiao/store";
-import type { CliEnv } from "./cliEnv.js";
+import { openStore, type Store, type UserRole } from "@jixiao/store";
+import { storeConfig, type CliEnv } from "./cliEnv.js";
 import { UsageError } from "./UsageError.js";
-
-/** Where the review commands find the store: PostgreSQL with --database-url, else embedded PGlite. */
-function storeConfig(o: { store: string; databaseUrl?: string }, env: CliEnv): StoreConfig {
-  if (o.databaseUrl) {
-    return { kind: "postgres", url: o.databaseUrl, ...(env.queue.databaseSchema ? { schema: env.queue.databaseSchema } : {}) };
-  }
-  return { kind: "pglite", dataDir: resolve(o.store) };
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

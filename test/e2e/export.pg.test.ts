@@ -1,0 +1,72 @@
+// `jixiao export --database-url`: the nightly load from queue mode's PostgreSQL store, read back by
+// DuckDB. Uses this machine's PostgreSQL (JIXIAO_TEST_PG_URL overrides) in a random schema.
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { main } from "@jixiao/cli";
+import { processFile } from "@jixiao/pipeline";
+import { collect, openStore } from "@jixiao/store";
+
+const url = process.env.JIXIAO_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+const schema = `e_${randomBytes(6).toString("hex")}`;
+const seeds = join(import.meta.dirname, "..", "..", "samples", "seeds");
+let dir: string;
+let expected: { records: number; indicators: number; flags: number };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "jixiao-export-pg-"));
+  const store = await openStore({ kind: "postgres", url, schema });
+  try {
+    for (const f of readdirSync(seeds).filter((n) => n.endsWith(".txt")).sort()) {
+      const r = await processFile(join(seeds, f));
+      await store.saveDocument({ sha256: r.sha256!, file: r.file, inputKind: "text-dump", status: r.status, pageCount: r.pageCount, error: null, records: r.records });
+    }
+    const records = await collect(store.listRecords());
+    expected = {
+      records: records.length,
+      indicators: records.reduce((s, r) => s + r.indicators.length, 0),
+      flags: records.reduce((s, r) => s + r.flags.length, 0),
+    };
+  } finally {
+    await store.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+});
+
+describe("jixiao export from PostgreSQL", () => {
+  it("writes parquet tables whose row counts DuckDB finds equal to the store's", async () => {
+    const out = join(dir, "warehouse");
+    const code = await main(["node", "jixiao", "export", "--format", "parquet", "--out", out, "--database-url", url], { JIXIAO_DATABASE_SCHEMA: schema });
+    expect(code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")) as { records: number };
+    expect(manifest.records).toBe(expected.records);
+    const db = await (await DuckDBInstance.create(":memory:")).connect();
+    const count = async (t: string) =>
+      Number((await db.runAndReadAll(`SELECT count(*) AS n FROM read_parquet('${join(out, `${t}.parquet`)}')`)).getRowObjects()[0]!.n);
+    expect(await count("reports")).toBe(expected.records);
+    expect(await count("indicators")).toBe(expected.indicators);
+    expect(await count("flags")).toBe(expected.flags);
+    expect(expected.records).toBeGreaterThan(20);
+  });
+
+  it("exits 1 with the error code when the database cannot be reached, writing nothing", async () => {
+    const out = join(dir, "unreachable");
+    const code = await main(["node", "jixiao", "export", "--format", "csv", "--out", out, "--database-url", "postgresql://postgres@127.0.0.1:1/test"], {});
+    expect(code).toBe(1);
+    expect(readdirSync(dir)).not.toContain("unreachable");
+  });
+});
