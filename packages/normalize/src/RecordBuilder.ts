@@ -68,6 +68,11 @@ export class RecordBuilder {
       this.flag("long_ocr_text", "review", path, `${[...t].length} characters read by OCR: check them against the page`);
     }
     if (/[\[\]{}|\\`~@#^_]/.test(t)) this.flag("suspicious_characters", "review", path, `"${t}" holds characters these forms do not print`);
+    // OCR turns a glyph it cannot read into Latin letters of mixed case ("报告" → "报HeA"): a
+    // Latin run beside Chinese text with a lower-case letter before a capital is not prose.
+    if (/(?:[\u4e00-\u9fff][A-Za-z]*[a-z][A-Z])|(?:[a-z][A-Z][A-Za-z]*[\u4e00-\u9fff])/.test(t)) {
+      this.flag("latin_in_chinese", "review", path, `"${t}" mixes Latin letters into Chinese text, as OCR does with a glyph it could not read`);
+    }
     if (/\.(target|actual)$/.test(path) && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import type { RowCell } from "@jixiao/layout";
+import { RecordBuilder } from "./RecordBuilder.js";
+
+const cell = (text: string, confidence: number): RowCell => ({
+  text, x0: 0, x1: 10, col: 0, colSpan: 1, rowSpan: 1, confidence,
+  prov: [{ page: 1, bbox: { x0: 0, y0: 0, x1: 10, y1: 10 }, unit: "px" }], repairs: [], inherited: false,
+});
+
+const codesFor = (text: string, confidence: number, path = "indicators[0].name") => {
+  const b = new RecordBuilder();
+  b.text(path, [cell(text, confidence)]);
+  return b.flags.map((f) => `${f.severity}:${f.code}`);
+};
+
+describe("RecordBuilder: doubt on OCR text", () => {
+  it("flags Latin letters of mixed case inside Chinese text read by OCR", () => {
+    expect(codesFor("每季度未形成区政府重点目标督查报HeA", 0.93)).toContain("review:latin_in_chinese");
+    expect(codesFor("aB系统", 0.93)).toContain("review:latin_in_chinese");
+  });
+
+  it("leaves Latin words that text prints alone, and text from a PDF's text layer", () => {
+    expect(codesFor("随申办APP上线", 0.93)).not.toContain("review:latin_in_chinese");
+    expect(codesFor("移动端App访问量", 0.93)).not.toContain("review:latin_in_chinese");
+    expect(codesFor("每季度未形成督查报HeA", 1)).toEqual([]);
+  });
+
+  it("flags characters the forms never print, and long OCR prose", () => {
+    expect(codesFor("督查{报告", 0.95)).toContain("review:suspicious_characters");
+    expect(codesFor("一".repeat(30), 0.99)).toContain("review:long_ocr_text");
+    expect(codesFor("一".repeat(29), 0.99)).toEqual([]);
+  });
+});
