@@ -38,6 +38,12 @@ const REVIEWER = { name: "li.wei", password: "reviewer password 1", role: "revie
 const VIEWER = { name: "zhao.min", password: "viewer password 1", role: "viewer" as const };
 /** Text that must stay text on the page (a second, synthetic document; no source file). */
 const HOSTILE_TITLE = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>项目`;
+/** A document the pipeline could not read: no record to open, only its error (markup stays text). */
+const FAILED = {
+  sha256: "e".repeat(64),
+  file: "scan-07.pdf",
+  error: { code: "NO_FORM_FOUND" as const, message: `no performance self-evaluation form on any of 3 pages <img src=x onerror="window.__xss=3">` },
+};
 
 let dir: string;
 let store: Store;
@@ -140,6 +146,17 @@ beforeAll(async () => {
     pageGeometry: scan.pageGeometry,
   });
 
+  await store.saveDocument({
+    sha256: FAILED.sha256,
+    file: FAILED.file,
+    inputKind: "pdf",
+    status: "failed",
+    pageCount: 3,
+    error: FAILED.error,
+    records: [],
+    path: join(dir, FAILED.file),
+  });
+
   await addUser(store, REVIEWER);
   await addUser(store, VIEWER);
   app = await createReviewApp({ store, adminToken: ADMIN_TOKEN });
@@ -185,6 +202,46 @@ describe("review page in chromium", () => {
     const rows = page.locator(".queue-open");
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.first().getAttribute("data-id")).toBe(String(recordId));
+    expect(await page.textContent('[data-count="pending"]')).toBe("2");
+
+    // The documents view: the failed document first, with its error code and message as text and
+    // nothing to open; then the two documents with a record pending review.
+    await page.click("#show-documents");
+    await page.locator("#documents-view").waitFor({ state: "visible" });
+    expect(await page.locator("#queue-view").isHidden()).toBe(true);
+    expect(await page.getAttribute("#show-documents", "aria-pressed")).toBe("true");
+    const docs = page.locator("#document-list .document-item");
+    await expect.poll(() => docs.count()).toBe(3);
+    expect(await page.textContent("#documents-count")).toBe("3");
+    const failed = docs.first();
+    expect(await failed.getAttribute("data-sha256")).toBe(FAILED.sha256);
+    expect(await failed.locator(".document-file").textContent()).toBe(FAILED.file);
+    expect(await failed.locator(".doc-status").textContent()).toBe("failed");
+    expect(await failed.locator(".document-error-code").textContent()).toBe(FAILED.error.code);
+    expect(await failed.locator(".document-error-message").textContent()).toBe(FAILED.error.message);
+    expect(await failed.locator(".document-pending").textContent()).toBe("0");
+    expect(await failed.locator("button").count()).toBe(0);
+    expect(await page.locator("#document-list img, #document-list script").count()).toBe(0);
+    const scanDoc = page.locator(`#document-list .document-item[data-sha256="${scan.sha256}"]`);
+    expect(await scanDoc.locator(".doc-status").textContent()).toBe(scan.status);
+    expect(await scanDoc.locator(".document-pending").textContent()).toBe("1");
+
+    // Its button narrows the queue to the scan's records; the chip says so and clears the filter.
+    const scanRecordIds = new Set(
+      (await store.reviewQueue({ state: "all", documentSha256: scan.sha256! })).items.map((i) => String(i.id)),
+    );
+    await scanDoc.locator("button.document-open").click();
+    await page.locator("#queue-view").waitFor({ state: "visible" });
+    const chip = page.locator("#document-filter-clear");
+    await chip.filter({ hasText: `document: ${scan.file}` }).waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+    for (const row of await rows.all()) {
+      expect(scanRecordIds.has((await row.getAttribute("data-id"))!)).toBe(true);
+      expect(await row.textContent()).toContain(scan.file);
+    }
+    await chip.click();
+    await chip.waitFor({ state: "hidden" });
+    await expect.poll(() => rows.count()).toBe(2);
     expect(await page.textContent('[data-count="pending"]')).toBe("2");
 
     await page.click(`.queue-open[data-id="${recordId}"]`);

@@ -8,6 +8,7 @@
 const PDFJS_URL = "/vendor/pdfjs/pdf.min.mjs";
 const PDFJS_WORKER_URL = "/vendor/pdfjs/pdf.worker.min.mjs";
 const QUEUE_LIMIT = 50;
+const DOCUMENTS_LIMIT = 100;
 
 /** Record paths whose last key holds a number (money, weights, scores, rates, counts, year). */
 const NUMERIC_KEYS = new Set([
@@ -33,9 +34,17 @@ const NOT_EDITABLE_TOP = new Set(["kind", "source", "confidence", "flags", "revi
 const state = {
   user: null,
   csrf: null,
-  filters: { state: "pending", flag: "", office: "", year: "", kind: "" },
+  /** `document` is a document's sha256 (the queue narrowed to it), or "". */
+  filters: { state: "pending", flag: "", office: "", year: "", kind: "", document: "" },
+  /** The file name of the document the queue is narrowed to (for its chip). */
+  documentFile: null,
   offset: 0,
   queue: { items: [], total: 0, counts: { pending: 0, approved: 0, corrected: 0 } },
+  /** What the sidebar shows: "queue" or "documents". */
+  sidebar: "queue",
+  /** GET /api/documents: the documents that need a person. */
+  documents: { items: [], total: 0 },
+  documentsOffset: 0,
   /** Position in queue.items of the record shown (kept when the record leaves the list). */
   queuePos: -1,
   /** The record view (GET /api/records/:id) shown, or null. */
@@ -334,7 +343,7 @@ async function signedIn(s) {
   show($("login-view"), false);
   show($("whoami"), true);
   show($("app-view"), true);
-  await Promise.all([loadFacets(), loadQueue()]);
+  await Promise.all([loadFacets(), loadQueue(), loadDocumentsQuietly()]);
   const m = /^#record=(\d+)$/.exec(location.hash);
   if (m) await openRecord(Number(m[1]));
 }
@@ -426,6 +435,9 @@ function renderQueue() {
     );
     list.append(li);
   });
+  show($("document-filter"), state.filters.document !== "");
+  $("document-filter-file").textContent = state.documentFile ?? `${state.filters.document.slice(0, 12)}…`;
+  $("document-filter-clear").title = `Only ${state.documentFile ?? state.filters.document} is shown: click to show the whole queue again`;
   const from = total === 0 ? 0 : state.offset + 1;
   const to = state.offset + items.length;
   $("queue-summary").textContent = total === 0 ? "Nothing to review with these filters." : `${from}–${to} of ${total}`;
@@ -449,6 +461,37 @@ async function setStateFilter(s) {
   state.offset = 0;
   state.queuePos = -1;
   await loadQueue().catch(showGlobalError);
+}
+
+/** The queue narrowed to one document's records still pending review (the other filters cleared). */
+async function narrowToDocument(doc) {
+  state.filters = { state: "pending", flag: "", office: "", year: "", kind: "", document: doc.sha256 };
+  state.documentFile = doc.file;
+  for (const id of ["filter-flag", "filter-office", "filter-year", "filter-kind"]) $(id).value = "";
+  state.offset = 0;
+  state.queuePos = -1;
+  showSidebar("queue");
+  try {
+    await loadQueue();
+  } catch (e) {
+    showGlobalError(e);
+  }
+  renderDocuments();
+  ($("queue-list").querySelector(".queue-open") ?? $("document-filter-clear")).focus();
+}
+
+async function clearDocumentFilter() {
+  state.filters.document = "";
+  state.documentFile = null;
+  state.offset = 0;
+  state.queuePos = -1;
+  try {
+    await loadQueue();
+  } catch (e) {
+    showGlobalError(e);
+  }
+  renderDocuments();
+  ($("queue-list").querySelector(".queue-open") ?? $("show-queue")).focus();
 }
 
 async function turnQueuePage(delta) {
@@ -478,6 +521,107 @@ async function step(delta) {
   }
   const item = state.queue.items[idx];
   if (item) await openRecord(item.id, idx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Documents: failed or partial ones (their error; maybe nothing to open) and those with records
+// pending review (a click narrows the queue to them).
+
+function showSidebar(view) {
+  state.sidebar = view;
+  show($("queue-view"), view === "queue");
+  show($("documents-view"), view === "documents");
+  $("show-queue").setAttribute("aria-pressed", String(view === "queue"));
+  $("show-documents").setAttribute("aria-pressed", String(view === "documents"));
+}
+
+let documentsSeq = 0;
+async function loadDocuments() {
+  const seq = ++documentsSeq;
+  const q = new URLSearchParams({ limit: String(DOCUMENTS_LIMIT), offset: String(state.documentsOffset) });
+  const data = await api("GET", `/api/documents?${q}`);
+  if (seq !== documentsSeq) return; // a later load answers instead
+  state.documents = data;
+  renderDocuments();
+}
+
+/** The document list failing must not stop the queue: its summary says what went wrong. */
+function loadDocumentsQuietly() {
+  return loadDocuments().catch((e) => {
+    if (e instanceof ApiError && e.status === 401) return;
+    const summary = $("documents-summary");
+    summary.classList.add("error");
+    summary.textContent = `The documents could not be loaded: ${e instanceof ApiError ? `${e.code}: ${e.message}` : (e?.message ?? e)}`;
+  });
+}
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function renderDocuments() {
+  const { items, total } = state.documents;
+  $("documents-count").textContent = String(total);
+  const list = clear($("document-list"));
+  for (const doc of items) {
+    const pending = doc.pendingRecords ?? 0;
+    const sub = [
+      pending > 0 ? `${pending} pending` : doc.recordCount ? "nothing pending" : "no record to open",
+      plural(doc.recordCount ?? 0, "record"),
+      typeof doc.pageCount === "number" ? plural(doc.pageCount, "page") : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    const parts = [
+      h("span", { class: `doc-status doc-status-${doc.status}` }, doc.status),
+      h("span", { class: "document-file", title: doc.file }, doc.file),
+      h(
+        "span",
+        { class: `count document-pending${pending > 0 ? " has-pending" : ""}`, title: `${plural(pending, "record")} pending review` },
+        String(pending),
+      ),
+      h("span", { class: "document-sub" }, sub),
+      doc.error
+        ? h(
+            "span",
+            { class: "document-error" },
+            h("span", { class: "chip document-error-code" }, doc.error.code),
+            " ",
+            h("span", { class: "document-error-message" }, doc.error.message ?? ""),
+          )
+        : null,
+    ];
+    const current = state.filters.document === doc.sha256;
+    const body =
+      pending > 0
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "document-open",
+              title: `Show the ${plural(pending, "record")} of ${doc.file} pending review in the queue`,
+              "aria-current": current ? "true" : null,
+              onclick: () => narrowToDocument(doc),
+            },
+            parts,
+          )
+        : h("div", { class: "document-card" }, parts);
+    list.append(h("li", { class: "document-item", dataset: { sha256: doc.sha256, status: doc.status, pending: String(pending) } }, body));
+  }
+  const summary = $("documents-summary");
+  summary.classList.remove("error");
+  const from = total === 0 ? 0 : state.documentsOffset + 1;
+  const to = state.documentsOffset + items.length;
+  summary.textContent = total === 0 ? "No document needs a person." : `${from}–${to} of ${total} documents that need a person`;
+  $("documents-page-info").textContent =
+    total > DOCUMENTS_LIMIT ? `${Math.floor(state.documentsOffset / DOCUMENTS_LIMIT) + 1} / ${Math.ceil(total / DOCUMENTS_LIMIT)}` : "";
+  $("documents-prev").disabled = state.documentsOffset === 0;
+  $("documents-next").disabled = state.documentsOffset + DOCUMENTS_LIMIT >= total;
+}
+
+async function turnDocumentsPage(delta) {
+  const next = state.documentsOffset + delta * DOCUMENTS_LIMIT;
+  if (next < 0 || next >= state.documents.total) return;
+  state.documentsOffset = next;
+  await loadDocuments();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1145,6 +1289,7 @@ async function approve() {
 
 function refreshQueueQuietly() {
   Promise.all([loadQueue(), loadFacets()]).catch(showGlobalError);
+  void loadDocumentsQuietly();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1247,6 +1392,14 @@ function wireStaticHandlers() {
   }
   $("page-prev").addEventListener("click", () => turnQueuePage(-1).catch(showGlobalError));
   $("page-next").addEventListener("click", () => turnQueuePage(1).catch(showGlobalError));
+  $("show-queue").addEventListener("click", () => showSidebar("queue"));
+  $("show-documents").addEventListener("click", () => {
+    showSidebar("documents");
+    void loadDocumentsQuietly();
+  });
+  $("document-filter-clear").addEventListener("click", () => clearDocumentFilter());
+  $("documents-prev").addEventListener("click", () => turnDocumentsPage(-1).catch(showGlobalError));
+  $("documents-next").addEventListener("click", () => turnDocumentsPage(1).catch(showGlobalError));
   $("approve-button").addEventListener("click", () => approve());
   $("edit-button").addEventListener("click", () => startEdit());
   $("edit-form").addEventListener("submit", (ev) => {
