@@ -25,6 +25,13 @@ describe("RecordBuilder: doubt on OCR text", () => {
     expect(codesFor("每季度未形成督查报HeA", 1)).toEqual([]);
   });
 
+  it("flags a Latin unit after a number in an OCR-read target or actual", () => {
+    expect(codesFor("≥320K", 0.95, "indicators[1].actual")).toContain("review:latin_unit");
+    expect(codesFor("≥320 天", 0.95, "indicators[1].actual")).not.toContain("review:latin_unit");
+    expect(codesFor("≥95%", 0.95, "indicators[1].target")).not.toContain("review:latin_unit");
+    expect(codesFor("≥320K", 1, "indicators[1].actual")).toEqual([]);
+  });
+
   it("flags characters the forms never print, and long OCR prose", () => {
     expect(codesFor("督查{报告", 0.95)).toContain("review:suspicious_characters");
     expect(codesFor("一".repeat(30), 0.99)).toContain("review:long_ocr_text");

@@ -73,6 +73,11 @@ export class RecordBuilder {
     if (/(?:[\u4e00-\u9fff][A-Za-z]*[a-z][A-Z])|(?:[a-z][A-Z][A-Za-z]*[\u4e00-\u9fff])/.test(t)) {
       this.flag("latin_in_chinese", "review", path, `"${t}" mixes Latin letters into Chinese text, as OCR does with a glyph it could not read`);
     }
+    // Units on these forms are Chinese (天, 次, 个, 万元) or %; a Latin unit read by OCR is more
+    // likely a misread glyph ("≥320 天" → "≥320K") than a real one.
+    if (/\.(target|actual)$/.test(path) && /\d\s*[A-Za-z]{1,3}$/.test(t)) {
+      this.flag("latin_unit", "review", path, `"${t}" ends in a Latin unit, which OCR often makes of a Chinese one`);
+    }
     if (/\.(target|actual)$/.test(path) && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }

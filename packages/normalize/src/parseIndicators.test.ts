@@ -150,7 +150,7 @@ describe("resolveIndicators", () => {
     expect(flags).toEqual([expect.objectContaining({ code: "label_conflict", severity: "review", path: "indicators[0].level1" })]);
   });
 
-  it("flags a row without any level-1 label and a row without a name", () => {
+  it("flags a row without any level-1 label and a row without a name (neither has a level-2 label)", () => {
     const { values, flags } = resolve([row(["", "", "", "指标甲", "1", "1", "20", "20"]), row(["", "满意度指标", "", "", "", "", "5", "5"])]);
     expect(values.map((v) => [v.level1, v.name])).toEqual([
       [null, "指标甲"],
@@ -158,7 +158,9 @@ describe("resolveIndicators", () => {
     ]);
     expect(flags.map((f) => [f.code, f.path])).toEqual([
       ["missing_level1", "indicators[0].level1"],
+      ["missing_level2", "indicators[0].level2"],
       ["missing_name", "indicators[1].name"],
+      ["missing_level2", "indicators[1].level2"],
     ]);
   });
 

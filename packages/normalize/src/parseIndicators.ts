@@ -307,6 +307,8 @@ export function resolveIndicators(
     for (const rep of r.repairs) b.flag(rep.code, rep.severity, rep.field ? `${path}.${rep.field}` : path, rep.message);
     if (!v.name) b.flag("missing_name", "review", `${path}.name`, "indicator row without a name");
     if (v.level1 === null) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
+    // The form has a 二级指标 column and every indicator belongs to a level-2 category.
+    if (opts.withLevel2 && v.level2 === null) b.flag("missing_level2", "review", `${path}.level2`, "no level-2 label found for this row");
     out.push(v);
     ownLabel.push(!!(r.level2Cell || r.level1Cell));
     prevOut = v;
