@@ -23,7 +23,8 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on", "8080")
     .option("--secure-cookies", "mark the session cookie Secure (when served over HTTPS)")
-    .action(async (o: { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean }) => {
+    .option("--log", "log every request as JSON lines on standard output")
+    .action(async (o: { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer in 0..65535");
       const store = await openStore(storeConfig(o, env));
@@ -33,6 +34,7 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
           store,
           ...(env.adminToken ? { adminToken: env.adminToken } : {}),
           secureCookies: o.secureCookies === true,
+          logger: o.log === true,
         });
       } catch (err) {
         await store.close();

@@ -170,6 +170,16 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
   await app.register(fastifyStatic, { root: join(pdfjsDir, "cmaps"), prefix: "/vendor/pdfjs/cmaps/", decorateReply: false, index: false });
   await app.register(fastifyStatic, { root: join(pdfjsDir, "standard_fonts"), prefix: "/vendor/pdfjs/standard_fonts/", decorateReply: false, index: false });
 
+  // For load balancers and process supervisors: no session needed, says only whether the store answers.
+  app.get("/healthz", async (_req, reply) => {
+    try {
+      await store.countByStatus();
+      return { ok: true };
+    } catch {
+      return reply.status(503).send({ ok: false });
+    }
+  });
+
   app.get("/", async (_req, reply) => {
     reply.header("cache-control", "no-store");
     return reply.sendFile("index.html");

@@ -109,6 +109,12 @@ describe("review server: authentication and authorization", () => {
     expect((await get("/api/session", admin)).statusCode).toBe(401);
   });
 
+  it("answers the health check without a session", async () => {
+    const res = await get("/healthz");
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true });
+  });
+
   it("sends a CSP without unsafe-eval or unsafe-inline, and the page", async () => {
     const res = await get("/");
     expect(res.statusCode).toBe(200);
