@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { access, constants } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -307,7 +307,7 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
   });
 
   const recordView = async (r: StoredRecord) => {
-    const available = r.inputKind === "pdf" && r.sourcePath !== null && (await readable(r.sourcePath));
+    const type = r.sourcePath === null ? null : await sourceType(r.inputKind, r.sourcePath);
     const reviews = (await store.listReviews({ documentSha256: r.documentSha256 })).filter((v) => v.ordinal === r.ordinal);
     return {
       id: r.id,
@@ -318,7 +318,7 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
       state: r.state,
       record: r.record,
       pages: r.pages,
-      source: { available, url: `/api/documents/${r.documentSha256}/source` },
+      source: { available: type !== null, type, url: `/api/documents/${r.documentSha256}/source` },
       reviews,
     };
   };
@@ -388,10 +388,11 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
     const { sha256: sha } = parse(ShaParam, req.params, "document hash");
     const doc = await store.getDocument(sha);
     if (!doc) throw new RequestError("RECORD_NOT_FOUND", `no document ${sha}`);
-    if (doc.inputKind !== "pdf" || doc.path === null || !(await readable(doc.path))) {
-      throw new RequestError("SOURCE_UNAVAILABLE", `${doc.file}: the source PDF is not readable on this server`);
+    const type = doc.path === null ? null : await sourceType(doc.inputKind, doc.path);
+    if (type === null || doc.path === null) {
+      throw new RequestError("SOURCE_UNAVAILABLE", `${doc.file}: the source file is not readable on this server, or not in a form a browser can show`);
     }
-    reply.header("content-type", "application/pdf");
+    reply.header("content-type", SOURCE_CONTENT_TYPES[type]);
     reply.header("content-disposition", "inline");
     reply.header("cache-control", "private, max-age=3600");
     return reply.send(createReadStream(doc.path));
@@ -400,11 +401,30 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
   return app;
 }
 
-async function readable(path: string): Promise<boolean> {
+/** What the browser is sent for each kind of source it can show. */
+const SOURCE_CONTENT_TYPES = { pdf: "application/pdf", png: "image/png", jpeg: "image/jpeg" } as const;
+type SourceType = keyof typeof SOURCE_CONTENT_TYPES;
+
+/**
+ * How the browser can show a document's source: a PDF (pdf.js) or a PNG/JPEG image, judged by its
+ * first bytes; null when the file is not readable here or is something else (TIFF, a text dump).
+ */
+async function sourceType(inputKind: string | null, path: string): Promise<SourceType | null> {
+  if (inputKind !== "pdf" && inputKind !== "image") return null;
+  let head: Buffer;
   try {
-    await access(path, constants.R_OK);
-    return true;
+    const file = await open(path, "r");
+    try {
+      head = Buffer.alloc(8);
+      await file.read(head, 0, 8, 0);
+    } finally {
+      await file.close();
+    }
   } catch {
-    return false;
+    return null;
   }
+  if (inputKind === "pdf") return "pdf";
+  if (head[0] === 0x89 && head.subarray(1, 4).toString("latin1") === "PNG") return "png";
+  if (head[0] === 0xff && head[1] === 0xd8) return "jpeg";
+  return null;
 }

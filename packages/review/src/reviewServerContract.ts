@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,6 +186,26 @@ describe("review server: queue and record view", () => {
     expect((await get(`/api/documents/${seedSha}/source`, viewer)).statusCode).toBe(404);
     expect((await get("/api/records/999999", viewer)).statusCode).toBe(404);
     expect((await get("/api/records/abc", viewer)).statusCode).toBe(400);
+  });
+});
+
+describe("review server: image sources", () => {
+  it("serves a PNG or JPEG source with its type, and refuses one a browser cannot show", async () => {
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32)]);
+    const tiff = Buffer.concat([Buffer.from("II*\x00", "latin1"), Buffer.alloc(32)]);
+    const cases = [["scan.png", png, 200, "image/png"], ["scan.tif", tiff, 404, null]] as const;
+    for (const [name, bytes, status, type] of cases) {
+      const path = join(dir, name);
+      await writeFile(path, bytes);
+      const sha = createHash("sha256").update(bytes).digest("hex");
+      await store.saveDocument({ sha256: sha, file: name, inputKind: "image", status: "failed", pageCount: 1, error: { code: "NO_FORM_FOUND", message: "x" }, records: [], path });
+      const res = await get(`/api/documents/${sha}/source`, viewer);
+      expect(res.statusCode, name).toBe(status);
+      if (type) {
+        expect(res.headers["content-type"]).toBe(type);
+        expect(res.rawPayload.equals(bytes)).toBe(true);
+      } else expect(errorCode(res)).toBe("SOURCE_UNAVAILABLE");
+    }
   });
 });
 
