@@ -864,12 +864,16 @@ function renderHistory() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Page rendering (pdf.js) and the value box
+// Page rendering (pdf.js for PDFs; a scanned PNG/JPEG is drawn as it is) and the value box
 
 let pdfjsPromise = null;
 let pdfDoc = { url: null, promise: null };
+/** The decoded scan image of the last image source shown (one page). */
+let scanImage = { url: null, promise: null };
 let renderTask = null;
 let renderSeq = 0;
+/** Source types drawn from a decoded image rather than by pdf.js (API.md: source.type). */
+const IMAGE_SOURCE_TYPES = new Set(["png", "jpeg"]);
 
 function loadPdfjs() {
   pdfjsPromise ??= import(PDFJS_URL).then((lib) => {
@@ -895,6 +899,43 @@ async function getPdf(url) {
     old?.then((d) => d.destroy()).catch(() => {});
   }
   return pdfDoc.promise;
+}
+
+/**
+ * The scanned image behind `url`, decoded once (zooming and resizing draw it again). Fetched
+ * same-origin with the session cookie; an HTTP error says the API's code and message. EXIF
+ * orientation is ignored: the OCR read the pixels as stored, and the boxes are in those pixels.
+ */
+function getScanImage(url) {
+  if (scanImage.url !== url) {
+    const old = scanImage.promise;
+    const promise = (async () => {
+      let res;
+      try {
+        res = await fetch(url, { credentials: "same-origin", headers: { accept: "image/png, image/jpeg" } });
+      } catch (e) {
+        throw new Error(`the server could not be reached (${e.message})`);
+      }
+      if (!res.ok) {
+        let error = null;
+        try {
+          error = (await res.json())?.error ?? null;
+        } catch {
+          error = null;
+        }
+        throw new Error(error ? `${error.code}: ${error.message}` : `HTTP ${res.status}`);
+      }
+      const blob = await res.blob();
+      try {
+        return await createImageBitmap(blob, { imageOrientation: "none" });
+      } catch {
+        throw new Error("the image could not be decoded");
+      }
+    })();
+    scanImage = { url, promise };
+    old?.then((b) => b.close()).catch(() => {});
+  }
+  return scanImage.promise;
 }
 
 function pageNotice(text) {
@@ -955,6 +996,16 @@ async function renderPage() {
   pageNotice("Loading the page…");
   renderTask?.cancel();
   renderTask = null;
+  const type = view.source.type ?? "pdf";
+  if (IMAGE_SOURCE_TYPES.has(type)) {
+    await renderImagePage(seq, key, overlay);
+    return;
+  }
+  if (type !== "pdf") {
+    noPageImage();
+    pageNotice(`The source file is a ${type}, which this page cannot show. You can still edit the values.`);
+    return;
+  }
   let doc;
   try {
     doc = await getPdf(view.source.url);
@@ -974,18 +1025,8 @@ async function renderPage() {
   const page = await doc.getPage(state.page);
   if (seq !== renderSeq) return;
   const base = page.getViewport({ scale: 1 });
-  const fit = Math.max(200, scroller.clientWidth - 24) / base.width;
-  const viewport = page.getViewport({ scale: fit * state.zoom });
-  const dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.floor(viewport.width * dpr);
-  canvas.height = Math.floor(viewport.height * dpr);
-  canvas.style.width = `${Math.floor(viewport.width)}px`;
-  canvas.style.height = `${Math.floor(viewport.height)}px`;
-  const stage = $("page-stage");
-  stage.style.width = canvas.style.width;
-  stage.style.height = canvas.style.height;
-  stage.hidden = false;
-  canvas.hidden = false;
+  const viewport = page.getViewport({ scale: fitScale(base.width) });
+  const dpr = sizeCanvas(viewport.width, viewport.height);
   const task = page.render({
     canvas,
     canvasContext: canvas.getContext("2d"),
@@ -1000,6 +1041,69 @@ async function renderPage() {
     throw e;
   }
   if (seq !== renderSeq) return;
+  pageRendered(key, overlay);
+}
+
+/**
+ * A scanned PNG/JPEG source: one page, drawn at the same fit-to-width × zoom size as a PDF page.
+ * Its boxes are in pixels of the image (`pages[0]`), so they land as fractions of it.
+ */
+async function renderImagePage(seq, key, overlay) {
+  const url = state.view.source.url;
+  let bitmap;
+  try {
+    bitmap = await getScanImage(url);
+  } catch (e) {
+    if (seq !== renderSeq) return;
+    noPageImage();
+    pageNotice(`The source file could not be loaded (${e.message}). You can still edit the values.`);
+    if (scanImage.url === url) scanImage = { url: null, promise: null };
+    return;
+  }
+  if (seq !== renderSeq) return;
+  if (state.page !== 1) {
+    noPageImage();
+    pageNotice(`The source is a single scanned image; page ${state.page} is not in it.`);
+    return;
+  }
+  // The image's own size gives the sheet's shape; the recorded page size is the same image's.
+  const scale = fitScale(bitmap.width);
+  sizeCanvas(bitmap.width * scale, bitmap.height * scale);
+  const canvas = $("page-canvas");
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  // Opaque paper like a PDF page, whatever transparency the image has.
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  pageRendered(key, overlay);
+}
+
+/** Scale from the page's own size (pt for a PDF, px for an image) to the shown size: fit the pane's width, times the zoom. */
+function fitScale(baseWidth) {
+  return (Math.max(200, $("page-scroller").clientWidth - 24) / baseWidth) * state.zoom;
+}
+
+/** Sizes the canvas (device pixels) and the sheet (CSS pixels) for a page shown `width` × `height` CSS px; returns the device pixel ratio. */
+function sizeCanvas(width, height) {
+  const canvas = $("page-canvas");
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.floor(width * dpr);
+  canvas.height = Math.floor(height * dpr);
+  canvas.style.width = `${Math.floor(width)}px`;
+  canvas.style.height = `${Math.floor(height)}px`;
+  const stage = $("page-stage");
+  stage.style.width = canvas.style.width;
+  stage.style.height = canvas.style.height;
+  stage.hidden = false;
+  canvas.hidden = false;
+  return dpr;
+}
+
+/** The page is drawn: mark the canvas (tests and the same-page shortcut read these) and add the boxes. */
+function pageRendered(key, overlay) {
+  const canvas = $("page-canvas");
   canvas.dataset.page = String(state.page);
   canvas.dataset.key = key;
   canvas.dataset.rendered = "true";
