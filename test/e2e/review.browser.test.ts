@@ -1,11 +1,14 @@
 // The review page in a real browser (Debian's chromium driven by playwright-core) against the real
 // review server over a temporary PGlite store holding a real degraded scan read by the pipeline.
-// Plus the API's refusals as plain fetch() calls. Set JIXIAO_SCREENSHOT=1 to rewrite
+// Plus the API's refusals as plain fetch() calls, and the same scan as a PNG image (input kind
+// "image"): the page draws the image and the value's box on it. Set JIXIAO_SCREENSHOT=1 to rewrite
 // docs/review-page.png (CI leaves the committed file alone).
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -53,7 +56,61 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let scan: FileResult;
+/** The scan's page as a PNG (pdftoppm, poppler-utils), read by the OCR as an image input. */
+let imageScan: FileResult;
+let imageContext: BrowserContext | undefined;
 const pageProblems: string[] = [];
+
+/** Page errors and console errors go to `pageProblems` (the 401 of the start-up probe excepted). */
+function watchPage(p: Page): void {
+  p.on("pageerror", (e) => pageProblems.push(`pageerror: ${e.message}`));
+  p.on("console", (m) => {
+    // The start-up probe GET /api/session answers 401 before login: expected.
+    if (m.type() === "error" && !/status of 401/.test(m.text())) pageProblems.push(`console: ${m.text()}`);
+  });
+}
+
+/** Signs the reviewer in on the page (at the login form). */
+async function loginReviewer(p: Page): Promise<void> {
+  await p.locator("#login-form").waitFor();
+  await p.fill("#login-name", REVIEWER.name);
+  await p.fill("#login-password", REVIEWER.password);
+  await p.click("#login-submit");
+  await p.locator("#user-name", { hasText: REVIEWER.name }).waitFor();
+}
+
+/** How much of the canvas is opaque grey paper, and how many samples are dark ink. */
+async function canvasPixels(p: Page): Promise<{ samples: number; paper: number; ink: number }> {
+  return p.evaluate(() => {
+    const c = document.getElementById("page-canvas") as HTMLCanvasElement;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let samples = 0;
+    let paper = 0;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4 * 97) {
+      samples++;
+      if (data[i + 3] !== 255) continue;
+      if (data[i]! < 100) ink++;
+      else if (data[i]! < 250) paper++;
+    }
+    return { samples, paper, ink };
+  });
+}
+
+/** The union of the provenance boxes at or under `path` (what the page draws for a flag's path). */
+function unionBox(record: JxRecord, path: string): { page: number; x0: number; y0: number; x1: number; y1: number } | null {
+  const entries = Object.entries(record.source.provenance)
+    .filter(([key]) => key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`))
+    .flatMap(([, list]) => list);
+  if (!entries.length) return null;
+  return {
+    page: entries[0]!.page,
+    x0: Math.min(...entries.map((e) => e.bbox.x0)),
+    y0: Math.min(...entries.map((e) => e.bbox.y0)),
+    x1: Math.max(...entries.map((e) => e.bbox.x1)),
+    y1: Math.max(...entries.map((e) => e.bbox.y1)),
+  };
+}
 
 type Json = Record<string, unknown>;
 
@@ -107,14 +164,27 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "jixiao-review-browser-"));
   store = await openStore({ kind: "pglite", dataDir: join(dir, "store") });
 
+  // The same page as a PNG (made meanwhile; stored only by the image test, so the first test's
+  // queue and export do not see it).
+  // A failure is kept as a value until awaited (no unhandled rejection meanwhile).
+  const png = promisify(execFile)("pdftoppm", ["-png", "-r", "150", "-singlefile", SAMPLE, join(dir, "scan")]).then(
+    () => null,
+    (e: Error) => new Error(`pdftoppm (poppler-utils) could not make the PNG: ${e.message}`),
+  );
+
   // The pipeline as `jixiao run` drives it (runFiles in packages/cli/src/main.ts), OCR included.
   const scans = createScanExtractor();
   try {
     scan = await processFile(SAMPLE, { extractScan: scans.extractScan });
+    const pngFailed = await png;
+    if (pngFailed) throw pngFailed;
+    imageScan = await processFile(join(dir, "scan.png"), { extractScan: scans.extractScan });
   } finally {
     await scans.close();
   }
   expect(scan.sha256, scan.error?.message).toBeTruthy();
+  expect(imageScan.sha256, imageScan.error?.message).toBeTruthy();
+  expect(imageScan.inputKind).toBe("image");
   await store.saveDocument({
     sha256: scan.sha256!,
     file: scan.file,
@@ -168,15 +238,11 @@ beforeAll(async () => {
   page = await context.newPage();
   // Generous: CI runs this beside the OCR tests on two cores.
   page.setDefaultTimeout(60_000);
-  page.on("pageerror", (e) => pageProblems.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    const text = m.text();
-    // The start-up probe GET /api/session answers 401 before login: expected.
-    if (m.type() === "error" && !/status of 401/.test(text)) pageProblems.push(`console: ${text}`);
-  });
+  watchPage(page);
 }, 240_000);
 
 afterAll(async () => {
+  await imageContext?.close().catch(() => {});
   await context?.close().catch(() => {});
   await browser?.close().catch(() => {});
   await app?.close();
@@ -192,11 +258,7 @@ describe("review page in chromium", () => {
     const recordId = (await store.reviewQueue({})).items.find((i) => i.documentSha256 === scan.sha256)!.id;
 
     await page.goto(base);
-    await page.locator("#login-form").waitFor();
-    await page.fill("#login-name", REVIEWER.name);
-    await page.fill("#login-password", REVIEWER.password);
-    await page.click("#login-submit");
-    await page.locator("#user-name", { hasText: REVIEWER.name }).waitFor();
+    await loginReviewer(page);
 
     // The queue: both flagged records, worst confidence first, with counts.
     const rows = page.locator(".queue-open");
@@ -252,20 +314,7 @@ describe("review page in chromium", () => {
     await box.waitFor({ state: "visible" });
 
     // pdf.js drew the scan: the canvas is opaque, mostly grey paper (not white), with dark ink.
-    const pixels = await page.evaluate(() => {
-      const c = document.getElementById("page-canvas") as HTMLCanvasElement;
-      const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-      let samples = 0;
-      let paper = 0;
-      let ink = 0;
-      for (let i = 0; i < data.length; i += 4 * 97) {
-        samples++;
-        if (data[i + 3] !== 255) continue;
-        if (data[i]! < 100) ink++;
-        else if (data[i]! < 250) paper++;
-      }
-      return { samples, paper, ink };
-    });
+    const pixels = await canvasPixels(page);
     expect(pixels.paper / pixels.samples).toBeGreaterThan(0.5);
     expect(pixels.ink).toBeGreaterThan(10);
 
@@ -427,4 +476,105 @@ describe("review page in chromium", () => {
     expect(JSON.stringify(await storedScanRecord())).toBe(before);
     expect((await store.listReviews()).length).toBe(reviewsBefore);
   }, 60_000);
+
+  it("draws a scanned PNG (input kind image) with the flagged value's box on it, and keeps editing when the image cannot be decoded", async () => {
+    await store.saveDocument({
+      sha256: imageScan.sha256!,
+      file: imageScan.file,
+      inputKind: "image",
+      status: imageScan.status,
+      pageCount: imageScan.pageCount,
+      error: imageScan.error,
+      records: imageScan.records,
+      path: resolve(imageScan.path),
+      pageGeometry: imageScan.pageGeometry,
+    });
+    const geometry = imageScan.pageGeometry[0]!;
+    expect(imageScan.pageGeometry).toHaveLength(1);
+    expect(geometry.unit).toBe("px");
+    const [record] = await collect(store.listRecords({ documentSha256: imageScan.sha256! }));
+    // A flagged path with a box on the image (OCR flags most of this degraded page's long texts).
+    const target = record!.flags
+      .filter((f) => f.severity === "review")
+      .map((f) => ({ path: f.path, box: unionBox(record!, f.path) }))
+      .find((t) => t.box !== null && t.box.page === 1 && t.path !== "");
+    expect(target, `no flagged path with a box among ${record!.flags.map((f) => f.path).join(", ")}`).toBeDefined();
+    const union = target!.box!;
+
+    // A browser context of its own (this case also runs alone, with -t).
+    imageContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const p = await imageContext.newPage();
+    p.setDefaultTimeout(60_000);
+    watchPage(p);
+    await p.goto(base);
+    await loginReviewer(p);
+
+    // The documents view lists the image with its pending record; its button narrows the queue.
+    await p.click("#show-documents");
+    const imageDoc = p.locator(`#document-list .document-item[data-sha256="${imageScan.sha256}"]`);
+    await imageDoc.locator("button.document-open").click();
+    await p.locator("#document-filter-clear", { hasText: imageScan.file }).waitFor();
+    const rows = p.locator(".queue-open");
+    await expect.poll(() => rows.count()).toBe(1);
+    await rows.first().click();
+    await p.locator(`.flag-item[data-path="${target!.path}"]`).first().click();
+
+    const canvas = p.locator('#page-canvas[data-rendered="true"]');
+    await canvas.waitFor();
+    expect(await canvas.getAttribute("data-page")).toBe("1");
+    expect(await canvas.getAttribute("data-key")).toContain(`/api/documents/${imageScan.sha256}/source|1|`);
+    const box = p.locator(`.value-box[data-path="${target!.path}"]`);
+    await box.waitFor({ state: "visible" });
+    expect(await p.isHidden("#page-notice")).toBe(true);
+    // One page: nowhere to turn.
+    expect(await p.textContent("#page-label")).toBe("page 1");
+    expect(await p.isDisabled("#page-back")).toBe(true);
+    expect(await p.isDisabled("#page-forward")).toBe(true);
+
+    // The image was drawn: opaque grey paper with dark ink, in the image's proportions.
+    const pixels = await canvasPixels(p);
+    expect(pixels.paper / pixels.samples).toBeGreaterThan(0.5);
+    expect(pixels.ink).toBeGreaterThan(10);
+    const c = (await canvas.boundingBox())!;
+    expect(c.height / c.width).toBeCloseTo(geometry.height / geometry.width, 2);
+
+    // The box lies inside the canvas, at the provenance's fractions of the image.
+    const b = (await box.boundingBox())!;
+    expect(b.width).toBeGreaterThan(10);
+    expect(b.height).toBeGreaterThan(5);
+    expect(b.x).toBeGreaterThanOrEqual(c.x - 1);
+    expect(b.y).toBeGreaterThanOrEqual(c.y - 1);
+    expect(b.x + b.width).toBeLessThanOrEqual(c.x + c.width + 1);
+    expect(b.y + b.height).toBeLessThanOrEqual(c.y + c.height + 1);
+    expect((b.x - c.x) / c.width).toBeCloseTo(union.x0 / geometry.width, 2);
+    expect((b.y - c.y) / c.height).toBeCloseTo(union.y0 / geometry.height, 2);
+    expect((b.x + b.width - c.x) / c.width).toBeCloseTo(union.x1 / geometry.width, 2);
+    expect((b.y + b.height - c.y) / c.height).toBeCloseTo(union.y1 / geometry.height, 2);
+
+    // Zooming draws the image again at the new size; the box keeps its place.
+    await p.click("#zoom-in");
+    await p.locator("#zoom-label", { hasText: "125%" }).waitFor();
+    await expect.poll(async () => (await canvas.boundingBox())?.width ?? 0).toBeGreaterThan(c.width * 1.2);
+    const c2 = (await canvas.boundingBox())!;
+    const b2 = (await box.boundingBox())!;
+    expect((b2.x - c2.x) / c2.width).toBeCloseTo(union.x0 / geometry.width, 2);
+    expect((b2.y - c2.y) / c2.height).toBeCloseTo(union.y0 / geometry.height, 2);
+
+    // An image the browser cannot decode: a notice, no sheet, and the value can still be edited.
+    await p.route(`**/api/documents/${imageScan.sha256}/source`, (route) =>
+      route.fulfill({ status: 200, contentType: "image/png", body: "not a png" }),
+    );
+    await p.reload();
+    await p.locator("#page-notice", { hasText: "could not be loaded" }).waitFor();
+    expect(await p.textContent("#page-notice")).toMatch(/could not be loaded \(the image could not be decoded\)\. You can still edit/);
+    expect(await p.isHidden("#page-stage")).toBe(true);
+    expect(await p.getAttribute("#page-canvas", "data-rendered")).toBe("false");
+    await p.locator("body").press("e");
+    await p.locator("#edit-input").waitFor();
+    await p.locator("#edit-input").press("Escape");
+    await p.locator("#edit-input").waitFor({ state: "detached" });
+    await p.unroute(`**/api/documents/${imageScan.sha256}/source`);
+
+    expect(pageProblems).toEqual([]);
+  }, 120_000);
 });
