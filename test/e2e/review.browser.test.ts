@@ -97,6 +97,28 @@ async function canvasPixels(p: Page): Promise<{ samples: number; paper: number; 
   });
 }
 
+/**
+ * Where a box of the straightened scan lies on the page as scanned: OCR rotated the image by
+ * −skew about its centre, so the corners turn back by +skew (y down, positive clockwise) and the
+ * drawn box is the one around them.
+ */
+function asScanned<B extends { x0: number; y0: number; x1: number; y1: number }>(b: B, g: { width: number; height: number; skewDegrees?: number }): B {
+  const s = ((g.skewDegrees ?? 0) * Math.PI) / 180;
+  const cx = (g.width - 1) / 2;
+  const cy = (g.height - 1) / 2;
+  const corners = [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]].map(([x, y]) => [
+    cx + (x! - cx) * Math.cos(s) - (y! - cy) * Math.sin(s),
+    cy + (x! - cx) * Math.sin(s) + (y! - cy) * Math.cos(s),
+  ]);
+  return {
+    ...b,
+    x0: Math.min(...corners.map((c) => c[0]!)),
+    y0: Math.min(...corners.map((c) => c[1]!)),
+    x1: Math.max(...corners.map((c) => c[0]!)),
+    y1: Math.max(...corners.map((c) => c[1]!)),
+  };
+}
+
 /** The union of the provenance boxes at or under `path` (what the page draws for a flag's path). */
 function unionBox(record: JxRecord, path: string): { page: number; x0: number; y0: number; x1: number; y1: number } | null {
   const entries = Object.entries(record.source.provenance)
@@ -330,12 +352,12 @@ describe("review page in chromium", () => {
     // A value read from several lines has one entry per line: the box is their union.
     const entries = before.source.provenance[target.path]!;
     const geometry = scan.pageGeometry.find((g) => g.number === entries[0]!.page)!;
-    const union = {
+    const union = asScanned({
       x0: Math.min(...entries.map((e) => e.bbox.x0)),
       y0: Math.min(...entries.map((e) => e.bbox.y0)),
       x1: Math.max(...entries.map((e) => e.bbox.x1)),
       y1: Math.max(...entries.map((e) => e.bbox.y1)),
-    };
+    }, geometry);
     expect((b.x - c.x) / c.width).toBeCloseTo(union.x0 / geometry.width, 2);
     expect((b.y - c.y) / c.height).toBeCloseTo(union.y0 / geometry.height, 2);
     expect((b.x + b.width - c.x) / c.width).toBeCloseTo(union.x1 / geometry.width, 2);
@@ -499,7 +521,7 @@ describe("review page in chromium", () => {
       .map((f) => ({ path: f.path, box: unionBox(record!, f.path) }))
       .find((t) => t.box !== null && t.box.page === 1 && t.path !== "");
     expect(target, `no flagged path with a box among ${record!.flags.map((f) => f.path).join(", ")}`).toBeDefined();
-    const union = target!.box!;
+    const union = asScanned(target!.box!, imageScan.pageGeometry[0]!);
 
     // A browser context of its own (this case also runs alone, with -t).
     imageContext = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });

@@ -39,11 +39,18 @@ export type FileResult = {
   error: { code: ErrorCode; message: string } | null;
 };
 
-export type PageGeometry = { number: number; width: number; height: number; unit: Page["unit"] };
+export type PageGeometry = { number: number; width: number; height: number; unit: Page["unit"]; skewDegrees?: number };
 
-/** The size of each page as its provenance boxes measure it. */
+/**
+ * The size of each page as its provenance boxes measure it, and for a scan the skew OCR removed
+ * (its boxes are in the straightened image: rotate by +skewDegrees about the centre to find them
+ * on the page as scanned).
+ */
 export function pageGeometryOf(pages: readonly Page[]): PageGeometry[] {
-  return pages.map((p) => ({ number: p.number, width: p.width, height: p.height, unit: p.unit }));
+  return pages.map((p) => ({
+    number: p.number, width: p.width, height: p.height, unit: p.unit,
+    ...(p.image?.skewDegrees ? { skewDegrees: p.image.skewDegrees } : {}),
+  }));
 }
 
 /** Detects the input kind from the bytes (and the name for text dumps). */

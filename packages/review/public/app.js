@@ -1111,6 +1111,29 @@ function pageRendered(key, overlay) {
   drawBoxes(overlay);
 }
 
+/**
+ * A scan's boxes are in the image OCR straightened (rotated by −skew about its centre, size
+ * kept); the page shows the image as scanned, so the box's corners are turned back by +skew and
+ * the box drawn around them.
+ */
+function unskew(b, geometry) {
+  const s = ((geometry.skewDegrees ?? 0) * Math.PI) / 180;
+  if (!s) return b;
+  const cx = (geometry.width - 1) / 2;
+  const cy = (geometry.height - 1) / 2;
+  const cos = Math.cos(s);
+  const sin = Math.sin(s);
+  const xs = [];
+  const ys = [];
+  for (const [x, y] of [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]]) {
+    const dx = x - cx;
+    const dy = y - cy;
+    xs.push(cx + dx * cos - dy * sin);
+    ys.push(cy + dx * sin + dy * cos);
+  }
+  return { ...b, x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+}
+
 function drawBoxes(overlay) {
   const record = state.view.record;
   const path = state.boxPath ?? "";
@@ -1134,7 +1157,8 @@ function drawBoxes(overlay) {
     pageNotice("The page size is unknown, so the value's box cannot be drawn.");
     return;
   }
-  for (const b of onPage) {
+  for (const raw of onPage) {
+    const b = unskew(raw, geometry);
     const el = h("div", { class: "value-box", dataset: { path: drawnPath, page: String(b.page) }, title: drawnPath });
     const pct = (v) => `${Math.min(100, Math.max(0, v * 100)).toFixed(4)}%`;
     el.style.left = pct(b.x0 / geometry.width);

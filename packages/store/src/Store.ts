@@ -61,6 +61,8 @@ export interface PageGeometry {
   width: number;
   height: number;
   unit: Unit;
+  /** Scans: the skew OCR removed; boxes are in the straightened image (rotate by +skew about the centre). */
+  skewDegrees?: number;
 }
 
 export type ReviewStateName = "pending" | "approved" | "corrected";
@@ -405,9 +407,10 @@ function checkDocumentFields(sha256: string, file: string, status: DocumentStatu
 function checkGeometry(g: PageGeometry): PageGeometry {
   const ok =
     Number.isSafeInteger(g.number) && g.number >= 1 && Number.isFinite(g.width) && Number.isFinite(g.height) &&
-    g.width >= 0 && g.height >= 0 && (g.unit === "pt" || g.unit === "px" || g.unit === "grid");
+    g.width >= 0 && g.height >= 0 && (g.unit === "pt" || g.unit === "px" || g.unit === "grid") &&
+    (g.skewDegrees === undefined || (Number.isFinite(g.skewDegrees) && Math.abs(g.skewDegrees) <= 45));
   if (!ok) throw invalid(`bad page geometry ${JSON.stringify(g)}`);
-  return { number: g.number, width: g.width, height: g.height, unit: g.unit };
+  return { number: g.number, width: g.width, height: g.height, unit: g.unit, ...(g.skewDegrees ? { skewDegrees: g.skewDegrees } : {}) };
 }
 
 function checkPageCount(pageCount: unknown, file: string): void {

@@ -382,7 +382,7 @@ export function storeContract(open: () => Promise<Store>): void {
   it("keeps a document's source path and page sizes for the review page", () =>
     withStore(async (store) => {
       const sha = randomSha256();
-      const pageGeometry = [{ number: 1, width: 595.3, height: 841.9, unit: "pt" as const }, { number: 2, width: 2480, height: 3508, unit: "px" as const }];
+      const pageGeometry = [{ number: 1, width: 595.3, height: 841.9, unit: "pt" as const }, { number: 2, width: 2480, height: 3508, unit: "px" as const, skewDegrees: -1.25 }];
       await store.saveDocument(documentWith(sha, "geo.pdf", { path: "/data/geo.pdf", pageGeometry }));
       const id = (await store.reviewQueue({ state: "all", limit: 500 })).items.find((i) => i.documentSha256 === sha)!.id;
       expect(await store.getRecord(id)).toMatchObject({ documentSha256: sha, ordinal: 0, kind: "project_self_eval", state: "pending", pages: pageGeometry, sourcePath: "/data/geo.pdf", inputKind: "pdf" });
