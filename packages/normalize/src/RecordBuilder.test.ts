@@ -32,6 +32,13 @@ describe("RecordBuilder: doubt on OCR text", () => {
     expect(codesFor("≥320K", 1, "indicators[1].actual")).toEqual([]);
   });
 
+  it("flags an OCR-read target that is a bare number (an operator or unit was lost)", () => {
+    expect(codesFor("0", 0.97, "indicators[2].target")).toContain("review:bare_target");
+    expect(codesFor("=0", 0.97, "indicators[2].target")).not.toContain("review:bare_target");
+    expect(codesFor("0", 0.97, "indicators[2].actual")).not.toContain("review:bare_target");
+    expect(codesFor("0", 1, "indicators[2].target")).toEqual([]);
+  });
+
   it("flags characters the forms never print, and long OCR prose", () => {
     expect(codesFor("督查{报告", 0.95)).toContain("review:suspicious_characters");
     expect(codesFor("一".repeat(30), 0.99)).toContain("review:long_ocr_text");

@@ -75,6 +75,11 @@ export class RecordBuilder {
     }
     // Units on these forms are Chinese (天, 次, 个, 万元) or %; a Latin unit read by OCR is more
     // likely a misread glyph ("≥320 天" → "≥320K") than a real one.
+    // A target states an operator or a unit ("=100%", "≥60 次"); a bare number read by OCR has
+    // most likely lost one ("=0" read as "0").
+    if (/\.target$/.test(path) && /^\d+(\.\d+)?$/.test(t)) {
+      this.flag("bare_target", "review", path, `target "${t}" has no operator or unit: OCR may have dropped one`);
+    }
     if (/\.(target|actual)$/.test(path) && /\d\s*[A-Za-z]{1,3}$/.test(t)) {
       this.flag("latin_unit", "review", path, `"${t}" ends in a Latin unit, which OCR often makes of a Chinese one`);
     }
