@@ -172,3 +172,18 @@ export type RecordKind = z.infer<typeof RecordKind>;
 
 export const Record = z.discriminatedUnion("kind", [ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment]);
 export type Record = z.infer<typeof Record>;
+
+/**
+ * One entry of a record's review audit trail, as re-processing replays it: a person's correction
+ * of one field (`before` → `after`) or an approval (`fieldPath` "", before/after null).
+ * `ordinal` is the record's position in its file; `at` is ISO 8601.
+ */
+export interface ReviewTrailEntry {
+  ordinal: number;
+  action: "correct" | "approve";
+  fieldPath: string;
+  before: unknown;
+  after: unknown;
+  reviewer: string;
+  at: string;
+}

@@ -9,19 +9,11 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { main } from "@jixiao/cli";
 import { openStore, collect, type Store } from "@jixiao/store";
 import { neutraliseCsvText } from "@jixiao/export";
-import { ExportManifest, Record as JxRecord, exportTableNames, exportTables, type ColumnType, type ExportTableName } from "@jixiao/schemas";
+import { ExportManifest, Record as JxRecord, exportTableNames, exportTables, type ExportTableName } from "@jixiao/schemas";
+import { duckType } from "../../packages/export/test-fixtures/duckType.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const seeds = join(root, "samples", "seeds");
-
-const duckType: { [T in ColumnType]: string } = {
-  string: "VARCHAR",
-  double: "DOUBLE",
-  int: "INTEGER",
-  bool: "BOOLEAN",
-  date: "DATE",
-  timestamp: "TIMESTAMP WITH TIME ZONE",
-};
 
 /** What the store holds, counted from its own listings. */
 interface Expected {

@@ -4,12 +4,13 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { JixiaoError } from "@jixiao/core";
-import { ExportManifest, exportTableNames, exportTables, type ColumnType, type Record as JxRecord } from "@jixiao/schemas";
+import { ExportManifest, exportTableNames, exportTables, type Record as JxRecord } from "@jixiao/schemas";
 import type { ListRecordsOptions, StoredReview } from "@jixiao/store";
 import { exportStore, type ExportSource } from "./exportStore.js";
 import { ExportOptionError } from "./ExportOptionError.js";
 import { resolveExportTarget } from "./resolveExportTarget.js";
 import { truthFiles } from "../test-fixtures/truthRecords.js";
+import { duckType } from "../test-fixtures/duckType.js";
 
 const files = truthFiles();
 const records: JxRecord[] = files.flatMap((f) => f.records);
@@ -47,15 +48,6 @@ function source(recs: JxRecord[] = records, revs: StoredReview[] = reviews): Exp
     listReviews: async () => revs,
   };
 }
-
-const duckType: { [T in ColumnType]: string } = {
-  string: "VARCHAR",
-  double: "DOUBLE",
-  int: "INTEGER",
-  bool: "BOOLEAN",
-  date: "DATE",
-  timestamp: "TIMESTAMP WITH TIME ZONE",
-};
 
 function jsonlRows(path: string): { [k: string]: unknown }[] {
   const text = readFileSync(path, "utf8");

@@ -1,4 +1,4 @@
-import { Record as RecordSchema, type Flag, type Record } from "@jixiao/schemas";
+import { Record as RecordSchema, type Flag, type Record, type ReviewTrailEntry } from "@jixiao/schemas";
 import { parseTarget } from "@jixiao/core";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { runChecks } from "./checks.js";
@@ -161,17 +161,6 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
 }
 
-/** An audit row as reapplyCorrections needs it (the store's StoredReview has these fields). */
-export interface CorrectionTrailEntry {
-  ordinal: number;
-  action: "correct" | "approve";
-  fieldPath: string;
-  before: unknown;
-  after: unknown;
-  reviewer: string;
-  at: string;
-}
-
 /**
  * Re-processing a document yields fresh records; the people's corrections must not vanish with
  * the old ones. For each record, each corrected field is set again to its last corrected value
@@ -180,7 +169,7 @@ export interface CorrectionTrailEntry {
  * applied are `corrected` (by, at of the last one). Approvals are not carried over: the record's
  * flags may have changed, so a person approves again.
  */
-export function reapplyCorrections(records: readonly Record[], trail: readonly CorrectionTrailEntry[]): Record[] {
+export function reapplyCorrections(records: readonly Record[], trail: readonly ReviewTrailEntry[]): Record[] {
   return records.map((record, ordinal) => {
     const mine = trail.filter((t) => t.ordinal === ordinal && t.action === "correct");
     if (mine.length === 0) return record;

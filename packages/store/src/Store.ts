@@ -7,6 +7,7 @@ import {
   type Flag,
   type FlagSeverity,
   type RecordKind,
+  type ReviewTrailEntry,
   type Unit,
 } from "@jixiao/schemas";
 import type { SqlClient } from "./SqlClient.js";
@@ -33,15 +34,7 @@ export interface SaveDocumentInput {
   pageGeometry?: readonly PageGeometry[] | null;
 }
 
-interface ReviewTrailRow {
-  ordinal: number;
-  action: "correct" | "approve";
-  fieldPath: string;
-  before: unknown;
-  after: unknown;
-  reviewer: string;
-  at: Date | string;
-}
+type ReviewTrailRow = Omit<ReviewTrailEntry, "at"> & { at: Date | string };
 
 export interface SaveDocumentOptions {
   /**
@@ -51,7 +44,7 @@ export interface SaveDocumentOptions {
    */
   reapply?: (
     records: JxRecord[],
-    trail: { ordinal: number; action: "correct" | "approve"; fieldPath: string; before: unknown; after: unknown; reviewer: string; at: string }[],
+    trail: ReviewTrailEntry[],
   ) => JxRecord[];
 }
 
@@ -201,23 +194,12 @@ export interface StoredFlag {
 }
 
 /** One row of the review audit trail: a correction or an approval, with what it changed. */
-export interface StoredReview {
+export interface StoredReview extends ReviewTrailEntry {
   id: number;
   documentSha256: string;
   file: string;
-  /** Position of the record in its file (0-based); stable across re-processing. */
-  ordinal: number;
   /** The record's current row id, or null once re-processing replaced the record. */
   recordId: number | null;
-  action: "correct" | "approve";
-  /** Field path for a correction ("indicators[3].score"), "" for an approval of the whole record. */
-  fieldPath: string;
-  /** JSON values before and after (null for an approval). */
-  before: unknown;
-  after: unknown;
-  reviewer: string;
-  /** ISO 8601. */
-  at: string;
 }
 
 export interface ListFlagsOptions {
