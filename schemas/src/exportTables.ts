@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 
 /** Bump when a table gains, loses, renames or retypes a column. */
-export const EXPORT_SCHEMA_VERSION = 1;
+export const EXPORT_SCHEMA_VERSION = 2;
 
 export const ExportFormat = z.enum(["jsonl", "csv", "parquet"]);
 export type ExportFormat = z.infer<typeof ExportFormat>;
@@ -53,7 +53,7 @@ function col<const N extends string, const T extends ColumnType, const Nu extend
 const keyColumns = [
   col("report_key", "string", false, 'Stable key of the report: "<document_sha256>:<ordinal>".'),
   col("document_sha256", "string", false, "SHA-256 of the input file the report was read from."),
-  col("file", "string", false, "Input file name."),
+  col("file", "string", false, "Input file: its path relative to the directory or file named when it was processed (a/report.pdf)."),
   col("ordinal", "int", false, "Position of the report in its file (0-based); stable across re-processing."),
 ] as const;
 
@@ -102,6 +102,7 @@ const reports = {
     col("flag_count", "int", false, "Number of flags of the report."),
     col("review_flag_count", "int", false, "Number of flags of severity review."),
     col("pages", "string", false, 'Pages the report came from, ascending, comma-separated ("1,2").'),
+    col("money_unit", "string", false, "Money unit the form printed: 元 or 万元 (money columns are always in 元)."),
     reviewStateColumn,
     col("reviewed_by", "string", true, "Who approved or corrected the report."),
     col("reviewed_at", "timestamp", true, "When the report was approved or corrected (UTC)."),

@@ -30,11 +30,14 @@ export const Provenance = z.object({
 export type Provenance = z.infer<typeof Provenance>;
 
 export const Source = z.object({
+  /** The input's path relative to what the user named: under a named directory, or the base name of a named file. */
   file: z.string(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   pages: z.array(z.number().int().positive()),
   /** Field path → where its value was read. */
   provenance: z.record(z.string(), z.array(Provenance)).default({}),
+  /** The money unit the form printed; money values are always in 元 (converted from 万元). */
+  money_unit: z.enum(["元", "万元"]).default("元"),
 });
 export type Source = z.infer<typeof Source>;
 

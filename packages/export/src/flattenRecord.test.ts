@@ -88,6 +88,14 @@ describe("flattenRecord", () => {
     expect(row).toMatchObject({ target_op: ">=", target_value: 95, target_unit: "%", actual_op: null, actual_value: null, actual_unit: null });
   });
 
+  it("carries the money unit the form printed (元 for records stored before it existed)", () => {
+    const rec = structuredClone(byKind("project_self_eval")) as ProjectSelfEval;
+    rec.source.money_unit = "万元";
+    expect(flattenRecord(rec, 0).reports.money_unit).toBe("万元");
+    delete (rec.source as { money_unit?: string }).money_unit;
+    expect(flattenRecord(rec, 0).reports.money_unit).toBe("元");
+  });
+
   it("takes each row's pages from the provenance under its path", () => {
     const rec = structuredClone(byKind("project_self_eval")) as ProjectSelfEval;
     expect(rec.indicators.length).toBeGreaterThan(10);

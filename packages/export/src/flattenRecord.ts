@@ -131,6 +131,8 @@ function reportRow(record: JxRecord, keys: ReportKeyColumns): ReportsRow {
     flag_count: record.flags.length,
     review_flag_count: record.flags.filter((f) => f.severity === "review").length,
     pages: pagesText(record.source.pages),
+    // Records stored before source.money_unit existed were read from forms in 元.
+    money_unit: record.source.money_unit ?? "元",
     review_state: review.state,
     reviewed_by: review.by,
     reviewed_at: review.at === null ? null : toTimestamp(review.at, `${keys.report_key} review.at`),

@@ -255,7 +255,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder) {
 function finish(
   record: Omit<Record, "source" | "confidence" | "flags" | "review">,
   b: RecordBuilder,
-  meta: { file: string; sha256: string },
+  meta: { file: string; sha256: string; moneyUnit?: "元" | "万元" },
   rows: readonly Row[],
 ): Record {
   const flags: Flag[] = b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
@@ -275,7 +275,8 @@ function finish(
   const confidence = round3(Math.min(minField, reviewCount ? Math.max(0.05, 0.9 - 0.1 * reviewCount) : 1));
   return {
     ...record,
-    source: { file: meta.file, sha256: meta.sha256, pages, provenance },
+    // money_unit: what the form printed; the 万元 conversion will fill meta.moneyUnit per record (元 until then).
+    source: { file: meta.file, sha256: meta.sha256, pages, provenance, money_unit: meta.moneyUnit ?? "元" },
     confidence,
     flags,
     review: { state: "pending", by: null, at: null },
