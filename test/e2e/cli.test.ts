@@ -1,7 +1,7 @@
 // The CLI end to end: bad inputs get typed errors while the other files still process; the
 // same file twice gives one document; export writes everything stored.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { main } from "@jixiao/cli";
@@ -107,6 +107,45 @@ describe("jixiao run / export", () => {
       const lines = readFileSync(out, "utf8").trim().split("\n");
       expect(lines).toHaveLength(1); // same bytes → same document, no duplicate
       expect(existsSync(`${out}.${process.pid}.tmp`)).toBe(false);
+    } finally {
+      q.restore();
+    }
+  });
+
+  it("names each input by its path under the directory given (two report.pdf are two files), a file named directly by its base name", async () => {
+    const tree = join(dir, "tree");
+    mkdirSync(join(tree, "a"), { recursive: true });
+    mkdirSync(join(tree, "b"), { recursive: true });
+    mkdirSync(join(tree, "c"), { recursive: true });
+    const pdf = readFileSync(join(digital, tiny));
+    writeFileSync(join(tree, "a", "report.pdf"), pdf);
+    writeFileSync(join(tree, "b", "report.pdf"), Buffer.concat([pdf, Buffer.from("\n%another copy\n")])); // other bytes, same report
+    writeFileSync(join(tree, "c", "empty.pdf"), "");
+    const store = join(dir, "store3");
+    const out = join(dir, "tree.jsonl");
+    const q = quiet();
+    try {
+      expect(await main(["node", "jixiao", "run", tree, "--out", out, "--store", store, "--no-progress"], {})).toBe(1); // c/empty.pdf
+      expect(q.lines.join("")).toMatch(/c\/empty\.pdf: EMPTY_FILE/);
+      const records = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { source: { file: string; sha256: string } });
+      expect(records.map((r) => r.source.file)).toEqual(["a/report.pdf", "b/report.pdf"]);
+      expect(new Set(records.map((r) => r.source.sha256)).size).toBe(2);
+      const s = await openStore({ kind: "pglite", dataDir: store });
+      try {
+        expect((await s.listDocuments()).map((d) => d.file).sort()).toEqual(["a/report.pdf", "b/report.pdf"]); // an empty file is never hashed
+      } finally {
+        await s.close();
+      }
+      // The same file named directly: its base name (the document, keyed by SHA-256, is not duplicated).
+      const direct = join(dir, "direct.jsonl");
+      expect(await main(["node", "jixiao", "run", join(tree, "b", "report.pdf"), "--out", direct, "--store", store, "--no-progress"], {})).toBe(0);
+      expect(JSON.parse(readFileSync(direct, "utf8").trim()).source.file).toBe("report.pdf");
+      const s2 = await openStore({ kind: "pglite", dataDir: store });
+      try {
+        expect(await s2.listDocuments()).toHaveLength(2);
+      } finally {
+        await s2.close();
+      }
     } finally {
       q.restore();
     }

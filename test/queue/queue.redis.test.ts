@@ -4,7 +4,8 @@
 // restarted mid-batch losing every key, the same file submitted twice at once).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createScanExtractor } from "@jixiao/ocr";
@@ -204,6 +205,30 @@ describe("queue mode (BullMQ on Redis, PostgreSQL store, worker processes)", () 
     const results = await submitting;
     expect(results.map((r) => r.status).filter((s) => s !== "succeeded" && s !== "partial")).toEqual([]);
     await expectComplete(ctx.store, copies.files, (f) => expected.get(copies.originOf.get(f)!)!);
+  }, 300_000);
+
+  it("names each document by its path under the submitted directory (two report.pdf are two documents)", async () => {
+    const { env } = useNamespace();
+    const dir = mkdtempSync(join(tmpdir(), "jixiao-queue-names-"));
+    cleanups.push(() => removeDir(dir));
+    const sample = join(root, "samples", "digital", "002_fe319b84d2aa7d28.pdf");
+    const pdf = readFileSync(sample);
+    mkdirSync(join(dir, "a"));
+    mkdirSync(join(dir, "b"));
+    writeFileSync(join(dir, "a", "report.pdf"), pdf);
+    writeFileSync(join(dir, "b", "report.pdf"), Buffer.concat([pdf, Buffer.from("\n%another copy\n")]));
+    const expected = (await inProcessRecords([sample])).get(sample)!;
+    await workers(1, env);
+    const submit = await runCli(["submit", dir, "--no-progress"], env);
+    expect(submit.code, submit.out).toBe(0);
+    const store = await openStore(env);
+    for (const name of ["a/report.pdf", "b/report.pdf"]) {
+      const sha = sha256File(join(dir, name));
+      const records = await storedRecords(store, sha);
+      expect(records.map(comparable)).toStrictEqual(expected.map(comparable));
+      expect(records.map((r) => r.source.file)).toEqual(expected.map(() => name));
+      expect((await store.getDocuments([sha]))[0]!.file).toBe(name);
+    }
   }, 300_000);
 
   it("the same file submitted twice at once gives one document", async () => {

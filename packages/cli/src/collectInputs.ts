@@ -1,22 +1,29 @@
 import { readdir, stat } from "node:fs/promises";
-import { join, extname } from "node:path";
+import { basename, join, extname, relative, sep } from "node:path";
 
 /** File extensions the pipeline reads when given a directory. */
 export const INPUT_EXTENSIONS = new Set([".pdf", ".txt", ".tsv", ".png", ".jpg", ".jpeg", ".tif", ".tiff"]);
+
+/**
+ * One input: where to read it, and the name its records and errors carry (`source.file`): its
+ * path relative to the directory named on the command line ("a/report.pdf", with `/` whatever
+ * the platform), or the base name of a file named directly.
+ */
+export type InputFile = { path: string; file: string };
 
 /**
  * Expands the command line's files and directories into a sorted list of input files
  * (directories recursively, only known extensions; files named explicitly are always kept so
  * a bad one gets its typed error).
  */
-export async function collectInputs(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+export async function collectInputs(paths: readonly string[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
   for (const p of paths) {
     let st;
     try {
       st = await stat(p);
     } catch {
-      out.push(p); // reported as NOT_FOUND by the pipeline
+      out.push({ path: p, file: basename(p) }); // reported as NOT_FOUND by the pipeline
       continue;
     }
     if (st.isDirectory()) {
@@ -24,9 +31,10 @@ export async function collectInputs(paths: readonly string[]): Promise<string[]>
       const files = entries
         .filter((e) => e.isFile() && INPUT_EXTENSIONS.has(extname(e.name).toLowerCase()))
         .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
-        .sort();
+        .sort()
+        .map((path) => ({ path, file: relative(p, path).split(sep).join("/") }));
       out.push(...files);
-    } else out.push(p);
+    } else out.push({ path: p, file: basename(p) });
   }
   return out;
 }

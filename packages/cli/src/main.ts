@@ -28,8 +28,8 @@ export async function runFiles(
 ): Promise<FileResult[]> {
   const files = await collectInputs(paths);
   const results: FileResult[] = [];
-  for (const [i, path] of files.entries()) {
-    const r = await processFile(path, opts.options);
+  for (const [i, input] of files.entries()) {
+    const r = await processFile(input.path, opts.options, input.file);
     if (r.sha256) {
       await opts.store.saveDocument({
         sha256: r.sha256,

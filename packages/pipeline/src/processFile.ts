@@ -85,10 +85,10 @@ export function checkPageLimit(pages: number, file: string, options: ProcessOpti
 
 /**
  * Reads an input file (size limit checked on the file's size before reading). Throws NOT_FOUND
- * when it cannot be read, OVER_LIMIT when it is too large.
+ * when it cannot be read, OVER_LIMIT when it is too large. `file` is the name errors carry
+ * (default: the base name).
  */
-export async function readInput(path: string, options: ProcessOptions = {}): Promise<{ file: string; data: Uint8Array }> {
-  const file = basename(path);
+export async function readInput(path: string, options: ProcessOptions = {}, file = basename(path)): Promise<{ file: string; data: Uint8Array }> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -254,13 +254,16 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
   return result;
 }
 
-/** Reads a file and processes it (see processBytes). */
-export async function processFile(path: string, options: ProcessOptions = {}): Promise<FileResult> {
+/**
+ * Reads a file and processes it (see processBytes). `file` is the name its records
+ * (`source.file`) and errors carry: the path relative to the directory the user named
+ * ("a/report.pdf"), or by default the base name.
+ */
+export async function processFile(path: string, options: ProcessOptions = {}, file = basename(path)): Promise<FileResult> {
   let input: { file: string; data: Uint8Array };
   try {
-    input = await readInput(path, options);
+    input = await readInput(path, options, file);
   } catch (err) {
-    const file = basename(path);
     return { file, path, sha256: null, inputKind: null, status: "failed", pageCount: 0, pageGeometry: [], records: [], issues: [], error: documentError(err, file) };
   }
   return processBytes(input.data, input.file, path, options);

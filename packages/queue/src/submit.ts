@@ -47,16 +47,23 @@ export type SubmitResult = {
 
 const TERMINAL = new Set<DocumentStatus>(["succeeded", "partial", "failed"]);
 
-/** Hex SHA-256 of a file, streamed (NOT_FOUND when it cannot be read). */
-export async function hashFile(path: string): Promise<string> {
+/** Hex SHA-256 of a file, streamed (NOT_FOUND, naming `file`, when it cannot be read). */
+export async function hashFile(path: string, file = basename(path)): Promise<string> {
   const hash = createHash("sha256");
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   } catch (err) {
-    throw new JixiaoError("NOT_FOUND", `${basename(path)}: ${(err as Error).message}`, { file: basename(path), cause: err });
+    throw new JixiaoError("NOT_FOUND", `${file}: ${(err as Error).message}`, { file, cause: err });
   }
   return hash.digest("hex");
 }
+
+/**
+ * One input to submit: where every worker can read it, and the name its records carry
+ * (`source.file`: the path relative to the directory the user named, e.g. "a/report.pdf").
+ * A bare path is named by its base name.
+ */
+export type SubmitInput = string | { path: string; file: string };
 
 /**
  * Bulk upload: hashes each file, records it in the store as queued (a finished document is left
@@ -65,7 +72,7 @@ export async function hashFile(path: string): Promise<string> {
  * on the three queues) with a store read every `pollMs` as a fallback (events are not durable).
  * Paths are made absolute: every worker must be able to read them (shared storage).
  */
-export async function submitDocuments(ctx: QueueContext, paths: readonly string[], options: SubmitOptions = {}): Promise<SubmitResult[]> {
+export async function submitDocuments(ctx: QueueContext, inputs: readonly SubmitInput[], options: SubmitOptions = {}): Promise<SubmitResult[]> {
   const results: SubmitResult[] = [];
   const bySha = new Map<string, SubmitResult[]>();
   const events = options.noWait
@@ -78,12 +85,12 @@ export async function submitDocuments(ctx: QueueContext, paths: readonly string[
       ev.on("error", () => {}); // reconnects on its own; the store poll covers the gap
       await ev.waitUntilReady();
     }
-    for (const p of paths) {
-      const path = resolve(p);
-      const file = basename(path);
+    for (const input of inputs) {
+      const path = resolve(typeof input === "string" ? input : input.path);
+      const file = typeof input === "string" ? basename(path) : input.file;
       let sha256: string;
       try {
-        sha256 = await hashFile(path);
+        sha256 = await hashFile(path, file);
       } catch (err) {
         const e = err as JixiaoError;
         results.push({ path, file, sha256: null, status: "failed", error: { code: e.code, message: e.message }, recordCount: 0 });
