@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isEmptyValue, nearlyEqual, parseTarget, readNumber, readRate } from "./numbers.js";
+import { isEmptyValue, nearlyEqual, parseTarget, readMoney, readNumber, readRate } from "./numbers.js";
 
 describe("readNumber", () => {
   it("drops thousands separators and trailing zeros", () => {
@@ -20,8 +20,10 @@ describe("readNumber", () => {
     expect(readNumber("１０")).toEqual({ ok: true, value: 10 });
     expect(readNumber("100元")).toEqual({ ok: true, value: 100 });
     expect(readNumber("20分")).toEqual({ ok: true, value: 20 });
-    expect(readNumber("3.5万元")).toEqual({ ok: true, value: 3.5 });
     expect(readNumber("-3")).toEqual({ ok: true, value: -3 });
+  });
+  it("does not read an amount in 万元 as a plain number (readMoney converts it)", () => {
+    expect(readNumber("3.5万元")).toEqual({ ok: false, text: "3.5万元" });
   });
 
   it("reads empty markers as null", () => {
@@ -87,5 +89,29 @@ describe("nearlyEqual", () => {
     expect(nearlyEqual(80.88, 80.885)).toBe(true);
     expect(nearlyEqual(80.88, 80.9)).toBe(false);
     expect(nearlyEqual(1, 1.5, 0.5)).toBe(true);
+  });
+});
+
+describe("readMoney", () => {
+  it("keeps 元 amounts as printed", () => {
+    expect(readMoney("1,199,900.00")).toEqual({ ok: true, value: 1199900 });
+    expect(readMoney("—", "万元")).toEqual({ ok: true, value: null });
+  });
+  it("converts 万元 exactly by moving the decimal point", () => {
+    expect(readMoney("120.5", "万元")).toEqual({ ok: true, value: 1205000 });
+    expect(readMoney("486", "万元")).toEqual({ ok: true, value: 4860000 });
+    expect(readMoney("11,356.996185", "万元")).toEqual({ ok: true, value: 113569961.85 });
+    expect(readMoney("0.01", "万元")).toEqual({ ok: true, value: 100 });
+    expect(readMoney(".5", "万元")).toEqual({ ok: true, value: 5000 });
+    expect(readMoney("-2.5", "万元")).toEqual({ ok: true, value: -25000 });
+    expect(readMoney("０.０７", "万元")).toEqual({ ok: true, value: 700 });
+  });
+  it("follows a unit printed in the cell itself", () => {
+    expect(readMoney("3.5万元")).toEqual({ ok: true, value: 35000 });
+    expect(readMoney("300元", "万元")).toEqual({ ok: true, value: 300 });
+  });
+  it("refuses text that is not an amount", () => {
+    expect(readMoney("约5万", "万元").ok).toBe(false);
+    expect(readMoney("1.2.3", "万元").ok).toBe(false);
   });
 });

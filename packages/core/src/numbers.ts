@@ -16,9 +16,37 @@ export function isEmptyValue(text: string | null | undefined): boolean {
  */
 export function readNumber(text: string | null | undefined): NumberRead {
   if (isEmptyValue(text)) return { ok: true, value: null };
-  const t = compact(text!).replace(/[，,]/g, "").replace(/(元|分|万元)$/, "");
+  // A 万元 suffix is not dropped here: the amount is 10,000 times the number (see readMoney).
+  const t = compact(text!).replace(/[，,]/g, "").replace(/(?<!万)(元|分)$/, "");
   if (/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return { ok: true, value: Number(t) };
   return { ok: false, text: text! };
+}
+
+/** The unit a form prints its amounts in. */
+export type MoneyUnit = "元" | "万元";
+
+/**
+ * Reads an amount in 元. `unit` is what the form states for its amounts; a cell that carries its
+ * own unit ("120.5万元", "300元") follows that instead. 万元 are converted by moving the decimal
+ * point in the printed digits, so "11356.996185" 万元 is exactly 113569961.85 元 (no float drift).
+ */
+export function readMoney(text: string | null | undefined, unit: MoneyUnit = "元"): NumberRead {
+  if (isEmptyValue(text)) return { ok: true, value: null };
+  let t = compact(text!).replace(/[，,]/g, "");
+  let u: MoneyUnit = unit;
+  if (/万元$/.test(t)) {
+    u = "万元";
+    t = t.slice(0, -2);
+  } else if (/元$/.test(t)) {
+    u = "元";
+    t = t.slice(0, -1);
+  }
+  const m = /^([-+]?)(\d*)(?:\.(\d*))?$/.exec(t);
+  if (!m || (!m[2] && !m[3])) return { ok: false, text: text! };
+  if (u === "元") return { ok: true, value: Number(t) };
+  const frac = (m[3] ?? "").padEnd(4, "0");
+  const digits = `${m[2] ?? ""}${frac.slice(0, 4)}.${frac.slice(4) || "0"}`;
+  return { ok: true, value: Number(`${m[1]}${digits}`) };
 }
 
 /** Reads a rate in percent units: "80.88%" → 80.88, "94.43" → 94.43. */

@@ -1,5 +1,5 @@
 import type { Flag, Provenance } from "@jixiao/schemas";
-import { readNumber, readRate, cleanText, isEmptyValue } from "@jixiao/core";
+import { readNumber, readRate, readMoney, cleanText, isEmptyValue, type MoneyUnit } from "@jixiao/core";
 import type { RowCell } from "@jixiao/layout";
 
 /** Options of the normalizer; every field has a default. */
@@ -86,6 +86,19 @@ export class RecordBuilder {
     if (/\.(target|actual)$/.test(path) && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }
+  }
+
+  /** The unit the form prints its amounts in; set once the report's unit marker is known. */
+  moneyUnit: MoneyUnit = "元";
+
+  /** An amount in 元 (converted from the form's unit, or the cell's own). */
+  money(path: string, cell: RowCell | undefined): number | null {
+    if (!cell) return null;
+    this.track(path, [cell]);
+    const r = readMoney(cell.text, this.moneyUnit);
+    if (r.ok) return r.value;
+    this.flag("not_a_number", "review", path, `"${r.text}" is not an amount`);
+    return null;
   }
 
   number(path: string, cell: RowCell | undefined, rate = false): number | null {

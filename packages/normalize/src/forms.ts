@@ -1,108 +1,239 @@
 import type { RecordKind } from "@jixiao/schemas";
 
-/** Label spellings per field. Matching is fuzzy (fast-levenshtein), so near variants also match. */
+/**
+ * The form model: for each of the three forms, every record field with the labels offices print
+ * for it, where it lives on the page, its type and whether every real form has it. The parsers
+ * map cells to fields only through this model; matching is fuzzy (fast-levenshtein) and ignores
+ * spacing, bracket width and a trailing unit in brackets, so near variants and OCR-damaged
+ * labels still match. Labels are listed most common first.
+ */
+
+/** Label spellings per field. */
 export type Spellings = { readonly [field: string]: readonly string[] };
 
-export const TITLES: { readonly [kind in RecordKind]: readonly string[] } = {
-  project_self_eval: ["财政项目支出绩效自评表", "项目支出绩效自评表"],
-  department_self_eval: ["部门（单位）整体支出绩效自评表", "部门整体支出绩效自评表", "单位整体支出绩效自评表"],
-  project_self_assessment: ["项目绩效自评价", "项目绩效自评价表"],
+/** How a value is typed. `money` is converted to 元 when the form prints 万元. */
+export type FieldType = "text" | "money" | "count" | "rate" | "score" | "year" | "date" | "yesno";
+
+/** Where a field lives on the page. */
+export type FieldPlace = "title" | "label-value" | "money-grid" | "goals" | "indicator-column" | "total-row";
+
+export type FieldSpec = {
+  readonly labels: readonly string[];
+  readonly type: FieldType;
+  readonly place: FieldPlace;
+  /** Every form of this kind prints it: not finding it gives a review flag on its path. */
+  readonly required: boolean;
 };
 
-export const PROJECT_KV: Spellings = {
-  project_name: ["项目名称"],
-  competent_department: ["主管部门"],
-  implementing_unit: ["实施单位"],
+export type MoneyGrid = {
+  /** Record path of the grid: `funds` or `spending`. */
+  readonly path: "funds" | "spending";
+  readonly columns: { readonly [column: string]: FieldSpec };
+  /** Row key → labels, in the order the form prints the rows. */
+  readonly rows: Spellings;
+  /** Header labels that must match for a row to be the grid's header. */
+  readonly minHeaderHits: number;
 };
 
-export const FUNDS_HEADER: Spellings = {
-  initial_budget: ["年初预算数"],
-  annual_budget: ["全年预算数"],
-  executed: ["全年执行数"],
-  weight: ["分值"],
-  execution_rate: ["执行率"],
-  score: ["得分"],
+export type FormModel = {
+  readonly kind: RecordKind;
+  readonly titles: readonly string[];
+  readonly fields: { readonly [field: string]: FieldSpec };
+  readonly money?: MoneyGrid;
+  /** Goal texts: header labels of the two goal columns (or captions inside one goals row). */
+  readonly goals?: { readonly expected: readonly string[]; readonly actual: readonly string[]; readonly rowLabels: readonly string[] };
+  readonly indicatorColumns: { readonly [column: string]: FieldSpec };
+  /** Columns that must be found for a row to be the indicator header. */
+  readonly minIndicatorHits: number;
+  readonly totalRow: readonly string[];
 };
 
-export const FUNDS_ROWS: Spellings = {
-  total: ["年度资金总额", "资金总额"],
-  fiscal: ["其中：当年财政拨款", "当年财政拨款", "其中:财政拨款", "财政拨款"],
-  carryover: ["上年结转资金", "结转资金"],
-  other: ["其他资金"],
-};
+const f = (labels: readonly string[], type: FieldType, place: FieldPlace, required = true): FieldSpec => ({ labels, type, place, required });
 
-export const DEPARTMENT_KV: Spellings = {
-  department_name: ["部门名称", "单位名称"],
-  subordinate_units: ["下属单位个数"],
-};
+const TOTAL_ROW_LABELS = ["总分", "合计", "总计", "自评总分", "综合得分", "得分合计"];
+const SCORE = ["得分", "自评得分", "评分", "实际得分", "自评分"];
+const WEIGHT = ["分值", "权重", "满分", "指标分值", "标准分值"];
+const TARGET = ["年度指标值", "指标值", "目标值", "年度目标值", "预期指标值", "计划指标值"];
+const ACTUAL = ["实际完成值", "实际值", "完成值", "全年完成值", "全年实际完成值", "实际完成情况值"];
+const DEVIATION = [
+  "偏差原因分析及改进措施", "偏差原因及改进措施", "未完成原因和改进措施", "未完成原因及改进措施", "偏差原因分析",
+  "偏差及原因分析", "偏差原因",
+];
+const NAME = ["三级指标", "指标名称", "具体指标", "三级指标名称"];
 
-export const SPENDING_HEADER: Spellings = {
-  annual_budget: ["全年预算数"],
-  executed: ["全年执行数"],
-  execution_rate: ["执行率(%)", "执行率"],
-};
-
-/** Spending rows are recognised by a key phrase inside the label. */
-export const SPENDING_ROWS: { readonly [key: string]: RegExp } = {
-  fiscal: /财政拨款/,
-  other: /其他资金/,
-  basic: /基本支出/,
-  project: /项目支出/,
-};
-
-export const GOALS_HEADER: { readonly [kind: string]: Spellings } = {
-  project_self_eval: { expected: ["预期目标"], actual: ["实际完成情况"] },
-  department_self_eval: { expected: ["年初设定目标"], actual: ["全年完成情况"] },
-};
-
-export const INDICATOR_HEADER: { readonly [kind: string]: Spellings } = {
+export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
   project_self_eval: {
-    level1: ["一级指标"],
-    level2: ["二级指标"],
-    name: ["三级指标"],
-    target: ["年度指标值"],
-    actual: ["实际完成值"],
-    weight: ["分值"],
-    score: ["得分"],
-    deviation: ["偏差原因分析及改进措施", "偏差原因分析"],
+    kind: "project_self_eval",
+    titles: ["财政项目支出绩效自评表", "项目支出绩效自评表", "专项资金绩效自评表", "项目绩效自评表", "财政支出项目绩效自评表"],
+    fields: {
+      project_name: f(["项目名称"], "text", "label-value"),
+      competent_department: f(["主管部门", "主管单位", "预算部门", "主管部门名称"], "text", "label-value"),
+      implementing_unit: f(["实施单位", "项目实施单位", "执行单位", "实施单位名称"], "text", "label-value"),
+    },
+    money: {
+      path: "funds",
+      columns: {
+        initial_budget: f(["年初预算数", "年初预算", "年初预算金额"], "money", "money-grid"),
+        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "调整后预算", "全年预算金额"], "money", "money-grid"),
+        executed: f(["全年执行数", "实际执行数", "全年实际支出", "全年执行", "执行数", "实际支出数"], "money", "money-grid"),
+        weight: f(WEIGHT, "score", "money-grid"),
+        execution_rate: f(["执行率", "预算执行率", "资金执行率"], "rate", "money-grid"),
+        score: f(SCORE, "score", "money-grid"),
+      },
+      rows: {
+        total: ["年度资金总额", "资金总额", "年度资金总额合计", "项目资金总额"],
+        fiscal: ["其中：当年财政拨款", "当年财政拨款", "其中:财政拨款", "财政拨款", "其中：财政拨款", "财政资金"],
+        carryover: ["上年结转资金", "结转资金", "上年结余结转", "上年结转"],
+        other: ["其他资金", "其他资金来源", "其他来源资金"],
+      },
+      minHeaderHits: 3,
+    },
+    goals: {
+      expected: ["预期目标", "年度预期目标", "年初目标", "计划目标"],
+      actual: ["实际完成情况", "实际完成", "完成情况", "年度实际完成情况"],
+      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"],
+    },
+    indicatorColumns: {
+      level1: f(["一级指标"], "text", "indicator-column"),
+      level2: f(["二级指标"], "text", "indicator-column"),
+      name: f(NAME, "text", "indicator-column"),
+      target: f(TARGET, "text", "indicator-column"),
+      actual: f(ACTUAL, "text", "indicator-column"),
+      weight: f(WEIGHT, "score", "indicator-column"),
+      score: f(SCORE, "score", "indicator-column"),
+      deviation: f(DEVIATION, "text", "indicator-column", false),
+    },
+    minIndicatorHits: 4,
+    totalRow: TOTAL_ROW_LABELS,
   },
   department_self_eval: {
-    level1: ["一级指标"],
-    level1_weight: ["权重"],
-    level2: ["二级指标"],
-    name: ["三级指标"],
-    target: ["年度指标值"],
-    actual: ["全年完成值", "实际完成值"],
-    weight: ["分值"],
-    score: ["得分"],
-    deviation: ["偏差及原因分析", "偏差原因分析及改进措施"],
+    kind: "department_self_eval",
+    titles: ["部门（单位）整体支出绩效自评表", "部门整体支出绩效自评表", "单位整体支出绩效自评表", "部门整体支出绩效自评情况表", "部门整体绩效自评表"],
+    fields: {
+      department_name: f(["部门名称", "部门（单位）名称", "单位名称", "预算单位", "预算单位名称", "部门（单位）"], "text", "label-value"),
+      subordinate_units: f(["下属单位个数", "下属单位数", "所属单位数", "下属单位数量", "所属单位个数"], "count", "label-value"),
+    },
+    money: {
+      path: "spending",
+      columns: {
+        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "预算数"], "money", "money-grid"),
+        executed: f(["全年执行数", "实际执行数", "全年实际支出", "执行数", "全年执行"], "money", "money-grid"),
+        execution_rate: f(["执行率", "执行率(%)", "预算执行率"], "rate", "money-grid"),
+      },
+      // Recognised by a key phrase inside the row label ("资金来源：（1）财政拨款").
+      rows: {
+        fiscal: ["财政拨款"],
+        other: ["其他资金"],
+        basic: ["基本支出"],
+        project: ["项目支出"],
+      },
+      minHeaderHits: 2,
+    },
+    goals: {
+      expected: ["年初设定目标", "预期目标", "年初目标", "年度预期目标"],
+      actual: ["全年完成情况", "实际完成情况", "年度完成情况", "完成情况"],
+      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"],
+    },
+    indicatorColumns: {
+      level1: f(["一级指标"], "text", "indicator-column"),
+      level1_weight: f(["权重", "一级指标权重", "一级指标分值"], "score", "indicator-column", false),
+      level2: f(["二级指标"], "text", "indicator-column"),
+      name: f(NAME, "text", "indicator-column"),
+      target: f(TARGET, "text", "indicator-column"),
+      actual: f(ACTUAL, "text", "indicator-column"),
+      weight: f(["分值", "指标分值", "满分", "标准分值"], "score", "indicator-column"),
+      score: f(SCORE, "score", "indicator-column"),
+      deviation: f(DEVIATION, "text", "indicator-column", false),
+    },
+    minIndicatorHits: 4,
+    totalRow: TOTAL_ROW_LABELS,
   },
   project_self_assessment: {
-    level1: ["一级指标"],
-    name: ["指标名称"],
-    explanation: ["指标解释"],
-    weight: ["权重"],
-    score: ["自评分"],
-    note: ["备注"],
+    kind: "project_self_assessment",
+    titles: ["项目绩效自评价", "项目绩效自评价表", "项目支出绩效自评价表", "项目支出绩效自评价报告", "项目绩效自评价报告"],
+    fields: {
+      project_name: f(["项目名称"], "text", "label-value"),
+      budget_unit: f(["预算单位", "预算单位名称", "项目单位"], "text", "label-value"),
+      implementing_office: f(["具体实施处（科室）", "具体实施处", "具体实施科室", "实施处（科室）", "实施科室"], "text", "label-value", false),
+      recurring: f(["是否为经常性项目", "是否经常性项目", "经常性项目"], "yesno", "label-value"),
+      budget_current_year: f(["当年预算数", "当年预算金额", "本年预算数"], "money", "label-value"),
+      budget_previous_year: f(["上年预算金额", "上年预算数"], "money", "label-value"),
+      executed: f(["预算执行数", "实际执行数", "全年执行数"], "money", "label-value"),
+      execution_rate: f(["预算执行率", "执行率"], "rate", "label-value"),
+      annual_goal: f(["项目年度总目标", "年度总目标", "项目年度目标", "年度总体目标"], "text", "label-value"),
+      evaluation_date: f(["自评时间", "自评日期", "评价时间"], "date", "label-value"),
+      grade: f(["绩效等级", "自评等级", "评价等级"], "text", "label-value"),
+      achievements: f(["主要绩效", "主要成效", "取得的主要绩效"], "text", "label-value"),
+      problems: f(["主要问题", "存在的主要问题", "存在问题"], "text", "label-value"),
+      improvements: f(["改进措施", "改进意见", "下一步改进措施"], "text", "label-value"),
+    },
+    indicatorColumns: {
+      level1: f(["一级指标"], "text", "indicator-column"),
+      name: f(["指标名称", "二级指标", "三级指标", "具体指标"], "text", "indicator-column"),
+      explanation: f(["指标解释", "指标说明", "指标内容"], "text", "indicator-column", false),
+      weight: f(["权重", "分值", "满分"], "score", "indicator-column"),
+      score: f(["自评分", "得分", "自评得分", "评分"], "score", "indicator-column"),
+      note: f(["备注", "说明"], "text", "indicator-column", false),
+    },
+    minIndicatorHits: 3,
+    totalRow: TOTAL_ROW_LABELS,
   },
 };
 
-export const TOTAL_ROW = ["总分", "合计", "总计"];
+/**
+ * Rows that forms add and records do not hold: contact and signature rows, notes. Their label
+ * ends a neighbouring value; the row itself is left out (with an `info` flag).
+ */
+export const NON_RECORD_LABELS: readonly string[] = [
+  "项目负责人", "联系电话", "联系人", "电话", "项目属性", "项目类型", "项目类别", "部门负责人",
+  "单位负责人", "财务负责人", "填表人", "填报人", "审核人", "复核人", "经办人", "填报日期", "填表日期", "报送日期",
+  "自评等级", "评价等级", "填报单位", "填报单位（盖章）", "单位（盖章）", "盖章", "单位负责人签字", "项目负责人签字",
+  "说明", "备注", "注", "附注", "项目编码", "项目代码", "项目期限", "项目周期", "实施期限",
+];
 
-/** Labels of the assessment form's label/value part, in the order they usually print. */
-export const ASSESSMENT_LABELS: Spellings = {
-  project_name: ["项目名称"],
-  budget_unit: ["预算单位"],
-  implementing_office: ["具体实施处（科室）", "具体实施处(科室)", "具体实施处"],
-  recurring: ["是否为经常性项目"],
-  budget_current_year: ["当年预算数（元）", "当年预算数"],
-  budget_previous_year: ["上年预算金额（元）", "上年预算金额"],
-  executed: ["预算执行数（元）", "预算执行数"],
-  execution_rate: ["预算执行率（%）", "预算执行率"],
-  annual_goal: ["项目年度总目标"],
-  evaluation_date: ["自评时间"],
-  grade: ["绩效等级"],
-  achievements: ["主要绩效"],
-  problems: ["主要问题"],
-  improvements: ["改进措施"],
+/**
+ * Indicator-table columns that records do not hold (the cells are left out, with an `info` flag).
+ * A label that is a field of the form (备注 and 指标解释 on the 项目绩效自评价) is that field.
+ */
+export const EXTRA_COLUMN_LABELS: readonly string[] = [
+  "指标性质", "指标方向", "指标类型", "指标解释", "评分标准", "评分依据", "评分规则", "备注", "计量单位", "指标说明",
+  "数据来源", "佐证材料", "指标值类型",
+];
+
+/** A unit printed beside a money header or above a table: `（万元）`, `单位：万元`, `金额单位：万元`. */
+export const MONEY_UNIT_MARKERS: { readonly [unit in "元" | "万元"]: RegExp } = {
+  万元: /[（(]\s*万元\s*[)）]|单位\s*[:：]\s*万元/,
+  元: /[（(]\s*元\s*[)）]|单位\s*[:：]\s*元(?!\S*万)/,
 };
+
+const labelsOf = (cols: { readonly [c: string]: FieldSpec }): Spellings =>
+  Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.labels]));
+
+// Views of the model in the shape the row tools take.
+export const TITLES: { readonly [kind in RecordKind]: readonly string[] } = {
+  project_self_eval: FORM_MODELS.project_self_eval.titles,
+  department_self_eval: FORM_MODELS.department_self_eval.titles,
+  project_self_assessment: FORM_MODELS.project_self_assessment.titles,
+};
+export const PROJECT_KV: Spellings = labelsOf(FORM_MODELS.project_self_eval.fields);
+export const DEPARTMENT_KV: Spellings = labelsOf(FORM_MODELS.department_self_eval.fields);
+export const FUNDS_HEADER: Spellings = labelsOf(FORM_MODELS.project_self_eval.money!.columns);
+export const FUNDS_ROWS: Spellings = FORM_MODELS.project_self_eval.money!.rows;
+export const SPENDING_HEADER: Spellings = labelsOf(FORM_MODELS.department_self_eval.money!.columns);
+export const GOALS_HEADER: { readonly [kind: string]: Spellings } = {
+  project_self_eval: { expected: FORM_MODELS.project_self_eval.goals!.expected, actual: FORM_MODELS.project_self_eval.goals!.actual },
+  department_self_eval: { expected: FORM_MODELS.department_self_eval.goals!.expected, actual: FORM_MODELS.department_self_eval.goals!.actual },
+};
+export const INDICATOR_HEADER: { readonly [kind in RecordKind]: Spellings } = {
+  project_self_eval: labelsOf(FORM_MODELS.project_self_eval.indicatorColumns),
+  department_self_eval: labelsOf(FORM_MODELS.department_self_eval.indicatorColumns),
+  project_self_assessment: labelsOf(FORM_MODELS.project_self_assessment.indicatorColumns),
+};
+export const TOTAL_ROW = TOTAL_ROW_LABELS;
+export const ASSESSMENT_LABELS: Spellings = labelsOf(FORM_MODELS.project_self_assessment.fields);
+
+/** Money fields of a kind, as record paths relative to a row or the record. */
+export function isMoneyField(kind: RecordKind, field: string): boolean {
+  const m = FORM_MODELS[kind];
+  return m.money?.columns[field]?.type === "money" || m.fields[field]?.type === "money";
+}

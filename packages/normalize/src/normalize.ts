@@ -1,18 +1,22 @@
-import { compact, similarity, cleanText, readNumber, readRate, parseTarget, JixiaoError } from "@jixiao/core";
+import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
 import { Record as RecordSchema, type Record, type RecordKind, type Flag } from "@jixiao/schemas";
-import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, ASSESSMENT_LABELS } from "./forms.js";
+import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS } from "./forms.js";
 import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
-import { parseTabular } from "./parseTabular.js";
+import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
 import { runChecks } from "./checks.js";
-import { headerColumns } from "./rowTools.js";
+import { cellsOf, headerColumns } from "./rowTools.js";
 
 export type NormalizeResult = { records: Record[]; issues: { code: string; message: string }[] };
 
 /** Which form a title row names, with its similarity; null when the row is not a title. */
 export function titleKind(row: Row): RecordKind | null {
-  const t = compact(row.cells.map((c) => c.text).join("")).replace(/[《》#*]/g, "").replace(/[（(]\d{4}年度?[)）]$/, "");
+  const t = compact(row.cells.map((c) => c.text).join(""))
+    .replace(/[《》#*“”"]/g, "")
+    .replace(/^(附件|附表|表)\s*[\d一二三四五六七八九十]+(-\d+)?[:：.、]?/, "")
+    .replace(/^\d{4}年度?/, "")
+    .replace(/[（(][^（）()]*[)）]$/, "");
   if (!t || t.length > 24) return null;
   let best: RecordKind | null = null;
   let bestScore = 0.8;
@@ -77,6 +81,8 @@ export function normalize(
   const spansKnown = recon.unit !== "grid";
   for (const report of splitReports(recon.rows)) {
     const b = new RecordBuilder(options);
+    const unit = moneyUnitOf(report.kind, report.rows, b);
+    b.moneyUnit = unit;
     let record: Omit<Record, "source" | "confidence" | "flags" | "review">;
     let confirmed: Set<string>;
     if (report.kind === "project_self_assessment") {
@@ -85,7 +91,7 @@ export function normalize(
       ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
     }
     b.flagLowConfidence(confirmed);
-    const full = finish(record, b, meta, report.rows);
+    const full = finish(record, b, { ...meta, moneyUnit: unit }, report.rows);
     const parsed = RecordSchema.safeParse(full);
     if (!parsed.success) {
       issues.push({ code: "INVALID_RECORD", message: `${meta.file}: a ${report.kind} record failed validation: ${parsed.error.message}` });
@@ -97,6 +103,32 @@ export function normalize(
     throw new JixiaoError("NO_FORM_FOUND", `${meta.file}: no performance self-evaluation form was recognised`, { file: meta.file });
   }
   return { records, issues };
+}
+
+/**
+ * The unit a report prints its amounts in: a 万元 marker (`项目资金（万元）`, `单位：万元`) above the
+ * indicator table makes it 万元; none makes it 元. Indicator texts are not read for it (an
+ * indicator may well be counted in 万元). Markers of both units give a review flag on the money.
+ */
+export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBuilder): "元" | "万元" {
+  const model = FORM_MODELS[kind];
+  const indHeader = INDICATOR_HEADER[kind];
+  const seen = { 元: [] as RowCell[], 万元: [] as RowCell[] };
+  for (const row of rows) {
+    if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits))) break;
+    for (const cell of cellsOf(row, false)) {
+      const t = compact(cell.text);
+      if (MONEY_UNIT_MARKERS.万元.test(t)) seen.万元.push(cell);
+      else if (MONEY_UNIT_MARKERS.元.test(t)) seen.元.push(cell);
+    }
+  }
+  if (!seen.万元.length) return "元";
+  b.track("source.money_unit", seen.万元);
+  if (seen.元.length) {
+    const path = model.money ? model.money.path : "";
+    b.flag("money_unit_mixed", "review", path || "budget_current_year", "the form prints amounts both in 元 and in 万元; they were read as 万元");
+  }
+  return "万元";
 }
 
 function emptyFunds() {
@@ -114,6 +146,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       b.flag("layout_from_alignment", "review", paths[part], `the ${part} table has no ruling lines; its cells were placed by text alignment`);
     }
   }
+  flagMissing(b, kind, v);
   const indicators = v.indicators.map((ind) => ({
     ...ind,
     confidence: 1,
@@ -153,7 +186,6 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       })),
       total: v.total,
     };
-    if (!record.project_name) b.flag("record_unreliable", "review", "", "project name not found: the record may be misread");
   } else {
     const empty = { annual_budget: null, executed: null, execution_rate: null };
     const spending = {
@@ -184,9 +216,34 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       })),
       total: v.total,
     };
-    if (!record.department_name) b.flag("record_unreliable", "review", "", "department name not found: the record may be misread");
   }
   return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+}
+
+/**
+ * Review flags for what the form model says every form has and this page did not show: a
+ * label–value field, the fiscal year, a money column or an indicator column (one flag per value
+ * it leaves empty).
+ */
+function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_self_eval", v: TabularValues): void {
+  const model = FORM_MODELS[kind];
+  for (const [field, spec] of Object.entries(model.fields)) {
+    if (spec.required && (v.kv[field] === undefined || v.kv[field] === null)) {
+      b.flag("missing_field", "review", field, `"${spec.labels[0]}" was not found on the form`);
+    }
+  }
+  if (v.fiscal_year === null) b.flag("missing_field", "review", "fiscal_year", "the fiscal year was not found near the title");
+  const grid = model.money!;
+  for (const col of v.missingColumns.money) {
+    for (const row of Object.keys(v.money)) {
+      b.flag("missing_column", "review", `${grid.path}.${row}.${col}`, `the "${grid.columns[col]!.labels[0]}" column was not found`);
+    }
+  }
+  for (const col of v.missingColumns.indicators) {
+    v.indicators.forEach((_, k) => {
+      b.flag("missing_column", "review", `indicators[${k}].${col}`, `the "${model.indicatorColumns[col]!.labels[0]}" column was not found`);
+    });
+  }
 }
 
 /** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
@@ -198,19 +255,21 @@ function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: str
 }
 
 function buildAssessment(rows: Row[], b: RecordBuilder) {
+  const model = FORM_MODELS.project_self_assessment;
   const v = parseAssessment(rows, b);
   const text = (field: string) => b.text(field, v.fields[field] ?? []);
   const num = (field: string, rate = false) => {
     const cells = v.fields[field] ?? [];
     const joined = cleanText(cells.map((c) => c.text).join(""));
     b.track(field, cells);
-    const r = rate ? readRate(joined) : readNumber(joined);
+    // A unit printed in the field's own label ("当年预算数（万元）") decides for that field.
+    const r = rate ? readRate(joined) : readMoney(joined, v.units[field] ?? b.moneyUnit);
     if (r.ok) return r.value;
     b.flag("not_a_number", "review", field, `"${joined}" is not a number`);
     return null;
   };
-  for (const field of Object.keys(ASSESSMENT_LABELS)) {
-    if (!(field in v.fields)) b.flag("missing_field", "review", field, `label of "${field}" not found`);
+  for (const [field, spec] of Object.entries(model.fields)) {
+    if (spec.required && !(field in v.fields)) b.flag("missing_field", "review", field, `"${spec.labels[0]}" was not found on the form`);
   }
   const recurringText = text("recurring");
   const recurring = recurringText === null ? null : /^是/.test(recurringText) ? true : /^否/.test(recurringText) ? false : null;

@@ -1,11 +1,13 @@
 import { compact, cleanText, matchLabel, isEmptyValue } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
-import { ASSESSMENT_LABELS, INDICATOR_HEADER, TOTAL_ROW } from "./forms.js";
+import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, type HeaderColumns } from "./rowTools.js";
 
 export type AssessmentValues = {
   fields: { [field: string]: RowCell[] };
+  /** Unit printed in a field's own label ("当年预算数（万元）"). */
+  units: { [field: string]: "元" | "万元" };
   indicators: {
     level1: string | null;
     level1_weight: number | null;
@@ -20,17 +22,25 @@ export type AssessmentValues = {
 
 type Piece = { field: string | null; cell: RowCell };
 
-// Labels as regular expressions tolerant of spaces between characters, followed by a colon.
-const LABEL_RES: [string, RegExp][] = Object.entries(ASSESSMENT_LABELS).map(([field, spellings]) => {
-  const alts = spellings.map((s) =>
-    [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*"),
-  );
-  return [field, new RegExp(`(?:${alts.join("|")})\\s*[:：]?`, "g")];
+/** Field key of labels that the record does not hold (项目负责人, 联系电话 …): their text is dropped. */
+const NOT_IN_RECORD = "";
+
+// Labels as regular expressions tolerant of spaces between characters, with an optional unit in
+// brackets ("当年预算数（万元）"), followed by a colon. Longer spellings first, so a label that
+// contains another ("项目年度总目标" ⊃ "年度总目标") is found whole.
+const LABEL_RES: [string, RegExp][] = [
+  ...Object.entries(ASSESSMENT_LABELS),
+  [NOT_IN_RECORD, NON_RECORD_LABELS.filter((l) => l.length >= 3 || /电话|备注|说明/.test(l))] as const,
+].flatMap(([field, spellings]) =>
+  [...spellings].map((s): [string, string] => [field, s]),
+).sort((a, b) => b[1].length - a[1].length).map(([field, s]) => {
+  const body = [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*");
+  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()]{0,8}?)\\s*[)）])?\\s*[:：]?`, "g")];
 });
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
-function splitByLabels(text: string): { field: string | null; text: string; at: number }[] {
-  const hits: { field: string; start: number; end: number }[] = [];
+function splitByLabels(text: string): { field: string | null; text: string; at: number; unit?: "元" | "万元" }[] {
+  const hits: { field: string; start: number; end: number; unit?: "元" | "万元" }[] = [];
   for (const [field, re] of LABEL_RES) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -39,7 +49,8 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
       const tail = text.slice(m.index + m[0].length);
       if (!/[:：]\s*$/.test(m[0]) && tail.trim() !== "") continue;
       if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
-      hits.push({ field, start: m.index, end: m.index + m[0].length });
+      const unit = m[1] === "万元" ? "万元" : m[1] === "元" ? "元" : undefined;
+      hits.push({ field, start: m.index, end: m.index + m[0].length, ...(unit ? { unit } : {}) });
     }
   }
   hits.sort((a, b) => a.start - b.start);
@@ -47,7 +58,7 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
   const at = (i: number) => [...text.slice(0, i)].length / Math.max(1, [...text].length);
   if (!hits.length) return [{ field: null, text, at: 0 }];
   if (hits[0]!.start > 0) out.push({ field: null, text: text.slice(0, hits[0]!.start), at: 0 });
-  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length), at: at(h.start) }));
+  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length), at: at(h.start), ...(h.unit ? { unit: h.unit } : {}) }));
   return out;
 }
 
@@ -63,13 +74,16 @@ function joinWrappedLabels(rows: readonly Row[]): Row[] {
     for (const [k, cell] of out[i]!.cells.entries()) {
       const t = compact(cell.text).replace(/[:：]$/, "");
       if (t.length < 2) continue;
-      if (!ALL_SPELLINGS.some((s) => s.startsWith(t) && s !== t)) continue;
+      // A label cut inside its unit ("当年预算数（" / "万元）：") is a start too.
+      const open = /\([^()]*$/.test(t);
+      const stem = t.replace(/\([^()]*$/, "");
+      if (!ALL_SPELLINGS.some((s) => s.startsWith(stem) && (s !== stem || open))) continue;
       const size = cell.prov[0] ? cell.prov[0].bbox.y1 - cell.prov[0].bbox.y0 : 1;
       const below = out[i + 1]!.cells.findIndex((d) => Math.abs(d.x0 - cell.x0) <= 0.5 * size);
       if (below < 0) continue;
       const d = out[i + 1]!.cells[below]!;
       const joined = compact(cell.text + d.text).replace(/[:：]$/, "");
-      if (!ALL_SPELLINGS.includes(joined)) continue;
+      if (!ALL_SPELLINGS.includes(joined) && !ALL_SPELLINGS.includes(joined.replace(/\([^()]*\)$/, ""))) continue;
       out[i]!.cells[k] = { ...cell, text: cell.text + d.text, x1: Math.max(cell.x1, d.x1), prov: [...cell.prov, ...d.prov] };
       out[i + 1]!.cells.splice(below, 1);
     }
@@ -81,6 +95,7 @@ function joinWrappedLabels(rows: readonly Row[]): Row[] {
 export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): AssessmentValues {
   const rows = joinWrappedLabels(allRows);
   const fields: { [field: string]: RowCell[] } = {};
+  const units: AssessmentValues["units"] = {};
   let header: HeaderColumns | null = null;
   let headerIndex = rows.length;
   // Label part: every label opens a value; text without a label continues the value whose
@@ -101,17 +116,19 @@ export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): Asse
     const pieces: Piece[] = [];
     for (const cell of cellsOf(row, false)) {
       for (const part of splitByLabels(cell.text)) {
-        if (part.field) {
+        if (part.field !== null) {
           // Where the label starts inside the cell, by its share of the characters.
           rowLabels.push({ field: part.field, x0: cell.x0 + part.at * (cell.x1 - cell.x0) });
           lastField = part.field;
+          if (part.field === NOT_IN_RECORD) continue;
           fields[part.field] ??= [];
+          if (part.unit) units[part.field] = part.unit;
           if (part.text.trim()) pieces.push({ field: part.field, cell: { ...cell, text: part.text } });
         } else if (part.text.trim()) {
           // Unlabelled text: in this row after a label → that label; else by column / last label.
           const inRow = rowLabels.filter((l) => l.x0 <= cell.x0 + 1e-6).pop();
           let field = inRow?.field ?? null;
-          if (!field && lastRowLabels.length > 1) {
+          if (field === null && lastRowLabels.length > 1) {
             field = lastRowLabels.filter((l) => l.x0 <= cell.x0 + 1e-6).pop()?.field ?? lastRowLabels[0]!.field;
           }
           field ??= lastField;
@@ -122,7 +139,7 @@ export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): Asse
     if (rowLabels.length) lastRowLabels = rowLabels;
     for (const p of pieces) if (p.field) (fields[p.field] ??= []).push(p.cell);
   }
-  const values: AssessmentValues = { fields, indicators: [], total: { weight: null, score: null } };
+  const values: AssessmentValues = { fields, units, indicators: [], total: { weight: null, score: null } };
   const tableRows = rows.slice(headerIndex + 1);
   if (header && tableRows.some((r) => r.source === "table")) readGrid(tableRows, header, values, b);
   else {

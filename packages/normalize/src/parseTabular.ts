@@ -1,13 +1,13 @@
 import { compact, cleanText, readNumber } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import type { RecordKind } from "@jixiao/schemas";
-import {
-  DEPARTMENT_KV, FUNDS_HEADER, FUNDS_ROWS, GOALS_HEADER, INDICATOR_HEADER, PROJECT_KV, SPENDING_HEADER,
-  SPENDING_ROWS, TOTAL_ROW, type Spellings,
-} from "./forms.js";
+import { FORM_MODELS, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
-import { cellsOf, columnLeftOf, columnOf, headerColumns, isLabel, isNumeric, valueRightOf, whichLabel, type HeaderColumns } from "./rowTools.js";
+import {
+  cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric,
+  labelsOf, splitCaptioned, splitLabelValue, valueRightOf, whichLabel, type HeaderColumns,
+} from "./rowTools.js";
 
 type Money = { [field: string]: number | null };
 
@@ -23,16 +23,20 @@ export type TabularValues = {
   fromText: Set<"money" | "goals" | "indicators">;
   /** Money rows whose label was not recognised and were placed by the form's row order. */
   inferredRows: Set<string>;
+  /** Header columns the form model has and the page did not show (money grid and indicator table). */
+  missingColumns: { money: string[]; indicators: string[] };
 };
 
 /** Reads the two grid forms (project and department self-evaluation) from a report's rows. */
 export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment">, rows: readonly Row[], b: RecordBuilder, spansKnown: boolean): TabularValues {
+  const model = FORM_MODELS[kind];
   const project = kind === "project_self_eval";
-  const kvLabels: Spellings = project ? PROJECT_KV : DEPARTMENT_KV;
-  const moneyHeader: Spellings = project ? FUNDS_HEADER : SPENDING_HEADER;
-  const goalsHeader = GOALS_HEADER[kind]!;
-  const indHeader = INDICATOR_HEADER[kind]!;
-  const moneyPath = project ? "funds" : "spending";
+  const kvLabels: Spellings = labelsOf(model.fields);
+  const grid = model.money!;
+  const moneyHeader: Spellings = labelsOf(grid.columns);
+  const goalsHeader: Spellings = { expected: model.goals!.expected, actual: model.goals!.actual };
+  const indHeader: Spellings = labelsOf(model.indicatorColumns);
+  const moneyPath = grid.path;
   const allLabels: Spellings = { ...kvLabels, ...moneyHeader };
 
   const out: TabularValues = {
@@ -45,60 +49,90 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     found: { money: false, goals: false, indicators: false, total: false },
     fromText: new Set(),
     inferredRows: new Set(),
+    missingColumns: { money: [], indicators: [] },
   };
 
-  // Fiscal year: "(2022 年度)" near the title.
-  for (const row of rows.slice(0, 6)) {
-    const m = /(\d{4})年度?/.exec(compact(row.cells.map((c) => c.text).join("")));
-    if (m) {
-      out.fiscal_year = Number(m[1]);
-      b.track("fiscal_year", row.cells.filter((c) => /\d{4}/.test(c.text)));
-      break;
-    }
+  const year = findFiscalYear(rows.slice(0, 8));
+  if (year) {
+    out.fiscal_year = year.year;
+    b.track("fiscal_year", [year.cell]);
   }
 
-  let i = 0;
   let moneyCols: HeaderColumns | null = null;
   let goalsCols: HeaderColumns | null = null;
   let indCols: HeaderColumns | null = null;
   const goalCells: { expected: RowCell[]; actual: RowCell[] } = { expected: [], actual: [] };
   const indicatorRows: Row[] = [];
-  for (; i < rows.length; i++) {
-    const row = rows[i]!;
+  for (const row of rows) {
     const cells = cellsOf(row, false);
     if (!indCols) {
-      const ih = headerColumns(row, indHeader, 4);
-      if (ih && Object.keys(ih).length >= 4 && (ih.name || ih.level1)) {
+      const ih = headerColumns(row, indHeader, model.minIndicatorHits);
+      if (ih && (ih.name || ih.level1)) {
         indCols = ih;
         out.found.indicators = true;
+        out.missingColumns.indicators = Object.entries(model.indicatorColumns)
+          .filter(([k, spec]) => spec.required && !ih[k] && k !== "level1" && k !== "level2")
+          .map(([k]) => k);
         continue;
       }
     }
     if (indCols) {
       const first = cells.find((c) => !c.inherited);
-      if (first && isLabel(first.text, TOTAL_ROW, 0.99)) {
-        const nums = cellsOf(row, false).filter((c) => c !== first && isNumeric(c.text));
+      if (first && isLabel(first.text, model.totalRow, 0.99)) {
+        const nums = cells.filter((c) => c !== first && !isExtraColumn(columnOf(c, indCols!)) && isNumeric(c.text));
         out.total.weight = b.number("total.weight", nums[0]);
         out.total.score = b.number("total.score", nums[1]);
         out.found.total = true;
         break;
       }
+      // The header repeated at the top of a page (print titles) is not an indicator.
+      if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits))) {
+        b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+        continue;
+      }
+      if (isNonRecordRow(row)) {
+        b.flag("non_record_row", "info", "", `row "${compact(cells.map((c) => c.text).join(" ")).slice(0, 40)}" is not part of the record`);
+        continue;
+      }
       indicatorRows.push(row);
       if (row.source === "text") out.fromText.add("indicators");
       continue;
     }
-    // Label → value pairs (项目名称 | value).
+    if (isNonRecordRow(row)) {
+      b.flag("non_record_row", "info", "", `row "${compact(cells.map((c) => c.text).join(" ")).slice(0, 40)}" is not part of the record`);
+      goalsCols = goalsCols && null;
+      continue;
+    }
+    // Label → value pairs (项目名称 | value, or 项目名称：value in one cell).
+    let kvFound = false;
     for (const cell of cells) {
-      const field = whichLabel(cell.text, kvLabels);
-      if (!field || out.kv[field] !== undefined) continue;
-      const value = valueRightOf(row, cell, allLabels);
-      if (field === "subordinate_units") out.kv[field] = b.number(field, value);
+      const inCell = splitLabelValue(cell.text, kvLabels);
+      const field = inCell?.field ?? whichLabel(cell.text, kvLabels);
+      if (!field) continue;
+      kvFound = true;
+      if (out.kv[field] !== undefined) continue;
+      const value = inCell?.value ? { ...cell, text: inCell.value } : valueRightOf(row, cell, allLabels);
+      if (model.fields[field]!.type === "count") out.kv[field] = b.number(field, value);
       else out.kv[field] = b.text(field, value ? [value] : []);
     }
-    const mh = headerColumns(row, moneyHeader, project ? 3 : 2);
+    if (kvFound) {
+      goalsCols = null;
+      continue;
+    }
+    const mh = headerColumns(row, moneyHeader, grid.minHeaderHits);
     if (mh && !moneyCols) {
       moneyCols = mh;
       out.found.money = true;
+      out.missingColumns.money = Object.entries(grid.columns).filter(([k, spec]) => spec.required && !mh[k]).map(([k]) => k);
+      continue;
+    }
+    // Goals printed as captions inside one row ("预期目标：…" | "实际完成情况：…").
+    const captioned = splitCaptioned(cells, goalsHeader);
+    if (captioned) {
+      out.found.goals = true;
+      goalCells.expected.push(...captioned.expected);
+      goalCells.actual.push(...captioned.actual);
+      goalsCols = captioned.columns;
       continue;
     }
     const gh = headerColumns(row, goalsHeader, 2);
@@ -110,6 +144,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     if (goalsCols) {
       if (row.source === "text") out.fromText.add("goals");
       for (const c of cells) {
+        if (isLabel(c.text, model.goals!.rowLabels)) continue;
         // A cell across both goal columns is a section title, not a goal.
         const spansBoth = Object.values(goalsCols).every((r) => c.x0 <= r.x0 + 1 && c.x1 >= r.x1 - 1);
         if (spansBoth && Object.keys(goalsCols).length > 1) continue;
@@ -119,10 +154,10 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       continue;
     }
     if (moneyCols) {
-      let key = moneyRowKey(cells, project);
+      let key = moneyRowKey(cells, project, grid.rows);
       // A row of amounts whose label was not recognised (OCR, other wording) takes the next
       // row of the form's fixed order; the checks later decide whether that needs a person.
-      const order = project ? Object.keys(FUNDS_ROWS) : Object.keys(SPENDING_ROWS);
+      const order = Object.keys(grid.rows);
       const amounts = cells.filter((c) => columnOf(c, moneyCols!) && isNumeric(c.text.replace(/[%％]$/, "")));
       if (!key && amounts.length >= 2) {
         const last = Math.max(-1, ...Object.keys(out.money).map((k) => order.indexOf(k)));
@@ -140,8 +175,10 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
         for (const c of cells) {
           if (c === key.cell) continue;
           const col = columnOf(c, moneyCols);
-          if (!col) continue;
-          money[col] = b.number(`${moneyPath}.${key.key}.${col}`, c, col === "execution_rate");
+          if (!col || isExtraColumn(col)) continue;
+          const path = `${moneyPath}.${key.key}.${col}`;
+          const type = grid.columns[col]!.type;
+          money[col] = type === "money" ? b.money(path, c) : b.number(path, c, type === "rate");
         }
         b.track(`${moneyPath}.${key.key}`, [key.cell]);
         out.money[key.key] = money;
@@ -157,14 +194,15 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   return out;
 }
 
-function moneyRowKey(cells: readonly RowCell[], project: boolean): { key: string; cell: RowCell } | null {
+function moneyRowKey(cells: readonly RowCell[], project: boolean, rows: Spellings): { key: string; cell: RowCell } | null {
   for (const c of cells) {
     if (project) {
-      const key = whichLabel(c.text, FUNDS_ROWS, 0.7);
+      const key = whichLabel(c.text, rows, 0.7);
       if (key) return { key, cell: c };
     } else {
+      // Department rows are named by a key phrase inside a longer label ("资金来源：（1）财政拨款").
       const t = compact(c.text);
-      for (const [key, re] of Object.entries(SPENDING_ROWS)) if (re.test(t)) return { key, cell: c };
+      for (const [key, phrases] of Object.entries(rows)) if (phrases.some((p) => t.includes(p))) return { key, cell: c };
     }
   }
   return null;

@@ -1,6 +1,6 @@
 import { compact, similarity, isEmptyValue, readNumber } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
-import type { Spellings } from "./forms.js";
+import { EXTRA_COLUMN_LABELS, NON_RECORD_LABELS, type FieldSpec, type Spellings } from "./forms.js";
 
 /** Non-empty cells of a row, anchored and inherited, left to right. */
 export function cellsOf(row: Row, withSpanned = true): RowCell[] {
@@ -13,22 +13,35 @@ export function rowText(row: Row): string {
   return compact(row.cells.map((c) => c.text).join(""));
 }
 
+/**
+ * Forms of a label cell's text to compare with spellings: compacted, without a trailing colon,
+ * and also without a trailing unit or note in brackets ("执行率（%）", "项目资金（万元）").
+ */
+function labelForms(text: string): string[] {
+  const t = compact(text).replace(/[:：]$/, "");
+  if (!t) return [];
+  const bare = t.replace(/\([^()]*\)$/, "").replace(/[:：]$/, "");
+  return bare && bare !== t ? [t, bare] : [t];
+}
+
+/** Similarity of a cell's text to one spelling (the best of its label forms). */
+export function labelSimilarity(text: string, spelling: string): number {
+  return Math.max(0, ...labelForms(text).map((t) => similarity(t, spelling)));
+}
+
 /** True when the text is one of the spellings (fuzzy, tolerant of spacing and punctuation). */
 export function isLabel(text: string, spellings: readonly string[], threshold = 0.8): boolean {
-  const t = compact(text).replace(/[:：]$/, "");
-  if (!t) return false;
-  return spellings.some((s) => similarity(t, s) >= threshold);
+  return spellings.some((s) => labelSimilarity(text, s) >= threshold);
 }
 
 /** Which field's label the text is, or null. */
 export function whichLabel(text: string, labels: Spellings, threshold = 0.8): string | null {
   let best: string | null = null;
   let bestScore = threshold;
-  const t = compact(text).replace(/[:：]$/, "");
-  if (!t) return null;
+  if (!labelForms(text).length) return null;
   for (const [field, spellings] of Object.entries(labels)) {
     for (const s of spellings) {
-      const score = similarity(t, s);
+      const score = labelSimilarity(text, s);
       if (score >= bestScore && (best === null || score > bestScore)) {
         best = field;
         bestScore = score;
@@ -53,14 +66,116 @@ export function headerColumns(row: Row, labels: Spellings, minHits: number): Hea
     else rest.push(cell);
   }
   if (Object.keys(cols).length < minHits) return null;
+  // Columns the record does not hold (指标性质, 评分标准 …) are kept as extra columns, so their
+  // cells are left out instead of landing in a neighbouring field.
+  const unmatched: RowCell[] = [];
+  let extra = 0;
+  for (const cell of rest) {
+    if (isLabel(cell.text, EXTRA_COLUMN_LABELS)) cols[`${EXTRA_COLUMN}${extra++}`] = { x0: cell.x0, x1: cell.x1 };
+    else unmatched.push(cell);
+  }
   // Once the row is known to be the header, a garbled label ("-级指标" read by OCR for 一级指标)
   // still names its column: match the remaining cells to the remaining fields more loosely.
   const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
-  for (const cell of rest) {
+  for (const cell of unmatched) {
     const field = whichLabel(cell.text, open, 0.6);
     if (field && !cols[field]) cols[field] = { x0: cell.x0, x1: cell.x1 };
   }
   return cols;
+}
+
+const EXTRA_COLUMN = "extra:";
+
+/** True for a header column the record does not hold (see headerColumns). */
+export function isExtraColumn(column: string | null | undefined): boolean {
+  return !!column && column.startsWith(EXTRA_COLUMN);
+}
+
+/** Label spellings of a form model's fields. */
+export function labelsOf(fields: { readonly [field: string]: FieldSpec }): Spellings {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.labels]));
+}
+
+/**
+ * A cell that holds a label and its value ("项目名称：普陀区…", "部门名称:XX"): the field and the
+ * value text, or null.
+ */
+export function splitLabelValue(text: string, labels: Spellings): { field: string; value: string } | null {
+  const m = /^([^:：]{2,16})[:：]\s*(.*)$/s.exec(text.trim());
+  if (!m) return null;
+  const field = whichLabel(m[1]!, labels);
+  return field ? { field, value: m[2]!.trim() } : null;
+}
+
+/** True when a row is a contact, signature or note row that records do not hold. */
+export function isNonRecordRow(row: Row): boolean {
+  const first = cellsOf(row, false).find((c) => !c.inherited);
+  if (!first) return false;
+  const t = first.text.trim();
+  const head = /^([^:：]{1,12})[:：]/.exec(t)?.[1] ?? t;
+  return isLabel(head, NON_RECORD_LABELS, 0.85);
+}
+
+/**
+ * Goals printed as captions inside cells ("预期目标：…", "实际完成情况：…"), in one row: the cells
+ * under each caption (caption removed) and the columns they define, or null.
+ */
+export function splitCaptioned(
+  cells: readonly RowCell[],
+  captions: Spellings,
+): { expected: RowCell[]; actual: RowCell[]; columns: HeaderColumns } | null {
+  const found: { [field: string]: RowCell[] } = {};
+  const columns: HeaderColumns = {};
+  for (const c of cells) {
+    // A cell may hold both captions ("预期目标：… 实际完成情况：…").
+    const parts = splitAtCaptions(c.text, captions);
+    for (const p of parts) {
+      if (!p.field) continue;
+      (found[p.field] ??= []).push({ ...c, text: p.text });
+      columns[p.field] ??= { x0: c.x0, x1: c.x1 };
+    }
+  }
+  if (!found.expected && !found.actual) return null;
+  return { expected: found.expected ?? [], actual: found.actual ?? [], columns };
+}
+
+function splitAtCaptions(text: string, captions: Spellings): { field: string | null; text: string }[] {
+  const hits: { field: string; start: number; end: number }[] = [];
+  for (const [field, spellings] of Object.entries(captions)) {
+    for (const s of spellings) {
+      const re = new RegExp(`${[...s].join("\\s*")}\\s*[:：]`, "g");
+      let m: RegExpExecArray | null;
+      while ((m = re.exec(text))) {
+        if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
+        hits.push({ field, start: m.index, end: m.index + m[0].length });
+      }
+    }
+  }
+  // Only captions that open the cell or follow a line of the other caption count.
+  hits.sort((a, b) => a.start - b.start);
+  if (!hits.length || text.slice(0, hits[0]!.start).trim()) return [];
+  return hits.map((h, k) => ({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length).trim() }));
+}
+
+/** The fiscal year near the title: "（2022年度）", "评价年度：2022", and the cell it was read from. */
+export function findFiscalYear(rows: readonly Row[]): { year: number; cell: RowCell } | null {
+  const patterns = [/(\d{4})\s*年度/, /年度\s*[:：]?\s*(\d{4})/, /(\d{4})\s*年(?!\s*\d{1,2}\s*月)/];
+  for (const re of patterns) {
+    for (const row of rows) {
+      for (const cell of row.cells) {
+        const m = re.exec(compact(cell.text));
+        if (m) return { year: Number(m[1]), cell };
+      }
+      // The year may sit in the cell after a 评价年度 / 所属年度 label.
+      const cells = cellsOf(row, false);
+      for (let i = 0; i + 1 < cells.length; i++) {
+        if (/年度[:：]?$/.test(compact(cells[i]!.text)) && /^\d{4}$/.test(compact(cells[i + 1]!.text))) {
+          return { year: Number(compact(cells[i + 1]!.text)), cell: cells[i + 1]! };
+        }
+      }
+    }
+  }
+  return null;
 }
 
 /** The header field whose column overlaps the cell most (by share of the column), or null. */
@@ -88,7 +203,7 @@ export function isNumeric(text: string): boolean {
 export function valueRightOf(row: Row, cell: RowCell, labels: Spellings): RowCell | undefined {
   const right = cellsOf(row, false).filter((c) => c.x0 >= cell.x1 - 1e-6 && c !== cell);
   const next = right[0];
-  if (!next || whichLabel(next.text, labels)) return undefined;
+  if (!next || whichLabel(next.text, labels) || isLabel(next.text, NON_RECORD_LABELS, 0.85)) return undefined;
   return next;
 }
 
