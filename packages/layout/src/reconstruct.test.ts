@@ -241,7 +241,38 @@ describe("reconstruct: free text and text-dump grids", () => {
   });
 
   it("returns no rows for a document without pages", () => {
-    expect(reconstruct(doc())).toEqual({ rows: [], unit: "pt" });
+    expect(reconstruct(doc())).toEqual({ rows: [], unit: "pt", furniture: [] });
+  });
+});
+
+describe("reconstruct: page furniture", () => {
+  it("leaves out page numbers, and dates and file names in the margins, so a table broken by a page still joins", () => {
+    const ys1 = [700, 720, 740];
+    const ys2 = [60, 80, 100];
+    const p1 = page(1, gridRulings(ys1, ["2,0", "2,1", "2,2", "2,3"]), [
+      text("产出指标", 0, 710), text("数量指标", 1, 710), text("指标甲", 2, 710), text("10", 3, 710),
+      text("质量指标", 1, 730), text("指标乙", 2, 730), text("5", 3, 730),
+      { text: "第 1 页，共 2 页", bbox: { x0: 260, y0: 810, x1: 340, y1: 820 }, size: 10, confidence: 1, origin: "pdf-text" },
+    ]);
+    const p2 = page(2, gridRulings(ys2, ["0,0", "0,1", "0,2", "0,3"]), [
+      { text: "自评表.xlsx", bbox: { x0: 50, y0: 20, x1: 120, y1: 30 }, size: 10, confidence: 1, origin: "pdf-text" },
+      { text: "2023-03-10", bbox: { x0: 450, y0: 20, x1: 520, y1: 30 }, size: 10, confidence: 1, origin: "pdf-text" },
+      text("指标丙", 2, 70), text("5", 3, 70),
+      text("时效指标", 1, 90), text("指标丁", 2, 90), text("5", 3, 90),
+    ]);
+    const r = reconstruct(doc(p1, p2));
+    expect(r.furniture!.map((f) => [f.page, f.text])).toEqual([[1, "第 1 页，共 2 页"], [2, "自评表.xlsx 2023-03-10"]]);
+    expect(r.rows.every((row) => row.source === "table")).toBe(true);
+    expect(new Set(r.rows.map((row) => row.table)).size).toBe(1);
+  });
+  it("keeps a date or a number that is part of the form", () => {
+    const p1 = page(1, [], [
+      { text: "2023-03-10", bbox: { x0: 100, y0: 400, x1: 170, y1: 410 }, size: 10, confidence: 1, origin: "pdf-text" },
+      { text: "45", bbox: { x0: 100, y0: 430, x1: 120, y1: 440 }, size: 10, confidence: 1, origin: "pdf-text" },
+    ]);
+    const r = reconstruct(doc(p1));
+    expect(r.furniture).toEqual([]);
+    expect(r.rows.map((row) => row.cells.map((c) => c.text).join(""))).toEqual(["2023-03-10", "45"]);
   });
 });
 

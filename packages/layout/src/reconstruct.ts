@@ -40,7 +40,35 @@ export type Row = {
   pageStart: boolean;
 };
 
-export type Reconstruction = { rows: Row[]; unit: Unit };
+/** A line of page furniture (page number, running header or footer) left out of the rows. */
+export type Furniture = { page: number; text: string };
+
+export type Reconstruction = { rows: Row[]; unit: Unit; furniture?: Furniture[] };
+
+// Page numbers print anywhere a producer puts them; dates and file names count as furniture only
+// in the top or bottom margin (a date inside the form is a value).
+const PAGE_NUMBER = [
+  /^第\d+页(?:[,，/]?共\d+页)?$/,
+  /^共\d+页[,，]?第\d+页$/,
+  /^[-—–]\d+[-—–]$/,
+  /^(?:page|p\.)?\d+(?:of|\/)\d+$/i,
+  /^page\d+$/i,
+];
+const MARGIN_ONLY = [
+  /^\d{1,3}$/,
+  /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
+  /\.(?:xlsx?|xlsm|docx?|wps|et|ods|odt|pdf|csv)$/i,
+];
+/** Share of the page height at its top and bottom where running headers and footers print. */
+export const FURNITURE_MARGIN = 0.08;
+
+/** True when a free-text line is page furniture rather than part of a form. */
+export function isPageFurniture(text: string, inMargin: boolean): boolean {
+  const t = text.replace(/\s+/g, "").normalize("NFKC");
+  if (!t) return false;
+  if (PAGE_NUMBER.some((re) => re.test(t))) return true;
+  return inMargin && MARGIN_ONLY.some((re) => re.test(t));
+}
 
 /** A cell during stitching: anchored at logical row r0 of its table. */
 type LCell = {
@@ -170,7 +198,7 @@ function stitch(a: LTable, b: LTable): void {
  */
 // Runs from a text layer are already split where glyphs stop touching; a gap of half an em
 // between two runs on a line separates two fields.
-function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.5): Block[] {
+function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.5): (Block & { kind: "text" })[] {
   const blocks: (Block & { kind: "text" })[] = [];
   let prevLine: { y0: number; y1: number } | null = null;
   for (const line of groupLines(items)) {
@@ -226,9 +254,17 @@ export function pageTables(page: Page): Table[] {
 export function reconstruct(doc: DocumentModel): Reconstruction {
   const unit: Unit = doc.pages[0]?.unit ?? "pt";
   const blocks: Block[] = [];
+  const furniture: Furniture[] = [];
   let prevTable: LTable | null = null;
   for (const page of doc.pages) {
     const tables = pageTables(page);
+    const margin = unit === "grid" ? -1 : FURNITURE_MARGIN * page.height;
+    const texts = textBlocks(freeItems(page.items, tables), page, unit).filter((b) => {
+      const inMargin = margin > 0 && (b.y1 <= margin || b.y0 >= page.height - margin);
+      if (!b.cells.every((c) => isPageFurniture(c.text, inMargin))) return true;
+      furniture.push({ page: page.number, text: b.cells.map((c) => c.text).join(" ") });
+      return false;
+    });
     const pageBlocks: Block[] = [
       ...tables.map((t) => ({
         kind: "table" as const,
@@ -237,7 +273,7 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
         page: page.number,
         table: tableFromPage(t, page, unit),
       })),
-      ...textBlocks(freeItems(page.items, tables), page, unit),
+      ...texts,
     ].sort((x, y) => x.y0 - y.y0);
     const first = pageBlocks[0];
     if (
@@ -280,7 +316,7 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
       lastPage = Math.max(lastPage, page);
     }
   }
-  return { rows, unit };
+  return { rows, unit, furniture };
 }
 
 function toRowCell(c: LCell, inherited: boolean): RowCell {

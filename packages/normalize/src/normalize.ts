@@ -91,6 +91,12 @@ export function normalize(
       ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
     }
     b.flagLowConfidence(confirmed);
+    const pages = new Set(report.rows.flatMap((r) => r.pages));
+    const furniture = (recon.furniture ?? []).filter((f) => pages.has(f.page));
+    if (furniture.length) {
+      const shown = furniture.slice(0, 3).map((f) => `"${f.text}"`).join(", ");
+      b.flag("page_furniture", "info", "", `${furniture.length} page header/footer line(s) left out (${shown})`);
+    }
     const full = finish(record, b, { ...meta, moneyUnit: unit }, report.rows);
     const parsed = RecordSchema.safeParse(full);
     if (!parsed.success) {
