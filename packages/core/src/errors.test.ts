@@ -27,6 +27,7 @@ describe("errorCodes", () => {
       CSRF_FAILED: 403,
       RECORD_NOT_FOUND: 404,
       SOURCE_UNAVAILABLE: 404,
+      SOURCE_CHANGED: 409,
       STALE_VALUE: 409,
       VALIDATION_FAILED: 422,
       CHECK_FAILED: 422,

@@ -20,6 +20,7 @@ export const errorCodes = {
   CSRF_FAILED: { retry: false, http: 403, summary: "a write without the session's CSRF token" },
   RECORD_NOT_FOUND: { retry: false, http: 404, summary: "no such record, document or page" },
   SOURCE_UNAVAILABLE: { retry: false, http: 404, summary: "the document's source file is not readable here" },
+  SOURCE_CHANGED: { retry: false, http: 409, summary: "the file at the document's stored path is not the document any more (its SHA-256 differs)" },
   STALE_VALUE: { retry: false, http: 409, summary: "the value changed since it was shown (someone else corrected it)" },
   VALIDATION_FAILED: { retry: false, http: 422, summary: "a correction fails the record schema" },
   CHECK_FAILED: { retry: false, http: 422, summary: "a correction breaks an arithmetic check" },

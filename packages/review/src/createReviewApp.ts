@@ -1,6 +1,4 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +13,7 @@ import { correctRecord } from "@jixiao/normalize";
 import { RecordKind } from "@jixiao/schemas";
 import type { Store, StoredRecord, StoredSession, UserRole } from "@jixiao/store";
 import { DUMMY_HASH, verifyPassword } from "./passwords.js";
+import { SOURCE_CONTENT_TYPES, readSource, sourceType } from "./readSource.js";
 
 /** Options of the review server; every field but `store` has a default. */
 export interface ReviewAppOptions {
@@ -217,14 +216,8 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
         throw new RequestError("CSRF_FAILED", "missing or wrong x-csrf-token header");
       }
       const origin = req.headers.origin;
-      if (origin !== undefined && origin !== "null") {
-        let host: string | null = null;
-        try {
-          host = new URL(origin).host;
-        } catch {
-          host = null;
-        }
-        if (host !== req.headers.host) throw new RequestError("CSRF_FAILED", "cross-origin write refused");
+      if (origin !== undefined && origin !== "null" && !sameOrigin(origin, req.protocol, req.headers.host)) {
+        throw new RequestError("CSRF_FAILED", "cross-origin write refused");
       }
     }
     req.jxSession = { ...session, idHash };
@@ -388,43 +381,30 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
     const { sha256: sha } = parse(ShaParam, req.params, "document hash");
     const doc = await store.getDocument(sha);
     if (!doc) throw new RequestError("RECORD_NOT_FOUND", `no document ${sha}`);
-    const type = doc.path === null ? null : await sourceType(doc.inputKind, doc.path);
-    if (type === null || doc.path === null) {
-      throw new RequestError("SOURCE_UNAVAILABLE", `${doc.file}: the source file is not readable on this server, or not in a form a browser can show`);
-    }
+    if (doc.path === null) throw new RequestError("SOURCE_UNAVAILABLE", `${doc.file}: the source file is not known on this server`);
+    // Only the document's own bytes: read whole from a regular file, hashed, compared.
+    const { type, data } = await readSource(doc.inputKind, doc.path, doc.sha256, doc.file);
     reply.header("content-type", SOURCE_CONTENT_TYPES[type]);
     reply.header("content-disposition", "inline");
     reply.header("cache-control", "private, max-age=3600");
-    return reply.send(createReadStream(doc.path));
+    return reply.send(data);
   });
 
   return app;
 }
 
-/** What the browser is sent for each kind of source it can show. */
-const SOURCE_CONTENT_TYPES = { pdf: "application/pdf", png: "image/png", jpeg: "image/jpeg" } as const;
-type SourceType = keyof typeof SOURCE_CONTENT_TYPES;
-
 /**
- * How the browser can show a document's source: a PDF (pdf.js) or a PNG/JPEG image, judged by its
- * first bytes; null when the file is not readable here or is something else (TIFF, a text dump).
+ * Whether a request's Origin header names this server: the same scheme, host and port (default
+ * ports made explicit by URL), so `https://host` is not the origin of a server reached at
+ * `http://host`. The server's scheme is the connection's own (no proxy headers are trusted).
  */
-async function sourceType(inputKind: string | null, path: string): Promise<SourceType | null> {
-  if (inputKind !== "pdf" && inputKind !== "image") return null;
-  let head: Buffer;
+export function sameOrigin(origin: string, protocol: string, host: string | undefined): boolean {
+  if (host === undefined || host === "") return false;
   try {
-    const file = await open(path, "r");
-    try {
-      head = Buffer.alloc(8);
-      await file.read(head, 0, 8, 0);
-    } finally {
-      await file.close();
-    }
+    const theirs = new URL(origin);
+    const ours = new URL(`${protocol}://${host}`);
+    return theirs.origin === ours.origin && theirs.origin !== "null";
   } catch {
-    return null;
+    return false;
   }
-  if (inputKind === "pdf") return "pdf";
-  if (head[0] === 0x89 && head.subarray(1, 4).toString("latin1") === "PNG") return "png";
-  if (head[0] === 0xff && head[1] === 0xd8) return "jpeg";
-  return null;
 }

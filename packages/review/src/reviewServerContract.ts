@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,6 +36,8 @@ async function ingest(path: string) {
 }
 
 type Login = { cookie: string; csrf: string };
+
+const mkfifo = async (path: string) => void execFileSync("mkfifo", [path]);
 
 async function login(body: object): Promise<Login> {
   const res = await app.inject({ method: "POST", url: "/api/session", payload: body });
@@ -206,6 +209,63 @@ describe("review server: image sources", () => {
         expect(res.rawPayload.equals(bytes)).toBe(true);
       } else expect(errorCode(res)).toBe("SOURCE_UNAVAILABLE");
     }
+  });
+});
+
+describe("review server: source bytes and origins", () => {
+  it("serves only bytes whose SHA-256 is the document's: a swapped file, a symlink to another file, a device or a FIFO is refused", async () => {
+    const bytes = await readFile(digital);
+    const sha = createHash("sha256").update(bytes).digest("hex");
+    const path = join(dir, "swap.pdf");
+    await writeFile(path, bytes);
+    const doc = (await store.getDocument(sha))!;
+    await store.markDocument(sha, doc.file, doc.status, { path });
+    const url = `/api/documents/${sha}/source`;
+    const ok = await get(url, viewer);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.rawPayload.equals(bytes)).toBe(true);
+
+    await writeFile(path, Buffer.concat([bytes, Buffer.from("\n%changed\n")]));
+    const changed = await get(url, viewer);
+    expect(changed.statusCode).toBe(409);
+    expect(errorCode(changed)).toBe("SOURCE_CHANGED");
+
+    await rm(path);
+    await symlink(seed, path); // another, readable regular file
+    const other = await get(url, viewer);
+    expect(other.statusCode).toBe(409);
+    expect(errorCode(other)).toBe("SOURCE_CHANGED");
+    expect(other.rawPayload.includes(await readFile(seed))).toBe(false);
+
+    for (const make of [() => symlink("/dev/zero", path), () => symlink(dir, path), () => mkfifo(path)]) {
+      await rm(path, { force: true });
+      await make();
+      const t0 = Date.now();
+      const res = await get(url, viewer);
+      expect(res.statusCode).toBe(404);
+      expect(errorCode(res)).toBe("SOURCE_UNAVAILABLE");
+      expect(Date.now() - t0).toBeLessThan(5000);
+      // The record view does not hang on it either, and says the source is unavailable.
+      const recordId = (await store.reviewQueue({ state: "all", documentSha256: sha, limit: 1 })).items[0]?.id;
+      if (recordId !== undefined) expect(((await get(`/api/records/${recordId}`, viewer)).json() as { source: { available: boolean } }).source.available).toBe(false);
+    }
+    await rm(path, { force: true });
+    await store.markDocument(sha, doc.file, doc.status, { path: resolve(digital) });
+    expect((await get(url, viewer)).statusCode).toBe(200);
+  });
+
+  it("refuses a write whose Origin differs in scheme, host or port, and takes the server's own", async () => {
+    const write = async (origin: string) => {
+      const who = await login({ name: "zhao.min", password: "viewer password 1" });
+      return app.inject({ method: "DELETE", url: "/api/session", headers: { cookie: who.cookie, "x-csrf-token": who.csrf, origin } });
+    };
+    // inject's requests reach the server as http://localhost:80.
+    for (const origin of ["https://localhost", "https://localhost:80", "http://localhost:8080", "http://evil.example", "not a url"]) {
+      const res = await write(origin);
+      expect(res.statusCode, origin).toBe(403);
+      expect(errorCode(res)).toBe("CSRF_FAILED");
+    }
+    for (const origin of ["http://localhost", "http://localhost:80"]) expect((await write(origin)).statusCode, origin).toBe(204);
   });
 });
 
