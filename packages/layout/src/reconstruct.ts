@@ -56,6 +56,7 @@ const PAGE_NUMBER = [
 ];
 const MARGIN_ONLY = [
   /^\d{1,3}$/,
+  /^(?:打印|制表|导出|生成|输出)(?:日期|时间)[:：]?.*\d/,
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
   /\.(?:xlsx?|xlsm|docx?|wps|et|ods|odt|pdf|csv)$/i,
 ];
@@ -241,6 +242,23 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
   return blocks;
 }
 
+/** The page without the furniture lines in its top and bottom margins, and those lines' text. */
+function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines: string[] } {
+  if (margin <= 0) return { page, lines: [] };
+  const inMargin = page.items.filter((it) => it.bbox.y1 <= margin || it.bbox.y0 >= page.height - margin);
+  if (!inMargin.length) return { page, lines: [] };
+  const dropped = new Set<TextItem>();
+  const lines: string[] = [];
+  for (const line of groupLines(inMargin)) {
+    const parts = splitLineByGaps(line, 0.5);
+    if (!parts.every((part) => isPageFurniture(lineText(part), true))) continue;
+    for (const it of line) dropped.add(it);
+    lines.push(parts.map((part) => cleanText(lineText(part))).join(" "));
+  }
+  if (!dropped.size) return { page, lines };
+  return { page: { ...page, items: page.items.filter((it) => !dropped.has(it)) }, lines };
+}
+
 /** Tables of a page: those the extractor knew (text dumps) or rebuilt from rulings. */
 export function pageTables(page: Page): Table[] {
   return page.tables.length ? page.tables : buildTables(page);
@@ -256,9 +274,13 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
   const blocks: Block[] = [];
   const furniture: Furniture[] = [];
   let prevTable: LTable | null = null;
-  for (const page of doc.pages) {
+  for (const source of doc.pages) {
+    const margin = unit === "grid" ? -1 : FURNITURE_MARGIN * source.height;
+    // Running headers and footers go before tables are built: text just under a cell that a
+    // page break left open would otherwise be taken as that cell's overflow.
+    const { page, lines } = withoutMarginFurniture(source, margin);
+    for (const text of lines) furniture.push({ page: page.number, text });
     const tables = pageTables(page);
-    const margin = unit === "grid" ? -1 : FURNITURE_MARGIN * page.height;
     const texts = textBlocks(freeItems(page.items, tables), page, unit).filter((b) => {
       const inMargin = margin > 0 && (b.y1 <= margin || b.y0 >= page.height - margin);
       if (!b.cells.every((c) => isPageFurniture(c.text, inMargin))) return true;

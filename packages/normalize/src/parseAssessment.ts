@@ -74,10 +74,10 @@ function joinWrappedLabels(rows: readonly Row[]): Row[] {
     for (const [k, cell] of out[i]!.cells.entries()) {
       const t = compact(cell.text).replace(/[:：]$/, "");
       if (t.length < 2) continue;
-      // A label cut inside its unit ("当年预算数（" / "万元）：") is a start too.
-      const open = /\([^()]*$/.test(t);
+      // A label cut inside its unit ("当年预算数（" / "万元）："), or a whole label with its unit on
+      // the line below ("当年预算数" / "（元）："), is a start too.
       const stem = t.replace(/\([^()]*$/, "");
-      if (!ALL_SPELLINGS.some((s) => s.startsWith(stem) && (s !== stem || open))) continue;
+      if (!ALL_SPELLINGS.some((s) => s.startsWith(stem))) continue;
       const size = cell.prov[0] ? cell.prov[0].bbox.y1 - cell.prov[0].bbox.y0 : 1;
       const below = out[i + 1]!.cells.findIndex((d) => Math.abs(d.x0 - cell.x0) <= 0.5 * size);
       if (below < 0) continue;

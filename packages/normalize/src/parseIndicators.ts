@@ -41,6 +41,7 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
   const out: RawIndicator[] = [];
   // True while inside a level-1 block outside the national taxonomy (its level-2 wording is free).
   let inExtraBlock = false;
+  const leftEdge = Math.min(...Object.values(header).map((r) => r.x0)) + 1e-6;
   for (const row of rows) {
     if (isRule(row)) continue;
     let level1Cell: RowCell | undefined;

@@ -90,6 +90,52 @@ export function glyphFromItem(item: PdfTextItemLike, pageTransform: Matrix): Gly
   };
 }
 
+/** Nominal advance of a character in ems, for placing the characters of a multi-glyph item. */
+function nominalAdvance(ch: string): number {
+  return isCjkLike(ch) ? 1 : 0.55;
+}
+
+/**
+ * Splits a glyph that holds several characters (producers such as LibreOffice and Word draw a
+ * whole string with one operator, and pdf.js joins nearby strings with a space) into one glyph
+ * per character, placed by nominal advances: CJK characters one em, others about half, spaces
+ * taking what is left of the item's width. A string that runs over a cell border can then be
+ * cut at the ruling like single glyphs are.
+ */
+export function splitGlyph(g: Glyph): Glyph[] {
+  const chars = [...g.text];
+  if (chars.length < 2 || g.space) return [g];
+  const spaces = chars.filter((c) => c.trim() === "").length;
+  const ink = chars.reduce((s, c) => s + (c.trim() === "" ? 0 : nominalAdvance(c)), 0) * g.size;
+  // Without spaces the characters share the width in proportion; with spaces, the spaces absorb
+  // what the characters' nominal widths leave over (a gap pdf.js turned into one space).
+  const spaceWidth = spaces ? Math.max(0, g.advance - ink) / spaces : 0;
+  const scale = spaces ? Math.min(1, g.advance / Math.max(ink, 1e-9)) : g.advance / Math.max(ink, 1e-9);
+  const nx = -g.dy;
+  const ny = g.dx;
+  const out: Glyph[] = [];
+  let at = 0;
+  for (const ch of chars) {
+    const adv = ch.trim() === "" ? spaceWidth : nominalAdvance(ch) * g.size * scale;
+    const x = g.x + g.dx * at;
+    const y = g.y + g.dy * at;
+    // The band across the writing direction is the item's own; only the extent along it changes.
+    const across0 = (g.bbox.x0 - g.x) * nx + (g.bbox.y0 - g.y) * ny;
+    const across1 = (g.bbox.x1 - g.x) * nx + (g.bbox.y1 - g.y) * ny;
+    const pts: Array<[number, number]> = [];
+    for (const a of [at, at + adv]) for (const c of [across0, across1]) pts.push([g.x + g.dx * a + nx * c, g.y + g.dy * a + ny * c]);
+    const xs = pts.map((p) => p[0]);
+    const ys = pts.map((p) => p[1]);
+    out.push({
+      text: ch, x, y, dx: g.dx, dy: g.dy, advance: adv, size: g.size,
+      bbox: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
+      space: ch.trim() === "",
+    });
+    at += adv;
+  }
+  return out;
+}
+
 interface Run {
   text: string;
   glyphs: Glyph[];
@@ -205,7 +251,7 @@ export async function extractTextItems(
   for (const item of content.items) {
     if (!("str" in item)) continue; // marked-content markers
     const g = glyphFromItem(item, pageTransform);
-    if (g) glyphs.push(g);
+    if (g) glyphs.push(...splitGlyph(g));
   }
   return mergeGlyphs(glyphs, rulings);
 }
