@@ -80,7 +80,7 @@ function pageOf(features, producer, choose) {
     : has("layout-landscape") ? "Noto Sans CJK SC"
     : has("layout-narrow") ? "WenQuanYi Zen Hei"
     : choose("font", ["AR PL UMing CN", "Noto Serif CJK SC", "Noto Sans CJK SC"]);
-  const size = has("layout-narrow") ? 9 : has("fullwidth-nulls") ? 11 : producer === "calc" ? 10 : 10.5;
+  const size = has("layout-narrow") ? 9 : has("fullwidth-nulls") ? 10 : producer === "calc" ? 10 : 10.5;
   return {
     landscape, size, odfFont: font,
     font: `"${font}", serif`,
@@ -137,7 +137,8 @@ export function generate({ out, producers = PRODUCERS, variants = Object.keys(VA
           log(`${producer}/${variant}.pdf`);
         } else {
           const ext = producer === "writer" ? "fodt" : "fods";
-          const src = join(work, `${producer}__${variant}.${ext}`);
+          mkdirSync(join(work, producer), { recursive: true });
+          const src = join(work, producer, `${variant}.${ext}`);
           writeFileSync(src, producer === "writer" ? renderFodt(reports, page) : renderFods(reports, page));
           if (keepSources) copyFileSync(src, join(out, producer, `${variant}.${ext}`));
           odfJobs.push({ src, pdf, producer, variant });
@@ -145,9 +146,11 @@ export function generate({ out, producers = PRODUCERS, variants = Object.keys(VA
         done.push({ producer, variant, pdf, jsonl });
       }
     }
-    if (odfJobs.length) {
-      convertWithSoffice(odfJobs);
-      for (const j of odfJobs) log(`${j.producer}/${j.variant}.pdf`);
+    // one soffice call per producer (the sources of one call need distinct names)
+    for (const producer of ["writer", "calc"]) {
+      const jobs = odfJobs.filter((j) => j.producer === producer);
+      convertWithSoffice(jobs);
+      for (const j of jobs) log(`${j.producer}/${j.variant}.pdf`);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -17,7 +17,9 @@ function table(b) {
     const cls = [c.a === "l" ? "l" : c.a === "r" ? "r" : "", c.v === "t" ? "t" : "", c.role].filter(Boolean).join(" ");
     return `<td${a} class="${cls}">${lines(c.t)}</td>`;
   }).join("") + "</tr>";
-  const hEnd = b.header ? b.header.start + b.header.count : 0;
+  // a <thead> cannot hold a rowspan that reaches into the body: no repeated header then
+  let hEnd = b.header ? b.header.start + b.header.count : 0;
+  if (b.rows.slice(0, hEnd).some((row, ri) => row.some((c) => ri + c.rs > hEnd))) hEnd = 0;
   const thead = hEnd ? `<thead>${b.rows.slice(0, hEnd).map(tr).join("\n")}</thead>` : "";
   const body = `<tbody>${b.rows.slice(hEnd).map(tr).join("\n")}</tbody>`;
   return `<table class="${b.border ? "grid" : "kv"}${b.attach ? " attach" : ""}">${cols}${thead}${body}</table>`;

@@ -39,7 +39,7 @@ export function makeContext({ features, choose, producer, index }) {
   X.paren = syn && X.choose("paren", [true, false]) ? ["(", ")"] : ["（", "）"];
   // number styles
   const fw = has("fullwidth-nulls");
-  X.moneyStyle = fw ? X.choose("money", ["grouped2", "groupedShort", "plain2"])
+  X.moneyStyle = fw ? X.choose("money", ["groupedShort", "short"])
     : has("baseline") ? "plain2"
     : X.choose("money", ["plain2", "grouped2", "groupedShort", "short"]);
   X.nullMark = fw ? X.choose("null", ["—", "-", "/", ""]) : has("baseline") ? "" : X.choose("null", ["", "—", ""]);
@@ -207,7 +207,10 @@ function blockIds(spanStarts) {
 function widths(keys, base, X) {
   const labelKeys = new Set(["section", "l1", "l2", "l1w"]);
   const m = X.has("layout-narrow") ? 0.6 : X.has("layout-landscape") ? 1.35 : 1;
-  const w = keys.map((k) => (base[k] ?? 8) * (labelKeys.has(k) ? m : 1));
+  // full-width digits are twice as wide: wider number columns
+  const numKeys = new Set(["weight", "score", "l1w"]);
+  const n = X.has("fullwidth-nulls") ? 1.5 : 1;
+  const w = keys.map((k) => (base[k] ?? 8) * (labelKeys.has(k) ? m : numKeys.has(k) ? n : 1));
   const s = w.reduce((a, b) => a + b, 0);
   return w.map((x) => (100 * x) / s);
 }

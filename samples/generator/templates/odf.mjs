@@ -161,8 +161,9 @@ function emWidth(s) {
 
 /** Lines a text takes in a cell `widthPt` wide at `size` pt. */
 function lineCount(t, widthPt, size) {
-  const per = Math.max(1, (widthPt - 5) / size);
-  return t.split("\n").reduce((n, l) => n + Math.max(1, Math.ceil((emWidth(l) * 1.04) / per)), 0);
+  // conservative: a cell's text must never be cut inside the cell (only at page breaks)
+  const per = Math.max(1, Math.floor((widthPt - 9) / size));
+  return t.split("\n").reduce((n, l) => n + Math.max(1, Math.ceil((emWidth(l) * 1.08) / per)), 0);
 }
 
 /** One sheet per report: every block on a common column grid (union of the tables' columns). */

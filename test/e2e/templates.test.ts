@@ -1,0 +1,99 @@
+// Template variation: the three forms rendered from the truth records in other templates
+// (label synonyms, extra rows and columns, goals with captions or numbered, amounts in 万元,
+// landscape / narrow layouts, full-width digits and other null markers, other offices) by three
+// producers (Chromium from HTML, LibreOffice Writer, LibreOffice Calc), with
+// samples/generator/templates.mjs. Each PDF is run through the in-process pipeline and scored
+// against the records it states. Needs chromium and soffice on PATH (see .ci/run).
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { processFile } from "@jixiao/pipeline";
+import { Record } from "@jixiao/schemas";
+import { scoreRecords, type Score } from "./scoreRecords.js";
+import { generate, PRODUCERS, VARIANTS } from "../../samples/generator/templates.mjs";
+
+const producers: string[] = PRODUCERS;
+const variants: string[] = Object.keys(VARIANTS);
+const SEED = 1;
+
+/**
+ * producer/variant combinations the pipeline does not read correctly yet, with the figures
+ * measured (accuracy, silent wrong fields, review load) and the main cause. Skipped, not
+ * weakened, until the pipeline reads them; `node samples/generator/measure-templates.mjs`
+ * measures all of them.
+ */
+const KNOWN_FAILURES: { [key: string]: string } = {};
+
+const cases = producers.flatMap((p) => variants.map((v) => `${p}/${v}`));
+const results = new Map<string, Score & { records: number }>();
+
+let dir: string;
+let tmp: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "jixiao-templates-"));
+  tmp = mkdtempSync(join(tmpdir(), "jixiao-templates-pred-"));
+  generate({ out: dir, producers, variants, seed: SEED });
+}, 15 * 60_000);
+
+afterAll(() => {
+  const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
+  const lines = [
+    "variant            producer  accuracy%  silent  review%  missing",
+    ...[...results.entries()].map(([k, s]) => {
+      const [p, v] = k.split("/");
+      return `${v.padEnd(18)} ${p.padEnd(8)} ${pct(s.accuracy)}    ${String(s.silent).padStart(5)}  ${pct(s.reviewLoad)}  ${s.missingRecords}`;
+    }),
+  ];
+  console.log(lines.join("\n"));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+async function run(key: string) {
+  const [producer, variant] = key.split("/");
+  const pdf = join(dir, producer, `${variant}.pdf`);
+  const r = await processFile(pdf);
+  expect(r.error).toBeNull();
+  for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+  const pred = join(tmp, `${producer}__${variant}.jsonl`);
+  // the scorer matches records to the truth file by file stem
+  writeFileSync(pred, r.records.map((x) => JSON.stringify({ ...x, source: { ...x.source, file: `${variant}.pdf` } })).join("\n") + "\n");
+  const s = scoreRecords(pred, join(dir, producer, `${variant}.jsonl`));
+  results.set(key, { ...s, records: r.records.length });
+  return s;
+}
+
+function strict(s: Score) {
+  expect(s.fields).toBeGreaterThan(100);
+  expect(s.missingRecords).toBe(0);
+  expect(s.silent).toBe(0);
+  expect(s.accuracy).toBeGreaterThanOrEqual(0.995);
+  expect(s.reviewLoad).toBeLessThanOrEqual(0.05);
+}
+
+describe("templates: generator", () => {
+  it("wrote a PDF and its expected records for every producer × variant", () => {
+    for (const k of cases) {
+      const [p, v] = k.split("/");
+      expect(existsSync(join(dir, p, `${v}.pdf`))).toBe(true);
+      expect(existsSync(join(dir, p, `${v}.jsonl`))).toBe(true);
+    }
+  });
+  it("lists only existing combinations as known failures", () => {
+    for (const k of Object.keys(KNOWN_FAILURES)) expect(cases).toContain(k);
+  });
+});
+
+describe("templates: other templates and producers", { timeout: 300_000 }, () => {
+  for (const key of cases) {
+    const known = KNOWN_FAILURES[key];
+    if (known) {
+      it.skip(`${key} (known failure: ${known})`, async () => strict(await run(key)));
+    } else {
+      it(`${key}: ≥ 99.5 % correct, no silent wrong field, no missing record, review load ≤ 5 %`, async () => {
+        strict(await run(key));
+      });
+    }
+  }
+});
