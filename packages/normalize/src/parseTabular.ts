@@ -1,5 +1,5 @@
-import { compact, cleanText, readNumber } from "@jixiao/core";
-import type { Row, RowCell } from "@jixiao/layout";
+import { compact, cleanText, isEmptyValue, matchLabel, readNumber } from "@jixiao/core";
+import { joinAcrossBreak, type Row, type RowCell } from "@jixiao/layout";
 import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -63,6 +63,8 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   let indCols: HeaderColumns | null = null;
   const goalCells: { expected: RowCell[]; actual: RowCell[] } = { expected: [], actual: [] };
   const indicatorRows: Row[] = [];
+  // A page break lay before rows that were left out (a repeated header): it lies before the next row.
+  let carryPageStart = false;
   for (const row of rows) {
     const cells = cellsOf(row, false);
     if (!indCols) {
@@ -85,16 +87,20 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
         out.found.total = true;
         break;
       }
-      // The header repeated at the top of a page (print titles) is not an indicator.
-      if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits))) {
+      // The header repeated at the top of a page (print titles) is not an indicator; nor is a
+      // section title repeated with it ("分解目标自评" across the table).
+      if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits)) || isSectionTitle(row, indCols)) {
         b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+        carryPageStart ||= row.pageStart;
         continue;
       }
       if (isNonRecordRow(row)) {
         b.flag("non_record_row", "info", "", `row "${compact(cells.map((c) => c.text).join(" ")).slice(0, 40)}" is not part of the record`);
+        carryPageStart ||= row.pageStart;
         continue;
       }
-      indicatorRows.push(row);
+      indicatorRows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
+      carryPageStart = false;
       if (row.source === "text") out.fromText.add("indicators");
       continue;
     }
@@ -188,8 +194,63 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   out.goals.expected = b.text("goals.expected", goalCells.expected);
   out.goals.actual = b.text("goals.actual", goalCells.actual);
   if (indCols) {
-    const raws = readIndicatorRows(indicatorRows, indCols);
+    const raws = readIndicatorRows(spansKnown ? joinSplitRows(indicatorRows, indCols, b) : indicatorRows, indCols);
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
+  }
+  return out;
+}
+
+/** A row holding one cell that spans the table (a section title such as "分解目标自评"). */
+function isSectionTitle(row: Row, cols: HeaderColumns): boolean {
+  const cells = cellsOf(row, false);
+  if (cells.length !== 1 || row.spanned.length) return false;
+  const c = cells[0]!;
+  const ranges = Object.values(cols);
+  const x0 = Math.min(...ranges.map((r) => r.x0));
+  const x1 = Math.max(...ranges.map((r) => r.x1));
+  return c.x0 <= x0 + 1 && c.x1 >= x0 + 0.8 * (x1 - x0) && [...compact(c.text)].length <= 16;
+}
+
+/**
+ * Joins an indicator row that a page break cut in two when the producer closed the table at the
+ * break (Word and LibreOffice Writer print the row's rest under the repeated header): a row at
+ * the top of a page with nothing in the weight and score columns continues the row above, cell
+ * by cell ("可持续影响" + "指标" → "可持续影响指标").
+ */
+function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  const out: Row[] = [];
+  const numbersOf = (r: Row) => cellsOf(r, false).filter((c) => {
+    const col = columnOf(c, cols);
+    return (col === "weight" || col === "score") && !isEmptyValue(c.text);
+  });
+  for (const row of rows) {
+    const prev = out[out.length - 1];
+    const cells = cellsOf(row, false);
+    if (!prev || !row.pageStart || !cells.length || numbersOf(row).length || !numbersOf(prev).length) {
+      out.push(row);
+      continue;
+    }
+    // A row of its own starts with a taxonomy label or has a target or an actual of its own.
+    if (cells.some((c) => matchLabel(c.text) || ["target", "actual"].includes(columnOf(c, cols) ?? ""))) {
+      out.push(row);
+      continue;
+    }
+    const joined: RowCell[] = [...prev.cells];
+    for (const c of cells) {
+      const k = joined.findIndex((p) => columnOf(p, cols) !== null && columnOf(p, cols) === columnOf(c, cols));
+      if (k < 0) {
+        joined.push(c);
+        continue;
+      }
+      const p = joined[k]!;
+      const j = joinAcrossBreak(p.text, c.text);
+      joined[k] = {
+        ...p, text: j.text, prov: [...p.prov, ...c.prov], confidence: Math.min(p.confidence, c.confidence),
+        repairs: [...p.repairs, ...c.repairs, ...j.repairs, { code: "cell_joined_across_pages", severity: "info", message: "cell text continued on the next page was joined" }],
+      };
+    }
+    out[out.length - 1] = { ...prev, cells: joined.sort((x, y) => x.x0 - y.x0), pages: [...new Set([...prev.pages, ...row.pages])] };
+    b.flag("row_joined_across_pages", "info", "indicators", "a row cut by a page break was joined back into one row");
   }
   return out;
 }

@@ -23,6 +23,8 @@ const SPACE_GAP = 0.25;
  * half width, so such a glyph starts well inside the previous glyph's advance.
  */
 const MIN_ADVANCE = 0.1;
+/** A space item narrower than this × size between Chinese and Latin text is autospacing. */
+const AUTOSPACE_MAX = 0.23;
 /** A ruling blocks a join when it overlaps the text band by more than this × band height. */
 const RULING_OVERLAP = 0.25;
 
@@ -140,8 +142,8 @@ interface Run {
   text: string;
   glyphs: Glyph[];
   last: Glyph;
-  /** The text layer had a space item after the last glyph. */
-  pendingSpace: boolean;
+  /** Width of the space item the text layer had after the last glyph (0: none). */
+  pendingSpace: number;
 }
 
 /**
@@ -180,7 +182,12 @@ function joinSeparator(run: Run, next: Glyph, rulings: readonly Ruling[]): strin
   const cjkPair = isCjkLike([...prev.text].pop()) && isCjkLike([...next.text][0]);
   if (gap >= (cjkPair ? CJK_JOIN_GAP : JOIN_GAP) * size || along < MIN_ADVANCE * size) return null;
   if (rulingBetween(prev, next, rulings)) return null;
-  const needSpace = run.pendingSpace || gap > SPACE_GAP * size;
+  // Word processors widen the gap between Chinese and Latin text by about a fifth of an em
+  // (LibreOffice's and Word's "autospace"); a space item that narrow at such a boundary is that
+  // spacing, not a space in the text.
+  const boundary = isCjkLike([...prev.text].pop()) !== isCjkLike([...next.text][0]);
+  const spaceItem = run.pendingSpace > 0 && (!boundary || run.pendingSpace >= AUTOSPACE_MAX * size);
+  const needSpace = spaceItem || gap > SPACE_GAP * size;
   if (!needSpace || run.text.endsWith(" ") || next.text.startsWith(" ")) return "";
   return " ";
 }
@@ -210,7 +217,7 @@ export function mergeGlyphs(glyphs: readonly Glyph[], rulings: readonly Ruling[]
   let run: Run | null = null;
   for (const g of glyphs) {
     if (g.space) {
-      if (run) run.pendingSpace = true;
+      if (run) run.pendingSpace = Math.max(run.pendingSpace, g.advance || 1e-3);
       continue;
     }
     if (g.text === "") continue;
@@ -220,9 +227,9 @@ export function mergeGlyphs(glyphs: readonly Glyph[], rulings: readonly Ruling[]
       run.text += sep + g.text;
       run.glyphs.push(g);
       run.last = g;
-      run.pendingSpace = false;
+      run.pendingSpace = 0;
     } else {
-      run = { text: g.text, glyphs: [g], last: g, pendingSpace: false };
+      run = { text: g.text, glyphs: [g], last: g, pendingSpace: 0 };
       runs.push(run);
     }
   }
