@@ -178,13 +178,16 @@ export type Record = z.infer<typeof Record>;
 
 /**
  * One entry of a record's review audit trail, as re-processing replays it: a person's correction
- * of one field (`before` → `after`) or an approval (`fieldPath` "", before/after null).
- * `ordinal` is the record's position in its file; `at` is ISO 8601.
+ * of one field (`before` → `after`), an approval of the whole record (`fieldPath` "", before/after
+ * null), or an acknowledgement of one review flag (`fieldPath` the flag's path, `flagCode` its
+ * code, before/after null). `ordinal` is the record's position in its file; `at` is ISO 8601.
  */
 export interface ReviewTrailEntry {
   ordinal: number;
-  action: "correct" | "approve";
+  action: "correct" | "approve" | "acknowledge";
   fieldPath: string;
+  /** The acknowledged flag's code (acknowledge only; null otherwise). */
+  flagCode?: string | null;
   before: unknown;
   after: unknown;
   reviewer: string;

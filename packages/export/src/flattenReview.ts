@@ -3,9 +3,9 @@ import type { StoredReview } from "@jixiao/store";
 import { keyColumns, toTimestamp } from "./flattenRecord.js";
 import { pagesOf } from "./pagesOf.js";
 
-/** A correction's value as JSON text ("null" when the field was set to null); an approval has none (null). */
+/** A correction's value as JSON text ("null" when the field was set to null); an approval or acknowledgement has none (null). */
 function jsonText(review: StoredReview, value: unknown): string | null {
-  if (review.action === "approve" && (value === null || value === undefined)) return null;
+  if (review.action !== "correct" && (value === null || value === undefined)) return null;
   return JSON.stringify(value ?? null);
 }
 
@@ -21,6 +21,7 @@ export function flattenReview(review: StoredReview, record: JxRecord): ReviewsRo
     ...keys,
     action: review.action,
     field_path: review.fieldPath,
+    flag_code: review.flagCode ?? null,
     before: jsonText(review, review.before),
     after: jsonText(review, review.after),
     reviewer: review.reviewer,

@@ -161,6 +161,29 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
 }
 
+/** Whether `path` is `under` itself or lies below it ("indicators[3].name" is under "indicators[3]"). */
+export function pathIsUnder(path: string, under: string): boolean {
+  if (under === "") return true;
+  return path === under || path.startsWith(`${under}.`) || path.startsWith(`${under}[`);
+}
+
+/**
+ * The review flags of a (corrected) record that a person's correction of the field at `path`
+ * resolves: those about that value, or about the row or section that holds it (`indicators[3]`,
+ * `funds.total`). Not resolved by one correction: a flag about a whole list (`indicators`: rows may
+ * be missing) or the whole record (""), which need an acknowledgement or an approval, and the
+ * arithmetic checks (CHECK_CODES), which correctRecord re-derives from the values: they go away
+ * when the values add up, and otherwise stay open.
+ */
+export function flagsResolvedByCorrection(record: Record, path: string): Flag[] {
+  return record.flags.filter((f) => {
+    if (f.severity !== "review" || CHECK_CODES.has(f.code) || f.path === "") return false;
+    if (!pathIsUnder(path, f.path)) return false;
+    const at = valueAt(record, f.path);
+    return at.found && !Array.isArray(at.value);
+  });
+}
+
 /**
  * Re-processing a document yields fresh records; the people's corrections must not vanish with
  * the old ones. For each record, each corrected field is set again to its last corrected value

@@ -9,7 +9,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import { z } from "zod";
 import { JixiaoError, errorCodes, type ErrorCode } from "@jixiao/core";
-import { correctRecord } from "@jixiao/normalize";
+import { correctRecord, flagsResolvedByCorrection } from "@jixiao/normalize";
 import { RecordKind } from "@jixiao/schemas";
 import type { Store, StoredRecord, StoredSession, UserRole } from "@jixiao/store";
 import { DUMMY_HASH, verifyPassword } from "./passwords.js";
@@ -79,6 +79,14 @@ const CorrectionBody = z
   })
   .strict();
 const ApproveBody = z.object({}).strict();
+const AcknowledgeBody = z
+  .object({
+    code: z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
+    path: z.string().max(200),
+    /** The flag's message as shown; when given, only that flag (a code may appear twice at one path). */
+    message: z.string().max(10_000).optional(),
+  })
+  .strict();
 
 const QueueQuery = z
   .object({
@@ -310,6 +318,9 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
       kind: r.kind,
       state: r.state,
       record: r.record,
+      // Every review flag with its state: what is still open, and who resolved the rest, how.
+      reviewFlags: r.reviewFlags,
+      openFlags: r.reviewFlags.filter((f) => f.open).length,
       pages: r.pages,
       source: { available: type !== null, type, url: `/api/documents/${r.documentSha256}/source` },
       reviews,
@@ -347,12 +358,45 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
           { checks: out.newlyFailing },
         );
       }
+      // The correction resolves the flags about this value (or its row); the checks it breaks
+      // and the reviewer acknowledged are resolved as acknowledged. The store sets the state.
+      const acknowledged = body.acknowledgeChecks === true ? out.newlyFailing : [];
       return {
-        record: { ...out.record, review: { state: "corrected", by, at: new Date().toISOString() } },
+        record: out.record,
         action: "correct",
         fieldPath: body.path,
         before: out.before,
         after: out.after,
+        resolves: { flags: flagsResolvedByCorrection(out.record, body.path), how: "corrected" },
+        ...(acknowledged.length ? { acknowledges: acknowledged } : {}),
+      };
+    });
+    return recordView(stored);
+  });
+
+  app.post("/api/records/:id/flags/acknowledge", async (req) => {
+    const s = mayWrite(req);
+    const { id } = parse(IdParam, req.params, "record id");
+    const body = parse(AcknowledgeBody, req.body, "acknowledgement");
+    const by = reviewerName(s);
+    const stored = await store.reviewRecord(id, by, (current) => {
+      const matching = current.reviewFlags.filter(
+        (f) => f.code === body.code && f.path === body.path && (body.message === undefined || f.message === body.message),
+      );
+      if (matching.length === 0) throw new RequestError("INVALID_PAYLOAD", `record ${id} has no review flag ${body.code} at "${body.path}"`);
+      const open = matching.filter((f) => f.open);
+      if (open.length === 0) {
+        const r = matching[0]!.resolution!;
+        throw new RequestError("STALE_VALUE", `the flag ${body.code} at "${body.path}" is resolved already (${r.how} by ${r.by})`, { resolution: r });
+      }
+      return {
+        record: current.record,
+        action: "acknowledge",
+        fieldPath: body.path,
+        flagCode: body.code,
+        before: null,
+        after: null,
+        resolves: { flags: open, how: "acknowledged" },
       };
     });
     return recordView(stored);
@@ -363,16 +407,16 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
     const { id } = parse(IdParam, req.params, "record id");
     parse(ApproveBody, req.body, "approval");
     const by = reviewerName(s);
-    const stored = await store.reviewRecord(id, by, (current) => {
-      const state = current.state === "corrected" ? "corrected" : "approved";
-      return {
-        record: { ...current.record, review: { state, by, at: new Date().toISOString() } },
-        action: "approve",
-        fieldPath: "",
-        before: null,
-        after: null,
-      };
-    });
+    // Approving the whole record resolves every flag still open; the store sets approved (or
+    // corrected, when a field of it was corrected).
+    const stored = await store.reviewRecord(id, by, (current) => ({
+      record: current.record,
+      action: "approve",
+      fieldPath: "",
+      before: null,
+      after: null,
+      resolves: { flags: current.reviewFlags.filter((f) => f.open), how: "approved" },
+    }));
     return recordView(stored);
   });
 

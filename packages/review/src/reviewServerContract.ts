@@ -319,16 +319,21 @@ describe("review server: corrections", () => {
     const oldName = before.indicators[0]!.name;
     const res = await post(`/api/records/${item.id}/corrections`, { path: "indicators[0].name", value: "  <b>新名称</b>  ", expected: oldName }, reviewer);
     expect(res.statusCode, res.body).toBe(200);
-    const after = (await storedRecord(seedSha, item.ordinal)) as typeof before & { review: { state: string; by: string } };
+    const after = (await storedRecord(seedSha, item.ordinal)) as typeof before & { review: { state: string; by: string | null } };
     expect(after.indicators[0]!.name).toBe("<b>新名称</b>");
-    expect(after.review).toMatchObject({ state: "corrected", by: "li.wei" });
+    // The record's review flags are about other fields: they stay open, and so does the record.
+    expect(after.review).toEqual({ state: "pending", by: null, at: null });
+    expect((res.json() as { openFlags: number }).openFlags).toBe(2);
+    expect(await collect(store.listRecords({ approvedOnly: true, documentSha256: seedSha }))).not.toContainEqual(after);
     const trail = await store.listReviews({ documentSha256: seedSha });
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ action: "correct", fieldPath: "indicators[0].name", before: oldName, after: "<b>新名称</b>", reviewer: "li.wei" });
 
     const approved = await post(`/api/records/${item.id}/approve`, {}, reviewer);
     expect(approved.statusCode).toBe(200);
-    expect((approved.json() as { state: string }).state).toBe("corrected");
+    expect(approved.json()).toMatchObject({ state: "corrected", openFlags: 0 });
+    expect((approved.json() as { reviewFlags: { open: boolean; resolution: { how: string; by: string } }[] }).reviewFlags.map((f) => f.resolution))
+      .toEqual([expect.objectContaining({ how: "approved", by: "li.wei" }), expect.objectContaining({ how: "approved", by: "li.wei" })]);
     const withApproval = await store.listReviews({ documentSha256: seedSha });
     expect(withApproval.map((r) => r.action)).toEqual(["correct", "approve"]);
     expect(withApproval[1]).toMatchObject({ fieldPath: "", before: null, after: null, reviewer: "li.wei" });
@@ -343,9 +348,10 @@ describe("review server: corrections", () => {
   it("keeps the correction when the document is processed again", async () => {
     const item = (await store.reviewQueue({ state: "all", limit: 500 })).items.find((i) => i.documentSha256 === seedSha && i.state === "corrected")!;
     await ingest(seed);
-    const again = (await storedRecord(seedSha, item.ordinal)) as { indicators: { name: string | null }[]; review: { state: string; by: string } };
+    const again = (await storedRecord(seedSha, item.ordinal)) as { indicators: { name: string | null }[]; review: { state: string; by: string | null } };
     expect(again.indicators[0]!.name).toBe("<b>新名称</b>");
-    expect(again.review).toMatchObject({ state: "corrected", by: "li.wei" });
+    // The approval is not carried over (the record may have changed): its flags are open again.
+    expect(again.review).toEqual({ state: "pending", by: null, at: null });
   });
 
   it("lets only one of two simultaneous corrections of the same value through", async () => {
@@ -362,6 +368,56 @@ describe("review server: corrections", () => {
     const trail = (await store.listReviews({ documentSha256: seedSha })).filter((r) => r.fieldPath === "indicators[1].name");
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ before: seen, after: winner });
+  });
+
+  it("resolves review flags one at a time (a correction of the flagged value, an acknowledgement); the record is reviewed when none is open", async () => {
+    type View = { state: string; openFlags: number; record: { indicators: { level1: string | null }[]; review: { state: string } }; reviewFlags: { code: string; path: string; open: boolean; resolution: { how: string; by: string } | null }[] };
+    const item = await target();
+    const url = `/api/records/${item.id}`;
+    let view = (await get(url, viewer)).json() as View;
+    expect(view.state).toBe("pending");
+    expect(view.reviewFlags.map((f) => [f.path, f.open])).toEqual([["indicators[8].level1", true], ["indicators[8].level2", true]]);
+    const exported = async () => (await collect(store.listRecords({ approvedOnly: true, documentSha256: seedSha }))).some((r) => JSON.stringify(r.source) === JSON.stringify(view.record.source as unknown));
+
+    // A correction of indicators[8].level1 resolves the flag on it, and only that one.
+    const level1 = view.record.indicators[8]!.level1;
+    const corrected = await post(`${url}/corrections`, { path: "indicators[8].level1", value: level1, expected: level1 }, reviewer);
+    expect(corrected.statusCode, corrected.body).toBe(200);
+    view = corrected.json() as View;
+    expect(view.openFlags).toBe(1);
+    expect(view.reviewFlags[0]).toMatchObject({ open: false, resolution: { how: "corrected", by: "li.wei" } });
+    expect(view.reviewFlags[1]).toMatchObject({ open: true, resolution: null });
+    expect(view.state).toBe("pending");
+    expect(await exported()).toBe(false);
+    const queued = (await get(`/api/queue?document=${seedSha}`, viewer)).json() as { items: { id: number; openFlags: number; flags: { open: boolean }[] }[] };
+    expect(queued.items.find((i) => i.id === item.id)).toMatchObject({ openFlags: 1, flags: [{ open: false }, { open: true }] });
+
+    // Acknowledging: a reviewer only, an existing review flag only, once.
+    const ack = { code: "label_across_page_break", path: "indicators[8].level2" };
+    expect((await post(`${url}/flags/acknowledge`, ack, viewer)).statusCode).toBe(403);
+    expect((await post(`${url}/flags/acknowledge`, ack, reviewer, false)).statusCode).toBe(403);
+    expect((await post(`${url}/flags/acknowledge`, { ...ack, path: "indicators[0].name" }, reviewer)).statusCode).toBe(400);
+    expect((await post(`${url}/flags/acknowledge`, { ...ack, extra: 1 }, reviewer)).statusCode).toBe(400);
+    const done = await post(`${url}/flags/acknowledge`, ack, reviewer);
+    expect(done.statusCode, done.body).toBe(200);
+    view = done.json() as View;
+    expect(view.openFlags).toBe(0);
+    expect(view.reviewFlags[1]).toMatchObject({ open: false, resolution: { how: "acknowledged", by: "li.wei" } });
+    expect(view.state).toBe("corrected"); // every flag resolved, and a field of it was corrected
+    expect(view.record.review).toMatchObject({ state: "corrected", by: "li.wei" });
+    const again = await post(`${url}/flags/acknowledge`, ack, reviewer);
+    expect(again.statusCode).toBe(409);
+    expect(errorCode(again)).toBe("STALE_VALUE");
+    expect(await exported()).toBe(true);
+    const trail = await store.listReviews({ documentSha256: seedSha });
+    expect(trail.at(-1)).toMatchObject({ action: "acknowledge", fieldPath: "indicators[8].level2", flagCode: "label_across_page_break", before: null, after: null, reviewer: "li.wei" });
+    expect(trail.at(-2)).toMatchObject({ action: "correct", fieldPath: "indicators[8].level1" });
+
+    // Re-processing raises the same flags: the correction and the acknowledgement still resolve them.
+    await ingest(seed);
+    const reprocessed = (await collect(store.listRecords({ documentSha256: seedSha })))[item.ordinal]!;
+    expect(reprocessed.review.state).toBe("corrected");
+    expect(await exported()).toBe(true);
   });
 });
 });

@@ -38,7 +38,7 @@ describe("Store on PostgreSQL (random schema)", () => {
         `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
         [schema],
       );
-      expect(rows.map((r) => r.table_name)).toEqual(["documents", "flags", "pages", "records", "reviews", "schema_version", "sessions", "users"]);
+      expect(rows.map((r) => r.table_name)).toEqual(["documents", "flag_resolutions", "flags", "pages", "records", "reviews", "schema_version", "sessions", "users"]);
     } finally {
       await client.end();
     }

@@ -36,6 +36,59 @@ export interface SaveDocumentInput {
 
 type ReviewTrailRow = Omit<ReviewTrailEntry, "at"> & { at: Date | string };
 
+const flagKey = (f: { code: string; path: string; message: string }) => `${f.code}\u0000${f.path}\u0000${f.message}`;
+
+/** The review flags of a record, each open or resolved by one of `resolutions`. */
+export function reviewFlagStates(record: JxRecord, resolutions: readonly FlagResolution[]): ReviewFlagState[] {
+  const byKey = new Map(resolutions.map((r) => [flagKey(r), r]));
+  const out: ReviewFlagState[] = [];
+  record.flags.forEach((f, index) => {
+    if (f.severity !== "review") return;
+    const r = byKey.get(flagKey(f));
+    out.push({ ...f, index, open: r === undefined, resolution: r ? { how: r.resolution, by: r.reviewer, at: r.at } : null });
+  });
+  return out;
+}
+
+/**
+ * A record's review state from its flags: `pending` while a review flag is open; once none is,
+ * `corrected` when a person corrected a field of it, else `approved`, by `by` at `at`.
+ */
+export function reviewStateFrom(
+  record: JxRecord,
+  resolutions: readonly FlagResolution[],
+  corrected: boolean,
+  by: string | null,
+  at: string | null,
+): JxRecord["review"] {
+  const open = reviewFlagStates(record, resolutions).some((f) => f.open);
+  if (open) return { state: "pending", by: null, at: null };
+  return { state: corrected ? "corrected" : "approved", by, at };
+}
+
+// An open review flag of record r: no resolution names it.
+const OPEN_FLAG_SQL = `EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review'
+  AND NOT EXISTS (SELECT 1 FROM flag_resolutions x WHERE x.document_sha256 = r.document_sha256
+                  AND x.ordinal = r.ordinal AND x.code = f.code AND x.path = f.path AND x.message = f.message))`;
+
+const RESOLUTIONS = `SELECT ordinal, code, path, message, resolution, reviewer, at FROM flag_resolutions
+  WHERE document_sha256 = $1 AND ($2::int IS NULL OR ordinal = $2::int)`;
+
+interface ResolutionRow {
+  ordinal: number;
+  code: string;
+  path: string;
+  message: string;
+  resolution: FlagResolutionKind;
+  reviewer: string;
+  at: Date | string;
+}
+
+async function resolutionsOf(db: Pick<SqlClient, "query">, sha256: string, ordinal: number | null): Promise<(FlagResolution & { ordinal: number })[]> {
+  const { rows } = await db.query<ResolutionRow>(RESOLUTIONS, [sha256, ordinal]);
+  return rows.map((r) => ({ ...r, at: iso(r.at) }));
+}
+
 export interface SaveDocumentOptions {
   /**
    * Re-processing replaces a document's records. Given this, the document's review trail (in
@@ -60,6 +113,28 @@ export interface PageGeometry {
 
 export type ReviewStateName = "pending" | "approved" | "corrected";
 
+/** How a review flag was resolved: a correction of the field it covers, an acknowledgement, or an approval of the whole record. */
+export type FlagResolutionKind = "corrected" | "acknowledged" | "approved";
+
+/** A resolved review flag, named by its code, path and message within its record. */
+export interface FlagResolution {
+  code: string;
+  path: string;
+  message: string;
+  resolution: FlagResolutionKind;
+  reviewer: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** One review flag of a stored record with its state: open, or resolved (how, by whom, when). */
+export interface ReviewFlagState extends Flag {
+  /** Position in the record's `flags`. */
+  index: number;
+  open: boolean;
+  resolution: { how: FlagResolutionKind; by: string; at: string } | null;
+}
+
 /** A stored record with its row id, review state and what the review page needs to show it. */
 export interface StoredRecord {
   id: number;
@@ -73,6 +148,8 @@ export interface StoredRecord {
   /** Where the input file was read (null when unknown). */
   sourcePath: string | null;
   inputKind: InputKind | null;
+  /** The record's review flags, each open or resolved. */
+  reviewFlags: ReviewFlagState[];
 }
 
 /** What the review queue can be narrowed to. */
@@ -109,8 +186,10 @@ export interface ReviewQueueItem {
   year: number | null;
   confidence: number | null;
   state: ReviewStateName;
-  /** The record's review flags. */
-  flags: Flag[];
+  /** The record's review flags, each with `open` (not yet resolved by a person). */
+  flags: (Flag & { open: boolean })[];
+  /** How many of them are open. */
+  openFlags: number;
 }
 
 export interface ReviewQueue {
@@ -121,13 +200,23 @@ export interface ReviewQueue {
   items: ReviewQueueItem[];
 }
 
-/** One change a person makes: the new record and the audit row describing it. */
+/**
+ * One change a person makes: the new record, the audit row describing it, and the review flags
+ * it resolves. The store sets the record's review state from its flags: `pending` while a review
+ * flag is open, else `corrected` (some field was corrected) or `approved`, by this reviewer, now.
+ */
 export interface ReviewChange {
   record: JxRecord;
-  action: "correct" | "approve";
+  action: "correct" | "approve" | "acknowledge";
   fieldPath: string;
   before: unknown;
   after: unknown;
+  /** The acknowledged flag's code (acknowledge). */
+  flagCode?: string | null;
+  /** Review flags of `record` this change resolves, and how. */
+  resolves?: { flags: readonly Flag[]; how: FlagResolutionKind };
+  /** Review flags of `record` the reviewer acknowledged with this change (checks a correction breaks). */
+  acknowledges?: readonly Flag[];
 }
 
 export type UserRole = "admin" | "reviewer" | "viewer";
@@ -174,8 +263,8 @@ export interface ListRecordsOptions {
   /** Only the records of this document. */
   documentSha256?: string;
   /**
-   * Only records with no open review: a person approved or corrected them, or the pipeline
-   * raised no `review` flag on them.
+   * Only records with no open review flag: every `review` flag resolved by a person (or the
+   * record approved as a whole), or none raised.
    */
   approvedOnly?: boolean;
   /** Rows fetched per round trip (default 500). */
@@ -313,8 +402,7 @@ const LIST_RECORDS = `
   SELECT d.file, r.document_sha256, r.ordinal, r.record
   FROM records r JOIN documents d ON d.sha256 = r.document_sha256
   WHERE ($1::text IS NULL OR r.document_sha256 = $1::text)
-    AND (NOT $2::boolean OR r.review_state IN ('approved', 'corrected')
-         OR NOT EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review'))
+    AND (NOT $2::boolean OR NOT ${OPEN_FLAG_SQL})
     AND ($3::text IS NULL
          OR (d.file COLLATE "C", r.document_sha256, r.ordinal) > ($3::text COLLATE "C", $4::text, $5::int))
   ORDER BY d.file COLLATE "C", r.document_sha256, r.ordinal
@@ -350,8 +438,9 @@ interface StoredRecordRow {
   input_kind: InputKind | null;
 }
 
-function toStoredRecord(row: StoredRecordRow): StoredRecord {
+function toStoredRecord(row: StoredRecordRow, resolutions: readonly FlagResolution[]): StoredRecord {
   const geometry = typeof row.page_geometry === "string" ? JSON.parse(row.page_geometry) : row.page_geometry;
+  const record = fromStored(row.record);
   return {
     id: Number(row.id),
     documentSha256: row.document_sha256,
@@ -359,10 +448,11 @@ function toStoredRecord(row: StoredRecordRow): StoredRecord {
     ordinal: row.ordinal,
     kind: row.kind,
     state: row.review_state,
-    record: fromStored(row.record),
+    record,
     pages: Array.isArray(geometry) ? (geometry as PageGeometry[]) : [],
     sourcePath: row.source_path,
     inputKind: row.input_kind,
+    reviewFlags: reviewFlagStates(record, resolutions),
   };
 }
 
@@ -518,15 +608,36 @@ export class Store {
         await tx.query(`DELETE FROM records WHERE document_sha256 = $1`, [doc.sha256]);
         // Page models of queue mode are intermediate: the document is final once saved.
         await tx.query(`DELETE FROM pages WHERE document_sha256 = $1`, [doc.sha256]);
+        // Approvals of the whole record are not carried over: the records may have changed. A
+        // correction's or acknowledgement's resolution still names its flag, and resolves it
+        // again when the pipeline raises the same flag.
+        await tx.query(`DELETE FROM flag_resolutions WHERE document_sha256 = $1 AND resolution = 'approved'`, [doc.sha256]);
         let toInsert: JxRecord[] = records;
-        if (options.reapply && records.length > 0) {
+        if (records.length > 0) {
           const { rows: trail } = await tx.query<ReviewTrailRow>(
-            `SELECT ordinal, action, field_path AS "fieldPath", before, after, reviewer, at
+            `SELECT ordinal, action, field_path AS "fieldPath", flag_code AS "flagCode", before, after, reviewer, at
              FROM reviews WHERE document_sha256 = $1 ORDER BY id`,
             [doc.sha256],
           );
-          if (trail.length > 0) {
+          if (options.reapply && trail.length > 0) {
             toInsert = validateRecords({ ...doc, records: options.reapply(records, trail.map((t) => ({ ...t, at: iso(t.at) }))) });
+          }
+          // Each record's review state follows its flags and the people's resolutions of them.
+          const resolutions = await resolutionsOf(tx, doc.sha256, null);
+          if (resolutions.length > 0) {
+            toInsert = toInsert.map((record, ordinal) => {
+              if (!record.flags.some((f) => f.severity === "review")) return record;
+              const mine = resolutions.filter((r) => r.ordinal === ordinal);
+              const last = mine.reduce<FlagResolution | null>((a, r) => (a === null || r.at > a.at ? r : a), null);
+              const corrected = trail.some((t) => t.ordinal === ordinal && t.action === "correct");
+              return { ...record, review: reviewStateFrom(record, mine, corrected, last?.reviewer ?? null, last?.at ?? null) };
+            });
+          } else {
+            toInsert = toInsert.map((record) =>
+              record.flags.some((f) => f.severity === "review") && record.review.state !== "pending"
+                ? { ...record, review: { state: "pending" as const, by: null, at: null } }
+                : record,
+            );
           }
         }
         if (toInsert.length > 0) {
@@ -781,7 +892,9 @@ export class Store {
       `SELECT r.id, r.document_sha256, d.file, r.ordinal, r.kind,
               coalesce(r.record ->> 'project_name', r.record ->> 'department_name') AS title,
               ${OFFICE_SQL} AS office, ${YEAR_SQL} AS year, r.confidence, r.review_state,
-              (SELECT coalesce(json_agg(json_build_object('code', f.code, 'severity', f.severity, 'path', f.path, 'message', f.message) ORDER BY f.id), '[]'::json)
+              (SELECT coalesce(json_agg(json_build_object('code', f.code, 'severity', f.severity, 'path', f.path, 'message', f.message,
+                        'open', NOT EXISTS (SELECT 1 FROM flag_resolutions x WHERE x.document_sha256 = r.document_sha256
+                          AND x.ordinal = r.ordinal AND x.code = f.code AND x.path = f.path AND x.message = f.message)) ORDER BY f.id), '[]'::json)
                FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')::text AS flags
        FROM records r JOIN documents d ON d.sha256 = r.document_sha256
        WHERE ${QUEUE_WHERE} AND ($6::text = 'all' OR r.review_state = $6::text)
@@ -803,14 +916,16 @@ export class Store {
         year: r.year,
         confidence: r.confidence,
         state: r.review_state,
-        flags: (typeof r.flags === "string" ? JSON.parse(r.flags) : r.flags) as Flag[],
+        ...((flags: (Flag & { open: boolean })[]) => ({ flags, openFlags: flags.filter((f) => f.open).length }))(
+          (typeof r.flags === "string" ? JSON.parse(r.flags) : r.flags) as (Flag & { open: boolean })[],
+        ),
       })),
     };
   }
 
   /**
    * Documents that need a person: failed or partial ones, and those with records still pending
-   * review (records carrying review flags, not yet approved or corrected). Failed documents
+   * review (records with a review flag no person has resolved). Failed documents
    * first, then by pending records, most first.
    */
   async reviewDocuments(options: { limit?: number; offset?: number } = {}): Promise<{ total: number; items: ReviewDocument[] }> {
@@ -821,8 +936,7 @@ export class Store {
     const { rows } = await this.#db.query<DocumentRow & { pending_records: number; total: number }>(
       `WITH docs AS (
          SELECT ${DOCUMENT_COLUMNS},
-                (SELECT count(*)::int FROM records r WHERE r.document_sha256 = d.sha256 AND r.review_state = 'pending'
-                   AND EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review')) AS pending_records
+                (SELECT count(*)::int FROM records r WHERE r.document_sha256 = d.sha256 AND ${OPEN_FLAG_SQL}) AS pending_records
          FROM documents d
          WHERE d.status IN ('failed', 'partial', 'succeeded'))
        SELECT docs.*, count(*) OVER ()::int AS total FROM docs
@@ -853,7 +967,8 @@ export class Store {
   async getRecord(id: number): Promise<StoredRecord | null> {
     if (!Number.isSafeInteger(id) || id < 1) return null;
     const { rows } = await this.#db.query<StoredRecordRow>(STORED_RECORD, [id]);
-    return rows[0] === undefined ? null : toStoredRecord(rows[0]);
+    const row = rows[0];
+    return row === undefined ? null : toStoredRecord(row, await resolutionsOf(this.#db, row.document_sha256, row.ordinal));
   }
 
   /**
@@ -871,7 +986,8 @@ export class Store {
     return this.#db.transaction(async (tx) => {
       const { rows } = await tx.query<StoredRecordRow>(`${STORED_RECORD} FOR UPDATE OF r`, [id]);
       if (rows[0] === undefined) throw new JixiaoError("RECORD_NOT_FOUND", `no record ${id}`);
-      const current = toStoredRecord(rows[0]);
+      const existing = await resolutionsOf(tx, rows[0].document_sha256, rows[0].ordinal);
+      const current = toStoredRecord(rows[0], existing);
       const next = change(current);
       const parsed = JxRecord.safeParse(next.record);
       if (!parsed.success) throw new JixiaoError("VALIDATION_FAILED", `record ${id}: ${parsed.error.issues[0]?.message ?? "invalid"}`);
@@ -879,6 +995,31 @@ export class Store {
       if (record.kind !== current.kind || record.source.sha256 !== current.documentSha256) {
         throw invalid(`record ${id}: a review cannot change the record's kind or source`);
       }
+      // The flags this change resolves (review flags of the new record, not resolved before). An
+      // approval of the whole record resolves every flag still open. The time is now, unless
+      // the change set the record's review time itself.
+      const given = record.review.at !== null && record.review.at !== current.record.review.at ? Date.parse(record.review.at) : NaN;
+      const now = Number.isFinite(given) ? new Date(given).toISOString() : new Date().toISOString();
+      const known = new Set(existing.map(flagKey));
+      const inRecord = new Set(record.flags.filter((f) => f.severity === "review").map(flagKey));
+      const added: FlagResolution[] = [];
+      const resolving: [Flag, FlagResolutionKind][] = [
+        ...(next.resolves?.flags ?? []).map((f): [Flag, FlagResolutionKind] => [f, next.resolves!.how]),
+        ...(next.acknowledges ?? []).map((f): [Flag, FlagResolutionKind] => [f, "acknowledged"]),
+        ...(next.action === "approve" ? record.flags.map((f): [Flag, FlagResolutionKind] => [f, "approved"]) : []),
+      ];
+      for (const [f, how] of resolving) {
+        const key = flagKey(f);
+        if (!inRecord.has(key) || known.has(key)) continue;
+        known.add(key);
+        added.push({ code: f.code, path: f.path, message: f.message, resolution: how, reviewer, at: now });
+      }
+      const { rows: corrections } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM reviews WHERE document_sha256 = $1 AND ordinal = $2::int AND action = 'correct'`,
+        [current.documentSha256, current.ordinal],
+      );
+      const corrected = next.action === "correct" || (corrections[0]?.n ?? 0) > 0;
+      record.review = reviewStateFrom(record, [...existing, ...added], corrected, reviewer, now);
       await tx.query(
         `UPDATE records SET record = $2::text::jsonb, confidence = $3::double precision, review_state = $4 WHERE id = $1::bigint`,
         [id, JSON.stringify(record), record.confidence, record.review.state],
@@ -891,12 +1032,19 @@ export class Store {
         [id, JSON.stringify(record.flags)],
       );
       await tx.query(
-        `INSERT INTO reviews (record_id, document_sha256, ordinal, field_path, before, after, reviewer, action)
-         VALUES ($1::bigint, $2, $3::int, $4, $5::text::jsonb, $6::text::jsonb, $7, $8)`,
-        [id, current.documentSha256, current.ordinal, next.fieldPath, JSON.stringify(next.before ?? null), JSON.stringify(next.after ?? null), reviewer, next.action],
+        `INSERT INTO reviews (record_id, document_sha256, ordinal, field_path, before, after, reviewer, action, flag_code)
+         VALUES ($1::bigint, $2, $3::int, $4, $5::text::jsonb, $6::text::jsonb, $7, $8, $9)`,
+        [id, current.documentSha256, current.ordinal, next.fieldPath, JSON.stringify(next.before ?? null), JSON.stringify(next.after ?? null), reviewer, next.action, next.flagCode ?? null],
       );
+      for (const r of added) {
+        await tx.query(
+          `INSERT INTO flag_resolutions (document_sha256, ordinal, code, path, message, resolution, reviewer, at)
+           VALUES ($1, $2::int, $3, $4, $5, $6, $7, $8::timestamptz) ON CONFLICT DO NOTHING`,
+          [current.documentSha256, current.ordinal, r.code, r.path, r.message, r.resolution, r.reviewer, r.at],
+        );
+      }
       const { rows: after } = await tx.query<StoredRecordRow>(STORED_RECORD, [id]);
-      return toStoredRecord(after[0]!);
+      return toStoredRecord(after[0]!, await resolutionsOf(tx, current.documentSha256, current.ordinal));
     });
   }
 
@@ -960,7 +1108,7 @@ export class Store {
   async listReviews(options: { documentSha256?: string } = {}): Promise<StoredReview[]> {
     const { rows } = await this.#db.query<Omit<StoredReview, "at" | "id" | "recordId"> & { id: number | string; recordId: number | string | null; at: Date | string }>(
       `SELECT v.id, v.document_sha256 AS "documentSha256", d.file, v.ordinal, v.record_id AS "recordId",
-              v.action, v.field_path AS "fieldPath", v.before, v.after, v.reviewer, v.at
+              v.action, v.field_path AS "fieldPath", v.flag_code AS "flagCode", v.before, v.after, v.reviewer, v.at
        FROM reviews v JOIN documents d ON d.sha256 = v.document_sha256
        WHERE ($1::text IS NULL OR v.document_sha256 = $1::text)
        ORDER BY d.file COLLATE "C", v.document_sha256, v.ordinal, v.id`,

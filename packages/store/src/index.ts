@@ -5,6 +5,11 @@ export { isConnectionError, toStoreError } from "./toStoreError.js";
 export {
   Store,
   collect,
+  reviewFlagStates,
+  reviewStateFrom,
+  type FlagResolution,
+  type FlagResolutionKind,
+  type ReviewFlagState,
   type DocumentError,
   type DocumentPatch,
   type ListFlagsOptions,

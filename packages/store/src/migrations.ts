@@ -99,4 +99,52 @@ export const migrations: ReadonlyArray<{ version: number; statements: readonly s
       `CREATE INDEX IF NOT EXISTS sessions_expires_idx ON sessions (expires_at)`,
     ],
   },
+  {
+    // Review state per flag: each review flag of a record is open until a person resolves it (a
+    // correction of the field it covers, an acknowledgement, or an approval of the whole record).
+    // A resolution names the flag by (document, ordinal, code, path, message), so it survives
+    // re-processing when the pipeline raises the same flag again. Records reviewed before this
+    // version: an approval of the current record resolved all its review flags, a correction the
+    // flags on the corrected field; a record left with an open flag is pending again.
+    version: 4,
+    statements: [
+      `ALTER TABLE reviews ADD COLUMN IF NOT EXISTS flag_code text`,
+      `CREATE TABLE IF NOT EXISTS flag_resolutions (
+        document_sha256 text NOT NULL REFERENCES documents (sha256) ON DELETE CASCADE,
+        ordinal integer NOT NULL,
+        code text NOT NULL,
+        path text NOT NULL,
+        message text NOT NULL,
+        resolution text NOT NULL CHECK (resolution IN ('corrected', 'acknowledged', 'approved')),
+        reviewer text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (document_sha256, ordinal, code, path, message)
+      )`,
+      `INSERT INTO flag_resolutions (document_sha256, ordinal, code, path, message, resolution, reviewer, at)
+       SELECT DISTINCT ON (r.document_sha256, r.ordinal, f.code, f.path, f.message)
+              r.document_sha256, r.ordinal, f.code, f.path, f.message, 'approved', v.reviewer, v.at
+       FROM records r
+       JOIN flags f ON f.record_id = r.id AND f.severity = 'review'
+       JOIN reviews v ON v.record_id = r.id AND v.action = 'approve'
+       WHERE r.review_state IN ('approved', 'corrected')
+       ORDER BY r.document_sha256, r.ordinal, f.code, f.path, f.message, v.at DESC
+       ON CONFLICT DO NOTHING`,
+      `INSERT INTO flag_resolutions (document_sha256, ordinal, code, path, message, resolution, reviewer, at)
+       SELECT DISTINCT ON (r.document_sha256, r.ordinal, f.code, f.path, f.message)
+              r.document_sha256, r.ordinal, f.code, f.path, f.message, 'corrected', v.reviewer, v.at
+       FROM records r
+       JOIN flags f ON f.record_id = r.id AND f.severity = 'review'
+       JOIN reviews v ON v.record_id = r.id AND v.action = 'correct' AND v.field_path = f.path
+       ORDER BY r.document_sha256, r.ordinal, f.code, f.path, f.message, v.at DESC
+       ON CONFLICT DO NOTHING`,
+      `UPDATE records r
+       SET review_state = 'pending',
+           record = jsonb_set(r.record, '{review}', '{"state": "pending", "by": null, "at": null}'::jsonb)
+       WHERE r.review_state <> 'pending'
+         AND EXISTS (SELECT 1 FROM flags f WHERE f.record_id = r.id AND f.severity = 'review'
+                     AND NOT EXISTS (SELECT 1 FROM flag_resolutions x
+                                     WHERE x.document_sha256 = r.document_sha256 AND x.ordinal = r.ordinal
+                                       AND x.code = f.code AND x.path = f.path AND x.message = f.message))`,
+    ],
+  },
 ];

@@ -57,6 +57,7 @@ export function projectRecord(sha256: string, file: string): ProjectSelfEval {
         project_name: [{ page: 1, bbox: { x0: 112.5, y0: 140.25, x1: 420, y1: 152.75 }, unit: "pt" }],
         "funds.total.executed": [{ page: 1, bbox: { x0: 300, y0: 210, x1: 360, y1: 222 }, unit: "pt" }],
       },
+      money_unit: "元",
     },
     confidence: 0.93,
     flags: [
@@ -93,7 +94,7 @@ export function assessmentRecord(sha256: string, file: string): ProjectSelfAsses
       },
     ],
     total: { weight: 100, score: 98 },
-    source: { file, sha256, pages: [3], provenance: {} },
+    source: { file, sha256, pages: [3], provenance: {}, money_unit: "元" },
     confidence: 0.88,
     flags: [],
     review: { state: "approved", by: "li.wei", at: "2026-01-05T09:30:00.000Z" },
@@ -140,8 +141,8 @@ export function storeContract(open: () => Promise<Store>): void {
 
   it("migrates idempotently", () =>
     withStore(async (store) => {
-      expect(await store.migrate()).toBe(3);
-      expect(await store.migrate()).toBe(3);
+      expect(await store.migrate()).toBe(4);
+      expect(await store.migrate()).toBe(4);
     }));
 
   it("saves a document with two records and reads them back unchanged", () =>
