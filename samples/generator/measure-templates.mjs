@@ -6,9 +6,10 @@
 //
 //   npm run build     # the CLI runs from packages/cli/dist
 //   node samples/generator/measure-templates.mjs --out DIR [--generate] [--producers html,writer,calc]
-//        [--variants a,b] [--seed N] [--show 40] [--json]
+//        [--variants a,b] [--seed N] [--show 40] [--json] [--source]
 //
 // --generate first (re)writes DIR with templates.mjs (same --producers/--variants/--seed).
+// --source runs the CLI from the TypeScript sources (tsx, no build needed; slower start).
 // Without --producers/--variants every DIR/<producer>/<variant>.pdf found is measured.
 import { readFileSync, writeFileSync, readdirSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -19,10 +20,11 @@ import { generate, PRODUCERS, VARIANTS } from "./templates.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
 const CLI = join(root, "packages", "cli", "bin", "jixiao.js");
+const CLI_SOURCE = ["--conditions=source", "--import", "tsx", join(root, "packages", "cli", "src", "bin.ts")];
 const SCORER = join(root, "test", "eval", "score.mjs");
 
 function parseArgs(argv) {
-  const a = { generate: false, show: 40, json: false, seed: 1 };
+  const a = { generate: false, show: 40, json: false, seed: 1, source: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const next = () => {
@@ -36,6 +38,7 @@ function parseArgs(argv) {
     else if (k === "--seed") a.seed = Number(next());
     else if (k === "--show") a.show = Number(next());
     else if (k === "--json") a.json = true;
+    else if (k === "--source") a.source = true;
     else throw new Error(`unknown argument ${k}`);
   }
   if (!a.out) throw new Error("usage: measure-templates.mjs --out DIR [--generate] [--producers …] [--variants …]");
@@ -64,15 +67,15 @@ const readJsonl = (p) => readFileSync(p, "utf8").split("\n").filter((l) => l.tri
  * Runs the CLI over the case PDFs, one process per producer (file stems are unique within a
  * producer; source.file holds only the name), and returns the records by "producer/variant".
  */
-function runCli(dir, cases, tmp) {
+function runCli(dir, cases, tmp, source) {
   const byCase = new Map();
   for (const producer of [...new Set(cases.map((c) => c.producer))]) {
     const mine = cases.filter((c) => c.producer === producer);
     const pred = join(tmp, `pred-${producer}.jsonl`);
     const store = join(tmp, `store-${producer}`);
     const files = mine.map((c) => join(dir, c.producer, `${c.variant}.pdf`));
-    const r = spawnSync("node", [CLI, "run", ...files, "--out", pred, "--store", store, "--no-progress"], {
-      encoding: "utf8", maxBuffer: 64 << 20,
+    const r = spawnSync("node", [...(source ? CLI_SOURCE : [CLI]), "run", ...files, "--out", pred, "--store", store, "--no-progress"], {
+        encoding: "utf8", maxBuffer: 64 << 20, cwd: root,
     });
     if (r.status === 2 || !existsSync(pred)) {
       throw new Error(`jixiao run failed (status ${r.status}): ${r.stderr || r.stdout}`.slice(0, 2000));
@@ -102,7 +105,7 @@ const pct = (x) => (100 * x).toFixed(2);
 /** Generalised wrong-field path: indicators[12].name → indicators[].name. */
 const shape = (p) => String(p).replace(/\[\d+\]/g, "[]").replace(/\(extra .*\)$/, "(extra row)");
 
-export function measure({ out, producers, variants, seed = 1, regenerate = false, show = 40, log = console.error }) {
+export function measure({ out, producers, variants, seed = 1, regenerate = false, show = 40, source = false, log = console.error }) {
   const dir = resolve(out);
   if (regenerate) {
     generate({ out: dir, producers: producers ?? PRODUCERS, variants: variants ?? Object.keys(VARIANTS), seed, log });
@@ -112,7 +115,7 @@ export function measure({ out, producers, variants, seed = 1, regenerate = false
   const tmp = mkdtempSync(join(tmpdir(), "tpl-measure-"));
   try {
     const t0 = Date.now();
-    const { byCase } = runCli(dir, cases, tmp);
+    const { byCase } = runCli(dir, cases, tmp, source);
     const seconds = (Date.now() - t0) / 1000;
     const rows = [];
     const wrongAll = [];
@@ -139,7 +142,7 @@ export function measure({ out, producers, variants, seed = 1, regenerate = false
     const md = [
       `# Template variants: pipeline scores`,
       ``,
-      `${cases.length} PDFs, pipeline run ${seconds.toFixed(0)} s. Pass: accuracy ≥ 99.5 %, silent 0, no missing record, review load ≤ 5 %.`,
+      `${cases.length} PDFs, pipeline (${source ? "sources" : "built CLI"}) run ${seconds.toFixed(0)} s. Pass: accuracy ≥ 99.5 %, silent 0, no missing record, review load ≤ 5 %.`,
       ``,
       `| variant | producer | accuracy % | silent | caught | review load % | records (pred/expected missing) | pass |`,
       `|---|---|---:|---:|---:|---:|---|---|`,
@@ -167,9 +170,9 @@ export const passes = (r) => r.accuracy >= 0.995 && r.silent === 0 && r.missingR
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   try {
     const a = parseArgs(process.argv.slice(2));
-    if (!existsSync(join(root, "packages", "cli", "dist", "main.js"))) throw new Error("run `npm run build` first");
+    if (!a.source && !existsSync(join(root, "packages", "cli", "dist", "main.js"))) throw new Error("run `npm run build` first (or use --source)");
     if (!a.generate && !(existsSync(a.out) && statSync(a.out).isDirectory())) throw new Error(`${a.out}: no such directory (add --generate)`);
-    const r = measure({ out: a.out, producers: a.producers, variants: a.variants, seed: a.seed, regenerate: a.generate, show: a.show });
+    const r = measure({ out: a.out, producers: a.producers, variants: a.variants, seed: a.seed, regenerate: a.generate, show: a.show, source: a.source });
     if (a.json) console.log(JSON.stringify(r.rows, null, 2));
     else console.log(r.md);
   } catch (e) {

@@ -212,7 +212,14 @@ function widths(keys, base, X) {
   const n = X.has("fullwidth-nulls") ? 1.5 : 1;
   const w = keys.map((k) => (base[k] ?? 8) * (labelKeys.has(k) ? m : numKeys.has(k) ? n : 1));
   const s = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => (100 * x) / s);
+  const pct = w.map((x) => (100 * x) / s);
+  // number columns keep room for "99.96" on one line; the other columns give way
+  const min = X.has("fullwidth-nulls") ? 8.5 : X.has("layout-landscape") ? 5 : 6.5;
+  const num = keys.map((k) => numKeys.has(k));
+  const add = pct.reduce((a, x, i) => a + (num[i] && x < min ? min - x : 0), 0);
+  if (add === 0) return pct;
+  const rest = pct.reduce((a, x, i) => a + (num[i] ? 0 : x), 0);
+  return pct.map((x, i) => (num[i] ? Math.max(x, min) : x * (1 - add / rest)));
 }
 
 function natureOf(x, X) {
