@@ -249,7 +249,14 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   if (!inMargin.length) return { page, lines: [] };
   const dropped = new Set<TextItem>();
   const lines: string[] = [];
-  for (const line of groupLines(inMargin)) {
+  // A footer may share its line with text a spreadsheet drew past the table's last ruling (a
+  // merged cell's clipped rest): an item that is furniture on its own goes first.
+  for (const it of inMargin) {
+    if (!isPageFurniture(it.text, true)) continue;
+    dropped.add(it);
+    lines.push(cleanText(it.text));
+  }
+  for (const line of groupLines(inMargin.filter((it) => !dropped.has(it)))) {
     const parts = splitLineByGaps(line, 0.5);
     if (!parts.every((part) => isPageFurniture(lineText(part), true))) continue;
     for (const it of line) dropped.add(it);

@@ -1,4 +1,4 @@
-import { compact, cleanText, isEmptyValue, matchLabel, readNumber } from "@jixiao/core";
+import { compact, cleanText, isEmptyValue, isSectionLabelPiece, matchLabel, readNumber } from "@jixiao/core";
 import { joinAcrossBreak, type Row, type RowCell } from "@jixiao/layout";
 import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type Spellings } from "./forms.js";
@@ -101,7 +101,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       }
       indicatorRows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
       carryPageStart = false;
-      if (row.source === "text") out.fromText.add("indicators");
+      // A lone taxonomy label outside the grid (a merged label a spreadsheet drew past the page's
+      // last ruling) places nothing by alignment.
+      if (row.source === "text" && !cells.every((c) => matchLabel(c.text) || isSectionLabelPiece(c.text))) out.fromText.add("indicators");
       continue;
     }
     if (isNonRecordRow(row)) {
@@ -141,13 +143,21 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       goalsCols = captioned.columns;
       continue;
     }
-    const gh = headerColumns(row, goalsHeader, 2);
+    // Goal headers side by side ("预期目标 | 实际完成情况"), or one above its text (spreadsheets
+    // stack them: "年初设定目标" / text / "全年完成情况" / text).
+    const gh = headerColumns(row, goalsHeader, 2) ?? singleGoalHeader(row, goalsHeader, model.goals!.rowLabels);
     if (gh) {
       goalsCols = gh;
       out.found.goals = true;
       continue;
     }
     if (goalsCols) {
+      // A title across the table, left of the goal columns ("分解目标自评"), ends the goals.
+      const left = Math.min(...Object.values(goalsCols).map((r) => r.x0));
+      if (cells.length === 1 && cells[0]!.x0 < left - 1 && cells[0]!.x1 > left + 1 && !row.spanned.length) {
+        goalsCols = null;
+        continue;
+      }
       if (row.source === "text") out.fromText.add("goals");
       for (const c of cells) {
         if (isLabel(c.text, model.goals!.rowLabels)) continue;
@@ -194,8 +204,62 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   out.goals.expected = b.text("goals.expected", goalCells.expected);
   out.goals.actual = b.text("goals.actual", goalCells.actual);
   if (indCols) {
-    const raws = readIndicatorRows(spansKnown ? joinSplitRows(indicatorRows, indCols, b) : indicatorRows, indCols);
+    const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(indicatorRows, indCols, b), indCols, b) : indicatorRows;
+    const raws = readIndicatorRows(prepared, indCols);
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
+  }
+  return out;
+}
+
+/** A row whose only cells are a goal's header (and the goals row label): that goal's column. */
+function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly string[]): HeaderColumns | null {
+  const cells = cellsOf(row, false).filter((c) => !isLabel(c.text, rowLabels));
+  if (cells.length !== 1) return null;
+  return headerColumns({ ...row, cells }, captions, 1);
+}
+
+/**
+ * Spreadsheets print a merged cell that a page break cuts in both parts, each part with the
+ * text (clipped, or only where it falls): "投入管理指" above the break and "投入管理指标" below,
+ * or its 权重 only below. Where the first row after a break and the last row before it hold the
+ * same merged cell in a column (one text the start of the other, or the level-1 block going on
+ * with its weight printed on one side only), both parts get the whole text.
+ */
+function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
+  const cellIn = (r: Row, col: string, anchoredOnly = false) =>
+    (anchoredOnly ? r.cells : [...r.cells, ...r.spanned]).find((c) => columnOf(c, cols) === col);
+  const setText = (upTo: number, from: number, prov: RowCell["prov"], text: string) => {
+    for (let k = from; k < upTo; k++) for (const c of [...out[k]!.cells, ...out[k]!.spanned]) if (c.prov === prov) c.text = text;
+  };
+  const order = ["level1", "level2", ...Object.keys(cols).filter((c) => c !== "level1" && c !== "level2" && !isExtraColumn(c))];
+  for (let i = 1; i < out.length; i++) {
+    const row = out[i]!;
+    if (!row.pageStart) continue;
+    const prev = out[i - 1]!;
+    let sameBlock = false;
+    for (const col of order) {
+      const p = cellIn(prev, col);
+      const q = cellIn(row, col, true);
+      if (!p || !q || p.prov === q.prov) continue;
+      const pt = compact(p.text);
+      const qt = compact(q.text);
+      const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
+      let text: string | null = null;
+      if (pt && qt && pt !== qt && (qt.startsWith(pt) || pt.startsWith(qt)) && (merged || col === "level1" || col === "level2")) {
+        text = qt.length >= pt.length ? q.text : p.text;
+      } else if (pt && pt === qt && col === "level1") {
+        sameBlock = true;
+      } else if (!pt && qt && (col === "level1_weight" ? sameBlock : merged && p.rowSpan + q.rowSpan > 2 && (p.inherited || p.rowSpan > 1))) {
+        text = q.text;
+      }
+      if (col === "level1" && text) sameBlock = true;
+      if (text === null) continue;
+      const start = out.findIndex((r) => [...r.cells, ...r.spanned].some((c) => c.prov === p.prov));
+      setText(i, Math.max(0, start), p.prov, text);
+      setText(out.length, i, q.prov, text);
+      b.flag("merged_cell_across_pages", "info", "indicators", "a merged cell printed on both sides of a page break was read as one");
+    }
   }
   return out;
 }
