@@ -395,7 +395,8 @@ describe("review page in chromium", () => {
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
     await input.fill(target.truth);
     await input.press("Enter");
-    await page.locator("#record-state", { hasText: "corrected" }).waitFor();
+    // The correction resolves the flag on that value; the record stays pending while others are open.
+    await page.locator(`.flag-item[data-path="${target.path}"] .flag-state`, { hasText: `corrected by ${REVIEWER.name}` }).waitFor();
     expect(await page.textContent("#field-value")).toContain(target.truth);
 
     // a approves (the record stays "corrected").

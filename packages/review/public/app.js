@@ -277,6 +277,19 @@ function recordTitle(record) {
   return record.project_name ?? record.department_name ?? "(untitled)";
 }
 
+/** A review flag's state from the record view (API.md: reviewFlags): open, or resolved how, by whom. */
+function flagState(f) {
+  const states = state.view?.reviewFlags ?? [];
+  const s = states.find((x) => x.code === f.code && x.path === f.path && x.message === f.message);
+  return s ?? { open: true, resolution: null };
+}
+
+function resolutionText(r) {
+  if (!r) return "open";
+  const how = { corrected: "corrected", acknowledged: "acknowledged", approved: "approved" }[r.how] ?? r.how;
+  return `${how} by ${r.by}`;
+}
+
 function reviewFlags(record) {
   return (record.flags ?? []).filter((f) => f.severity === "review");
 }
@@ -429,6 +442,7 @@ function renderQueue() {
           "span",
           { class: "queue-flags" },
           flagCodes.map((c) => h("span", { class: "chip" }, c)),
+          item.openFlags ? h("span", { class: "open-count", title: "review flags still open" }, `${item.openFlags} open`) : null,
           h("span", { class: `state-badge state-${item.state}` }, item.state),
         ),
       ),
@@ -709,16 +723,19 @@ function renderFlags() {
   const list = clear($("flag-list"));
   const flags = reviewFlags(record);
   if (!flags.length) list.append(h("li", { class: "muted" }, "No review flags on this record."));
+  const open = state.view.openFlags ?? flags.length;
+  $("flag-open-count").textContent = flags.length ? `${open} of ${flags.length} open` : "";
   flags.forEach((f, i) => {
+    const st = flagState(f);
     list.append(
       h(
         "li",
-        {},
+        { class: st.open ? "flag-open" : "flag-resolved" },
         h(
           "button",
           {
             type: "button",
-            class: "flag-item",
+            class: `flag-item${st.open ? "" : " resolved"}`,
             "aria-current": i === state.flagIndex ? "true" : null,
             dataset: { path: f.path, code: f.code },
             onclick: () => {
@@ -729,7 +746,20 @@ function renderFlags() {
           h("span", { class: "chip" }, f.code),
           h("code", { class: "flag-path" }, f.path === "" ? "(whole record)" : f.path),
           h("span", { class: "flag-msg" }, f.message),
+          h("span", { class: `flag-state ${st.open ? "open" : "resolved"}`, title: st.resolution?.at ?? "" }, resolutionText(st.resolution)),
         ),
+        st.open && canWrite()
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "flag-ack",
+                title: "Acknowledge: the value is right as read (c on the current flag)",
+                onclick: () => acknowledge(f),
+              },
+              "Acknowledge",
+            )
+          : null,
       ),
     );
   });
@@ -857,7 +887,9 @@ function renderHistory() {
         h("span", { class: "muted" }, `${r.at ?? ""} ${r.reviewer ?? ""} `),
         r.action === "correct"
           ? [h("code", {}, r.fieldPath), ": ", valueNode(r.before), " → ", valueNode(r.after)]
-          : "approved",
+          : r.action === "acknowledge"
+            ? ["acknowledged ", h("span", { class: "chip" }, r.flagCode ?? ""), " ", h("code", {}, r.fieldPath === "" ? "(whole record)" : r.fieldPath)]
+            : "approved",
       ),
     );
   }
@@ -1415,6 +1447,28 @@ async function approve() {
   }
 }
 
+/** Acknowledges one open review flag (the value is right as read); the record view comes back. */
+async function acknowledge(flag) {
+  if (!state.view || !canWrite() || state.busy || !flag) return;
+  if (state.editing && !confirmDiscard()) return;
+  if (!flagState(flag).open) return;
+  state.busy = true;
+  try {
+    const next = await api("POST", `/api/records/${state.view.id}/flags/acknowledge`, { code: flag.code, path: flag.path, message: flag.message });
+    const keep = { flagIndex: state.flagIndex, focusPath: state.focusPath, boxPath: state.boxPath };
+    state.view = next;
+    state.editing = false;
+    Object.assign(state, keep);
+    renderRecord();
+    flash(next.openFlags ? `Acknowledged; ${next.openFlags} flag(s) still open.` : `All flags resolved (${next.state}). Press j for the next record.`);
+    refreshQueueQuietly();
+  } catch (e) {
+    showGlobalError(e);
+  } finally {
+    state.busy = false;
+  }
+}
+
 function refreshQueueQuietly() {
   Promise.all([loadQueue(), loadFacets()]).catch(showGlobalError);
   void loadDocumentsQuietly();
@@ -1477,6 +1531,11 @@ function onKeydown(ev) {
     case "a":
       ev.preventDefault();
       void approve();
+      break;
+    case "c":
+      if (!state.view) return;
+      ev.preventDefault();
+      void acknowledge(reviewFlags(state.view.record)[state.flagIndex]);
       break;
     case "e":
       if (!state.view) return;
