@@ -261,9 +261,16 @@ describe("reconstruct: page furniture", () => {
       text("时效指标", 1, 90), text("指标丁", 2, 90), text("5", 3, 90),
     ]);
     const r = reconstruct(doc(p1, p2));
-    expect(r.furniture!.map((f) => [f.page, f.text])).toEqual([[1, "第 1 页，共 2 页"], [2, "自评表.xlsx 2023-03-10"]]);
+    expect(r.furniture!.map((f) => [f.page, f.text])).toEqual([[1, "第 1 页，共 2 页"], [2, "自评表.xlsx"], [2, "2023-03-10"]]);
     expect(r.rows.every((row) => row.source === "table")).toBe(true);
     expect(new Set(r.rows.map((row) => row.table)).size).toBe(1);
+  });
+  it("keeps a number in a table cell at the top of a page", () => {
+    const ys = [20, 40];
+    const p1 = page(1, gridRulings(ys), [text("产出指标", 0, 30), text("数量指标", 1, 30), text("10", 3, 30)]);
+    const r = reconstruct(doc(p1));
+    expect(r.furniture).toEqual([]);
+    expect(r.rows[0]!.cells.map((c) => c.text)).toContain("10");
   });
   it("keeps a date or a number that is part of the form", () => {
     const p1 = page(1, [], [

@@ -245,7 +245,14 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
 /** The page without the furniture lines in its top and bottom margins, and those lines' text. */
 function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines: string[] } {
   if (margin <= 0) return { page, lines: [] };
-  const inMargin = page.items.filter((it) => it.bbox.y1 <= margin || it.bbox.y0 >= page.height - margin);
+  // Text between two vertical rulings sits in a table cell: it is content, whatever it reads.
+  const vs = page.rulings.filter((r) => r.orientation === "v");
+  const enclosed = (it: TextItem) => {
+    const y = (it.bbox.y0 + it.bbox.y1) / 2;
+    const around = vs.filter((r) => r.from <= y && r.to >= y);
+    return around.some((r) => r.pos <= it.bbox.x0 + 1) && around.some((r) => r.pos >= it.bbox.x1 - 1);
+  };
+  const inMargin = page.items.filter((it) => (it.bbox.y1 <= margin || it.bbox.y0 >= page.height - margin) && !enclosed(it));
   if (!inMargin.length) return { page, lines: [] };
   const dropped = new Set<TextItem>();
   const lines: string[] = [];
