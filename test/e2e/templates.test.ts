@@ -5,12 +5,12 @@
 // samples/generator/templates.mjs. Each PDF is run through the in-process pipeline and scored
 // against the records it states. Needs chromium and soffice on PATH (see .ci/run).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, writeFileSync, rmSync, existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
 import { Record } from "@jixiao/schemas";
-import { scoreRecords, type Score } from "./scoreRecords.js";
+import { scoreRecords, repoRoot, type Score } from "./scoreRecords.js";
 import { generate, PRODUCERS, VARIANTS } from "../../samples/generator/templates.mjs";
 
 const producers: string[] = PRODUCERS;
@@ -78,6 +78,30 @@ describe("templates: generator", () => {
       const [p, v] = k.split("/");
       expect(existsSync(join(dir, p, `${v}.pdf`))).toBe(true);
       expect(existsSync(join(dir, p, `${v}.jsonl`))).toBe(true);
+    }
+  });
+  it("writes expected records in the shape of the truth records (same keys per kind, other offices)", () => {
+    const readJsonl = (p: string) => readFileSync(p, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+    // key paths of a value, array indices dropped
+    const keys = (v: unknown, path = ""): string[] =>
+      Array.isArray(v) ? v.flatMap((x) => keys(x, `${path}[]`))
+      : v !== null && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => [`${path}.${k}`, ...keys(x, `${path}.${k}`)])
+      : [];
+    const truthDir = join(repoRoot, "samples", "truth");
+    const shapeOf = new Map<string, string>();
+    for (const f of readdirSync(truthDir).filter((x) => x.endsWith(".jsonl"))) {
+      for (const r of readJsonl(join(truthDir, f))) shapeOf.set(r.kind, [...new Set(keys(r))].sort().join(" "));
+    }
+    for (const k of cases) {
+      const [p, v] = k.split("/");
+      const recs = readJsonl(join(dir, p, `${v}.jsonl`));
+      expect(recs.map((r) => r.kind).sort()).toEqual(
+        ["department_self_eval", "project_self_assessment", "project_self_eval", "project_self_eval"]);
+      for (const r of recs) {
+        expect([...new Set(keys(r))].sort().join(" ")).toBe(shapeOf.get(r.kind));
+        // no text mentions the sample district any more
+        expect(JSON.stringify(r)).not.toContain("普陀");
+      }
     }
   });
   it("lists only existing combinations as known failures", () => {
