@@ -218,7 +218,11 @@ describe("normalize: 财政项目支出绩效自评表", () => {
       }),
     );
     expect(inds(r)[1]).toMatchObject({ level1: "产出指标", level2: "数量指标", name: "服务覆盖率" });
-    expect(r.flags.filter((f) => f.code === "label_across_page_break")).toEqual([]);
+    // the dump cannot show whether 时效指标's label printed after the break for this row: the
+    // guess (the block above, as its name also says) is flagged on exactly its labels
+    expect(r.flags.filter((f) => f.code === "label_across_page_break").map((f) => [f.path, f.severity])).toEqual([
+      ["indicators[1].level2", "review"],
+    ]);
   });
 
   it("ignores pieces of the vertical 绩效指标 label", () => {

@@ -2,7 +2,7 @@ import { compact, isSectionLabelPiece, matchLabel, parentOf, TAXONOMY, cleanText
 import type { Row, RowCell } from "@jixiao/layout";
 import { joinAcrossBreak } from "@jixiao/layout";
 import type { RecordBuilder } from "./RecordBuilder.js";
-import { cellsOf, columnOf, isNumeric, type HeaderColumns } from "./rowTools.js";
+import { cellsOf, columnOf, isExtraColumn, isNumeric, type HeaderColumns } from "./rowTools.js";
 
 /** Indicator row as read, before values are typed. Cells keep provenance. */
 export type RawIndicator = {
@@ -41,7 +41,6 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
   const out: RawIndicator[] = [];
   // True while inside a level-1 block outside the national taxonomy (its level-2 wording is free).
   let inExtraBlock = false;
-  const leftEdge = Math.min(...Object.values(header).map((r) => r.x0)) + 1e-6;
   for (const row of rows) {
     if (isRule(row)) continue;
     let level1Cell: RowCell | undefined;
@@ -60,6 +59,7 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
         continue;
       }
       const col = columnOf(cell, header);
+      if (isExtraColumn(col)) continue; // 指标性质, 评分标准 …: not in the record
       if (col === "level1_weight" && isNumeric(cell.text)) {
         level1Weight = cell;
         continue;
@@ -202,16 +202,24 @@ export function resolveIndicators(
 ): IndicatorValues[] {
   // 1. Join a row broken by a page break: a row without numbers right before a page start.
   const merged: RawIndicator[] = [];
+  // Rows that a page break cut in two (the break lies after them).
+  const joinedAcrossBreak = new Set<RawIndicator>();
+  // Joined rows whose level-2 label printed on the part after the break.
+  const labelAfterBreak = new Set<RawIndicator>();
   for (const r of raws) {
     const prev = merged[merged.length - 1];
     const textOnlyContinuation =
       prev && r.pageStart && !r.weight && !r.score && !r.level1Cell && !r.level2Cell && (prev.weight || prev.score) &&
       (r.name.length || r.target.length || r.actual.length || r.deviation.length);
+    // In a text dump a line holding only labels is not the first part of a row: it tells where
+    // its block is (see resolveAcrossBreaks), so it is not joined to the row after the break.
+    const labelsOnly = prev && !prev.name.length && !prev.target.length && !prev.actual.length && !prev.deviation.length;
     if (
       prev &&
       r.pageStart &&
+      !(labelsOnly && !opts.spansKnown) &&
       (textOnlyContinuation ||
-        (!prev.weight && !prev.score && (r.weight || r.score) && !r.level1Cell && (!r.level2Cell || !prev.level2Cell)))
+        (!prev.weight && !prev.score && (r.weight || r.score) && (!r.level1Cell || (!prev.level1Cell && !opts.spansKnown)) && (!r.level2Cell || !prev.level2Cell)))
     ) {
       const join = (a: RowCell[], c: RowCell[]): RowCell[] => {
         if (!a.length) return c;
@@ -226,37 +234,50 @@ export function resolveIndicators(
       prev.deviation = join(prev.deviation, r.deviation);
       prev.weight = r.weight ?? prev.weight;
       prev.score = r.score ?? prev.score;
+      // In a text dump a merged label moved to its block's part on the next page prints on the
+      // rest of the cut row.
+      if (!prev.level1Cell && r.level1Cell) {
+        prev.level1Cell = r.level1Cell;
+        prev.level1 = r.level1;
+        prev.level1Weight ??= r.level1Weight;
+      }
+      if (!prev.level2Cell && r.level2Cell) labelAfterBreak.add(prev);
       prev.level2Cell ??= r.level2Cell;
       prev.level2 ??= r.level2;
       prev.repairs.push({ code: "row_joined_across_pages", severity: "info", message: "row broken by a page break joined back into one row", field: "" });
+      joinedAcrossBreak.add(prev);
       continue;
     }
     merged.push({ ...r, repairs: [...r.repairs] });
   }
 
   // 2. Labels: level-2 label → its taxonomy parent; unlabelled rows continue the block above.
-  const out: IndicatorValues[] = [];
+  //    Rows are first given their labels in order (no output yet), then, in a text dump, the rows
+  //    around a page break whose block is in doubt are settled (resolveAcrossBreaks), and only
+  //    then are values typed and flags written.
+  const rows: LabelledRow[] = [];
+  const events: LabelEvent[] = [];
   let curL1: string | null = null;
   let curL1Weight: RowCell | undefined;
   let curL2: string | null = null;
-  let prevOut: IndicatorValues | null = null;
-  const ownLabel: boolean[] = [];
-  merged.forEach((r, i) => {
-    const path = `indicators[${out.length}]`;
+  let breakPending = false;
+  merged.forEach((r) => {
+    const k = rows.length;
+    const pending: PendingFlag[] = [];
     let l1 = r.level1;
     const l2 = r.level2;
     const parent = l2 ? parentOf(l2) : null;
     if (parent && l1 && compact(l1).replace(/[（(].*$/, "") !== parent) {
-      b.flag("label_conflict", "review", `${path}.level1`, `level-1 label "${l1}" does not hold level-2 "${l2}"`);
+      pending.push(["label_conflict", "review", "level1", `level-1 label "${l1}" does not hold level-2 "${l2}"`]);
     }
     if (!l1 && parent) {
       l1 = parent;
       if (r.level1Cell === undefined && curL1 !== parent && curL1 !== null && !opts.spansKnown) {
-        b.flag("level1_from_taxonomy", "info", `${path}.level1`, `level-1 label taken from the taxonomy parent of "${l2}"`);
+        pending.push(["level1_from_taxonomy", "info", "level1", `level-1 label taken from the taxonomy parent of "${l2}"`]);
       }
     }
     if (l1) {
-      const l1Clean = l1.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "");
+      const l1Clean = stripPoints(l1);
       if (l1Clean !== curL1) {
         curL2 = null;
         curL1Weight = undefined;
@@ -266,25 +287,27 @@ export function resolveIndicators(
     if (r.level1Weight) curL1Weight = r.level1Weight;
     if (l2) curL2 = l2;
     else if (curL2 && curL1 && parentOf(curL2) && parentOf(curL2) !== curL1) curL2 = null;
-    // Rows that hold only labels are not indicators. In a text dump (no borders), a label-only
-    // row right after a page break may be the label of a block that began before the break:
-    // the unlabelled rows just above it join it when their names point to its category.
+    const ownL1 = r.level1 ? stripPoints(r.level1) : null;
+    // A break lies before this row, or inside it when its level-2 label printed after the break.
+    const pageStart = r.pageStart || breakPending || labelAfterBreak.has(r);
+    breakPending = joinedAcrossBreak.has(r);
+    // Rows that hold only labels are not indicators (in a text dump they still tell where a block is).
     if (!r.name.length && !r.target.length && !r.actual.length && !r.weight && !r.score) {
-      if (!opts.spansKnown && r.pageStart && l2) {
-        for (let k = out.length - 1; k >= 0 && !ownLabel[k]; k--) {
-          const prior = out[k]!;
-          const name = prior.name ?? "";
-          if (hintScore(name, l2) <= hintScore(name, prior.level2 ?? "")) break;
-          prior.level1 = curL1;
-          prior.level2 = l2;
-          b.flag("label_across_page_break", "review", `indicators[${k}].level1`, `label "${l2}" printed after the page break; the name suggests this row belongs to it`);
-          b.flag("label_across_page_break", "review", `indicators[${k}].level2`, `label "${l2}" printed after the page break; the name suggests this row belongs to it`);
-        }
-      }
+      events.push({ row: null, l1: ownL1, l2, l1Weight: r.level1Weight, pageStart });
       return;
     }
+    rows.push({ r, l1: curL1, l2: curL2, l1Weight: curL1Weight, l1WeightCell: r.level1Weight, pending, doubt: [] });
+    events.push({ row: k, l1: ownL1, l2, l1Weight: r.level1Weight, pageStart });
+  });
+  if (!opts.spansKnown && opts.withLevel2) resolveAcrossBreaks(rows, events, opts.withLevel1Weight);
+
+  const out: IndicatorValues[] = [];
+  let prevOut: IndicatorValues | null = null;
+  rows.forEach((row, k) => {
+    const r = row.r;
+    const path = `indicators[${k}]`;
     const v: IndicatorValues = {
-      level1: curL1,
+      level1: row.l1,
       name: b.text(`${path}.name`, r.name),
       target: b.text(`${path}.target`, r.target),
       actual: b.text(`${path}.actual`, r.actual),
@@ -294,26 +317,223 @@ export function resolveIndicators(
     };
     b.track(`${path}.level1`, [r.level1Cell]);
     if (opts.withLevel2) {
-      v.level2 = curL2;
+      v.level2 = row.l2;
       b.track(`${path}.level2`, [r.level2Cell]);
     }
     if (opts.withLevel1Weight) {
-      v.level1_weight = curL1Weight ? b.number(`${path}.level1_weight`, curL1Weight) : null;
+      v.level1_weight = row.l1Weight ? b.number(`${path}.level1_weight`, row.l1Weight) : null;
     }
     // A note spanning name..actual over a block (text dumps print it once): later rows inherit it.
     if (!v.name && !v.target && !v.actual && prevOut && prevOut.level1 === v.level1 && prevOut.name && !prevOut.target && !prevOut.actual) {
       v.name = prevOut.name;
       b.flag("name_inherited", "info", `${path}.name`, "name printed once for the block applies to this row");
     }
+    for (const [code, severity, field, message] of row.pending) b.flag(code, severity, `${path}.${field}`, message);
     for (const rep of r.repairs) b.flag(rep.code, rep.severity, rep.field ? `${path}.${rep.field}` : path, rep.message);
+    for (const d of row.doubt) {
+      if (d === "level1_weight" && !opts.withLevel1Weight) continue;
+      b.flag("label_across_page_break", "review", `${path}.${d}`, BLOCK_DOUBT_MESSAGE);
+    }
     if (!v.name) b.flag("missing_name", "review", `${path}.name`, "indicator row without a name");
     if (v.level1 === null) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
     // The form has a 二级指标 column and every indicator belongs to a level-2 category.
     if (opts.withLevel2 && v.level2 === null) b.flag("missing_level2", "review", `${path}.level2`, "no level-2 label found for this row");
     out.push(v);
-    ownLabel.push(!!(r.level2Cell || r.level1Cell));
     prevOut = v;
-    void i;
   });
   return out;
+}
+
+const BLOCK_DOUBT_MESSAGE =
+  "this row lies between two blocks at a page break and the dump does not show which block it belongs to (its label may have printed on the next page)";
+
+type PendingFlag = [code: string, severity: "info" | "review", field: string, message: string];
+
+/** An indicator row with the labels it was given, before its values are typed. */
+type LabelledRow = {
+  r: RawIndicator;
+  l1: string | null;
+  l2: string | null;
+  /** The level-1 weight cell that applies to the row, and the one printed on the row itself. */
+  l1Weight: RowCell | undefined;
+  l1WeightCell: RowCell | undefined;
+  pending: PendingFlag[];
+  /** Fields whose value is a guess between two blocks (each gets one review flag). */
+  doubt: ("level1" | "level2" | "level1_weight")[];
+};
+
+/**
+ * An indicator row (row = its index) or a line holding only labels (row = null), with the labels
+ * printed on it and whether a page break comes right before it.
+ */
+type LabelEvent = { row: number | null; l1: string | null; l2: string | null; l1Weight: RowCell | undefined; pageStart: boolean };
+
+function stripPoints(l1: string): string {
+  return l1.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "");
+}
+
+/**
+ * Text dumps have no borders, so a merged label shows only on the row it printed on. On one page
+ * a block's label prints on its first row and an unlabelled row continues the block above. Where
+ * a page break falls between two blocks, the label of the second one may have printed on the next
+ * page (on the first row of its part there, on its middle row, or on a line of its own), so the
+ * unlabelled rows around the break belong either to the block before them (C) or to the block
+ * whose label follows them (N): some first rows to C, the rest to N.
+ *
+ * Which split is possible is decided by what is certain: the taxonomy (a row that carries a
+ * level-1 label belongs to a child of it; a level-1 label line is inside its block), a block has
+ * at least one row, the department form's level-1 weight is the sum of its rows' weights, and the
+ * meaning of the names (LEVEL2_HINTS: a 及时性 name is timeliness, a 满意度 name is not a cost).
+ * A row that every possible split puts in the same block is certain. A row that some split puts
+ * in C and another in N keeps C (it continues the block above, as on one page) and gets a review
+ * flag on exactly the fields that differ between the two blocks.
+ */
+export function resolveAcrossBreaks(rows: LabelledRow[], events: readonly LabelEvent[], withLevel1Weight: boolean): void {
+  let from = 0;
+  for (let bi = 0; bi < events.length; bi++) {
+    if (!events[bi]!.pageStart || bi < from) continue;
+    // The zone: events without a level-2 label on both sides of the break.
+    let s = bi;
+    while (s > 0 && !events[s - 1]!.l2) s--;
+    let e = bi;
+    while (e < events.length && !events[e]!.l2) e++;
+    from = e;
+    const zone = events.slice(s, e);
+    const zoneRows = zone.filter((ev) => ev.row !== null).map((ev) => ev.row!);
+    if (!zoneRows.length || e >= events.length) continue;
+    const nL2 = events[e]!.l2!;
+    const nL1 = parentOf(nL2);
+    if (!nL1) continue; // a block outside the taxonomy keeps its own wording
+    const before = s > 0 ? events[s - 1]! : null;
+    const cL2 = before?.l2 ?? null;
+    if (cL2 !== null && compact(cL2) === compact(nL2)) continue;
+    // The block before the zone: its level-2 label and level-1 (as the rows in order gave them).
+    const cL1 = cL2 ? (parentOf(cL2) ?? null) : null;
+    if (cL2 !== null && !cL1) continue;
+    let minP = 0;
+    let maxP = zoneRows.length;
+    if (cL2 === null) maxP = 0; // nothing before: the rows belong to the block that follows
+    // A block has at least one row: a block whose label printed on a line of its own just before
+    // the zone has no row yet.
+    if (cL2 !== null && before && before.row === null) {
+      const prevRow = s > 1 ? events[s - 2] : undefined;
+      const cHasRow = prevRow?.row != null && rows[prevRow.row]!.l2 !== null && compact(rows[prevRow.row]!.l2!) === compact(cL2);
+      if (!cHasRow) minP = Math.max(minP, 1);
+    }
+    // Level-1 labels inside the zone pin the rows they print on, and a level-1 label line lies
+    // inside its block.
+    let idx = 0;
+    for (const ev of zone) {
+      if (ev.l1 && TAXONOMY[ev.l1]) {
+        const inN = ev.l1 === nL1;
+        const inC = ev.l1 === cL1;
+        if (ev.row !== null) {
+          if (inN && !inC) maxP = Math.min(maxP, idx);
+          if (inC && !inN) minP = Math.max(minP, idx + 1);
+        } else {
+          // A label line lies inside its block: the rows after it are in it, and so is the row
+          // above it when it closes a page, or the row below it when it opens one.
+          const j = zone.indexOf(ev);
+          const closesPage = zone[j + 1]?.pageStart ?? (e < events.length && events[e]!.pageStart);
+          if (inN && !inC) maxP = Math.min(maxP, closesPage && idx > 0 ? idx - 1 : idx);
+          if (inC && !inN) minP = Math.max(minP, ev.pageStart && idx < zoneRows.length ? idx + 1 : idx);
+        }
+      }
+      if (ev.row !== null) idx++;
+    }
+    if (minP > maxP) {
+      // The evidence contradicts itself: keep the order reading and flag every row of the zone.
+      minP = 0;
+      maxP = zoneRows.length;
+    }
+    let splits = range(minP, maxP);
+    // The department form: the level-1 weight is the sum of its block's weights.
+    if (withLevel1Weight && cL1 && cL1 !== nL1 && splits.length > 1) {
+      const wCell = rows.find((x, k) => k < zoneRows[0]! && x.l1 === cL1 && x.l1Weight)?.l1Weight ?? eventsWeight(events, s, cL1);
+      const w = wCell ? toNumber(wCell.text) : null;
+      if (w !== null) {
+        let sumBefore = 0;
+        for (let k = zoneRows[0]! - 1; k >= 0 && rows[k]!.l1 === cL1; k--) sumBefore += toNumber(rows[k]!.r.weight?.text) ?? NaN;
+        const fits = splits.filter((p) => {
+          let sum = sumBefore;
+          for (let i = 0; i < p; i++) sum += toNumber(rows[zoneRows[i]!]!.r.weight?.text) ?? NaN;
+          return Math.abs(sum - w) < 0.005;
+        });
+        if (fits.length) splits = fits;
+      }
+    }
+    // The meaning of the names chooses among the possible splits, but it is a guess: a 质量 name
+    // may be filed under 数量指标. Rows it decides keep their review flag.
+    let hMin = 0;
+    let hMax = zoneRows.length;
+    zoneRows.forEach((k, i) => {
+      const name = rows[k]!.r.name.map((c) => c.text).join("");
+      const hC = cL2 ? hintScore(name, cL2) : 0;
+      const hN = hintScore(name, nL2);
+      if (hC && !hN) hMin = Math.max(hMin, i + 1);
+      if (hN && !hC) hMax = Math.min(hMax, i);
+    });
+    const hinted = splits.filter((q) => q >= hMin && q <= hMax);
+    const p = Math.max(...(hinted.length ? hinted : splits));
+    const cRow = before?.row != null ? rows[before.row]! : null;
+    const nWeight = events[e]!.l1Weight ?? eventsWeight(events, s, nL1);
+    zoneRows.forEach((k, i) => {
+      const row = rows[k]!;
+      const toC = i < p;
+      const certain = splits.every((q) => i < q === toC);
+      const own = events.find((ev) => ev.row === k)!.l1;
+      if (toC) {
+        row.l2 = cL2;
+        if (!own) row.l1 = cL1;
+        if (cRow && cRow.l1 === row.l1) row.l1Weight = cRow.l1Weight ?? row.l1Weight;
+      } else {
+        row.l2 = nL2;
+        if (!own) row.l1 = nL1;
+      }
+      if (!certain) {
+        row.doubt.push("level2");
+        if (cL1 !== nL1 && !own) {
+          row.doubt.push("level1");
+          if (withLevel1Weight) row.doubt.push("level1_weight");
+        }
+      }
+    });
+    // Rows given N's block take its level-1 weight.
+    if (withLevel1Weight && nWeight) for (const k of zoneRows) if (rows[k]!.l1 === nL1 && !rows[k]!.l1WeightCell) rows[k]!.l1Weight = nWeight;
+  }
+  // A level-1 weight printed once for a block belongs to every row of the block.
+  if (withLevel1Weight) {
+    let k = 0;
+    while (k < rows.length) {
+      let j = k;
+      while (j + 1 < rows.length && rows[j + 1]!.l1 === rows[k]!.l1) j++;
+      const at = events.findIndex((ev) => ev.row === k);
+      const cell = rows.slice(k, j + 1).find((x) => x.l1WeightCell)?.l1WeightCell ?? (rows[k]!.l1 ? eventsWeight(events, at, rows[k]!.l1!) : undefined);
+      if (cell && rows[k]!.l1) for (let i = k; i <= j; i++) rows[i]!.l1Weight = cell;
+      k = j + 1;
+    }
+  }
+}
+
+/** The level-1 weight printed on a label line for level-1 `l1`, near event `at`. */
+function eventsWeight(events: readonly LabelEvent[], at: number, l1: string): RowCell | undefined {
+  for (let d = 0; d < events.length; d++) {
+    for (const i of [at + d, at - d]) {
+      const ev = events[i];
+      if (ev && ev.l1 === l1 && ev.l1Weight) return ev.l1Weight;
+    }
+  }
+  return undefined;
+}
+
+function range(a: number, b: number): number[] {
+  const out: number[] = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+
+function toNumber(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const t = text.replace(/[,，\s]/g, "");
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : null;
 }
