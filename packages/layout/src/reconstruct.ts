@@ -58,7 +58,7 @@ const MARGIN_ONLY = [
   /^\d{1,3}$/,
   /^(?:打印|制表|导出|生成|输出)(?:日期|时间)[:：]?.*\d/,
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
-  /\.(?:xlsx?|xlsm|docx?|wps|et|ods|odt|pdf|csv)$/i,
+  /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
 ];
 /** Share of the page height at its top and bottom where running headers and footers print. */
 export const FURNITURE_MARGIN = 0.08;

@@ -41,6 +41,7 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
   const out: RawIndicator[] = [];
   // True while inside a level-1 block outside the national taxonomy (its level-2 wording is free).
   let inExtraBlock = false;
+  const leftEdge = Math.min(...Object.values(header).map((r) => r.x0)) + 1e-6;
   for (const row of rows) {
     if (isRule(row)) continue;
     let level1Cell: RowCell | undefined;
@@ -59,6 +60,8 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
         continue;
       }
       const col = columnOf(cell, header);
+      // A section label left of the table's first column ("分解目标自评", "绩效指标") is no data.
+      if (!col && cell.x1 <= leftEdge) continue;
       if (isExtraColumn(col)) continue; // 指标性质, 评分标准 …: not in the record
       if (col === "level1_weight" && isNumeric(cell.text)) {
         level1Weight = cell;

@@ -72,6 +72,8 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       if (ih && (ih.name || ih.level1)) {
         indCols = ih;
         out.found.indicators = true;
+        const extra = cells.filter((c) => isExtraColumn(columnOf(c, ih, 0.9))).map((c) => compact(c.text));
+        if (extra.length) b.flag("extra_column", "info", "indicators", `columns the record does not hold were left out: ${extra.join("、")}`);
         out.missingColumns.indicators = Object.entries(model.indicatorColumns)
           .filter(([k, spec]) => spec.required && !ih[k] && k !== "level1" && k !== "level2")
           .map(([k]) => k);
