@@ -152,6 +152,16 @@ function yearLines(r, X, titleHadYear) {
   return { lines: [P(t, "sub")], cell: null };
 }
 
+/** 附件2 / 表1 above the title and a 填报单位（盖章） line under it (extra-rows only). */
+function headLines(X, unit) {
+  if (!X.has("extra-rows")) return { before: [], after: [] };
+  const tag = X.choose("tag", ["附件2", "表1", "附件3-1", null]);
+  return {
+    before: tag ? [P(tag, "normal", "l")] : [],
+    after: [P(`填报单位（盖章）：${unit ?? ""}`, "normal", "l")],
+  };
+}
+
 function title(form, r, X) {
   const t = X.label(form, "title");
   const withYear = t.includes("{Y}");
@@ -241,9 +251,10 @@ function projectReport(r, X, show) {
   const L = (k) => X.label("project", k);
   const blocks = [];
   const tt = title("project", r, X);
-  blocks.push(P(tt.t, "title"));
+  const hl = headLines(X, r.implementing_unit);
+  blocks.push(...hl.before, P(tt.t, "title"));
   const yr = yearLines(r, X, tt.withYear);
-  blocks.push(...yr.lines);
+  blocks.push(...yr.lines, ...hl.after);
   const unitLine = X.unitMode === "line";
   if (unitLine) blocks.push(P(`单位：${X.wan ? "万元" : "元"}`, "normal", "r"));
 
@@ -252,9 +263,16 @@ function projectReport(r, X, show) {
   const lab = (t, o = {}) => C(t, { ...o, role: "label" });
   top.push([lab(L("project_name")), C(r.project_name, { cs: 8, a: "l" })]);
   if (yr.cell) top.push([lab("评价年度"), C(yr.cell, { cs: 8, a: "l" })]);
-  top.push([lab(L("competent")), C(r.competent_department, { cs: 3 }), lab(L("implementing")), C(r.implementing_unit, { cs: 4 })]);
+  const leadRow = X.has("extra-rows") ? X.choose("leadrow", ["own", "beside"]) : null;
+  if (leadRow === "beside") {
+    // 项目负责人 next to 实施单位 on the same row
+    top.push([lab(L("competent")), C(r.competent_department, { cs: 2 }), lab(L("implementing")), C(r.implementing_unit, { cs: 2 }),
+      lab("项目负责人"), C(`${X.choose("lead", PEOPLE)}\n${phone(X, "tel")}`, { cs: 2 })]);
+  } else {
+    top.push([lab(L("competent")), C(r.competent_department, { cs: 3 }), lab(L("implementing")), C(r.implementing_unit, { cs: 4 })]);
+  }
+  if (leadRow === "own") top.push([lab("项目负责人"), C(X.choose("lead", PEOPLE), { cs: 3 }), lab("联系电话"), C(phone(X, "tel"), { cs: 4 })]);
   if (X.has("extra-rows")) {
-    top.push([lab("项目负责人"), C(X.choose("lead", PEOPLE), { cs: 3 }), lab("联系电话"), C(phone(X, "tel"), { cs: 4 })]);
     top.push([lab("项目属性"), C(X.choose("attr", ["经常性项目", "一次性项目", "延续性项目"]), { cs: 3 }),
       lab("资金来源"), C(X.choose("src", ["本级财政资金", "区级财政拨款", "上级转移支付"]), { cs: 4 })]);
   }
@@ -379,9 +397,10 @@ function departmentReport(r, X, show) {
   const L = (k) => X.label("department", k);
   const blocks = [];
   const tt = title("department", r, X);
-  blocks.push(P(X.has("baseline") ? `《${tt.t}》` : tt.t, "title"));
+  const hl = headLines(X, r.department_name);
+  blocks.push(...hl.before, P(X.has("baseline") ? `《${tt.t}》` : tt.t, "title"));
   const yr = yearLines(r, X, tt.withYear);
-  blocks.push(...yr.lines);
+  blocks.push(...yr.lines, ...hl.after);
   const unitLine = X.unitMode === "line";
   if (unitLine) blocks.push(P(`单位：${X.wan ? "万元" : "元"}`, "normal", "r"));
   const lab = (t, o = {}) => C(t, { ...o, role: "label" });
@@ -440,7 +459,8 @@ function dateText(iso, X) {
 function assessmentReport(r, X, show) {
   const L = (k) => X.label("assessment", k);
   const blocks = [];
-  blocks.push(P(title("assessment", r, X).t, "title"));
+  const hl = headLines(X, r.budget_unit);
+  blocks.push(...hl.before, P(title("assessment", r, X).t, "title"), ...hl.after);
   const unitLine = X.unitMode === "line";
   if (unitLine) blocks.push(P(`单位：${X.wan ? "万元" : "元"}`, "normal", "r"));
   const u = unitLine ? "" : X.unitText(X.wan ? "万元" : "元");

@@ -244,7 +244,8 @@ export function renderFods(reports, page) {
         if (cell.rs > 1) continue;
         const wpt = L.colW.slice(cell.col, cell.col + cell.cs).reduce((a, b) => a + b, 0) * ptPerCm;
         const fs = fontOf(cell);
-        hts[ri] = Math.max(hts[ri], lineCount(cell.c.t, wpt, fs) * fs * 1.32 + 5);
+        const extra = cell.c.role === "prose" ? 1 : 0; // a spare line under long texts
+        hts[ri] = Math.max(hts[ri], (lineCount(cell.c.t, wpt, fs) + extra) * fs * 1.32 + 5);
       }
       if (hts[ri] === 0) hts[ri] = size * 1.32 + 5;
     });
