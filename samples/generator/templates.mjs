@@ -37,6 +37,7 @@ export const VARIANTS = {
   "layout-narrow": ["layout-narrow"],
   "fullwidth-nulls": ["fullwidth-nulls"],
   mixed: ["synonyms", "extra-rows", "extra-columns", "wanyuan", "goals-captioned"],
+  dense: ["synonyms", "extra-rows", "layout-narrow", "fullwidth-nulls", "goals-numbered"],
 };
 export const FEATURES = [...new Set(Object.values(VARIANTS).flat())];
 
@@ -80,7 +81,7 @@ function pageOf(features, producer, choose) {
     : has("layout-landscape") ? "Noto Sans CJK SC"
     : has("layout-narrow") ? "WenQuanYi Zen Hei"
     : choose("font", ["AR PL UMing CN", "Noto Serif CJK SC", "Noto Sans CJK SC"]);
-  const size = has("layout-narrow") ? 9 : has("fullwidth-nulls") ? 10 : producer === "calc" ? 10 : 10.5;
+  const size = has("layout-narrow") ? 9 : has("fullwidth-nulls") ? 9.5 : producer === "calc" ? 10 : 10.5;
   return {
     landscape, size, odfFont: font,
     font: `"${font}", serif`,

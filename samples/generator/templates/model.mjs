@@ -50,7 +50,9 @@ export function makeContext({ features, choose, producer, index }) {
   X.nul = (role = "value") => (role === "weight" ? X.weightNull : X.nullMark);
   X.money = (v) => {
     if (v === null || v === undefined) return X.nul();
-    if (X.wan) return digits(v === 0 && X.moneyStyle !== "plain2" ? "0" : yuanToWan(BigInt(v)));
+    // full-width only where the figure stays on one line (long amounts were typed half-width)
+    const dg = (t) => (t.length <= 6 ? digits(t) : t);
+    if (X.wan) return dg(v === 0 && X.moneyStyle !== "plain2" ? "0" : yuanToWan(BigInt(v)));
     const c = toCents(v);
     const s2 = centsToString(c);
     const sh = c % 100n === 0n ? String(c / 100n) : s2;
@@ -58,7 +60,7 @@ export function makeContext({ features, choose, producer, index }) {
       : X.moneyStyle === "grouped2" ? group(s2)
       : X.moneyStyle === "groupedShort" ? group(sh)
       : sh;
-    return digits(out);
+    return dg(out);
   };
   X.num = (v, role = "value") =>
     v === null || v === undefined ? X.nul(role) : digits(X.numStyle === "two" ? two(v) : short(v));
@@ -292,7 +294,7 @@ function projectReport(r, X, show) {
       C(X.num(f.weight, "weight")), C(X.rate(f.execution_rate, pct)), C(X.num(f.score), { cs: 2 })]);
   }
   goalsRows(top, r.goals, X, show, { label: L("goals"), expected: L("expected"), actual: L("actual"), rest: 8 });
-  blocks.push({ cols: [10, 10, 12, 16, 12, 11, 9, 9, 11], rows: top, border: true, header: null });
+  blocks.push({ cols: topGrid(X), rows: top, border: true, header: null });
 
   // indicator table
   const ec = X.has("extra-columns");
@@ -322,6 +324,9 @@ function projectReport(r, X, show) {
   blocks.push(...footLines(X, r.fiscal_year));
   return blocks;
 }
+
+/** The 9-column grid of the upper part; full-width digits need wider number columns. */
+const topGrid = (X) => (X.has("fullwidth-nulls") ? [8, 9, 12, 12, 12, 12, 13, 11, 11] : [10, 10, 12, 16, 12, 11, 9, 9, 11]);
 
 /** Goal rows of the project and department forms; `rest` columns after the label column. */
 function goalsRows(rows, goals, X, show, L) {
@@ -423,7 +428,7 @@ function departmentReport(r, X, show) {
       C(X.money(s.executed), { cs: 2 }), C(X.rate(s.execution_rate, pct), { cs: 2 })]);
   }
   goalsRows(top, r.goals, X, show, { label: L("goals"), expected: L("expected"), actual: L("actual"), rest: 8 });
-  blocks.push({ cols: [10, 10, 12, 16, 12, 11, 9, 9, 11], rows: top, border: true, header: null });
+  blocks.push({ cols: topGrid(X), rows: top, border: true, header: null });
 
   const ec = X.has("extra-columns");
   const keys = ["l1", "l1w", "l2", "name", ...(ec ? ["nature"] : []), "target", "actual", "weight", "score",
