@@ -161,6 +161,11 @@ function readGrid(rows: readonly Row[], header: HeaderColumns, v: AssessmentValu
   for (const row of rows) {
     const cells = cellsOf(row);
     const first = cells.find((c) => !c.inherited);
+    // The header repeated at the top of a page (print titles) is not an indicator.
+    if (headerColumns(row, INDICATOR_HEADER.project_self_assessment, 3)) {
+      b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+      continue;
+    }
     if (first && TOTAL_ROW.includes(compact(first.text))) {
       const nums = cells.filter((c) => c !== first && isNumeric(c.text));
       v.total.weight = b.number("total.weight", nums[0]);

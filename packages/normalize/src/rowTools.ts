@@ -24,9 +24,23 @@ function labelForms(text: string): string[] {
   return bare && bare !== t ? [t, bare] : [t];
 }
 
-/** Similarity of a cell's text to one spelling (the best of its label forms). */
-export function labelSimilarity(text: string, spelling: string): number {
-  return Math.max(0, ...labelForms(text).map((t) => similarity(t, spelling)));
+/** How many characters a header cell may add around a spelling it contains ("目标实际完成情况"). */
+export const HEADER_WORDING_SLACK = 3;
+
+/**
+ * Similarity of a cell's text to one spelling (the best of its label forms). With `contains`
+ * (header rows), a cell that holds the whole spelling and at most HEADER_WORDING_SLACK more
+ * characters counts as 0.85.
+ */
+export function labelSimilarity(text: string, spelling: string, contains = false): number {
+  const s = compact(spelling);
+  return Math.max(
+    0,
+    ...labelForms(text).map((t) => {
+      const sim = similarity(t, s);
+      return contains && s.length >= 2 && t.includes(s) && t.length - s.length <= HEADER_WORDING_SLACK ? Math.max(sim, 0.85) : sim;
+    }),
+  );
 }
 
 /** True when the text is one of the spellings (fuzzy, tolerant of spacing and punctuation). */
@@ -35,13 +49,13 @@ export function isLabel(text: string, spellings: readonly string[], threshold = 
 }
 
 /** Which field's label the text is, or null. */
-export function whichLabel(text: string, labels: Spellings, threshold = 0.8): string | null {
+export function whichLabel(text: string, labels: Spellings, threshold = 0.8, contains = false): string | null {
   let best: string | null = null;
   let bestScore = threshold;
   if (!labelForms(text).length) return null;
   for (const [field, spellings] of Object.entries(labels)) {
     for (const s of spellings) {
-      const score = labelSimilarity(text, s);
+      const score = labelSimilarity(text, s, contains);
       if (score >= bestScore && (best === null || score > bestScore)) {
         best = field;
         bestScore = score;
@@ -59,28 +73,28 @@ export type HeaderColumns = { [field: string]: { x0: number; x1: number } };
  */
 export function headerColumns(row: Row, labels: Spellings, minHits: number): HeaderColumns | null {
   const cols: HeaderColumns = {};
-  const rest: RowCell[] = [];
-  for (const cell of row.cells) {
-    const field = whichLabel(cell.text, labels);
-    if (field && !cols[field]) cols[field] = { x0: cell.x0, x1: cell.x1 };
-    else rest.push(cell);
-  }
-  if (Object.keys(cols).length < minHits) return null;
-  // Columns the record does not hold (指标性质, 评分标准 …) are kept as extra columns, so their
-  // cells are left out instead of landing in a neighbouring field.
-  const unmatched: RowCell[] = [];
+  let pending: RowCell[] = [...row.cells];
+  // Passes from strict to loose; a cell keeps the first field it matches. Columns the record
+  // does not hold (指标性质, 评分标准 …) are taken before a looser pass could give them a field
+  // ("评分标准" holds "评分"), so their cells are left out instead of landing in a neighbour.
   let extra = 0;
-  for (const cell of rest) {
-    if (isLabel(cell.text, EXTRA_COLUMN_LABELS)) cols[`${EXTRA_COLUMN}${extra++}`] = { x0: cell.x0, x1: cell.x1 };
-    else unmatched.push(cell);
-  }
+  const pass = (match: (cell: RowCell, open: Spellings) => string | null) => {
+    const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
+    pending = pending.filter((cell) => {
+      const field = match(cell, open);
+      if (!field || cols[field]) return true;
+      cols[field] = { x0: cell.x0, x1: cell.x1 };
+      return false;
+    });
+  };
+  pass((cell, open) => whichLabel(cell.text, open));
+  pass((cell) => (isLabel(cell.text, EXTRA_COLUMN_LABELS) ? `${EXTRA_COLUMN}${extra++}` : null));
+  // A header cell may add a word or two around a label ("目标实际完成情况", "分值（分）").
+  pass((cell, open) => whichLabel(cell.text, open, 0.8, true));
+  if (Object.keys(cols).filter((k) => !isExtraColumn(k)).length < minHits) return null;
   // Once the row is known to be the header, a garbled label ("-级指标" read by OCR for 一级指标)
   // still names its column: match the remaining cells to the remaining fields more loosely.
-  const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
-  for (const cell of unmatched) {
-    const field = whichLabel(cell.text, open, 0.6);
-    if (field && !cols[field]) cols[field] = { x0: cell.x0, x1: cell.x1 };
-  }
+  pass((cell, open) => whichLabel(cell.text, open, 0.6));
   return cols;
 }
 
