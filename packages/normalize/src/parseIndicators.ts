@@ -44,6 +44,9 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
   const leftEdge = Math.min(...Object.values(header).map((r) => r.x0)) + 1e-6;
   for (const row of rows) {
     if (isRule(row)) continue;
+    // A row whose own cells are all empty only repeats the merged cells over it (a producer
+    // drew an empty piece of a merged cell as a row of its own).
+    if (!row.cells.some((c) => c.text.trim() !== "")) continue;
     let level1Cell: RowCell | undefined;
     let level2Cell: RowCell | undefined;
     let level1Weight: RowCell | undefined;
