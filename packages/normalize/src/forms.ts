@@ -74,7 +74,7 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
       path: "funds",
       columns: {
         initial_budget: f(["年初预算数", "年初预算", "年初预算金额"], "money", "money-grid"),
-        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "调整后预算", "全年预算金额"], "money", "money-grid"),
+        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "调整后预算", "全年预算金额", "预算调整数", "调整预算数"], "money", "money-grid"),
         executed: f(["全年执行数", "实际执行数", "全年实际支出", "全年执行", "执行数", "实际支出数"], "money", "money-grid"),
         weight: f(WEIGHT, "score", "money-grid"),
         execution_rate: f(["执行率", "预算执行率", "资金执行率"], "rate", "money-grid"),
@@ -116,7 +116,7 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     money: {
       path: "spending",
       columns: {
-        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "预算数"], "money", "money-grid"),
+        annual_budget: f(["全年预算数", "调整后预算数", "全年预算", "预算数", "预算调整数", "调整预算数"], "money", "money-grid"),
         executed: f(["全年执行数", "实际执行数", "全年实际支出", "执行数", "全年执行"], "money", "money-grid"),
         execution_rate: f(["执行率", "执行率(%)", "预算执行率"], "rate", "money-grid"),
       },
@@ -153,7 +153,7 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     titles: ["项目绩效自评价", "项目绩效自评价表", "项目支出绩效自评价表", "项目支出绩效自评价报告", "项目绩效自评价报告"],
     fields: {
       project_name: f(["项目名称", "项目全称"], "text", "label-value"),
-      budget_unit: f(["预算单位", "预算单位名称", "项目单位"], "text", "label-value"),
+      budget_unit: f(["预算单位", "预算单位名称", "项目单位", "预算部门", "预算部门名称"], "text", "label-value"),
       implementing_office: f(["具体实施处（科室）", "具体实施处", "具体实施科室", "实施处（科室）", "实施科室", "实施处室", "具体实施部门"], "text", "label-value", false),
       recurring: f(["是否为经常性项目", "是否经常性项目", "经常性项目", "是否为常年性项目", "是否常年性项目"], "yesno", "label-value"),
       budget_current_year: f(["当年预算数", "当年预算金额", "本年预算数", "年度预算数", "当年预算"], "money", "label-value"),

@@ -86,7 +86,7 @@ export function normalize(
     let record: Omit<Record, "source" | "confidence" | "flags" | "review">;
     let confirmed: Set<string>;
     if (report.kind === "project_self_assessment") {
-      ({ record, confirmed } = buildAssessment(report.rows, b));
+      ({ record, confirmed } = buildAssessment(report.rows, b, spansKnown));
     } else {
       ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
     }
@@ -260,9 +260,9 @@ function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: str
   }
 }
 
-function buildAssessment(rows: Row[], b: RecordBuilder) {
+function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const model = FORM_MODELS.project_self_assessment;
-  const v = parseAssessment(rows, b);
+  const v = parseAssessment(rows, b, spansKnown);
   const text = (field: string) => b.text(field, v.fields[field] ?? []);
   const num = (field: string, rate = false) => {
     const cells = v.fields[field] ?? [];

@@ -2,6 +2,7 @@ import { compact, cleanText, matchLabel, isEmptyValue } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
+import { isSectionTitle, joinSplitRows, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, type HeaderColumns } from "./rowTools.js";
 
 export type AssessmentValues = {
@@ -92,7 +93,7 @@ function joinWrappedLabels(rows: readonly Row[]): Row[] {
 }
 
 /** Reads the 项目绩效自评价 form: label/value lines, then the indicator table. */
-export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): AssessmentValues {
+export function parseAssessment(allRows: readonly Row[], b: RecordBuilder, spansKnown = true): AssessmentValues {
   const rows = joinWrappedLabels(allRows);
   const fields: { [field: string]: RowCell[] } = {};
   const units: AssessmentValues["units"] = {};
@@ -141,7 +142,7 @@ export function parseAssessment(allRows: readonly Row[], b: RecordBuilder): Asse
   }
   const values: AssessmentValues = { fields, units, indicators: [], total: { weight: null, score: null } };
   const tableRows = rows.slice(headerIndex + 1);
-  if (header && tableRows.some((r) => r.source === "table")) readGrid(tableRows, header, values, b);
+  if (header && tableRows.some((r) => r.source === "table")) readGrid(tableRows, header, values, b, spansKnown);
   else {
     readLines(tableRows, values, b);
     if (tableRows.some((r) => r.source === "text" && r.cells.some((c) => c.prov[0]?.unit !== "grid"))) {
@@ -157,13 +158,17 @@ const weightOf = (text: string): number | null => {
 };
 
 /** Indicator table with a grid: cells mapped by header column; the level-1 cell spans its block. */
-function readGrid(rows: readonly Row[], header: HeaderColumns, v: AssessmentValues, b: RecordBuilder): void {
-  for (const row of rows) {
+function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentValues, b: RecordBuilder, spansKnown: boolean): void {
+  const rows: Row[] = [];
+  // A page break lay before rows that were left out (a repeated header): it lies before the next row.
+  let carryPageStart = false;
+  for (const row of allRows) {
     const cells = cellsOf(row);
     const first = cells.find((c) => !c.inherited);
     // The header repeated at the top of a page (print titles) is not an indicator.
-    if (headerColumns(row, INDICATOR_HEADER.project_self_assessment, 3)) {
+    if (headerColumns(row, INDICATOR_HEADER.project_self_assessment, 3) || isSectionTitle(row, header)) {
       b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+      carryPageStart ||= row.pageStart;
       continue;
     }
     if (first && TOTAL_ROW.includes(compact(first.text))) {
@@ -172,6 +177,12 @@ function readGrid(rows: readonly Row[], header: HeaderColumns, v: AssessmentValu
       v.total.score = b.number("total.score", nums[1]);
       break;
     }
+    rows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
+    carryPageStart = false;
+  }
+  const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(rows, header, b), header, b) : rows;
+  for (const row of prepared) {
+    const cells = cellsOf(row);
     const by: { [col: string]: RowCell[] } = {};
     for (const c of cells) {
       const col = columnOf(c, header);

@@ -1,0 +1,112 @@
+import { compact, isEmptyValue, matchLabel } from "@jixiao/core";
+import { joinAcrossBreak, type Row, type RowCell } from "@jixiao/layout";
+import type { RecordBuilder } from "./RecordBuilder.js";
+import { cellsOf, columnOf, isExtraColumn, type HeaderColumns } from "./rowTools.js";
+
+// How table rows are put back together where a producer closed the table at a page break and
+// printed the rest under a repeated header: used for every form's indicator table.
+
+/**
+ * Spreadsheets print a merged cell that a page break cuts in both parts, each part with the
+ * text (clipped, or only where it falls): "投入管理指" above the break and "投入管理指标" below,
+ * or its 权重 only below. Where the first row after a break and the last row before it hold the
+ * same merged cell in a column (one text the start of the other, or the level-1 block going on
+ * with its weight printed on one side only), both parts get the whole text.
+ */
+export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
+  const cellIn = (r: Row, col: string, anchoredOnly = false) =>
+    (anchoredOnly ? r.cells : [...r.cells, ...r.spanned]).find((c) => columnOf(c, cols) === col);
+  const setText = (upTo: number, from: number, prov: RowCell["prov"], text: string) => {
+    for (let k = from; k < upTo; k++) for (const c of [...out[k]!.cells, ...out[k]!.spanned]) if (c.prov === prov) c.text = text;
+  };
+  const order = ["level1", "level2", ...Object.keys(cols).filter((c) => c !== "level1" && c !== "level2" && !isExtraColumn(c))];
+  for (let i = 1; i < out.length; i++) {
+    const row = out[i]!;
+    if (!row.pageStart) continue;
+    const prev = out[i - 1]!;
+    let sameBlock = false;
+    for (const col of order) {
+      const p = cellIn(prev, col);
+      const q = cellIn(row, col, true);
+      if (!p || !q || p.prov === q.prov) continue;
+      const pt = compact(p.text);
+      const qt = compact(q.text);
+      const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
+      let text: string | null = null;
+      if (pt && qt && pt !== qt && (qt.startsWith(pt) || pt.startsWith(qt)) && (merged || col === "level1" || col === "level2")) {
+        text = qt.length >= pt.length ? q.text : p.text;
+      } else if (pt && pt === qt && col === "level1") {
+        sameBlock = true;
+      } else if (!pt && qt && (col === "level1_weight" ? sameBlock : merged && p.rowSpan + q.rowSpan > 2 && (p.inherited || p.rowSpan > 1))) {
+        text = q.text;
+      } else if (pt && !qt && col === "level1" && (p.inherited || p.rowSpan > 1) && q.rowSpan > 1) {
+        // The part after the break drew nothing: the label above it goes on.
+        text = p.text;
+      }
+      if (col === "level1" && text) sameBlock = true;
+      if (text === null) continue;
+      const start = out.findIndex((r) => [...r.cells, ...r.spanned].some((c) => c.prov === p.prov));
+      setText(i, Math.max(0, start), p.prov, text);
+      setText(out.length, i, q.prov, text);
+      b.flag("merged_cell_across_pages", "info", "indicators", "a merged cell printed on both sides of a page break was read as one");
+    }
+  }
+  return out;
+}
+
+/** A row holding one cell that spans the table (a section title such as "分解目标自评"). */
+export function isSectionTitle(row: Row, cols: HeaderColumns): boolean {
+  const cells = cellsOf(row, false);
+  if (cells.length !== 1 || row.spanned.length) return false;
+  const c = cells[0]!;
+  const ranges = Object.values(cols);
+  const x0 = Math.min(...ranges.map((r) => r.x0));
+  const x1 = Math.max(...ranges.map((r) => r.x1));
+  return c.x0 <= x0 + 1 && c.x1 >= x0 + 0.8 * (x1 - x0) && [...compact(c.text)].length <= 16;
+}
+
+/**
+ * Joins an indicator row that a page break cut in two when the producer closed the table at the
+ * break (Word and LibreOffice Writer print the row's rest under the repeated header): a row at
+ * the top of a page with nothing in the weight and score columns continues the row above, cell
+ * by cell ("可持续影响" + "指标" → "可持续影响指标").
+ */
+export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  const out: Row[] = [];
+  const numbersOf = (r: Row) => cellsOf(r, false).filter((c) => {
+    const col = columnOf(c, cols);
+    return (col === "weight" || col === "score") && !isEmptyValue(c.text);
+  });
+  for (const row of rows) {
+    const prev = out[out.length - 1];
+    const cells = cellsOf(row, false);
+    if (!prev || !row.pageStart || !cells.length || numbersOf(row).length || !numbersOf(prev).length) {
+      out.push(row);
+      continue;
+    }
+    // A row of its own starts with a taxonomy label (its weight and score are what it lacks).
+    if (cells.some((c) => matchLabel(c.text))) {
+      out.push(row);
+      continue;
+    }
+    const joined: RowCell[] = [...prev.cells];
+    for (const c of cells) {
+      const k = joined.findIndex((p) => columnOf(p, cols) !== null && columnOf(p, cols) === columnOf(c, cols));
+      if (k < 0) {
+        joined.push(c);
+        continue;
+      }
+      const p = joined[k]!;
+      const j = joinAcrossBreak(p.text, c.text);
+      joined[k] = {
+        ...p, text: j.text, prov: [...p.prov, ...c.prov], confidence: Math.min(p.confidence, c.confidence),
+        repairs: [...p.repairs, ...c.repairs, ...j.repairs, { code: "cell_joined_across_pages", severity: "info", message: "cell text continued on the next page was joined" }],
+      };
+    }
+    out[out.length - 1] = { ...prev, cells: joined.sort((x, y) => x.x0 - y.x0), pages: [...new Set([...prev.pages, ...row.pages])] };
+    b.flag("row_joined_across_pages", "info", "indicators", "a row cut by a page break was joined back into one row");
+  }
+  return out;
+}
+
