@@ -427,7 +427,10 @@ function departmentReport(r, X, show) {
     top.push([C(L(key), { cs: 2, a: "l", role: "label" }), C(X.money(s.annual_budget), { cs: 2 }),
       C(X.money(s.executed), { cs: 2 }), C(X.rate(s.execution_rate, pct), { cs: 2 })]);
   }
-  goalsRows(top, r.goals, X, show, { label: L("goals"), expected: L("expected"), actual: L("actual"), rest: 8 });
+  // the row label and the caption of the expected goal never print the same word
+  const gl = L("goals");
+  const ge = L("expected") === gl ? LABELS.department.expected[0] : L("expected");
+  goalsRows(top, r.goals, X, show, { label: gl, expected: ge, actual: L("actual"), rest: 8 });
   blocks.push({ cols: topGrid(X), rows: top, border: true, header: null });
 
   const ec = X.has("extra-columns");
