@@ -33,3 +33,5 @@ export {
 } from "./Store.js";
 export { openStore, type StoreConfig } from "./openStore.js";
 export { migrations } from "./migrations.js";
+export { lockPathOf, describeOwner, tryLockStore, type StoreOwner } from "./storeLock.js";
+export { shareStore, sharedStoreClient, type ShareClientInfo, type StoreShare } from "./storeShare.js";
