@@ -178,9 +178,16 @@ export function buildTables(page: Page, options: BuildTablesOptions = {}): Table
   return tables.sort((a, b) => a.bbox.y0 - b.bbox.y0);
 }
 
+/**
+ * How far (in text lines) past a table's edge text still belongs to an open or merged edge cell:
+ * a merged label centred on a range that runs onto the next page lands a few lines below.
+ */
+const OVERFLOW_LINES = 6;
+
 /** Puts each text item into the cell containing its centre and computes cell texts. */
 export function assignItems(items: readonly TextItem[], tables: Table[]): TextItem[] {
   const free: TextItem[] = [];
+  const unplaced: TextItem[] = [];
   for (const it of items) {
     const p = center(it.bbox);
     let placed = false;
@@ -193,22 +200,37 @@ export function assignItems(items: readonly TextItem[], tables: Table[]): TextIt
         break;
       }
     }
-    if (!placed) {
-      // Text overflowing a cell cut by the page break prints just below the table's last
-      // ruling (or above its first): it belongs to the open cell over (under) it.
-      const h = it.bbox.y1 - it.bbox.y0;
-      const host = tables
-        .flatMap((t) => t.cells)
-        .find(
-          (c) =>
-            p.x >= c.bbox.x0 && p.x <= c.bbox.x1 &&
-            ((c.open.bottom && it.bbox.y0 >= c.bbox.y1 - h && it.bbox.y0 - c.bbox.y1 <= 1.5 * h) ||
-              (c.open.top && it.bbox.y1 <= c.bbox.y0 + h && c.bbox.y0 - it.bbox.y1 <= 1.5 * h)),
-        );
-      if (host) host.items.push(it);
-      else free.push(it);
-    }
+    if (!placed) unplaced.push(it);
   }
+  // Text overflowing a cell cut by the page break prints just below the table's last ruling (or
+  // above its first): it belongs to the open cell over (under) it. Spreadsheets also draw a
+  // merged cell's text centred on the whole merged range, so on the page where the range
+  // starts (ends) the text lands below (above) the table, off the part drawn empty.
+  const filledByOverflow = new Set<Cell>();
+  for (const it of unplaced) {
+    const p = center(it.bbox);
+    const h = it.bbox.y1 - it.bbox.y0;
+    // An edge cell drawn empty takes text from further away than one holding text of its own.
+    // (only text that fits inside the cell's columns: a title across the page is no cell's).
+    const inside = (c: Cell) => it.bbox.x0 >= c.bbox.x0 - 1 && it.bbox.x1 <= c.bbox.x1 + 1;
+    const reach = (c: Cell) => ((c.items.length === 0 || filledByOverflow.has(c)) && inside(c) ? OVERFLOW_LINES : 1.5) * h;
+    const below = (c: Cell) => it.bbox.y0 >= c.bbox.y1 - h && it.bbox.y0 - c.bbox.y1 <= reach(c);
+    const above = (c: Cell) => it.bbox.y1 <= c.bbox.y0 + h && c.bbox.y0 - it.bbox.y1 <= reach(c);
+    const takes = (t: Table, c: Cell, side: "top" | "bottom") =>
+      c.open[side] || (c.rowSpan > 1 && (c.items.length === 0 || filledByOverflow.has(c)) && (side === "bottom" ? c.bbox.y1 >= t.bbox.y1 - 1e-6 : c.bbox.y0 <= t.bbox.y0 + 1e-6));
+    let host: Cell | undefined;
+    for (const t of tables) {
+      host = t.cells.find((c) => p.x >= c.bbox.x0 && p.x <= c.bbox.x1 && ((below(c) && takes(t, c, "bottom")) || (above(c) && takes(t, c, "top"))));
+      if (host) break;
+    }
+    if (!host) {
+      free.push(it);
+      continue;
+    }
+    if (host.items.length === 0 || filledByOverflow.has(host)) filledByOverflow.add(host);
+    host.items.push(it);
+  }
+  for (const t of tables) moveSpilledLines(t);
   for (const t of tables) {
     for (const c of t.cells) {
       c.text = cellText(c.items);
@@ -216,6 +238,35 @@ export function assignItems(items: readonly TextItem[], tables: Table[]): TextIt
     }
   }
   return free;
+}
+
+/**
+ * Spreadsheets clip a cell's text at its border, but the text layer keeps the lines that did not
+ * fit: they land in the cell below. A line at the top of a cell that starts above the cell's top
+ * ruling, left-aligned with the text of the cell over it, continues that text (with the lines
+ * after it at the same pitch).
+ */
+function moveSpilledLines(t: Table): void {
+  for (const c of t.cells) {
+    if (!c.items.length) continue;
+    const lines = [...c.items].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    const first = lines[0]!;
+    const h = first.bbox.y1 - first.bbox.y0;
+    if (!(first.bbox.y0 < c.bbox.y0 - 0.05 * h)) continue;
+    const px = (first.bbox.x0 + first.bbox.x1) / 2;
+    const over = t.cells.find((a) => a !== c && Math.abs(a.bbox.y1 - c.bbox.y0) < 0.5 && px >= a.bbox.x0 && px <= a.bbox.x1 && a.items.length);
+    if (!over) continue;
+    const left = Math.min(...over.items.map((i) => i.bbox.x0));
+    if (Math.abs(first.bbox.x0 - left) > 0.5 * h) continue;
+    const moved = [first];
+    for (const next of lines.slice(1)) {
+      const prev = moved[moved.length - 1]!;
+      if (Math.abs(next.bbox.x0 - left) > 0.5 * h || next.bbox.y0 - prev.bbox.y0 > 1.6 * h) break;
+      moved.push(next);
+    }
+    over.items.push(...moved);
+    c.items = c.items.filter((i) => !moved.includes(i));
+  }
 }
 
 /** Items of a page not inside any of the tables (nor taken by one of their cells). */

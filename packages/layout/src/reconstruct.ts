@@ -254,18 +254,26 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   };
   const inMargin = page.items.filter((it) => (it.bbox.y1 <= margin || it.bbox.y0 >= page.height - margin) && !enclosed(it));
   if (!inMargin.length) return { page, lines: [] };
+  // A bare number, a date or a file name is a running header or footer only where no other text
+  // lies further out (a weight a spreadsheet drew below the table's last ruling is not).
+  const content = page.items.filter((it) => !isPageFurniture(it.text, true));
+  const outermost = (box: BBox) => {
+    const top = box.y1 <= margin;
+    const half = 0.5 * (box.y1 - box.y0);
+    return !content.some((o) => (top ? o.bbox.y1 < box.y0 + half : o.bbox.y0 > box.y1 - half) && o.bbox !== box);
+  };
   const dropped = new Set<TextItem>();
   const lines: string[] = [];
   // A footer may share its line with text a spreadsheet drew past the table's last ruling (a
   // merged cell's clipped rest): an item that is furniture on its own goes first.
   for (const it of inMargin) {
-    if (!isPageFurniture(it.text, true)) continue;
+    if (!isPageFurniture(it.text, outermost(it.bbox))) continue;
     dropped.add(it);
     lines.push(cleanText(it.text));
   }
   for (const line of groupLines(inMargin.filter((it) => !dropped.has(it)))) {
     const parts = splitLineByGaps(line, 0.5);
-    if (!parts.every((part) => isPageFurniture(lineText(part), true))) continue;
+    if (!parts.every((part) => isPageFurniture(lineText(part), outermost(union(part.map((i) => i.bbox)))))) continue;
     for (const it of line) dropped.add(it);
     lines.push(parts.map((part) => cleanText(lineText(part))).join(" "));
   }
