@@ -2,7 +2,7 @@ import { compact, cleanText, matchLabel, isEmptyValue } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
-import { isSectionTitle, joinSplitRows, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, type HeaderColumns } from "./rowTools.js";
 
 export type AssessmentValues = {
@@ -180,7 +180,7 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     rows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
     carryPageStart = false;
   }
-  const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(rows, header, b), header, b) : rows;
+  const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(rows, header, b), header, b), header, b) : rows;
   for (const row of prepared) {
     const cells = cellsOf(row);
     const by: { [col: string]: RowCell[] } = {};

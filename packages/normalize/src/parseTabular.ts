@@ -4,7 +4,7 @@ import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
-import { isSectionTitle, joinSplitRows, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
 import {
   cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric,
   labelsOf, splitCaptioned, splitLabelValue, valueRightOf, whichLabel, type HeaderColumns,
@@ -207,7 +207,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   out.goals.expected = b.text("goals.expected", goalCells.expected);
   out.goals.actual = b.text("goals.actual", goalCells.actual);
   if (indCols) {
-    const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(indicatorRows, indCols, b), indCols, b) : indicatorRows;
+    const prepared = spansKnown
+      ? unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(indicatorRows, indCols, b), indCols, b), indCols, b)
+      : indicatorRows;
     const raws = readIndicatorRows(prepared, indCols);
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
   }

@@ -34,7 +34,11 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
       const qt = compact(q.text);
       const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
       let text: string | null = null;
-      if (pt && qt && pt !== qt && (qt.startsWith(pt) || pt.startsWith(qt)) && (merged || col === "level1" || col === "level2")) {
+      // One part clipped at the break: the other holds its start or its end ("理指标" below
+      // "投入管理指标"); a shorter part that is a whole label of its own is a new block.
+      const [shorter, longer] = qt.length < pt.length ? [qt, pt] : [pt, qt];
+      const clipped = shorter.length < longer.length && (longer.startsWith(shorter) || longer.endsWith(shorter)) && !matchLabel(shorter);
+      if (pt && qt && clipped && (merged || col === "level1" || col === "level2")) {
         text = qt.length >= pt.length ? q.text : p.text;
       } else if (pt && pt === qt && col === "level1") {
         sameBlock = true;
@@ -110,3 +114,41 @@ export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: Reco
   return out;
 }
 
+
+/**
+ * Spreadsheets draw a merged cell's text centred on its whole range, so after a page break it
+ * may print above the repeated header, outside the table, while the cells of the range's part on
+ * this page are drawn empty. A line of free text right before a table row, whose pieces each lie
+ * in a column where that row's cell is empty, is those cells' text (for every row the cells span).
+ */
+export function placeFloatingText(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
+  for (let i = 0; i + 1 < out.length; i++) {
+    const f = out[i]!;
+    const n = out[i + 1]!;
+    if (f.source !== "text" || n.source !== "table" || f.pages[0] !== n.pages[0]) continue;
+    const pieces = cellsOf(f, false);
+    const targets = pieces.map((c) => {
+      const col = columnOf(c, cols);
+      return col ? n.cells.find((d) => columnOf(d, cols) === col && !d.text.trim()) : undefined;
+    });
+    if (!pieces.length || targets.some((t) => !t)) continue;
+    pieces.forEach((piece, k) => {
+      const target = targets[k]!;
+      const prov = target.prov;
+      for (const r of out.slice(i + 1)) {
+        for (const c of [...r.cells, ...r.spanned]) {
+          if (c.prov !== prov) continue;
+          c.text = piece.text;
+          c.repairs = [...c.repairs, ...piece.repairs];
+        }
+      }
+      prov.push(...piece.prov);
+    });
+    out[i + 1] = { ...n, pageStart: n.pageStart || f.pageStart };
+    out.splice(i, 1);
+    b.flag("merged_cell_across_pages", "info", "indicators", "a merged cell's text printed outside its part of the table was put back");
+    i--;
+  }
+  return out;
+}
