@@ -1,7 +1,8 @@
 import { Command, Option } from "commander";
 import { JixiaoError } from "@jixiao/core";
 import cliProgress from "cli-progress";
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { mkdir, open } from "node:fs/promises";
 import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
@@ -20,15 +21,23 @@ export type RunSummary = { files: number; succeeded: number; partial: number; fa
 
 /**
  * Processes inputs in-process, stores each document (one transaction per document), and
- * returns every file's result. The embedded store is PGlite in `storeDir`.
+ * returns every file's result. `onResult` runs once the document is stored (awaited, so output
+ * written there is as far along as the store). `shouldStop` is asked before each file: when it
+ * says yes the loop ends there and the results so far are returned.
  */
 export async function runFiles(
   paths: readonly string[],
-  opts: { store: Store; options?: ProcessOptions; onResult?: (r: FileResult, index: number, total: number) => void },
+  opts: {
+    store: Store;
+    options?: ProcessOptions;
+    onResult?: (r: FileResult, index: number, total: number) => void | Promise<void>;
+    shouldStop?: () => boolean;
+  },
 ): Promise<FileResult[]> {
   const files = await collectInputs(paths);
   const results: FileResult[] = [];
   for (const [i, input] of files.entries()) {
+    if (opts.shouldStop?.()) break;
     const r = await processFile(input.path, opts.options, input.file);
     if (r.sha256) {
       await opts.store.saveDocument({
@@ -44,9 +53,26 @@ export async function runFiles(
       }, { reapply: reapplyCorrections });
     }
     results.push(r);
-    opts.onResult?.(r, i, files.length);
+    await opts.onResult?.(r, i, files.length);
   }
   return results;
+}
+
+/**
+ * The `--out` file of `jixiao run`, written as the batch goes: created empty at the start, then
+ * each stored document's records appended as whole lines in one write, so a batch that is
+ * interrupted or killed leaves the records of every finished document (and no partial line).
+ */
+async function openRecordsOutput(path: string): Promise<{ append: (records: readonly unknown[]) => Promise<void>; close: () => Promise<void> }> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await open(path, "w");
+  return {
+    async append(records) {
+      if (records.length === 0) return;
+      await handle.appendFile(records.map((rec) => JSON.stringify(rec) + "\n").join(""), "utf8");
+    },
+    close: () => handle.close(),
+  };
 }
 
 export function summarize(results: readonly FileResult[]): RunSummary {
@@ -77,6 +103,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
     .option("--no-progress", "no progress bar")
     .action(async (paths: string[], o: { out?: string; store: string; progress: boolean }) => {
+      // The store first: when another process holds it (and does not share it) nothing is touched.
       const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
       // OCR for pages without a text layer; the worker pool starts on the first scan only.
       const scans = createScanExtractor();
@@ -85,13 +112,32 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
           : null;
       let started = false;
+      let total: number | undefined;
+      // SIGINT/SIGTERM: finish the current file (stored, written to --out), then stop; a second one stops at once.
+      let interrupted: NodeJS.Signals | null = null;
+      const signalStatus = (sig: NodeJS.Signals) => (sig === "SIGINT" ? 130 : 143);
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (interrupted) {
+          process.stderr.write(`\n${sig} again: stopping now, the current file is not stored\n`);
+          process.exit(signalStatus(sig));
+        }
+        interrupted = sig;
+        process.stderr.write(`\n${sig}: stopping after the current file (${sig === "SIGINT" ? "Ctrl-C" : "signal"} again to stop now)\n`);
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      let out: Awaited<ReturnType<typeof openRecordsOutput>> | undefined;
       try {
+        if (o.out) out = await openRecordsOutput(resolve(o.out));
         const results = await runFiles(paths, {
           store,
           options: { extractScan: scans.extractScan },
-          onResult: (r, i, total) => {
+          shouldStop: () => interrupted !== null,
+          onResult: async (r, i, n) => {
+            total = n;
+            await out?.append(r.records);
             if (bar && !started) {
-              bar.start(total, 0, { file: "" });
+              bar.start(n, 0, { file: "" });
               started = true;
             }
             bar?.update(i + 1, { file: r.file });
@@ -99,18 +145,26 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
           },
         });
         bar?.stop();
-        if (o.out) {
-          await writeLinesAtomically(resolve(o.out), results.flatMap((r) => r.records.map((rec) => JSON.stringify(rec))));
-        }
+        await out?.close();
+        out = undefined;
         const s = summarize(results);
         process.stderr.write(
           `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${o.out ? ` → ${o.out}` : ""}\n`,
         );
-        if (s.failed) status = 1;
+        if (interrupted) {
+          const left = total === undefined ? "the rest" : `${total - results.length} of ${total} files`;
+          process.stderr.write(
+            `interrupted (${interrupted}): ${left} not processed; the finished files are stored${o.out ? ` and their records are in ${o.out}` : ""}. Run the same command again to finish (stored files are not duplicated).\n`,
+          );
+          status = signalStatus(interrupted);
+        } else if (s.failed) status = 1;
       } finally {
         bar?.stop();
+        await out?.close();
         await scans.close();
         await store.close();
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
       }
     });
 

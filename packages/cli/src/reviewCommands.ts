@@ -27,7 +27,20 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
     .action(async (o: { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer in 0..65535");
-      const store = await openStore(storeConfig(o, env));
+      // The embedded store is shared while serving: `run`, `export` and `user` go through this process.
+      const config = storeConfig(o, env);
+      const store = await openStore(
+        config.kind === "pglite"
+          ? {
+              ...config,
+              share: true,
+              onWaitingForClients: (clients) =>
+                process.stderr.write(
+                  `waiting for ${clients.map((c) => `${c.command} (pid ${c.pid})`).join(", ")} to finish with the store; signal again to stop now\n`,
+                ),
+            }
+          : config,
+      );
       let app;
       try {
         app = await createReviewApp({
@@ -51,8 +64,18 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
-      await app.close();
-      await store.close();
+      // A second signal while the store's other users finish stops at once (their open
+      // transactions are not committed; the lock is removed on exit).
+      const now = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
+      process.once("SIGINT", now);
+      process.once("SIGTERM", now);
+      try {
+        await app.close();
+        await store.close();
+      } finally {
+        process.off("SIGINT", now);
+        process.off("SIGTERM", now);
+      }
       setStatus(0);
     });
 
