@@ -104,9 +104,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       }
       indicatorRows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
       carryPageStart = false;
-      // A lone taxonomy label outside the grid (a merged label a spreadsheet drew past the page's
-      // last ruling) places nothing by alignment.
-      if (row.source === "text" && !cells.every((c) => matchLabel(c.text) || isSectionLabelPiece(c.text))) out.fromText.add("indicators");
+
       continue;
     }
     if (isNonRecordRow(row)) {
@@ -210,6 +208,11 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     const prepared = spansKnown
       ? unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(indicatorRows, indCols, b), indCols, b), indCols, b)
       : indicatorRows;
+    // Free text left among the rows was placed by alignment (a lone taxonomy label, such as a
+    // merged label a spreadsheet drew past the page's last ruling, places nothing).
+    if (prepared.some((r) => r.source === "text" && !cellsOf(r, false).every((c) => matchLabel(c.text) || isSectionLabelPiece(c.text)))) {
+      out.fromText.add("indicators");
+    }
     const raws = readIndicatorRows(prepared, indCols);
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
   }
