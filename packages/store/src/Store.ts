@@ -99,6 +99,13 @@ export interface SaveDocumentOptions {
     records: JxRecord[],
     trail: ReviewTrailEntry[],
   ) => JxRecord[];
+  /**
+   * Queue mode's assemble: write only while the document is unfinished (queued or processing).
+   * A document that another run of its flow finished meanwhile (e.g. an assemble still running
+   * when Redis lost its jobs, while the reconciler sent the document round again) is left as it
+   * is, and `skipped` is returned.
+   */
+  onlyIfUnfinished?: boolean;
 }
 
 /** A page's size in the unit its provenance boxes use ("pt" PDF text, "px" scan pixels, "grid" text dumps). */
@@ -581,7 +588,7 @@ export class Store {
    * sha256 again overwrites (no duplicates); an invalid record raises INVALID_PAYLOAD before
    * anything is written, so the stored version stays as it was.
    */
-  async saveDocument(doc: SaveDocumentInput, options: SaveDocumentOptions = {}): Promise<{ inserted: boolean }> {
+  async saveDocument(doc: SaveDocumentInput, options: SaveDocumentOptions = {}): Promise<{ inserted: boolean; skipped?: true }> {
     checkDocumentFields(doc.sha256, doc.file, doc.status);
     if (!InputKind.safeParse(doc.inputKind).success) {
       throw invalid(`unknown inputKind ${JSON.stringify(doc.inputKind)}`, doc.file);
@@ -592,7 +599,11 @@ export class Store {
     const error = doc.error ?? null;
 
     try {
-      return await this.#db.transaction(async (tx) => {
+      return await this.#db.transaction(async (tx): Promise<{ inserted: boolean; skipped?: true }> => {
+        if (options.onlyIfUnfinished) {
+          const { rows: now } = await tx.query<{ status: string }>(`SELECT status FROM documents WHERE sha256 = $1 FOR UPDATE`, [doc.sha256]);
+          if (now[0] && now[0].status !== "queued" && now[0].status !== "processing") return { inserted: false, skipped: true };
+        }
         const { rows } = await tx.query<{ inserted: boolean }>(UPSERT_DOCUMENT, [
           doc.sha256,
           doc.file,

@@ -5,7 +5,7 @@ import { parsePayload, runStage, type JobLike } from "@jixiao/queue";
 import { PageJob, type Page } from "@jixiao/schemas";
 import type { Store } from "@jixiao/store";
 
-export type PageResult = { pages: number[]; cached: boolean };
+export type PageResult = { pages: number[]; cached: boolean; skipped?: "finished" };
 
 /**
  * The page stage: extracts one page of a PDF (text layer; OCR through `options.extractScan` when
@@ -18,6 +18,10 @@ export async function processPage(job: JobLike, deps: { store: Store; options: P
   return runStage(job, async () => {
     const { sha256, path, file, page } = parsePayload(PageJob, job.data, "page");
     if (page !== null && (await deps.store.pageNumbers(sha256)).includes(page)) return { pages: [page], cached: true };
+    // A late page job of a document that another run of its flow already finished (see
+    // processAssemble) extracts nothing: its page would stay in the pages table for ever.
+    const doc = await deps.store.getDocument(sha256);
+    if (doc && ["succeeded", "partial", "failed"].includes(doc.status)) return { pages: [], cached: false, skipped: "finished" };
     const load = async () => {
       const { data } = await readInput(path, deps.options);
       checkBytes(data, file, deps.options);
