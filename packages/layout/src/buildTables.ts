@@ -182,7 +182,7 @@ export function buildTables(page: Page, options: BuildTablesOptions = {}): Table
  * How far (in text lines) past a table's edge text still belongs to an open or merged edge cell:
  * a merged label centred on a range that runs onto the next page lands a few lines below.
  */
-const OVERFLOW_LINES = 6;
+const OVERFLOW_LINES = 10;
 
 /** Puts each text item into the cell containing its centre and computes cell texts. */
 export function assignItems(items: readonly TextItem[], tables: Table[]): TextItem[] {
@@ -211,13 +211,15 @@ export function assignItems(items: readonly TextItem[], tables: Table[]): TextIt
     const p = center(it.bbox);
     const h = it.bbox.y1 - it.bbox.y0;
     // An edge cell drawn empty takes text from further away than one holding text of its own.
-    // (only text that fits inside the cell's columns: a title across the page is no cell's).
-    const inside = (c: Cell) => it.bbox.x0 >= c.bbox.x0 - 1 && it.bbox.x1 <= c.bbox.x1 + 1;
     const reach = (c: Cell) => ((c.items.length === 0 || filledByOverflow.has(c)) && inside(c) ? OVERFLOW_LINES : 1.5) * h;
     const below = (c: Cell) => it.bbox.y0 >= c.bbox.y1 - h && it.bbox.y0 - c.bbox.y1 <= reach(c);
-    const above = (c: Cell) => it.bbox.y1 <= c.bbox.y0 + h && c.bbox.y0 - it.bbox.y1 <= reach(c);
+    // Above a table only text right over it: lines further up are the form's own (a label line,
+    // a title); a merged cell's text above a repeated header is put back by the normalizer.
+    const above = (c: Cell) => it.bbox.y1 <= c.bbox.y0 + h && c.bbox.y0 - it.bbox.y1 <= 1.5 * h;
+    // (only text that fits inside the cell's columns: a title across the page is no cell's).
+    const inside = (c: Cell) => it.bbox.x0 >= c.bbox.x0 - 1 && it.bbox.x1 <= c.bbox.x1 + 1;
     const takes = (t: Table, c: Cell, side: "top" | "bottom") =>
-      c.open[side] || (c.rowSpan > 1 && (c.items.length === 0 || filledByOverflow.has(c)) && (side === "bottom" ? c.bbox.y1 >= t.bbox.y1 - 1e-6 : c.bbox.y0 <= t.bbox.y0 + 1e-6));
+      c.open[side] || ((c.items.length === 0 || filledByOverflow.has(c)) && inside(c) && (side === "bottom" ? c.bbox.y1 >= t.bbox.y1 - 1e-6 : c.bbox.y0 <= t.bbox.y0 + 1e-6));
     let host: Cell | undefined;
     for (const t of tables) {
       host = t.cells.find((c) => p.x >= c.bbox.x0 && p.x <= c.bbox.x1 && ((below(c) && takes(t, c, "bottom")) || (above(c) && takes(t, c, "top"))));
