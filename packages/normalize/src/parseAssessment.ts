@@ -3,7 +3,7 @@ import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
-import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, type HeaderColumns } from "./rowTools.js";
+import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
 
 export type AssessmentValues = {
   fields: { [field: string]: RowCell[] };
@@ -171,7 +171,7 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
       carryPageStart ||= row.pageStart;
       continue;
     }
-    if (first && TOTAL_ROW.includes(compact(first.text))) {
+    if (first && TOTAL_ROW.includes(leadLabel(row) ?? "")) {
       const nums = cells.filter((c) => c !== first && isNumeric(c.text));
       v.total.weight = b.number("total.weight", nums[0]);
       v.total.score = b.number("total.score", nums[1]);

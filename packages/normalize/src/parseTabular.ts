@@ -6,7 +6,7 @@ import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
 import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
 import {
-  cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric,
+  cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric, leadLabel,
   labelsOf, splitCaptioned, splitLabelValue, valueRightOf, whichLabel, type HeaderColumns,
 } from "./rowTools.js";
 
@@ -83,7 +83,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     }
     if (indCols) {
       const first = cells.find((c) => !c.inherited);
-      if (first && isLabel(first.text, model.totalRow, 0.99)) {
+      if (first && isLabel(leadLabel(row) ?? "", model.totalRow, 0.99)) {
         const nums = cells.filter((c) => c !== first && !isExtraColumn(columnOf(c, indCols!)) && isNumeric(c.text));
         out.total.weight = b.number("total.weight", nums[0]);
         out.total.score = b.number("total.score", nums[1]);

@@ -121,11 +121,20 @@ export function splitLabelValue(text: string, labels: Spellings): { field: strin
   return field ? { field, value: m[2]!.trim() } : null;
 }
 
+/**
+ * A row's first cell without pieces of the vertical 绩效指标 label that a spreadsheet drew into it
+ * (its clipped text lands in the rows below: "总分绩效指", "标自评等级").
+ */
+export function leadLabel(row: Row): string | null {
+  const first = cellsOf(row, false).find((c) => !c.inherited);
+  if (!first) return null;
+  return compact(first.text).replace(/^[绩效指标]{1,3}(?=[^绩效指标])/, "").replace(/(?<=[^绩效指标])[绩效指标]{1,3}$/, "");
+}
+
 /** True when a row is a contact, signature or note row that records do not hold. */
 export function isNonRecordRow(row: Row): boolean {
-  const first = cellsOf(row, false).find((c) => !c.inherited);
-  if (!first) return false;
-  const t = first.text.trim();
+  const t = leadLabel(row);
+  if (!t) return false;
   const head = /^([^:：]{1,12})[:：]/.exec(t)?.[1] ?? t;
   return isLabel(head, NON_RECORD_LABELS, 0.85);
 }
