@@ -44,7 +44,10 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
         sameBlock = true;
       } else if (!pt && qt && (col === "level1_weight" ? sameBlock : merged && p.rowSpan + q.rowSpan > 2 && (p.inherited || p.rowSpan > 1))) {
         text = q.text;
-      } else if (pt && !qt && col === "level1" && (p.inherited || p.rowSpan > 1) && q.rowSpan > 1) {
+      } else if (pt && qt && (col === "level1" || col === "level2") && !matchLabel(pt) && !matchLabel(qt) && matchLabel(joinAcrossBreak(pt, qt).text)) {
+        // A label cut in two by the break ("可持续影响指" | "标").
+        text = joinAcrossBreak(p.text, q.text).text;
+      } else if (pt && !qt && col === "level1") {
         // The part after the break drew nothing: the label above it goes on.
         text = p.text;
       }
