@@ -231,7 +231,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--no-wait", "return once everything is queued")
     .option("--no-progress", "no progress bar")
     .option("--timeout <seconds>", "give up waiting after this long")
-    .action(async (paths: string[], o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string }) => {
+    .option(
+      "--store-wait <seconds>",
+      `while PostgreSQL is unreachable, retry for this long before giving up (default JIXIAO_STORE_WAIT_MS, ${Math.round(config.queue.storeWaitMs / 1000)} s)`,
+    )
+    .action(async (paths: string[], o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string; storeWait?: string }) => {
       status = (await runSubmit(config.queue, paths, o)).code;
     });
 

@@ -5,7 +5,10 @@ import {
   openQueueContext,
   openQueueStore,
   reconcile,
+  retryWhileStoreUnavailable,
   startReconciler,
+  watchRedisPolicy,
+  type RedisPolicyWatch,
   submitDocuments,
   type QueueConfig,
   type QueueName,
@@ -16,6 +19,7 @@ import { createPageWorker } from "@jixiao/worker-page";
 import { createAssembleWorker } from "@jixiao/worker-assemble";
 import { DocumentStatus } from "@jixiao/schemas";
 import { collectInputs } from "./collectInputs.js";
+import { UsageError } from "./UsageError.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -46,8 +50,12 @@ export function parseQueues(value: string): QueueName[] {
 export async function runWorker(config: QueueConfig, options: { queues: QueueName[]; concurrency: number; stop?: Promise<unknown> }): Promise<number> {
   const redisError = throttled((s) => log(`jixiao worker: Redis: ${s}`));
   const ctx = await openQueueContext(config, { onRedisError: (err) => redisError(err.message) });
+  // Redis passed the start-up check (noeviction): queues paused by a worker that saw an evicting
+  // policy and died before it was fixed are taken up again.
+  await Promise.all(Object.values(ctx.queues).map((q) => q.resume()));
   const workers: Worker[] = [];
   let reconciler: { stop: () => Promise<void> } | undefined;
+  let policy: RedisPolicyWatch | undefined;
   try {
     for (const q of options.queues) {
       const w =
@@ -64,7 +72,27 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
       workers.push(w);
     }
     await Promise.all(workers.map((w) => w.waitUntilReady()));
+    // Redis's maxmemory-policy may change while we run (CONFIG SET, a restart): while it is not
+    // noeviction, no job is taken (keys would be evicted), and taken again once it is.
+    policy = watchRedisPolicy(ctx.connection, {
+      intervalMs: config.redisPolicyCheckMs,
+      url: config.redisUrl,
+      onUnsafe: (err) => {
+        log(`jixiao worker ${process.pid}: ${err.code}: ${err.message}; not taking jobs until it is noeviction again`);
+        // The queues are paused for every worker (a worker's own pause lets through the job its
+        // pending fetch brings), and this worker's fetching stops.
+        for (const q of Object.values(ctx.queues)) void q.pause().catch(() => {});
+        for (const w of workers) void w.pause(true).catch(() => {});
+      },
+      onSafe: () => {
+        log(`jixiao worker ${process.pid}: Redis maxmemory-policy is noeviction again: taking jobs`);
+        for (const q of Object.values(ctx.queues)) void q.resume().catch(() => {});
+        for (const w of workers) w.resume();
+      },
+    });
+    const watch = policy;
     reconciler = startReconciler(ctx, {
+      paused: () => !watch.safe(),
       onResult: (r) => r.requeued.length && log(`jixiao worker: reconciler enqueued ${r.requeued.length} unfinished document(s) again`),
       onError: (err) => redisError(`reconciler: ${(err as Error).message}`),
     });
@@ -75,6 +103,7 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
     const forceExit = () => process.exit(130);
     process.once("SIGTERM", forceExit);
     process.once("SIGINT", forceExit);
+    policy?.stop();
     await reconciler?.stop();
     await Promise.allSettled(workers.map((w) => w.close()));
     await ctx.close();
@@ -101,10 +130,16 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 export async function runSubmit(
   config: QueueConfig,
   paths: string[],
-  o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string },
+  o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string; storeWait?: string },
 ): Promise<{ code: number; results: SubmitResult[] }> {
   const files = await collectInputs(paths);
-  const ctx = await openQueueContext(config);
+  const storeWaitMs = o.storeWait === undefined ? config.storeWaitMs : Number(o.storeWait) * 1000;
+  if (!Number.isFinite(storeWaitMs) || storeWaitMs < 0) throw new UsageError("--store-wait must be a number of seconds ≥ 0");
+  // PostgreSQL down for a while (a restart, a fail-over): wait and retry as the workers do.
+  const storeDown = throttled((s) => log(s), 10_000);
+  const onStoreWait = (err: Error, waitedMs: number) =>
+    storeDown(`jixiao submit: ${err.message}; retrying (${Math.round(waitedMs / 1000)} of ${Math.round(storeWaitMs / 1000)} s)`);
+  const ctx = await retryWhileStoreUnavailable(() => openQueueContext(config), { waitMs: storeWaitMs, onWait: onStoreWait });
   const bar =
     o.progress && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -113,10 +148,19 @@ export async function runSubmit(
         )
       : null;
   let started = false;
+  const policy = watchRedisPolicy(ctx.connection, {
+    intervalMs: config.redisPolicyCheckMs,
+    url: config.redisUrl,
+    onUnsafe: (err) => log(`${bar ? "\n" : ""}jixiao submit: ${err.code}: ${err.message}; adding no jobs until it is noeviction again`),
+    onSafe: () => log(`${bar ? "\n" : ""}jixiao submit: Redis maxmemory-policy is noeviction again`),
+  });
   try {
     const results = await submitDocuments(ctx, files, {
+      policy,
       reprocess: !!o.reprocess,
       noWait: !o.wait,
+      storeWaitMs,
+      onStoreWait,
       ...(o.timeout ? { timeoutMs: Number(o.timeout) * 1000 } : {}),
       onProgress: (p) => {
         if (!bar) return;
@@ -137,6 +181,7 @@ export async function runSubmit(
     );
     return { code: count("failed") ? 1 : 0, results };
   } finally {
+    policy.stop();
     bar?.stop();
     await ctx.close();
   }

@@ -38,6 +38,10 @@ export const QueueConfig = z.object({
   reconcileIntervalMs: int(0).default(60_000),
   /** JIXIAO_RECONCILE_GRACE_MS: an unfinished document unchanged this long, with no job, is enqueued again. Default 60000. */
   reconcileGraceMs: int(0).default(60_000),
+  /** JIXIAO_STORE_WAIT_MS: how long `submit` waits and retries while PostgreSQL is unreachable before giving up (STORE_UNAVAILABLE). Default 300000. */
+  storeWaitMs: int(0).default(300_000),
+  /** JIXIAO_REDIS_POLICY_CHECK_MS: how often workers and `submit` check Redis's maxmemory-policy (0: only at start). Default 10000. */
+  redisPolicyCheckMs: int(0).default(10_000),
   /** JIXIAO_OCR_THREADS: tesseract workers per page-job process. Default 1 (concurrency gives the parallelism). */
   ocrThreads: int(1).default(1),
 });
@@ -60,6 +64,8 @@ export const QUEUE_ENV: { readonly [K in keyof QueueConfig]-?: string } = {
   reconcileIntervalMs: "JIXIAO_RECONCILE_INTERVAL_MS",
   reconcileGraceMs: "JIXIAO_RECONCILE_GRACE_MS",
   ocrThreads: "JIXIAO_OCR_THREADS",
+  storeWaitMs: "JIXIAO_STORE_WAIT_MS",
+  redisPolicyCheckMs: "JIXIAO_REDIS_POLICY_CHECK_MS",
 };
 
 function invalidConfig(error: z.ZodError, names: { [field: string]: string }): JixiaoError {

@@ -39,7 +39,14 @@ export async function reconcile(ctx: QueueContext, options: { graceMs?: number }
  */
 export function startReconciler(
   ctx: QueueContext,
-  options: { intervalMs?: number; graceMs?: number; onResult?: (r: ReconcileResult) => void; onError?: (err: unknown) => void } = {},
+  options: {
+    intervalMs?: number;
+    graceMs?: number;
+    onResult?: (r: ReconcileResult) => void;
+    onError?: (err: unknown) => void;
+    /** Rounds are skipped while this says so (e.g. Redis's maxmemory-policy is unsafe). */
+    paused?: () => boolean;
+  } = {},
 ): { stop: () => Promise<void> } {
   const intervalMs = options.intervalMs ?? ctx.config.reconcileIntervalMs;
   if (intervalMs <= 0) return { stop: async () => {} };
@@ -47,7 +54,7 @@ export function startReconciler(
   let running: Promise<void> | undefined;
   let stopped = false;
   const tick = () => {
-    if (running || stopped) return;
+    if (running || stopped || options.paused?.()) return;
     running = (async () => {
       const got = await ctx.connection.set(lockKey, String(process.pid), "PX", Math.max(1000, intervalMs - 100), "NX");
       if (got !== "OK") return;

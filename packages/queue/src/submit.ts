@@ -8,6 +8,7 @@ import type { StoredDocument } from "@jixiao/store";
 import type { QueueContext } from "./context.js";
 import { enqueueIntake } from "./enqueue.js";
 import { QUEUES, shaOfJobId } from "./names.js";
+import type { RedisPolicyWatch } from "./redis.js";
 
 export type SubmitOptions = {
   /** Queue documents that are already finished again (default: they count as done). */
@@ -20,7 +21,50 @@ export type SubmitOptions = {
   timeoutMs?: number;
   /** Called whenever the counts change. */
   onProgress?: (p: SubmitProgress) => void;
+  /**
+   * How long to wait and retry while the store (PostgreSQL) is unreachable, per outage, before
+   * giving up with STORE_UNAVAILABLE. Default: the configuration's storeWaitMs (JIXIAO_STORE_WAIT_MS).
+   */
+  storeWaitMs?: number;
+  /**
+   * Redis's maxmemory-policy, checked while submitting: no job is added while it is unsafe (it
+   * would be evicted); adding resumes when it is noeviction again.
+   */
+  policy?: RedisPolicyWatch;
+  /** Called while the store is unreachable and being retried (how long so far). */
+  onStoreWait?: (err: JixiaoError, waitedMs: number) => void;
 };
+
+/**
+ * Runs `fn`, and again while it fails with STORE_UNAVAILABLE (PostgreSQL down or restarting),
+ * with a growing pause (0.25 s doubling up to 5 s), for at most `waitMs` in all; then the last
+ * STORE_UNAVAILABLE is thrown. Any other error is thrown at once.
+ */
+export async function retryWhileStoreUnavailable<T>(
+  fn: () => Promise<T>,
+  options: { waitMs: number; onWait?: (err: JixiaoError, waitedMs: number) => void },
+): Promise<T> {
+  const since = Date.now();
+  let pause = 250;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof JixiaoError) || err.code !== "STORE_UNAVAILABLE") throw err;
+      const waited = Date.now() - since;
+      if (waited >= options.waitMs) {
+        throw new JixiaoError(
+          "STORE_UNAVAILABLE",
+          `${err.message} (still unreachable after ${Math.round(waited / 1000)} s of retrying; JIXIAO_STORE_WAIT_MS / --store-wait)`,
+          { cause: err },
+        );
+      }
+      options.onWait?.(err, waited);
+      await new Promise((r) => setTimeout(r, Math.min(pause, options.waitMs - waited)));
+      pause = Math.min(pause * 2, 5000);
+    }
+  }
+}
 
 export type SubmitProgress = {
   /** Documents (distinct hashes) submitted, and how many are finished. */
@@ -75,6 +119,11 @@ export type SubmitInput = string | { path: string; file: string };
 export async function submitDocuments(ctx: QueueContext, inputs: readonly SubmitInput[], options: SubmitOptions = {}): Promise<SubmitResult[]> {
   const results: SubmitResult[] = [];
   const bySha = new Map<string, SubmitResult[]>();
+  const retry = <T>(fn: () => Promise<T>) =>
+    retryWhileStoreUnavailable(fn, {
+      waitMs: options.storeWaitMs ?? ctx.config.storeWaitMs,
+      ...(options.onStoreWait ? { onWait: options.onStoreWait } : {}),
+    });
   const events = options.noWait
     ? []
     : [QUEUES.assemble, QUEUES.intake, QUEUES.page].map(
@@ -104,15 +153,16 @@ export async function submitDocuments(ctx: QueueContext, inputs: readonly Submit
         continue;
       }
       bySha.set(sha256, [result]);
-      const { document } = await ctx.store.queueDocument(sha256, file, path, { reprocess: options.reprocess === true });
+      const { document } = await retry(() => ctx.store.queueDocument(sha256, file, path, { reprocess: options.reprocess === true }));
       if (TERMINAL.has(document.status)) continue; // finished before, not asked to reprocess
+      if (options.policy && !options.policy.safe()) await options.policy.whenSafe();
       await enqueueIntake(ctx, { path: document.path ?? path, file: document.file, sha256 });
     }
     if (options.noWait) {
-      await refresh(ctx, bySha, [...bySha.keys()]);
+      await retry(() => refresh(ctx, bySha, [...bySha.keys()]));
       return results;
     }
-    await waitForAll(ctx, bySha, events, options);
+    await waitForAll(ctx, bySha, events, options, retry);
     return results;
   } finally {
     await Promise.allSettled(events.map((ev) => ev.close()));
@@ -136,6 +186,7 @@ async function waitForAll(
   bySha: Map<string, SubmitResult[]>,
   events: QueueEvents[],
   options: SubmitOptions,
+  retry: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const pollMs = options.pollMs ?? 1000;
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
@@ -178,7 +229,7 @@ async function waitForAll(
     }
     options.onProgress?.({ ...progress });
   };
-  update(await refresh(ctx, bySha, [...pending]));
+  update(await retry(() => refresh(ctx, bySha, [...pending])));
   let lastPoll = Date.now();
   while (pending.size > 0) {
     if (Date.now() > deadline) {
@@ -196,6 +247,6 @@ async function waitForAll(
     const shas = due ? [...pending] : [...dirty].filter((s) => pending.has(s));
     dirty.clear();
     if (due) lastPoll = Date.now();
-    if (shas.length) update(await refresh(ctx, bySha, shas));
+    if (shas.length) update(await retry(() => refresh(ctx, bySha, shas)));
   }
 }
