@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from "node:fs";
-import { link, readFile, stat, unlink, writeFile, rename } from "node:fs/promises";
+import { link, mkdir, readFile, stat, unlink, writeFile, rename } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, basename, join } from "node:path";
 import { JixiaoError } from "@jixiao/core";
@@ -96,6 +96,7 @@ export async function tryLockStore(dataDir: string, command = commandLine()): Pr
     ...(procStartOf(process.pid) === undefined ? {} : { procStart: procStartOf(process.pid)! }),
   };
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await mkdir(dirname(path), { recursive: true }); // e.g. `.jixiao/` on the first run
   for (let attempt = 0; attempt < 20; attempt++) {
     await writeFile(tmp, JSON.stringify(owner), { mode: 0o600 });
     try {

@@ -46,6 +46,12 @@ describe("a store held by a process that does not share it", () => {
     await next.close();
   });
 
+  it("creates the directory the store and its lock live in", async () => {
+    const dataDir = join(dir, "not", "yet", "store");
+    const store = await openStore({ kind: "pglite", dataDir });
+    await store.close();
+  });
+
   it("takes over the lock of a process that is gone", async () => {
     const dataDir = join(dir, "stale");
     const dead = spawnSync(process.execPath, ["-e", "process.exit(0)"]).pid!;
