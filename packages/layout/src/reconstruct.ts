@@ -60,8 +60,11 @@ const MARGIN_ONLY = [
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
   /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
 ];
-/** Share of the page height at its top and bottom where running headers and footers print. */
-export const FURNITURE_MARGIN = 0.08;
+/**
+ * Depth of the bands at the top and bottom of a page where running headers and footers print, as
+ * a share of the page's longer side (the same depth on portrait and landscape pages).
+ */
+export const FURNITURE_MARGIN = 0.09;
 
 /** True when a free-text line is page furniture rather than part of a form. */
 export function isPageFurniture(text: string, inMargin: boolean): boolean {
@@ -252,13 +255,14 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
     const around = vs.filter((r) => r.from <= y && r.to >= y);
     return around.some((r) => r.pos <= it.bbox.x0 + 1) && around.some((r) => r.pos >= it.bbox.x1 - 1);
   };
-  const inMargin = page.items.filter((it) => (it.bbox.y1 <= margin || it.bbox.y0 >= page.height - margin) && !enclosed(it));
+  const cy = (it: TextItem) => (it.bbox.y0 + it.bbox.y1) / 2;
+  const inMargin = page.items.filter((it) => (cy(it) <= margin || cy(it) >= page.height - margin) && !enclosed(it));
   if (!inMargin.length) return { page, lines: [] };
   // A bare number, a date or a file name is a running header or footer only where no other text
   // lies further out (a weight a spreadsheet drew below the table's last ruling is not).
   const content = page.items.filter((it) => !isPageFurniture(it.text, true));
   const outermost = (box: BBox) => {
-    const top = box.y1 <= margin;
+    const top = (box.y0 + box.y1) / 2 <= margin;
     const half = 0.5 * (box.y1 - box.y0);
     return !content.some((o) => (top ? o.bbox.y1 < box.y0 + half : o.bbox.y0 > box.y1 - half) && o.bbox !== box);
   };
@@ -297,14 +301,14 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
   const furniture: Furniture[] = [];
   let prevTable: LTable | null = null;
   for (const source of doc.pages) {
-    const margin = unit === "grid" ? -1 : FURNITURE_MARGIN * source.height;
+    const margin = unit === "grid" ? -1 : FURNITURE_MARGIN * Math.max(source.width, source.height);
     // Running headers and footers go before tables are built: text just under a cell that a
     // page break left open would otherwise be taken as that cell's overflow.
     const { page, lines } = withoutMarginFurniture(source, margin);
     for (const text of lines) furniture.push({ page: page.number, text });
     const tables = pageTables(page);
     const texts = textBlocks(freeItems(page.items, tables), page, unit).filter((b) => {
-      const inMargin = margin > 0 && (b.y1 <= margin || b.y0 >= page.height - margin);
+      const inMargin = margin > 0 && ((b.y0 + b.y1) / 2 <= margin || (b.y0 + b.y1) / 2 >= page.height - margin);
       if (!b.cells.every((c) => isPageFurniture(c.text, inMargin))) return true;
       furniture.push({ page: page.number, text: b.cells.map((c) => c.text).join(" ") });
       return false;
