@@ -159,3 +159,33 @@ describe("a store shared by its owner", () => {
     }
   });
 });
+
+describe("the socket protocol", () => {
+  it("carries dates, bigints, bytes and a value of megabytes unchanged", async () => {
+    const dataDir = join(dir, "types");
+    const owner = await openStore({ kind: "pglite", dataDir, share: true });
+    try {
+      const { socket } = JSON.parse(await readFile(lockPathOf(dataDir), "utf8")) as { socket: string };
+      const client = await sharedStoreClient(socket, "owner", "test");
+      try {
+        const big = "报告".repeat(1_500_000);
+        const when = new Date("2026-03-11T08:38:06.159Z");
+        const { rows } = await client.query<{ t: Date; n: unknown; b: Uint8Array; s: string }>(
+          "SELECT $1::timestamptz AS t, 9007199254740993::bigint AS n, '\\x00ff'::bytea AS b, $2::text AS s",
+          [when, big],
+        );
+        expect(rows[0]!.t).toEqual(when);
+        expect(String(rows[0]!.n)).toBe("9007199254740993");
+        expect([...rows[0]!.b]).toEqual([0, 255]);
+        expect(rows[0]!.s).toBe(big);
+        // a SQL error keeps its SQLSTATE
+        const err = await client.query("SELECT * FROM no_such_table").catch((e: unknown) => e);
+        expect((err as { code?: string }).code).toBe("42P01");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await owner.close();
+    }
+  });
+});

@@ -65,16 +65,19 @@ function fromWireError(w: WireError): Error {
 
 /** Splits a socket's stream into lines. */
 function onLines(socket: Socket, fn: (line: string) => void): void {
-  let buf = "";
+  // Only each new chunk is searched for the line end: a record batch of megabytes stays linear.
+  let parts: string[] = [];
   socket.setEncoding("utf8");
   socket.on("data", (chunk: string) => {
-    buf += chunk;
     let i: number;
-    while ((i = buf.indexOf("\n")) >= 0) {
-      const line = buf.slice(0, i);
-      buf = buf.slice(i + 1);
+    while ((i = chunk.indexOf("\n")) >= 0) {
+      parts.push(chunk.slice(0, i));
+      const line = parts.join("");
+      parts = [];
+      chunk = chunk.slice(i + 1);
       if (line) fn(line);
     }
+    if (chunk) parts.push(chunk);
   });
 }
 
