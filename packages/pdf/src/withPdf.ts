@@ -141,6 +141,11 @@ export async function openPdf(data: Uint8Array, opts: WithPdfOptions = {}): Prom
     wasmUrl: dirs.wasm,
     iccUrl: dirs.iccs,
     isEvalSupported: false,
+    // pdf.js loads its WebAssembly decoders (JBIG2/CCITT, JPEG 2000) once per process through the
+    // message handler of the document that first needs them; when that document is closed before
+    // the load finishes, every later CCITT G4 or JBIG2 image in the process waits for ever. The
+    // JavaScript decoders have no such shared state.
+    useWasm: false,
     disableFontFace: true,
     useSystemFonts: false,
     verbosity: pdfjs.VerbosityLevel.ERRORS,
