@@ -1,5 +1,5 @@
 import type { DocumentModel, Page } from "@jixiao/schemas";
-import { decodeImage } from "./decodeImage.js";
+import { decodeImage, type DecodedImage } from "./decodeImage.js";
 import { ocrPageImage } from "./ocrPageImage.js";
 import { withPool, type OcrOptions } from "./options.js";
 
@@ -13,7 +13,15 @@ export async function extractImage(
   meta: { file: string; sha256: string },
   opts: OcrOptions = {},
 ): Promise<DocumentModel> {
-  const decoded = decodeImage(data);
+  return extractDecodedImage(decodeImage(data, opts.maxImagePixels, opts.maxPages), meta, opts);
+}
+
+/** extractImage for images already decoded (decodeImage): OCR of each page. */
+export async function extractDecodedImage(
+  decoded: DecodedImage[],
+  meta: { file: string; sha256: string },
+  opts: OcrOptions = {},
+): Promise<DocumentModel> {
   return withPool(opts, async (pool) => {
     const pages: Page[] = [];
     for (let i = 0; i < decoded.length; i++) {

@@ -1,7 +1,7 @@
 import type { DocumentModel, Page } from "@jixiao/schemas";
 import { ocrPageImage } from "./ocrPageImage.js";
 import { withPool, type OcrOptions } from "./options.js";
-import { loadPdfjs, withPdf } from "@jixiao/pdf";
+import { DEFAULT_MAX_IMAGE_PIXELS, loadPdfjs, withPdf } from "@jixiao/pdf";
 import { embeddedPageImage } from "./pdfImages.js";
 
 /**
@@ -34,7 +34,7 @@ export async function extractScanPdf(
       for (let i = 0; i < total; i++) {
         const n = wanted[i]!;
         const pdfPage = await doc.getPage(n);
-        const embedded = await embeddedPageImage(pdfPage, OPS);
+        const embedded = await embeddedPageImage(pdfPage, OPS, { maxPixels: opts.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
         pdfPage.cleanup();
         if (!embedded) {
           pages[i] = {
@@ -63,7 +63,7 @@ export async function extractScanPdf(
       }
       await Promise.all(inFlight);
       return { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages };
-      // Images above 200 Mpx are not decoded (their page then has no image to read).
-    }, { file: meta.file, maxImageSize: 200_000_000 }),
+      // Larger images are not decoded by pdf.js (embeddedPageImage refuses them by their size).
+    }, { file: meta.file, maxImageSize: opts.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS }),
   );
 }

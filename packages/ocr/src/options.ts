@@ -15,6 +15,13 @@ export type OcrOptions = OcrPoolOptions &
      * pages (with their original numbers). Default: every page.
      */
     pages?: readonly number[];
+    /**
+     * Most pixels an image may declare (image files, and images inside PDF pages); a larger one
+     * is refused with OVER_LIMIT before it is decoded. Default 100 million.
+     */
+    maxImagePixels?: number;
+    /** Most pages of a multi-page TIFF (OVER_LIMIT). Default: no limit. */
+    maxPages?: number;
     /** Called after each page is finished (progress reporting). */
     onPage?: (page: number, total: number) => void;
   };

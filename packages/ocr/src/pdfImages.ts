@@ -1,5 +1,7 @@
 import { loadPdfjs, multiply, type Matrix } from "@jixiao/pdf";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
+import { JixiaoError } from "@jixiao/core";
+import { DEFAULT_MAX_IMAGE_PIXELS } from "@jixiao/pdf";
 import { toGrey, type GreyImage } from "./greyImage.js";
 
 type Pdfjs = Awaited<ReturnType<typeof loadPdfjs>>;
@@ -57,7 +59,12 @@ export function rotateQuarter(img: GreyImage, degrees: number): GreyImage {
  * image covering at least half of it (such pages would need rendering, which this package does
  * not do). The dpi is the image width over the width it is drawn at, in inches.
  */
-export async function embeddedPageImage(page: PDFPageProxy, OPS: Pdfjs["OPS"]): Promise<EmbeddedPageImage | undefined> {
+export async function embeddedPageImage(
+  page: PDFPageProxy,
+  OPS: Pdfjs["OPS"],
+  limits: { maxPixels?: number; waitMs?: number } = {},
+): Promise<EmbeddedPageImage | undefined> {
+  const maxPixels = limits.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
   const ops = await page.getOperatorList();
   const viewport = page.getViewport({ scale: 1 });
   const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
@@ -74,6 +81,11 @@ export async function embeddedPageImage(page: PDFPageProxy, OPS: Pdfjs["OPS"]): 
     else if (fn === OPS.transform) ctm = multiply(ctm, args as unknown as Matrix);
     else if (fn === OPS.paintImageXObject) {
       // The unit square is drawn through the CTM: its sides are the image's size in points.
+      // The size the image declares, known before its pixels are fetched.
+      const [, w, h] = args as [unknown, number, number];
+      if (Number(w) * Number(h) > maxPixels) {
+        throw new JixiaoError("OVER_LIMIT", `page ${page.pageNumber}: image of ${w}×${h} pixels exceeds the limit of ${maxPixels} pixels`);
+      }
       const drawnW = Math.hypot(ctm[0], ctm[1]);
       const drawnH = Math.hypot(ctm[2], ctm[3]);
       const area = drawnW * drawnH;
@@ -82,10 +94,23 @@ export async function embeddedPageImage(page: PDFPageProxy, OPS: Pdfjs["OPS"]): 
   }
   if (!best || best.area < 0.5 * pageW * pageH) return undefined;
   const name = best.name;
-  const raster = await new Promise<{ width: number; height: number; kind: number; data: Uint8Array }>((resolve) => {
-    const objs = name.startsWith("g_") ? page.commonObjs : page.objs;
-    objs.get(name, resolve as (d: unknown) => void);
-  });
+  // Page-local images are "img_…"; images pdf.js caches for the whole document ("<doc>_img_…",
+  // "g_…") live in commonObjs. A decode that fails resolves to null; one that never arrives
+  // (pdf.js gave up on it without saying) ends after `waitMs` instead of waiting forever.
+  const objs = page.objs.has(name) || name.startsWith("img_") ? page.objs : page.commonObjs;
+  const waitMs = limits.waitMs ?? 60_000;
+  let timer: NodeJS.Timeout | undefined;
+  const raster = await Promise.race([
+    new Promise<{ width: number; height: number; kind: number; data: Uint8Array } | null>((resolve) => {
+      objs.get(name, resolve as (d: unknown) => void);
+    }),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new JixiaoError("TIMEOUT", `page ${page.pageNumber}: its image was not decoded within ${waitMs} ms`)),
+        waitMs,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
   if (!raster?.data) return undefined;
   let grey = rasterToGrey(raster);
   // Rows come top-down for the usual placement [w 0 0 h x y]; rotated or mirrored placements

@@ -1,5 +1,6 @@
 import type { DocumentModel } from "@jixiao/schemas";
-import { extractImage } from "./extractImage.js";
+import { decodeImage } from "./decodeImage.js";
+import { extractDecodedImage } from "./extractImage.js";
 import { extractScanPdf } from "./extractScanPdf.js";
 import { OcrPool } from "./OcrPool.js";
 import type { OcrOptions } from "./options.js";
@@ -36,8 +37,14 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
     return pool;
   };
   const extractScan: ExtractScan = async (data, meta, doc) => {
+    if (!doc && !isPdf(data)) {
+      // The image is checked and decoded before the OCR pool is needed: a file too large or
+      // damaged says so whether or not OCR is available.
+      const decoded = decodeImage(data, options.maxImagePixels, options.maxPages);
+      return extractDecodedImage(decoded, meta, { ...options, pool: await getPool() });
+    }
     const opts = { ...options, pool: await getPool() };
-    if (!doc) return isPdf(data) ? extractScanPdf(data, meta, opts) : extractImage(data, meta, opts);
+    if (!doc) return extractScanPdf(data, meta, opts);
     const textless = doc.pages.filter((p) => p.items.length === 0).map((p) => p.number);
     if (!textless.length) return doc;
     const scanned = await extractScanPdf(data, meta, { ...opts, pages: textless });
