@@ -62,11 +62,24 @@ function newPage(number: number): Page {
 }
 
 function finishPage(p: Page): Page {
-  const cells = p.tables.flatMap((t) => t.cells);
-  p.width = Math.max(1, ...cells.map((c) => c.bbox.x1), ...p.items.map((i) => i.bbox.x1));
-  p.height = Math.max(1, ...cells.map((c) => c.bbox.y1), ...p.items.map((i) => i.bbox.y1));
+  // Loops, not Math.max(...list): a spread over every cell overflows the stack on a long dump.
+  let width = 1;
+  let height = 1;
   for (const t of p.tables) {
-    const cols = Math.max(...t.cells.map((c) => c.col + 1));
+    for (const c of t.cells) {
+      width = Math.max(width, c.bbox.x1);
+      height = Math.max(height, c.bbox.y1);
+    }
+  }
+  for (const i of p.items) {
+    width = Math.max(width, i.bbox.x1);
+    height = Math.max(height, i.bbox.y1);
+  }
+  p.width = width;
+  p.height = height;
+  for (const t of p.tables) {
+    let cols = 0;
+    for (const c of t.cells) cols = Math.max(cols, c.col + 1);
     t.colEdges = Array.from({ length: cols + 1 }, (_, i) => i);
     t.rowEdges = Array.from({ length: t.bbox.y1 - t.bbox.y0 + 1 }, (_, i) => t.bbox.y0 + i);
     // Rows are numbered within the table.
