@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
+import { constants as fsConstants } from "node:fs";
 import { basename, extname } from "node:path";
 import { createHash } from "node:crypto";
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
@@ -6,7 +7,9 @@ import type { DocumentModel, InputKind, Page, Record } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
-import { extractPage, extractPdf, mapPdfError, openPdf, pageCount } from "@jixiao/pdf";
+import {
+  DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES, extractPage, extractPdf, mapPdfError, openPdf, pageCount, paintsImage, preflightPdf,
+} from "@jixiao/pdf";
 
 /** Limits and options of one file's processing; every field has a default. */
 export type ProcessOptions = NormalizeOptions & {
@@ -14,6 +17,21 @@ export type ProcessOptions = NormalizeOptions & {
   maxBytes?: number;
   /** Most pages accepted per file. Default 2000. */
   maxPages?: number;
+  /**
+   * Most pixels an image may declare (an image file, or an image inside a PDF); checked on the
+   * declared size before decoding. Default 100 million.
+   */
+  maxImagePixels?: number;
+  /** Most bytes one PDF stream may inflate to; checked before pdf.js reads the file. Default 256 MiB. */
+  maxStreamBytes?: number;
+  /** Longest line of a text dump, in characters. Default 1 MiB. */
+  maxLineChars?: number;
+  /**
+   * Runs extraction (decoding, text layer, OCR), reconstruct and normalize somewhere bounded in
+   * time and memory instead of in this process (see createExtractionSandbox). The limits the
+   * sandbox was created with apply there.
+   */
+  sandbox?: ExtractionSandbox;
   /**
    * Extracts pages without a text layer (scans); when absent, a PDF whose pages hold no text
    * fails with NO_FORM_FOUND. The OCR package provides one.
@@ -23,6 +41,30 @@ export type ProcessOptions = NormalizeOptions & {
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_PAGES = 2000;
+export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
+export { DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES };
+
+/**
+ * Something that processes a document's bytes elsewhere, bounded in time and memory
+ * (createExtractionSandbox): extraction, then reconstruct and normalize.
+ */
+export type ExtractionSandbox = {
+  process: (data: Uint8Array, meta: { file: string; sha256: string }) => Promise<SandboxResult>;
+  close: () => Promise<void>;
+};
+
+/** What the sandbox returns for a document: everything processBytes needs, and the cost. */
+export type SandboxResult = {
+  inputKind: InputKind;
+  pageCount: number;
+  pageGeometry: PageGeometry[];
+  records: Record[];
+  issues: { code: string; message: string }[];
+  usage: ExtractionUsage;
+};
+
+/** What one file's extraction cost in the sandbox: wall time and peak resident memory. */
+export type ExtractionUsage = { ms: number; peakRssBytes: number | null };
 
 /** Outcome of one file, docling-style: a status and a list of issues instead of a throw. */
 export type FileResult = {
@@ -37,6 +79,8 @@ export type FileResult = {
   records: Record[];
   issues: { code: string; message: string }[];
   error: { code: ErrorCode; message: string } | null;
+  /** Time and peak memory of the extraction, when it ran in a sandbox. */
+  usage?: ExtractionUsage;
 };
 
 export type PageGeometry = { number: number; width: number; height: number; unit: Page["unit"]; skewDegrees?: number };
@@ -84,23 +128,62 @@ export function checkPageLimit(pages: number, file: string, options: ProcessOpti
 }
 
 /**
- * Reads an input file (size limit checked on the file's size before reading). Throws NOT_FOUND
- * when it cannot be read, OVER_LIMIT when it is too large. `file` is the name errors carry
- * (default: the base name).
+ * Reads an input file. Only regular files are read: a device (`/dev/zero`), a FIFO, a socket or
+ * a directory is refused with UNSUPPORTED_INPUT at once, without opening it for a read that
+ * could block. The size limit is checked on the size the file reports, and again while reading,
+ * so a file that grows (or lies about its size) stops at the limit with OVER_LIMIT. Throws
+ * NOT_FOUND when it cannot be read. `file` is the name errors carry (default: the base name).
  */
 export async function readInput(path: string, options: ProcessOptions = {}, file = basename(path)): Promise<{ file: string; data: Uint8Array }> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let size: number;
   try {
-    size = (await stat(path)).size;
+    const st = await stat(path);
+    if (!st.isFile()) throw notRegular(file, st);
+    size = st.size;
   } catch (err) {
+    if (err instanceof JixiaoError) throw err;
     throw notFound(file, err);
   }
   checkByteLimit(size, file, options);
+  let handle;
   try {
-    return { file, data: new Uint8Array(await readFile(path)) };
+    // O_NONBLOCK: should the path have been swapped for a FIFO since the stat, the open does not wait for a writer.
+    handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
     throw notFound(file, err);
   }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw notRegular(file, st);
+    // Read up to one byte past the limit: never more, whatever the size said.
+    const cap = Math.min(maxBytes + 1, Math.max(st.size, 0) + 1);
+    let buf = Buffer.allocUnsafe(Math.max(cap, 1));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (buf.length > maxBytes) break;
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, buf.length * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, n, buf.length - n, null);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    checkByteLimit(n, file, options);
+    return { file, data: new Uint8Array(buf.buffer, buf.byteOffset, n) };
+  } catch (err) {
+    if (err instanceof JixiaoError) throw err;
+    throw notFound(file, err);
+  } finally {
+    await handle.close();
+  }
+}
+
+function notRegular(file: string, st: { isDirectory(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): JixiaoError {
+  const what = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+  return new JixiaoError("UNSUPPORTED_INPUT", `${file}: ${what}; only regular files are read`, { file });
 }
 
 function notFound(file: string, err: unknown): JixiaoError {
@@ -116,17 +199,19 @@ export function checkBytes(data: Uint8Array, file: string, options: ProcessOptio
 
 /**
  * Number of pages of a PDF, checked against `options.maxPages` (OVER_LIMIT); ENCRYPTED_PDF /
- * TRUNCATED_PDF when it cannot be opened. Cheap: no page is extracted.
+ * TRUNCATED_PDF when it cannot be opened. Cheap: no page is extracted. The PDF's streams are
+ * checked first (see preflightPdf: image sizes, inflated sizes).
  */
 export async function countPdfPages(data: Uint8Array, file: string, options: ProcessOptions = {}): Promise<number> {
-  const n = await pageCount(data, { file });
+  await preflight(data, file, options);
+  const n = await pageCount(data, { file, maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
   checkPageLimit(n, file, options);
   return n;
 }
 
 /**
- * OCR for the pages of a PDF's text-layer model that hold no text, when an OCR hook is given;
- * otherwise the model is returned as it is.
+ * OCR for the pages of a PDF's text-layer model that hold no text but paint an image, when an
+ * OCR hook is given; otherwise the model is returned as it is.
  */
 export async function ocrTextlessPages(
   data: Uint8Array,
@@ -134,8 +219,10 @@ export async function ocrTextlessPages(
   doc: DocumentModel,
   options: ProcessOptions = {},
 ): Promise<DocumentModel> {
-  const textless = doc.pages.filter((p) => p.items.length === 0);
-  if (textless.length && options.extractScan) return options.extractScan(data, meta, doc);
+  // Only a page that paints an image is a scan; one without text or image is blank, and OCR
+  // (and its language data) is not needed for it.
+  const scans = doc.pages.filter((p) => p.items.length === 0 && paintsImage(p));
+  if (scans.length && options.extractScan) return options.extractScan(data, meta, doc);
   return doc;
 }
 
@@ -152,22 +239,21 @@ export type PdfPages = {
  * document for every page). Queue mode's page worker keeps one open while it works through
  * consecutive page jobs of a document. Call `close()`.
  */
-export async function openPdfPages(data: Uint8Array, meta: { file: string; sha256: string }): Promise<PdfPages> {
-  const { pdf, close } = await openPdf(data, { file: meta.file });
+export async function openPdfPages(data: Uint8Array, meta: { file: string; sha256: string }, options: ProcessOptions = {}): Promise<PdfPages> {
+  const { pdf, close } = await openPdf(data, { file: meta.file, maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
   return {
     numPages: pdf.numPages,
     async extract(pageNumber, options = {}) {
       if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pdf.numPages) {
         throw new JixiaoError("INVALID_PAYLOAD", `${meta.file}: no page ${pageNumber} (the PDF has ${pdf.numPages})`, { file: meta.file });
       }
-      let page: Page;
       try {
-        page = await extractPage(pdf, pageNumber);
+        const page = await extractPage(pdf, pageNumber);
+        const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
+        return doc.pages.find((p) => p.number === pageNumber) ?? page;
       } catch (err) {
-        throw mapPdfError(err, meta.file);
+        throw inputError(mapPdfError(err, meta.file), "pdf", meta.file);
       }
-      const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
-      return doc.pages.find((p) => p.number === pageNumber) ?? page;
     },
     close,
   };
@@ -183,7 +269,7 @@ export async function extractPdfPage(
   pageNumber: number,
   options: ProcessOptions = {},
 ): Promise<Page> {
-  const pdf = await openPdfPages(data, meta);
+  const pdf = await openPdfPages(data, meta, options);
   try {
     return await pdf.extract(pageNumber, options);
   } finally {
@@ -191,24 +277,84 @@ export async function extractPdfPage(
   }
 }
 
-/** Turns bytes into the page model (no file system access). */
+/**
+ * Turns bytes into the page model (no file system access). Limits are checked before the work
+ * they guard: a PDF's streams (image sizes, inflated sizes) before pdf.js reads it, its page
+ * count before any page is extracted, an image's declared size before it is decoded, a text
+ * dump's line lengths before it is split. A failure caused by the input has a deterministic code
+ * (see inputError), never INTERNAL.
+ */
 export async function extractDocument(
   data: Uint8Array,
   meta: { file: string; sha256: string },
   options: ProcessOptions = {},
 ): Promise<DocumentModel> {
   const kind = detectInputKind(data, meta.file);
-  if (kind === "text-dump") {
-    const text = new TextDecoder("utf-8", { fatal: false }).decode(data);
-    return readTextDump(text, meta);
+  try {
+    if (kind === "text-dump") {
+      checkLineLength(data, meta.file, options);
+      const text = new TextDecoder("utf-8", { fatal: false }).decode(data);
+      const doc = readTextDump(text, meta);
+      checkPageLimit(doc.pages.length, meta.file, options);
+      return doc;
+    }
+    if (kind === "image") {
+      if (!options.extractScan) throw new JixiaoError("UNSUPPORTED_INPUT", `${meta.file}: image input needs the OCR path`, { file: meta.file });
+      return await options.extractScan(data, meta, null);
+    }
+    await preflight(data, meta.file, options);
+    const doc = await extractPdf(data, meta, {
+      maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
+      maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+    });
+    return await ocrTextlessPages(data, meta, doc, options);
+  } catch (err) {
+    throw inputError(err, kind, meta.file);
   }
-  if (kind === "image") {
-    if (!options.extractScan) throw new JixiaoError("UNSUPPORTED_INPUT", `${meta.file}: image input needs the OCR path`, { file: meta.file });
-    return options.extractScan(data, meta, null);
+}
+
+/** The PDF checks before pdf.js reads the bytes (preflightPdf with this file's limits). */
+function preflight(data: Uint8Array, file: string, options: ProcessOptions): Promise<void> {
+  return preflightPdf(data, {
+    file,
+    maxStreamBytes: options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES,
+    maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+  });
+}
+
+/** OVER_LIMIT when a text dump has a line longer than `options.maxLineChars` (counted in bytes, a bound on characters). */
+export function checkLineLength(data: Uint8Array, file: string, options: ProcessOptions = {}): void {
+  const max = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  if (data.length <= max) return;
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let start = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    if (end - start > max) {
+      // Bytes bound characters from above; count the characters only for a line that may be too long.
+      const chars = new TextDecoder().decode(buf.subarray(start, end)).length;
+      if (chars > max) throw new JixiaoError("OVER_LIMIT", `${file}: a line of ${chars} characters, the limit is ${max}`, { file });
+    }
+    start = end + 1;
   }
-  const doc = await extractPdf(data, meta);
-  checkPageLimit(doc.pages.length, meta.file, options);
-  return ocrTextlessPages(data, meta, doc, options);
+}
+
+/**
+ * The typed error of a failure while reading an input of `kind`: errors already typed pass
+ * through; a RangeError (call stack, array or string size) is OVER_LIMIT; anything else a
+ * decoder or pdf.js threw is the input's fault (TRUNCATED_PDF, DAMAGED_IMAGE, or
+ * UNSUPPORTED_INPUT for a text dump), never INTERNAL: the same bytes fail the same way, so
+ * queue mode must not retry them.
+ */
+export function inputError(err: unknown, kind: InputKind, file: string): JixiaoError {
+  if (err instanceof JixiaoError) return err.file === undefined ? new JixiaoError(err.code, err.message, { file, cause: err.cause ?? err }) : err;
+  const message = err instanceof Error ? err.message : String(err);
+  const opts = { file, cause: err };
+  if (err instanceof RangeError) return new JixiaoError("OVER_LIMIT", `${file}: too large to process: ${message}`, opts);
+  if (kind === "pdf") return new JixiaoError("TRUNCATED_PDF", `${file}: PDF is damaged: ${message}`, opts);
+  if (kind === "image") return new JixiaoError("DAMAGED_IMAGE", `${file}: image is damaged: ${message}`, opts);
+  return new JixiaoError("UNSUPPORTED_INPUT", `${file}: text dump cannot be read: ${message}`, opts);
 }
 
 /** A document's status from the issues normalizing reported. */
@@ -239,7 +385,13 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     checkBytes(data, file, options);
     result.sha256 = sha256Of(data);
     result.inputKind = detectInputKind(data, file);
-    const doc = await extractDocument(data, { file, sha256: result.sha256 }, options);
+    const meta = { file, sha256: result.sha256 };
+    if (options.sandbox) {
+      const out = await options.sandbox.process(data, meta);
+      Object.assign(result, { ...out, status: statusOf(out.issues) });
+      return result;
+    }
+    const doc = await extractDocument(data, meta, options);
     result.inputKind = doc.inputKind;
     result.pageCount = doc.pages.length;
     result.pageGeometry = pageGeometryOf(doc.pages);
@@ -248,7 +400,12 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     result.issues = issues;
     result.status = statusOf(issues);
   } catch (err) {
-    result.error = documentError(err, file);
+    // The sandbox tells what a failed extraction cost too.
+    const usage = (err as { usage?: ExtractionUsage } | null)?.usage;
+    if (usage) result.usage = usage;
+    // Reconstructing and normalizing a huge model can run out of stack or array size: that is
+    // the input's size, not a fault a retry could fix.
+    result.error = documentError(err instanceof RangeError ? inputError(err, result.inputKind ?? "pdf", file) : err, file);
     result.status = "failed";
   }
   return result;

@@ -1,0 +1,233 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { JixiaoError, type ErrorCode } from "@jixiao/core";
+import type { OcrOptions } from "@jixiao/ocr";
+import type { ExtractionSandbox, ExtractionUsage, ProcessOptions, SandboxResult } from "./processFile.js";
+import type { ChildReply, ChildRequest } from "./sandboxChild.js";
+
+/** Default time one file's extraction may take (decoding, text layer, OCR): 60 s. */
+export const DEFAULT_TIME_LIMIT_MS = 60_000;
+/** Default resident memory of the process a file is processed in: 1.5 GB. */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 1_500_000_000;
+
+export type SandboxOptions = {
+  /** Time one file's extraction may take; over it, the process is killed and the file gets TIMEOUT. */
+  timeLimitMs?: number;
+  /** Resident memory the extracting process may use; over it, it is killed and the file gets OVER_LIMIT. */
+  memoryLimitBytes?: number;
+  /** The input limits the child applies (pages, image pixels, inflated stream size, line length). */
+  limits?: Omit<ProcessOptions, "extractScan" | "sandbox">;
+  /** OCR settings of the child's tesseract pool (started on its first scan), or false for no OCR. */
+  ocr?: OcrOptions | false;
+  /** How often the child's memory is sampled. Default 25 ms. */
+  pollMs?: number;
+};
+
+/** Path of the child's module next to this one (.ts from sources, .js when built). */
+function childFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  return join(dirname(here), `sandboxChild${extname(here)}`);
+}
+
+/** VmRSS and VmHWM (peak) of a process in bytes, from /proc (Linux); undefined elsewhere or when it is gone. */
+function procMemory(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "latin1");
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    const rss = kb("VmRSS");
+    return Number.isFinite(rss) ? { rss, hwm: kb("VmHWM") } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resets a process's peak RSS (VmHWM) so that it measures the next file only; false when not possible. */
+function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Child = { proc: ChildProcess; ready: Promise<void>; stderr: string };
+
+/**
+ * Processes files (extraction with OCR, reconstruct, normalize) in a child process bounded in
+ * time and memory, one file at a time. The child is kept for the next file, and replaced after a
+ * file that made it exceed a limit or die, or left it holding more than half the memory limit:
+ * - over `timeLimitMs` → killed, TIMEOUT;
+ * - resident memory over `memoryLimitBytes` (sampled from /proc every `pollMs`; the V8 heap is also
+ *   capped at that size) → killed, OVER_LIMIT;
+ * - the child dies by itself → OVER_LIMIT when it ran out of memory, else EXTRACTION_CRASHED.
+ * None of these are retryable: the same bytes do the same again. Each result carries the file's
+ * wall time and peak resident memory. Call `close()` at the end.
+ */
+export function createExtractionSandbox(options: SandboxOptions = {}): ExtractionSandbox {
+  const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  const pollMs = options.pollMs ?? 25;
+  const file = childFile();
+  let child: Child | undefined;
+  let nextId = 1;
+  let closed = false;
+
+  const spawnChild = (): Child => {
+    const heapMb = Math.max(64, Math.floor(memoryLimit / (1024 * 1024)));
+    const execArgv = [`--max-old-space-size=${heapMb}`];
+    // From sources (tests, development), the child loads TypeScript through tsx like the parent.
+    if (file.endsWith(".ts")) execArgv.push("--conditions=source", "--import", "tsx");
+    const proc = fork(file, [], {
+      execArgv,
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      env: { ...process.env, JIXIAO_SANDBOX_INIT: JSON.stringify({ limits: options.limits ?? {}, ocr: options.ocr ?? {} }) },
+    });
+    const c: Child = { proc, stderr: "", ready: Promise.resolve() };
+    proc.stderr?.on("data", (chunk: Buffer) => {
+      c.stderr = (c.stderr + chunk.toString("utf8")).slice(-4096);
+    });
+    c.ready = new Promise<void>((resolve, reject) => {
+      const onMessage = (m: ChildReply) => {
+        if (m.type !== "ready") return;
+        proc.off("message", onMessage);
+        proc.off("exit", onExit);
+        resolve();
+      };
+      const onExit = (code: number | null, signal: string | null) =>
+        reject(new JixiaoError("INTERNAL", `the extraction process did not start (exit ${code ?? signal}): ${c.stderr.trim().slice(-500)}`));
+      proc.on("message", onMessage);
+      proc.once("exit", onExit);
+    });
+    c.ready.catch(() => undefined);
+    proc.on("exit", () => {
+      if (child === c) child = undefined;
+    });
+    return c;
+  };
+
+  const idle = (c: Child) => {
+    c.proc.unref();
+    (c.proc.channel as { unref?: () => void } | undefined)?.unref?.();
+    (c.proc.stderr as { unref?: () => void } | null)?.unref?.();
+  };
+  const busy = (c: Child) => {
+    c.proc.ref();
+    (c.proc.channel as { ref?: () => void } | undefined)?.ref?.();
+    (c.proc.stderr as { ref?: () => void } | null)?.ref?.();
+  };
+
+  const run: ExtractionSandbox["process"] = async (data, meta) => {
+    if (closed) throw new JixiaoError("INTERNAL", "the extraction sandbox is closed");
+    child ??= spawnChild();
+    const c = child;
+    busy(c);
+    await c.ready;
+    const pid = c.proc.pid!;
+    const peakResets = resetPeak(pid);
+    const id = nextId++;
+    const started = performance.now();
+    let sampledPeak = procMemory(pid)?.rss ?? 0;
+    const usage = (): ExtractionUsage => {
+      const mem = procMemory(pid);
+      if (mem) sampledPeak = Math.max(sampledPeak, mem.rss);
+      const peak = peakResets && mem && Number.isFinite(mem.hwm) ? Math.max(mem.hwm, sampledPeak) : sampledPeak;
+      return { ms: Math.round(performance.now() - started), peakRssBytes: peak || null };
+    };
+    try {
+      return await new Promise<SandboxResult>((resolve, reject) => {
+        let settled = false;
+        const fail = (code: ErrorCode, message: string, kill: boolean) => {
+          if (settled) return;
+          const u = usage();
+          settled = true;
+          cleanup();
+          if (kill) {
+            c.proc.kill("SIGKILL");
+            if (child === c) child = undefined;
+          }
+          reject(Object.assign(new JixiaoError(code, `${meta.file}: ${message}`, { file: meta.file }), { usage: u }));
+        };
+        const onMessage = (m: ChildReply) => {
+          if (settled || m.type === "ready" || m.id !== id) return;
+          const u = usage();
+          if (u.peakRssBytes !== null && u.peakRssBytes > memoryLimit) {
+            fail("OVER_LIMIT", `extraction used ${mb(u.peakRssBytes)} of memory, the limit is ${mb(memoryLimit)}`, true);
+            return;
+          }
+          settled = true;
+          cleanup();
+          if (m.type === "done") resolve({ ...m.result, usage: u });
+          else reject(Object.assign(new JixiaoError(m.code as ErrorCode, m.message, { file: meta.file }), { usage: u }));
+        };
+        const onExit = (code: number | null, signal: string | null) => {
+          const oom = /heap limit|out of memory|Allocation failed|allocation failure/i.test(c.stderr) || sampledPeak > 0.9 * memoryLimit;
+          if (oom) fail("OVER_LIMIT", `extraction ran out of memory (limit ${mb(memoryLimit)})`, false);
+          else fail("EXTRACTION_CRASHED", `the extraction process died (${signal ?? `exit ${code}`}): ${c.stderr.trim().split("\n").slice(-3).join(" ")}`, false);
+        };
+        const timer = setTimeout(() => fail("TIMEOUT", `extraction took longer than the limit of ${timeLimitMs / 1000} s`, true), timeLimitMs);
+        const poll = setInterval(() => {
+          const mem = procMemory(pid);
+          if (!mem) return;
+          sampledPeak = Math.max(sampledPeak, mem.rss);
+          if (mem.rss > memoryLimit) fail("OVER_LIMIT", `extraction used more than ${mb(memoryLimit)} of memory (the limit)`, true);
+        }, pollMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          clearInterval(poll);
+          c.proc.off("message", onMessage);
+          c.proc.off("exit", onExit);
+        };
+        c.proc.on("message", onMessage);
+        c.proc.once("exit", onExit);
+        const request: ChildRequest = { type: "extract", id, data, meta };
+        c.proc.send(request, (err) => {
+          if (err) fail("EXTRACTION_CRASHED", `the file could not be handed to the extraction process: ${err.message}`, true);
+        });
+      });
+    } finally {
+      if (child === c) {
+        // Memory a big file made the child take is seldom given back: start the next file in a
+        // fresh process rather than from a high baseline.
+        const rss = procMemory(pid)?.rss ?? 0;
+        if (rss > memoryLimit / 2) retire(c);
+        else idle(c);
+      }
+    }
+  };
+
+  const retire = (c: Child) => {
+    if (child === c) child = undefined;
+    c.proc.send({ type: "close" } satisfies ChildRequest, () => undefined);
+    const t = setTimeout(() => c.proc.kill("SIGKILL"), 5000);
+    t.unref();
+    c.proc.once("exit", () => clearTimeout(t));
+    idle(c);
+  };
+
+  return {
+    process: run,
+    async close() {
+      closed = true;
+      const c = child;
+      child = undefined;
+      if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+      busy(c);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => c.proc.kill("SIGKILL"), 5000);
+        c.proc.once("exit", () => {
+          clearTimeout(t);
+          resolve();
+        });
+        c.proc.send({ type: "close" } satisfies ChildRequest, (err) => {
+          if (err) c.proc.kill("SIGKILL");
+        });
+      });
+    },
+  };
+}
+
+const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
