@@ -24,8 +24,19 @@ export type LabelMatch = { level: 1 | 2; label: string; parent: string | null };
  * word, like "服务对象满意度指标" used as an indicator name, is still a label — callers decide
  * by position).
  */
+/** A level-1 weight printed after its label: "(45分)", "（权重45分）", "45分". */
+const WEIGHT_SUFFIX = /\(?(?:权重|分值)?:?(\d+(?:\.\d+)?)分\)?$/;
+
+/** A level-1 cell's label and the weight printed after it ("产出指标（45分）" → 产出指标, 45). */
+export function splitLevelWeight(text: string): { label: string; weight: number | null } {
+  const t = compact(text);
+  const m = WEIGHT_SUFFIX.exec(t);
+  if (!m) return { label: t, weight: null };
+  return { label: t.slice(0, m.index), weight: Number(m[1]) };
+}
+
 export function matchLabel(text: string): LabelMatch | null {
-  const t = compact(text).replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "");
+  const t = splitLevelWeight(text).label;
   if (!t) return null;
   if (TAXONOMY[t]) return { level: 1, label: t, parent: null };
   if ((EXTRA_LEVEL1 as readonly string[]).includes(t)) return { level: 1, label: t, parent: null };

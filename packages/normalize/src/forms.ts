@@ -23,6 +23,8 @@ export type FieldSpec = {
   readonly place: FieldPlace;
   /** Every form of this kind prints it: not finding it gives a review flag on its path. */
   readonly required: boolean;
+  /** Free prose (may hold colons of its own); other text values are short names. */
+  readonly prose?: boolean;
 };
 
 export type MoneyGrid = {
@@ -49,6 +51,7 @@ export type FormModel = {
 };
 
 const f = (labels: readonly string[], type: FieldType, place: FieldPlace, required = true): FieldSpec => ({ labels, type, place, required });
+const prose = (spec: FieldSpec): FieldSpec => ({ ...spec, prose: true });
 
 const TOTAL_ROW_LABELS = ["总分", "合计", "总计", "自评总分", "综合得分", "得分合计"];
 const SCORE = ["得分", "自评得分", "评分", "实际得分", "自评分"];
@@ -153,19 +156,19 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     titles: ["项目绩效自评价", "项目绩效自评价表", "项目支出绩效自评价表", "项目支出绩效自评价报告", "项目绩效自评价报告"],
     fields: {
       project_name: f(["项目名称", "项目全称"], "text", "label-value"),
-      budget_unit: f(["预算单位", "预算单位名称", "项目单位", "预算部门", "预算部门名称"], "text", "label-value"),
+      budget_unit: f(["预算单位", "预算单位名称", "项目单位", "预算部门", "预算部门名称", "单位名称", "项目单位名称"], "text", "label-value"),
       implementing_office: f(["具体实施处（科室）", "具体实施处", "具体实施科室", "实施处（科室）", "实施科室", "实施处室", "具体实施部门"], "text", "label-value", false),
       recurring: f(["是否为经常性项目", "是否经常性项目", "经常性项目", "是否为常年性项目", "是否常年性项目"], "yesno", "label-value"),
       budget_current_year: f(["当年预算数", "当年预算金额", "本年预算数", "年度预算数", "当年预算"], "money", "label-value"),
       budget_previous_year: f(["上年预算金额", "上年预算数", "上年预算"], "money", "label-value"),
       executed: f(["预算执行数", "实际执行数", "全年执行数", "执行数", "实际支出数", "预算执行金额"], "money", "label-value"),
       execution_rate: f(["预算执行率", "执行率", "资金执行率"], "rate", "label-value"),
-      annual_goal: f(["项目年度总目标", "年度总目标", "项目年度目标", "年度总体目标", "项目绩效目标", "年度绩效目标"], "text", "label-value"),
+      annual_goal: prose(f(["项目年度总目标", "年度总目标", "项目年度目标", "年度总体目标", "项目绩效目标", "年度绩效目标"], "text", "label-value")),
       evaluation_date: f(["自评时间", "自评日期", "评价时间", "评价日期"], "date", "label-value"),
       grade: f(["绩效等级", "自评等级", "评价等级", "绩效评级", "自评结果", "评价结果", "绩效评价等级"], "text", "label-value"),
-      achievements: f(["主要绩效", "主要成效", "取得的主要绩效", "主要成绩", "项目主要绩效", "取得的成效"], "text", "label-value"),
-      problems: f(["主要问题", "存在的主要问题", "存在问题", "存在的问题", "问题及原因"], "text", "label-value"),
-      improvements: f(["改进措施", "改进意见", "下一步改进措施", "整改措施", "改进建议", "整改建议"], "text", "label-value"),
+      achievements: prose(f(["主要绩效", "主要成效", "取得的主要绩效", "主要成绩", "项目主要绩效", "取得的成效"], "text", "label-value")),
+      problems: prose(f(["主要问题", "存在的主要问题", "存在问题", "存在的问题", "问题及原因"], "text", "label-value")),
+      improvements: prose(f(["改进措施", "改进意见", "下一步改进措施", "整改措施", "改进建议", "整改建议"], "text", "label-value")),
     },
     indicatorColumns: {
       level1: f(["一级指标"], "text", "indicator-column"),

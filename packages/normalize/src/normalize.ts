@@ -153,6 +153,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     }
   }
   flagMissing(b, kind, v);
+  flagGluedLabels(b, kind, v.kv);
   const indicators = v.indicators.map((ind) => ({
     ...ind,
     confidence: 1,
@@ -253,6 +254,18 @@ function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_s
 }
 
 /** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
+/**
+ * A short label–value text (a name, a unit) holding "label：" has most likely swallowed a
+ * neighbouring field whose label the form model does not know: a person checks it.
+ */
+function flagGluedLabels(b: RecordBuilder, kind: RecordKind, values: { readonly [field: string]: unknown }): void {
+  for (const [field, spec] of Object.entries(FORM_MODELS[kind].fields)) {
+    const v = values[field];
+    if (spec.type !== "text" || spec.prose || typeof v !== "string") continue;
+    if (/[\u4e00-\u9fff）)]\s*[:：]/.test(v)) b.flag("label_in_value", "review", field, `"${v}" holds a label: a neighbouring field may be joined to it`);
+  }
+}
+
 function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: string, confirmed: ReadonlySet<string>): void {
   for (const key of rows) {
     const sure = confirmed.has(`${part}.${key}.execution_rate`);
@@ -313,6 +326,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     indicators,
     total: v.total,
   };
+  flagGluedLabels(b, "project_self_assessment", record);
   return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 

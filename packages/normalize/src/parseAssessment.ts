@@ -1,4 +1,4 @@
-import { compact, cleanText, matchLabel, isEmptyValue } from "@jixiao/core";
+import { compact, cleanText, matchLabel, isEmptyValue, splitLevelWeight } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -152,10 +152,7 @@ export function parseAssessment(allRows: readonly Row[], b: RecordBuilder, spans
   return values;
 }
 
-const weightOf = (text: string): number | null => {
-  const m = /[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]/.exec(compact(text));
-  return m ? Number(m[1]) : null;
-};
+const weightOf = (text: string): number | null => splitLevelWeight(text).weight;
 
 /** Indicator table with a grid: cells mapped by header column; the level-1 cell spans its block. */
 function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentValues, b: RecordBuilder, spansKnown: boolean): void {
@@ -192,7 +189,7 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     const path = `indicators[${v.indicators.length}]`;
     const l1 = by.level1?.[0];
     const l1Text = l1 ? compact(l1.text) : "";
-    const l1Label = matchLabel(l1Text)?.label ?? (l1Text.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "") || null);
+    const l1Label = matchLabel(l1Text)?.label ?? (splitLevelWeight(l1Text).label || null);
     b.track(`${path}.level1`, [l1]);
     if (!l1Label) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
     const l1w = l1 ? weightOf(l1.text) : null;

@@ -1,4 +1,4 @@
-import { compact, isSectionLabelPiece, matchLabel, parentOf, TAXONOMY, cleanText, isEmptyValue, hintScore } from "@jixiao/core";
+import { compact, isSectionLabelPiece, matchLabel, parentOf, TAXONOMY, cleanText, isEmptyValue, hintScore, splitLevelWeight } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { joinAcrossBreak } from "@jixiao/layout";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -375,7 +375,7 @@ type LabelledRow = {
 type LabelEvent = { row: number | null; l1: string | null; l2: string | null; l1Weight: RowCell | undefined; pageStart: boolean };
 
 function stripPoints(l1: string): string {
-  return l1.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, "");
+  return splitLevelWeight(l1).label;
 }
 
 /**
