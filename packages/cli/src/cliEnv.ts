@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
 import type { StoreConfig } from "@jixiao/store";
+import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
 
 /**
  * Configuration read once from the environment at the entry point: the embedded store of
@@ -8,10 +9,29 @@ import type { StoreConfig } from "@jixiao/store";
  * settings (JIXIAO_REDIS_URL, JIXIAO_DATABASE_URL, limits, concurrency, …; validated by zod, see
  * @jixiao/queue's QueueConfig).
  */
-export type CliEnv = { storeDir: string; adminToken: string | undefined; queue: QueueConfig };
+export type CliEnv = {
+  storeDir: string;
+  adminToken: string | undefined;
+  queue: QueueConfig;
+  /** `run`'s bounds per file: JIXIAO_TIME_LIMIT_S (default 60) and JIXIAO_MEMORY_LIMIT_MB (default 1500). */
+  limits: { timeLimitMs: number; memoryLimitBytes: number };
+};
+
+/** A positive number from the environment, or the default when unset. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!(n > 0)) throw new Error(`${name} must be a positive number, not ${JSON.stringify(raw)}`);
+  return n;
+}
 
 export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
   return {
+    limits: {
+      timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_MS / 1000) * 1000,
+      memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_BYTES / 1e6) * 1e6,
+    },
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
     queue: readQueueEnv(env),

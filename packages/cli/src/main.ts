@@ -3,7 +3,7 @@ import { JixiaoError } from "@jixiao/core";
 import cliProgress from "cli-progress";
 import { dirname, resolve } from "node:path";
 import { mkdir, open } from "node:fs/promises";
-import { processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
+import { createExtractionSandbox, processFile, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
 import { openStore, type Store } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
 import { reapplyCorrections } from "@jixiao/normalize";
@@ -102,11 +102,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--out <file>", "write the records of this run to this jsonl file")
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
     .option("--no-progress", "no progress bar")
-    .action(async (paths: string[], o: { out?: string; store: string; progress: boolean }) => {
+    .option("--time-limit <seconds>", "most time one file's processing may take (TIMEOUT)", String(config.limits.timeLimitMs / 1000))
+    .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT)", String(config.limits.memoryLimitBytes / 1e6))
+    .action(async (paths: string[], o: { out?: string; store: string; progress: boolean; timeLimit: string; memoryLimit: string }) => {
+      const timeLimitMs = Number(o.timeLimit) * 1000;
+      const memoryLimitBytes = Number(o.memoryLimit) * 1e6;
+      if (!(timeLimitMs > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
+      if (!(memoryLimitBytes >= 100e6)) throw new UsageError("--memory-limit must be a number of MB, at least 100");
       // The store first: when another process holds it (and does not share it) nothing is touched.
       const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
       // OCR for pages without a text layer; the worker pool starts on the first scan only.
       const scans = createScanExtractor();
+      // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
+      const sandbox = createExtractionSandbox({ timeLimitMs, memoryLimitBytes });
       const bar =
         o.progress && process.stderr.isTTY
           ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
@@ -131,7 +139,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         if (o.out) out = await openRecordsOutput(resolve(o.out));
         const results = await runFiles(paths, {
           store,
-          options: { extractScan: scans.extractScan },
+          options: { extractScan: scans.extractScan, sandbox },
           shouldStop: () => interrupted !== null,
           onResult: async (r, i, n) => {
             total = n;
@@ -161,6 +169,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       } finally {
         bar?.stop();
         await out?.close();
+        await sandbox.close();
         await scans.close();
         await store.close();
         process.off("SIGINT", onSignal);
