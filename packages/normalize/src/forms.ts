@@ -42,8 +42,16 @@ export type FormModel = {
   readonly titles: readonly string[];
   readonly fields: { readonly [field: string]: FieldSpec };
   readonly money?: MoneyGrid;
-  /** Goal texts: header labels of the two goal columns (or captions inside one goals row). */
-  readonly goals?: { readonly expected: readonly string[]; readonly actual: readonly string[]; readonly rowLabels: readonly string[] };
+  /**
+   * Goal texts: header labels of the two goal columns, the label of the goals row, and the
+   * captions a goal text may open with inside one goals row ("目标内容：…", "完成情况：…").
+   */
+  readonly goals?: {
+    readonly expected: readonly string[];
+    readonly actual: readonly string[];
+    readonly rowLabels: readonly string[];
+    readonly captions: Spellings;
+  };
   readonly indicatorColumns: { readonly [column: string]: FieldSpec };
   /** Columns that must be found for a row to be the indicator header. */
   readonly minIndicatorHits: number;
@@ -52,6 +60,12 @@ export type FormModel = {
 
 const f = (labels: readonly string[], type: FieldType, place: FieldPlace, required = true): FieldSpec => ({ labels, type, place, required });
 const prose = (spec: FieldSpec): FieldSpec => ({ ...spec, prose: true });
+
+/** Captions that open a goal text (followed by a colon), wider than the column headers. */
+const GOAL_CAPTIONS: Spellings = {
+  expected: ["预期目标", "年度预期目标", "年初目标", "年初设定目标", "计划目标", "目标内容", "年度目标", "绩效目标", "设定目标", "预期绩效目标"],
+  actual: ["实际完成情况", "完成情况", "实际完成", "全年完成情况", "目标完成情况", "年度完成情况", "执行情况", "实际执行情况", "全年实际完成情况"],
+};
 
 const TOTAL_ROW_LABELS = ["总分", "合计", "总计", "自评总分", "综合得分", "得分合计"];
 const SCORE = ["得分", "自评得分", "评分", "实际得分", "自评分"];
@@ -94,7 +108,8 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     goals: {
       expected: ["预期目标", "年度预期目标", "年初目标", "计划目标"],
       actual: ["实际完成情况", "实际完成", "完成情况", "年度实际完成情况"],
-      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"],
+      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标", "年度总目标"],
+      captions: GOAL_CAPTIONS,
     },
     indicatorColumns: {
       level1: f(["一级指标"], "text", "indicator-column"),
@@ -135,7 +150,8 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     goals: {
       expected: ["年初设定目标", "预期目标", "年初目标", "年度预期目标"],
       actual: ["全年完成情况", "实际完成情况", "年度完成情况", "完成情况"],
-      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标"],
+      rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标", "年度总目标"],
+      captions: GOAL_CAPTIONS,
     },
     indicatorColumns: {
       level1: f(["一级指标"], "text", "indicator-column"),

@@ -240,6 +240,12 @@ function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_s
     }
   }
   if (v.fiscal_year === null) b.flag("missing_field", "review", "fiscal_year", "the fiscal year was not found near the title");
+  // Goals found, but one of the two texts not: its caption or column was not recognised.
+  if (v.found.goals) {
+    for (const g of ["expected", "actual"] as const) {
+      if (v.goals[g] === null) b.flag("missing_field", "review", `goals.${g}`, `the ${g} goal text was not found`);
+    }
+  }
   const grid = model.money!;
   for (const col of v.missingColumns.money) {
     for (const row of Object.keys(v.money)) {

@@ -136,7 +136,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       continue;
     }
     // Goals printed as captions inside one row ("预期目标：…" | "实际完成情况：…").
-    const captioned = splitCaptioned(cells, goalsHeader);
+    const captioned = splitCaptioned(cells, model.goals!.captions);
     if (captioned) {
       out.found.goals = true;
       goalCells.expected.push(...captioned.expected);

@@ -164,8 +164,10 @@ export function splitCaptioned(
 
 function splitAtCaptions(text: string, captions: Spellings): { field: string | null; text: string }[] {
   const hits: { field: string; start: number; end: number }[] = [];
-  for (const [field, spellings] of Object.entries(captions)) {
-    for (const s of spellings) {
+  // Longer captions first, so "全年完成情况：" is found whole before "完成情况：" inside it.
+  const all = Object.entries(captions).flatMap(([field, spellings]) => spellings.map((s) => [field, s] as const));
+  for (const [field, s] of all.sort((a, b) => b[1].length - a[1].length)) {
+    {
       const re = new RegExp(`${[...s].join("\\s*")}\\s*[:：]`, "g");
       let m: RegExpExecArray | null;
       while ((m = re.exec(text))) {
