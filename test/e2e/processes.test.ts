@@ -46,8 +46,20 @@ async function exportAll(store: string, out: string): Promise<string[]> {
 
 describe("processes on one embedded store", () => {
   let dir: string;
+  let inputs: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "jixiao-procs-"));
+    // A batch long enough to be interrupted: distinct bytes (a comment after %%EOF), so every
+    // file is its own document.
+    inputs = join(dir, "many");
+    mkdirSync(inputs);
+    for (let copy = 0; copy < 4; copy++) {
+      for (const f of readdirSync(digital)) {
+        const to = join(inputs, `${copy}-${f}`);
+        copyFileSync(join(digital, f), to);
+        appendFileSync(to, `\n% copy ${copy}\n`);
+      }
+    }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,7 +98,7 @@ describe("processes on one embedded store", () => {
 
   it("refuses a second opener at once while run holds the store, naming it", async () => {
     const store = join(dir, "held");
-    const run = jixiao(["run", digital, "--store", store, "--no-progress"]);
+    const run = jixiao(["run", inputs, "--store", store, "--no-progress"]);
     try {
       await until("the lock", () => existsSync(`${store}.lock`));
       const t0 = Date.now();
@@ -98,8 +110,11 @@ describe("processes on one embedded store", () => {
       expect(Date.now() - t0).toBeLessThan(15_000); // the time to start a process, no waiting
       expect(existsSync(join(dir, "x.jsonl"))).toBe(false);
     } finally {
-      expect(await run.exit, run.stderr()).toBe(0);
+      run.child.kill("SIGTERM");
+      expect(await run.exit, run.stderr()).toBe(143);
     }
+    expect(run.stderr()).toMatch(/interrupted \(SIGTERM\)/);
+    expect(existsSync(`${store}.lock`)).toBe(false);
   });
 
   it("takes over the lock left by a process that is gone", async () => {
@@ -114,16 +129,6 @@ describe("processes on one embedded store", () => {
   });
 
   it("Ctrl-C stops run after the current file: exit 130, a message, --out holds the finished documents, as stored", async () => {
-    const inputs = join(dir, "many");
-    mkdirSync(inputs);
-    // Distinct bytes (a comment after %%EOF), so every file is its own document.
-    for (let copy = 0; copy < 4; copy++) {
-      for (const f of readdirSync(digital)) {
-        const to = join(inputs, `${copy}-${f}`);
-        copyFileSync(join(digital, f), to);
-        appendFileSync(to, `\n% copy ${copy}\n`);
-      }
-    }
     const store = join(dir, "interrupted");
     const out = join(dir, "interrupted.jsonl");
     const run = jixiao(["run", inputs, "--out", out, "--store", store, "--no-progress"]);

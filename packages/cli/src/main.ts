@@ -109,19 +109,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       const memoryLimitBytes = Number(o.memoryLimit) * 1e6;
       if (!(timeLimitMs > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
       if (!(memoryLimitBytes >= 100e6)) throw new UsageError("--memory-limit must be a number of MB, at least 100");
-      // The store first: when another process holds it (and does not share it) nothing is touched.
-      const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
-      // OCR for pages without a text layer; the worker pool starts on the first scan only.
-      const scans = createScanExtractor();
-      // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
-      const sandbox = createExtractionSandbox({ timeLimitMs, memoryLimitBytes });
-      const bar =
-        o.progress && process.stderr.isTTY
-          ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
-          : null;
-      let started = false;
-      let total: number | undefined;
-      // SIGINT/SIGTERM: finish the current file (stored, written to --out), then stop; a second one stops at once.
+      // SIGINT/SIGTERM: finish the current file (stored, written to --out), then stop; a second one
+      // stops at once. Listened for from the start, so a signal while the store opens still closes it.
       let interrupted: NodeJS.Signals | null = null;
       const signalStatus = (sig: NodeJS.Signals) => (sig === "SIGINT" ? 130 : 143);
       const onSignal = (sig: NodeJS.Signals) => {
@@ -134,44 +123,59 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       };
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
-      let out: Awaited<ReturnType<typeof openRecordsOutput>> | undefined;
       try {
-        if (o.out) out = await openRecordsOutput(resolve(o.out));
-        const results = await runFiles(paths, {
-          store,
-          options: { extractScan: scans.extractScan, sandbox },
-          shouldStop: () => interrupted !== null,
-          onResult: async (r, i, n) => {
-            total = n;
-            await out?.append(r.records);
-            if (bar && !started) {
-              bar.start(n, 0, { file: "" });
-              started = true;
-            }
-            bar?.update(i + 1, { file: r.file });
-            if (r.error) process.stderr.write(`${bar ? "\n" : ""}${r.file}: ${r.error.code}: ${r.error.message}\n`);
-          },
-        });
-        bar?.stop();
-        await out?.close();
-        out = undefined;
-        const s = summarize(results);
-        process.stderr.write(
-          `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${o.out ? ` → ${o.out}` : ""}\n`,
-        );
-        if (interrupted) {
-          const left = total === undefined ? "the rest" : `${total - results.length} of ${total} files`;
+        // The store first: when another process holds it (and does not share it) nothing is touched.
+        const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+        // OCR for pages without a text layer; the worker pool starts on the first scan only.
+        const scans = createScanExtractor();
+        // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
+        const sandbox = createExtractionSandbox({ timeLimitMs, memoryLimitBytes });
+        const bar =
+          o.progress && process.stderr.isTTY
+            ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+            : null;
+        let started = false;
+        let total: number | undefined;
+        let out: Awaited<ReturnType<typeof openRecordsOutput>> | undefined;
+        try {
+          if (o.out) out = await openRecordsOutput(resolve(o.out));
+          const results = await runFiles(paths, {
+            store,
+            options: { extractScan: scans.extractScan, sandbox },
+            shouldStop: () => interrupted !== null,
+            onResult: async (r, i, n) => {
+              total = n;
+              await out?.append(r.records);
+              if (bar && !started) {
+                bar.start(n, 0, { file: "" });
+                started = true;
+              }
+              bar?.update(i + 1, { file: r.file });
+              if (r.error) process.stderr.write(`${bar ? "\n" : ""}${r.file}: ${r.error.code}: ${r.error.message}\n`);
+            },
+          });
+          bar?.stop();
+          await out?.close();
+          out = undefined;
+          const s = summarize(results);
           process.stderr.write(
-            `interrupted (${interrupted}): ${left} not processed; the finished files are stored${o.out ? ` and their records are in ${o.out}` : ""}. Run the same command again to finish (stored files are not duplicated).\n`,
+            `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${o.out ? ` → ${o.out}` : ""}\n`,
           );
-          status = signalStatus(interrupted);
-        } else if (s.failed) status = 1;
+          if (interrupted) {
+            const left = total === undefined ? "the rest" : `${total - results.length} of ${total} files`;
+            process.stderr.write(
+              `interrupted (${interrupted}): ${left} not processed; the finished files are stored${o.out ? ` and their records are in ${o.out}` : ""}. Run the same command again to finish (stored files are not duplicated).\n`,
+            );
+            status = signalStatus(interrupted);
+          } else if (s.failed) status = 1;
+        } finally {
+          bar?.stop();
+          await out?.close();
+          await sandbox.close();
+          await scans.close();
+          await store.close();
+        }
       } finally {
-        bar?.stop();
-        await out?.close();
-        await sandbox.close();
-        await scans.close();
-        await store.close();
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
       }
