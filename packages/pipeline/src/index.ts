@@ -1,2 +1,2 @@
 export * from "./processFile.js";
-export { createExtractionSandbox, DEFAULT_TIME_LIMIT_MS, DEFAULT_MEMORY_LIMIT_BYTES, type SandboxOptions } from "./sandbox.js";
+export { createExtractionSandbox, DEFAULT_TIME_LIMIT_MS, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, type SandboxOptions } from "./sandbox.js";

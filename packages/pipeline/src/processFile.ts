@@ -27,6 +27,11 @@ export type ProcessOptions = NormalizeOptions & {
   /** Longest line of a text dump, in characters. Default 1 MiB. */
   maxLineChars?: number;
   /**
+   * Most lines of a text dump (a report has a few hundred). Default 10 000: reconstructing a
+   * dump costs more than linear time in its rows, so a longer one is refused before work.
+   */
+  maxLines?: number;
+  /**
    * Runs extraction (decoding, text layer, OCR), reconstruct and normalize somewhere bounded in
    * time and memory instead of in this process (see createExtractionSandbox). The limits the
    * sandbox was created with apply there.
@@ -42,6 +47,7 @@ export type ProcessOptions = NormalizeOptions & {
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 export const DEFAULT_MAX_PAGES = 2000;
 export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
+export const DEFAULT_MAX_LINES = 10_000;
 export { DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES };
 
 /**
@@ -281,7 +287,7 @@ export async function extractPdfPage(
  * Turns bytes into the page model (no file system access). Limits are checked before the work
  * they guard: a PDF's streams (image sizes, inflated sizes) before pdf.js reads it, its page
  * count before any page is extracted, an image's declared size before it is decoded, a text
- * dump's line lengths before it is split. A failure caused by the input has a deterministic code
+ * dump's line count and line lengths before it is split. A failure caused by the input has a deterministic code
  * (see inputError), never INTERNAL.
  */
 export async function extractDocument(
@@ -322,15 +328,23 @@ function preflight(data: Uint8Array, file: string, options: ProcessOptions): Pro
   });
 }
 
-/** OVER_LIMIT when a text dump has a line longer than `options.maxLineChars` (counted in bytes, a bound on characters). */
+/**
+ * OVER_LIMIT when a text dump has more lines than `options.maxLines`, or a line longer than
+ * `options.maxLineChars` (counted in bytes first, a bound on characters).
+ */
 export function checkLineLength(data: Uint8Array, file: string, options: ProcessOptions = {}): void {
   const max = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
-  if (data.length <= max) return;
+  const maxLines = options.maxLines ?? DEFAULT_MAX_LINES;
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let start = 0;
+  let lines = 0;
   while (start < buf.length) {
     let end = buf.indexOf(0x0a, start);
     if (end < 0) end = buf.length;
+    // Blank lines do not count (they are page breaks or nothing): counted once, when needed.
+    if (++lines === maxLines + 1 && nonBlankLines(buf) > maxLines) {
+      throw new JixiaoError("OVER_LIMIT", `${file}: more than ${maxLines} lines, the limit is ${maxLines}`, { file });
+    }
     if (end - start > max) {
       // Bytes bound characters from above; count the characters only for a line that may be too long.
       const chars = new TextDecoder().decode(buf.subarray(start, end)).length;
@@ -338,6 +352,20 @@ export function checkLineLength(data: Uint8Array, file: string, options: Process
     }
     start = end + 1;
   }
+}
+
+/** Lines holding something other than spaces, tabs and carriage returns. */
+function nonBlankLines(buf: Buffer): number {
+  let n = 0;
+  let blank = true;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]!;
+    if (c === 0x0a) {
+      if (!blank) n++;
+      blank = true;
+    } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) blank = false;
+  }
+  return blank ? n : n + 1;
 }
 
 /**

@@ -9,12 +9,19 @@ import type { ChildReply, ChildRequest } from "./sandboxChild.js";
 
 /** Default time one file's extraction may take (decoding, text layer, OCR): 60 s. */
 export const DEFAULT_TIME_LIMIT_MS = 60_000;
+/** Default extra time per OCR'd page: 30 s. */
+export const DEFAULT_OCR_PAGE_TIME_MS = 30_000;
 /** Default resident memory of the process a file is processed in: 1.5 GB. */
 export const DEFAULT_MEMORY_LIMIT_BYTES = 1_500_000_000;
 
 export type SandboxOptions = {
   /** Time one file's extraction may take; over it, the process is killed and the file gets TIMEOUT. */
   timeLimitMs?: number;
+  /**
+   * More time for each page OCR finishes (OCR takes seconds a page, so a long scan needs more
+   * than a digital PDF). Default 30 s; 0 for a flat limit.
+   */
+  ocrPageTimeMs?: number;
   /** Resident memory the extracting process may use; over it, it is killed and the file gets OVER_LIMIT. */
   memoryLimitBytes?: number;
   /** The input limits the child applies (pages, image pixels, inflated stream size, line length). */
@@ -59,7 +66,7 @@ type Child = { proc: ChildProcess; ready: Promise<void>; stderr: string };
  * Processes files (extraction with OCR, reconstruct, normalize) in a child process bounded in
  * time and memory, one file at a time. The child is kept for the next file, and replaced after a
  * file that made it exceed a limit or die, or left it holding more than half the memory limit:
- * - over `timeLimitMs` → killed, TIMEOUT;
+ * - over `timeLimitMs` (plus `ocrPageTimeMs` for each page OCR finished) → killed, TIMEOUT;
  * - resident memory over `memoryLimitBytes` (sampled from /proc every `pollMs`; the V8 heap is also
  *   capped at that size) → killed, OVER_LIMIT;
  * - the child dies by itself → OVER_LIMIT when it ran out of memory, else EXTRACTION_CRASHED.
@@ -70,6 +77,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
   const timeLimitMs = options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const memoryLimit = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const pollMs = options.pollMs ?? 25;
+  const ocrPageTimeMs = options.ocrPageTimeMs ?? DEFAULT_OCR_PAGE_TIME_MS;
   const file = childFile();
   let child: Child | undefined;
   let nextId = 1;
@@ -151,8 +159,23 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
           }
           reject(Object.assign(new JixiaoError(code, `${meta.file}: ${message}`, { file: meta.file }), { usage: u }));
         };
+        let deadline = performance.now() + timeLimitMs;
+        let pagesDone = 0;
+        const arm = () => setTimeout(() => {
+          const over = Math.round(timeLimitMs / 1000);
+          const more = pagesDone ? ` + ${pagesDone} OCR page${pagesDone > 1 ? "s" : ""} × ${ocrPageTimeMs / 1000} s` : "";
+          fail("TIMEOUT", `processing took longer than the limit of ${over} s${more}`, true);
+        }, Math.max(0, deadline - performance.now()));
         const onMessage = (m: ChildReply) => {
           if (settled || m.type === "ready" || m.id !== id) return;
+          if (m.type === "page") {
+            if (!ocrPageTimeMs) return;
+            pagesDone++;
+            deadline += ocrPageTimeMs;
+            clearTimeout(timer);
+            timer = arm();
+            return;
+          }
           const u = usage();
           if (u.peakRssBytes !== null && u.peakRssBytes > memoryLimit) {
             fail("OVER_LIMIT", `extraction used ${mb(u.peakRssBytes)} of memory, the limit is ${mb(memoryLimit)}`, true);
@@ -168,7 +191,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
           if (oom) fail("OVER_LIMIT", `extraction ran out of memory (limit ${mb(memoryLimit)})`, false);
           else fail("EXTRACTION_CRASHED", `the extraction process died (${signal ?? `exit ${code}`}): ${c.stderr.trim().split("\n").slice(-3).join(" ")}`, false);
         };
-        const timer = setTimeout(() => fail("TIMEOUT", `extraction took longer than the limit of ${timeLimitMs / 1000} s`, true), timeLimitMs);
+        let timer = arm();
         const poll = setInterval(() => {
           const mem = procMemory(pid);
           if (!mem) return;

@@ -14,12 +14,15 @@ export type ChildRequest =
 export type ChildReply =
   | { type: "ready" }
   | { type: "done"; id: number; result: Omit<SandboxResult, "usage"> }
+  | { type: "page"; id: number }
   | { type: "error"; id: number; code: string; message: string };
 
 const send = (m: ChildReply) => process.send?.(m);
 
 const init = JSON.parse(process.env["JIXIAO_SANDBOX_INIT"] ?? "{}") as ChildInit;
 let scans: ScanExtractor | undefined;
+/** The file being processed: OCR progress is reported for it. */
+let current = 0;
 
 process.on("message", (m: ChildRequest) => {
   if (m.type === "close") {
@@ -29,10 +32,17 @@ process.on("message", (m: ChildRequest) => {
     })();
     return;
   }
+  current = m.id;
   void (async () => {
     try {
       if (init.ocr !== false) {
-        scans ??= createScanExtractor({ ...init.ocr, maxImagePixels: init.limits.maxImagePixels, maxPages: init.limits.maxPages });
+        scans ??= createScanExtractor({
+          ...init.ocr,
+          ...(init.limits.maxImagePixels === undefined ? {} : { maxImagePixels: init.limits.maxImagePixels }),
+          ...(init.limits.maxPages === undefined ? {} : { maxPages: init.limits.maxPages }),
+          // Each OCR'd page earns the file more time (see SandboxOptions.ocrPageTimeMs).
+          onPage: () => send({ type: "page", id: current }),
+        });
       }
       const doc = await extractDocument(m.data, m.meta, { ...init.limits, ...(scans ? { extractScan: scans.extractScan } : {}) });
       const { records, issues } = recordsOf(doc, init.limits);
