@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
 import type { StoreConfig } from "@jixiao/store";
-import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
+import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
 
 /**
  * Configuration read once from the environment at the entry point: the embedded store of
@@ -13,8 +13,11 @@ export type CliEnv = {
   storeDir: string;
   adminToken: string | undefined;
   queue: QueueConfig;
-  /** `run`'s bounds per file: JIXIAO_TIME_LIMIT_S (default 60) and JIXIAO_MEMORY_LIMIT_MB (default 1500). */
-  limits: { timeLimitMs: number; memoryLimitBytes: number };
+  /**
+   * `run`'s bounds per file: JIXIAO_TIME_LIMIT_S (default 60), JIXIAO_OCR_PAGE_TIME_S (more
+   * time per OCR'd page, default 30) and JIXIAO_MEMORY_LIMIT_MB (default 1500).
+   */
+  limits: { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number };
 };
 
 /** A positive number from the environment, or the default when unset. */
@@ -26,10 +29,20 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   return n;
 }
 
+/** A number ≥ 0 from the environment, or the default when unset. */
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!(n >= 0)) throw new Error(`${name} must be a number ≥ 0, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
 export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
   return {
     limits: {
       timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_MS / 1000) * 1000,
+      ocrPageTimeMs: nonNegative(env, "JIXIAO_OCR_PAGE_TIME_S", DEFAULT_OCR_PAGE_TIME_MS / 1000) * 1000,
       memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_BYTES / 1e6) * 1e6,
     },
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",

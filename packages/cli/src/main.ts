@@ -103,9 +103,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
     .option("--no-progress", "no progress bar")
     .option("--time-limit <seconds>", "most time one file's processing may take (TIMEOUT)", String(config.limits.timeLimitMs / 1000))
+    .option("--ocr-page-time <seconds>", "more time for each page OCR reads", String(config.limits.ocrPageTimeMs / 1000))
     .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT)", String(config.limits.memoryLimitBytes / 1e6))
-    .action(async (paths: string[], o: { out?: string; store: string; progress: boolean; timeLimit: string; memoryLimit: string }) => {
+    .action(async (paths: string[], o: { out?: string; store: string; progress: boolean; timeLimit: string; ocrPageTime: string; memoryLimit: string }) => {
       const timeLimitMs = Number(o.timeLimit) * 1000;
+      const ocrPageTimeMs = Number(o.ocrPageTime) * 1000;
+      if (!(ocrPageTimeMs >= 0)) throw new UsageError("--ocr-page-time must be a number of seconds");
       const memoryLimitBytes = Number(o.memoryLimit) * 1e6;
       if (!(timeLimitMs > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
       if (!(memoryLimitBytes >= 100e6)) throw new UsageError("--memory-limit must be a number of MB, at least 100");
@@ -129,7 +132,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
         // OCR for pages without a text layer; the worker pool starts on the first scan only.
         const scans = createScanExtractor();
         // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
-        const sandbox = createExtractionSandbox({ timeLimitMs, memoryLimitBytes });
+        const sandbox = createExtractionSandbox({ timeLimitMs, ocrPageTimeMs, memoryLimitBytes });
         const bar =
           o.progress && process.stderr.isTTY
             ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
