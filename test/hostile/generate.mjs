@@ -305,13 +305,18 @@ export const KINDS = [
   { name: "img-tiff-garbage.tif", expect: ["DAMAGED_IMAGE"], what: "a TIFF header followed by random bytes", write: (p) => writeFileSync(p, Buffer.concat([Buffer.from("II*\0", "latin1"), bytes(4096, 29)])) },
 
   // --- text dumps ---
-  { name: "txt-100000-lines.txt", expect: ["NO_FORM_FOUND", "OVER_LIMIT"], what: "100,000 tab-separated lines", write: (p) => {
+  { name: "txt-100000-lines.txt", expect: ["OVER_LIMIT"], what: "100,000 tab-separated lines (over the line limit)", write: (p) => {
     const lines = [];
     for (let i = 0; i < 100_000; i++) lines.push(`产出指标\t数量指标\t指标${i}\t${i}\t${i + 1}\t10\t9`);
     writeFileSync(p, lines.join("\n"));
   } },
   { name: "txt-10MiB-line.txt", expect: ["OVER_LIMIT"], what: "one line of 10 MiB", write: (p) => writeFileSync(p, "项目名称".repeat(10 * 1024 * 1024 / 12)) },
   { name: "txt-200000-columns.txt", expect: ["NO_FORM_FOUND", "OVER_LIMIT"], what: "one row of 200,000 tab-separated cells", write: (p) => writeFileSync(p, Array.from({ length: 200_000 }, (_, i) => String(i % 10)).join("\t")) },
+  { name: "txt-9000-lines.txt", expect: ["NO_FORM_FOUND", "TIMEOUT"], what: "9,000 tab-separated lines (under the line limit: reconstructed, within the time limit or TIMEOUT)", write: (p) => {
+    const lines = [];
+    for (let i = 0; i < 9000; i++) lines.push(`产出指标\t数量指标\t指标${i}\t${i}\t${i + 1}\t10\t9`);
+    writeFileSync(p, lines.join("\n"));
+  } },
   { name: "txt-blank-lines.txt", expect: ["EMPTY_FILE"], what: "1 MiB of blank lines and spaces", write: (p) => writeFileSync(p, " \n\t\r\n".repeat(1 << 18)) },
   { name: "txt-binary.txt", expect: ["UNSUPPORTED_INPUT"], what: "random binary data named .txt", write: (p) => writeFileSync(p, Buffer.concat([bytes(65536, 31), Buffer.alloc(16)])) },
   { name: "txt-invalid-utf8.txt", expect: ["NO_FORM_FOUND"], what: "lines of invalid UTF-8 sequences", write: (p) => writeFileSync(p, Buffer.concat(Array.from({ length: 2000 }, () => Buffer.from([0xc3, 0x28, 0x09, 0xa0, 0xa1, 0x09, 0xf0, 0x28, 0x8c, 0x28, 0x0a])))) },
