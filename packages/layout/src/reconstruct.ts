@@ -230,9 +230,9 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
       const target = [...prev.cells]
         .map((c) => ({ c, ov: overlap1d(c.x0, c.x1, only.x0, only.x1) }))
         .sort((a, b) => b.ov - a.ov)[0];
-      // A cell holding a label inside it ("…第三方预算单位：") is two fields run together: which
+      // A cell holding a label after other text ("…第三方预算单位：") is two fields run together: which
       // of them a wrapped line continues is left to the reader of the row, by position.
-      if (target && target.ov >= 0.5 * (only.x1 - only.x0) && !/[:：]\s*\S/.test(target.c.text)) {
+      if (target && target.ov >= 0.5 * (only.x1 - only.x0) && !/\S\s*[:：]/.test(target.c.text)) {
         target.c.text = cleanText(target.c.text + only.text);
         target.c.x1 = Math.max(target.c.x1, only.x1);
         target.c.prov.push(...only.prov);
