@@ -13,6 +13,18 @@ import { cellsOf, columnOf, isExtraColumn, type HeaderColumns } from "./rowTools
  * same merged cell in a column (one text the start of the other, or the level-1 block going on
  * with its weight printed on one side only), both parts get the whole text.
  */
+/**
+ * Whether an empty cell before a page break takes the text of the cell after it: a level-1 label
+ * merged over the rows after the break (an empty level-1 cell has no block of its own), and,
+ * within that block, its weight and merged cells.
+ */
+function backFills(col: string, p: RowCell, q: RowCell, sameBlock: boolean): boolean {
+  if (col === "level1") return q.rowSpan > 1 || p.inherited || p.rowSpan > 1;
+  if (col === "level1_weight") return sameBlock;
+  const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
+  return merged && (sameBlock || ((p.inherited || p.rowSpan > 1) && p.rowSpan + q.rowSpan > 2));
+}
+
 export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
   const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
   const cellIn = (r: Row, col: string, anchoredOnly = false) =>
@@ -42,7 +54,8 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
         text = qt.length >= pt.length ? q.text : p.text;
       } else if (pt && pt === qt && col === "level1") {
         sameBlock = true;
-      } else if (!pt && qt && (col === "level1_weight" ? sameBlock : merged && p.rowSpan + q.rowSpan > 2 && (p.inherited || p.rowSpan > 1))) {
+      } else if (!pt && qt && backFills(col, p, q, sameBlock)) {
+        // The part before the break drew nothing (its text printed on the next page only).
         text = q.text;
       } else if (pt && qt && (col === "level1" || col === "level2") && !matchLabel(pt) && !matchLabel(qt) && matchLabel(joinAcrossBreak(pt, qt).text)) {
         // A label cut in two by the break ("可持续影响指" | "标").
