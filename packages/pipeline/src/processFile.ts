@@ -209,8 +209,13 @@ export function checkBytes(data: Uint8Array, file: string, options: ProcessOptio
  * checked first (see preflightPdf: image sizes, inflated sizes).
  */
 export async function countPdfPages(data: Uint8Array, file: string, options: ProcessOptions = {}): Promise<number> {
-  await preflight(data, file, options);
-  const n = await pageCount(data, { file, maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
+  let n: number;
+  try {
+    await preflight(data, file, options);
+    n = await pageCount(data, { file, maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
+  } catch (err) {
+    throw inputError(err, "pdf", file);
+  }
   checkPageLimit(n, file, options);
   return n;
 }
