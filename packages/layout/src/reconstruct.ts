@@ -54,9 +54,10 @@ const PAGE_NUMBER = [
   /^(?:page|p\.)?\d+(?:of|\/)\d+$/i,
   /^page\d+$/i,
 ];
+// A labelled print stamp says what it is: in a margin it is furniture wherever it lies.
+const PRINT_STAMP = /^(?:打印|制表|导出|生成|输出)(?:日期|时间)[:：]?.*\d/;
 const MARGIN_ONLY = [
   /^\d{1,3}$/,
-  /^(?:打印|制表|导出|生成|输出)(?:日期|时间)[:：]?.*\d/,
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
   /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
 ];
@@ -67,11 +68,12 @@ const MARGIN_ONLY = [
 export const FURNITURE_MARGIN = 0.09;
 
 /** True when a free-text line is page furniture rather than part of a form. */
-export function isPageFurniture(text: string, inMargin: boolean): boolean {
+export function isPageFurniture(text: string, inMargin: boolean, outermost = inMargin): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
   if (!t) return false;
   if (PAGE_NUMBER.some((re) => re.test(t))) return true;
-  return inMargin && MARGIN_ONLY.some((re) => re.test(t));
+  if (inMargin && PRINT_STAMP.test(t)) return true;
+  return inMargin && outermost && MARGIN_ONLY.some((re) => re.test(t));
 }
 
 /** A cell during stitching: anchored at logical row r0 of its table. */
@@ -273,13 +275,13 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   // A footer may share its line with text a spreadsheet drew past the table's last ruling (a
   // merged cell's clipped rest): an item that is furniture on its own goes first.
   for (const it of inMargin) {
-    if (!isPageFurniture(it.text, outermost(it.bbox))) continue;
+    if (!isPageFurniture(it.text, true, outermost(it.bbox))) continue;
     dropped.add(it);
     lines.push(cleanText(it.text));
   }
   for (const line of groupLines(inMargin.filter((it) => !dropped.has(it)))) {
     const parts = splitLineByGaps(line, 0.5);
-    if (!parts.every((part) => isPageFurniture(lineText(part), outermost(union(part.map((i) => i.bbox)))))) continue;
+    if (!parts.every((part) => isPageFurniture(lineText(part), true, outermost(union(part.map((i) => i.bbox)))))) continue;
     for (const it of line) dropped.add(it);
     lines.push(parts.map((part) => cleanText(lineText(part))).join(" "));
   }
