@@ -40,7 +40,8 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
     let sameBlock = false;
     for (const col of order) {
       const p = cellIn(prev, col);
-      const q = cellIn(row, col, true);
+      // After the break every cell not shared with the row above began on this page.
+      const q = cellIn(row, col);
       if (!p || !q || p.prov === q.prov) continue;
       const pt = compact(p.text);
       const qt = compact(q.text);
@@ -98,7 +99,11 @@ export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: Reco
     const col = columnOf(c, cols);
     return (col === "weight" || col === "score") && !isEmptyValue(c.text);
   });
-  for (const row of rows) {
+  // The page break lay before a row that was joined to the one above: it lies before the next.
+  let carryPageStart = false;
+  for (const original of rows) {
+    const row = carryPageStart && !original.pageStart ? { ...original, pageStart: true } : original;
+    carryPageStart = false;
     const prev = out[out.length - 1];
     const cells = cellsOf(row, false);
     if (!prev || !row.pageStart || !cells.length || numbersOf(row).length || !numbersOf(prev).length) {
@@ -110,6 +115,7 @@ export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: Reco
       out.push(row);
       continue;
     }
+    carryPageStart = true;
     const joined: RowCell[] = [...prev.cells];
     for (const c of cells) {
       const k = joined.findIndex((p) => columnOf(p, cols) !== null && columnOf(p, cols) === columnOf(c, cols));
