@@ -106,7 +106,7 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
       minHeaderHits: 3,
     },
     goals: {
-      expected: ["预期目标", "年度预期目标", "年初目标", "计划目标"],
+      expected: ["预期目标", "年度预期目标", "年初目标", "计划目标", "目标内容"],
       actual: ["实际完成情况", "实际完成", "完成情况", "年度实际完成情况"],
       rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标", "年度总目标"],
       captions: GOAL_CAPTIONS,
@@ -148,7 +148,7 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
       minHeaderHits: 2,
     },
     goals: {
-      expected: ["年初设定目标", "预期目标", "年初目标", "年度预期目标"],
+      expected: ["年初设定目标", "预期目标", "年初目标", "年度预期目标", "目标内容"],
       actual: ["全年完成情况", "实际完成情况", "年度完成情况", "完成情况"],
       rowLabels: ["年度总体目标", "年度目标", "总体目标", "年度绩效目标", "绩效目标", "年度总目标"],
       captions: GOAL_CAPTIONS,
@@ -172,11 +172,12 @@ export const FORM_MODELS: { readonly [kind in RecordKind]: FormModel } = {
     titles: ["项目绩效自评价", "项目绩效自评价表", "项目支出绩效自评价表", "项目支出绩效自评价报告", "项目绩效自评价报告"],
     fields: {
       project_name: f(["项目名称", "项目全称"], "text", "label-value"),
-      budget_unit: f(["预算单位", "预算单位名称", "项目单位", "预算部门", "预算部门名称", "单位名称", "项目单位名称"], "text", "label-value"),
+      // Not "项目单位": project names end in 项目, so "…项目单位名称：" would eat it.
+      budget_unit: f(["预算单位", "预算单位名称", "预算部门", "预算部门名称", "单位名称"], "text", "label-value"),
       implementing_office: f(["具体实施处（科室）", "具体实施处", "具体实施科室", "实施处（科室）", "实施科室", "实施处室", "具体实施部门"], "text", "label-value", false),
       recurring: f(["是否为经常性项目", "是否经常性项目", "经常性项目", "是否为常年性项目", "是否常年性项目"], "yesno", "label-value"),
-      budget_current_year: f(["当年预算数", "当年预算金额", "本年预算数", "年度预算数", "当年预算"], "money", "label-value"),
-      budget_previous_year: f(["上年预算金额", "上年预算数", "上年预算"], "money", "label-value"),
+      budget_current_year: f(["当年预算数", "当年预算金额", "本年预算数", "年度预算数", "当年预算", "本年度预算数", "本年度预算金额"], "money", "label-value"),
+      budget_previous_year: f(["上年预算金额", "上年预算数", "上年预算", "上年度预算金额", "上年度预算数"], "money", "label-value"),
       executed: f(["预算执行数", "实际执行数", "全年执行数", "执行数", "实际支出数", "预算执行金额"], "money", "label-value"),
       execution_rate: f(["预算执行率", "执行率", "资金执行率"], "rate", "label-value"),
       annual_goal: prose(f(["项目年度总目标", "年度总目标", "项目年度目标", "年度总体目标", "项目绩效目标", "年度绩效目标"], "text", "label-value")),
