@@ -154,6 +154,12 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
   }
   flagMissing(b, kind, v);
   flagGluedLabels(b, kind, v.kv);
+  const anyKv = Object.values(v.kv).some((x) => x !== null && x !== undefined);
+  if (!v.found.money && !v.found.indicators && !anyKv) {
+    // Only a title: a piece of another page (columns printed on a page of their own), or a form
+    // of another kind. Everything of it is in doubt, its kind and its boundary too.
+    b.flag("record_unreliable", "review", "", "no label–value, money or indicator part was read under this title: the record's kind and extent are in doubt");
+  }
   const indicators = v.indicators.map((ind) => ({
     ...ind,
     confidence: 1,
