@@ -15,34 +15,25 @@ import { generate, PRODUCERS, VARIANTS } from "../../samples/generator/templates
 
 const producers: string[] = PRODUCERS;
 const variants: string[] = Object.keys(VARIANTS);
-const SEED = 1;
+/** Two seeds: each picks other records, offices, wordings and page breaks for every variant. */
+const SEEDS = [1, 7];
 
 /**
- * producer/variant combinations the pipeline does not read correctly yet, with the figures
- * measured (accuracy, silent wrong fields, review load) and the main cause. Skipped, not
- * weakened, until the pipeline reads them. Measured from the sources with
- * `node samples/generator/measure-templates.mjs --out DIR --generate --source --known-failures`,
- * which prints this map again (figures: accuracy, silent wrong fields, review load; then the
- * most frequent wrong fields). Main causes: in Calc sheets, the merged note cell of the
- * department form (one text over several rows) cut by a page break and the header rows repeated
- * there (print titles) come out as extra indicator rows with a review flag, and a merged level-1
- * label that Calc prints half on each page is read as two labels ("投入管" / "理指标", silent);
- * level-1 labels and weights lost where a block starts just before a page break.
+ * producer/variant combinations the pipeline does not read well enough yet, with the figures
+ * measured (seed 1 / seed 7: accuracy, silent wrong fields, review load) and the cause. They are
+ * still run and must still have no silent wrong field and no missing record; only the accuracy
+ * and review-load bars are waived. Measure with
+ * `node samples/generator/measure-templates.mjs --out DIR --generate --source --known-failures`.
  */
 const KNOWN_FAILURES: { [key: string]: string } = {
-  "html/dense": "99.37 %, 2 silent, review 0.21 %; indicators[].level2 ×2 (2 silent), indicators[].name ×1",
-  "writer/mixed": "98.31 %, 0 silent, review 1.90 %; indicators[].level1 ×4, indicators[].level1_weight ×4",
-  "calc/baseline": "95.45 %, 0 silent, review 48.65 %; indicators(extra row) ×10, indicators[].level1 ×2, indicators[].level1_weight ×2",
-  "calc/dense": "90.35 %, 2 silent, review 30.31 %; indicators(extra row) ×45, funds.total.score ×2, indicators[].level1_weight ×1",
-  "calc/extra-columns": "99.16 %, 0 silent, review 48.01 %; indicators(extra row) ×4",
-  "calc/extra-rows": "98.11 %, 0 silent, review 15.50 %; indicators(extra row) ×8, total.weight ×1, total.score ×1",
-  "calc/goals-captioned": "99.23 %, 0 silent, review 1.73 %; indicators[].level1 ×3, indicators[].name ×1",
-  "calc/layout-narrow": "97.59 %, 8 silent, review 1.41 %; indicators[].level1 ×4 (4 silent), indicators[].level1_weight ×4, indicators[].name ×4 (4 silent)",
-  "calc/synonyms": "98.64 %, 0 silent, review 44.19 %; indicators(extra row) ×3, indicators[].level1_weight ×1, indicators[].level2 ×1",
-  "calc/wanyuan": "98.66 %, 0 silent, review 43.51 %; indicators(extra row) ×3, indicators[].level1_weight ×1, indicators[].level2 ×1",
+  "calc/dense":
+    "90.93 % / 91.39 %, 0 silent, review 28.8 % / 37.7 %: the sheet is wider than the page, so Calc prints its last " +
+    "column on a page of its own with no rulings and a piece of the title; those cells are not joined back to their rows " +
+    "(caught: missing columns, a title-only record flagged whole)",
 };
 
-const cases = producers.flatMap((p) => variants.map((v) => `${p}/${v}`));
+const combos = producers.flatMap((p) => variants.map((v) => `${p}/${v}`));
+const cases = SEEDS.flatMap((seed) => combos.map((c) => `${seed}/${c}`));
 const results = new Map<string, Score & { records: number }>();
 
 let dir: string;
@@ -50,16 +41,16 @@ let tmp: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "jixiao-templates-"));
   tmp = mkdtempSync(join(tmpdir(), "jixiao-templates-pred-"));
-  generate({ out: dir, producers, variants, seed: SEED });
+  for (const seed of SEEDS) generate({ out: join(dir, String(seed)), producers, variants, seed });
 }, 15 * 60_000);
 
 afterAll(() => {
   const pct = (x: number) => (100 * x).toFixed(2).padStart(6);
   const lines = [
-    "variant            producer  accuracy%  silent  review%  missing",
+    "seed variant            producer  accuracy%  silent  review%  missing",
     ...[...results.entries()].map(([k, s]) => {
-      const [p, v] = k.split("/");
-      return `${v.padEnd(18)} ${p.padEnd(8)} ${pct(s.accuracy)}    ${String(s.silent).padStart(5)}  ${pct(s.reviewLoad)}  ${s.missingRecords}`;
+      const [seed, p, v] = k.split("/");
+      return `${seed!.padEnd(4)} ${v!.padEnd(18)} ${p!.padEnd(8)} ${pct(s.accuracy)}    ${String(s.silent).padStart(5)}  ${pct(s.reviewLoad)}  ${s.missingRecords}`;
     }),
   ];
   console.log(lines.join("\n"));
@@ -68,17 +59,25 @@ afterAll(() => {
 });
 
 async function run(key: string) {
-  const [producer, variant] = key.split("/");
-  const pdf = join(dir, producer, `${variant}.pdf`);
+  const [seed, producer, variant] = key.split("/") as [string, string, string];
+  const base = join(dir, seed);
+  const pdf = join(base, producer, `${variant}.pdf`);
   const r = await processFile(pdf);
   expect(r.error).toBeNull();
   for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
-  const pred = join(tmp, `${producer}__${variant}.jsonl`);
+  const pred = join(tmp, `${seed}__${producer}__${variant}.jsonl`);
   // the scorer matches records to the truth file by file stem
   writeFileSync(pred, r.records.map((x) => JSON.stringify({ ...x, source: { ...x.source, file: `${variant}.pdf` } })).join("\n") + "\n");
-  const s = scoreRecords(pred, join(dir, producer, `${variant}.jsonl`));
+  const s = scoreRecords(pred, join(base, producer, `${variant}.jsonl`));
   results.set(key, { ...s, records: r.records.length });
   return s;
+}
+
+/** What every combination must hold, known failures too: nothing silent, nothing missing. */
+function safe(s: Score) {
+  expect(s.fields).toBeGreaterThan(100);
+  expect(s.missingRecords).toBe(0);
+  expect(s.silent).toBe(0);
 }
 
 function strict(s: Score) {
@@ -92,9 +91,9 @@ function strict(s: Score) {
 describe("templates: generator", () => {
   it("wrote a PDF and its expected records for every producer × variant", () => {
     for (const k of cases) {
-      const [p, v] = k.split("/");
-      expect(existsSync(join(dir, p, `${v}.pdf`))).toBe(true);
-      expect(existsSync(join(dir, p, `${v}.jsonl`))).toBe(true);
+      const [seed, p, v] = k.split("/") as [string, string, string];
+      expect(existsSync(join(dir, seed, p, `${v}.pdf`))).toBe(true);
+      expect(existsSync(join(dir, seed, p, `${v}.jsonl`))).toBe(true);
     }
   });
   it("writes expected records in the shape of the truth records (same keys per kind, other offices)", () => {
@@ -110,8 +109,8 @@ describe("templates: generator", () => {
       for (const r of readJsonl(join(truthDir, f))) shapeOf.set(r.kind, [...new Set(keys(r))].sort().join(" "));
     }
     for (const k of cases) {
-      const [p, v] = k.split("/");
-      const recs = readJsonl(join(dir, p, `${v}.jsonl`));
+      const [seed, p, v] = k.split("/") as [string, string, string];
+      const recs = readJsonl(join(dir, seed, p, `${v}.jsonl`));
       expect(recs.map((r) => r.kind).sort()).toEqual(
         ["department_self_eval", "project_self_assessment", "project_self_eval", "project_self_eval"]);
       for (const r of recs) {
@@ -122,15 +121,15 @@ describe("templates: generator", () => {
     }
   });
   it("lists only existing combinations as known failures", () => {
-    for (const k of Object.keys(KNOWN_FAILURES)) expect(cases).toContain(k);
+    for (const k of Object.keys(KNOWN_FAILURES)) expect(combos).toContain(k);
   });
 });
 
 describe("templates: other templates and producers", { timeout: 300_000 }, () => {
   for (const key of cases) {
-    const known = KNOWN_FAILURES[key];
+    const known = KNOWN_FAILURES[key.slice(key.indexOf("/") + 1)];
     if (known) {
-      it.skip(`${key} (known failure: ${known})`, async () => strict(await run(key)));
+      it(`${key} (known failure: ${known}): no silent wrong field, no missing record`, async () => safe(await run(key)));
     } else {
       it(`${key}: ≥ 99.5 % correct, no silent wrong field, no missing record, review load ≤ 5 %`, async () => {
         strict(await run(key));
