@@ -184,6 +184,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       level1Weights: false,
     });
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
+    flagGuessedTotal(b, v, confirmed);
     record = {
       kind,
       fiscal_year: v.fiscal_year,
@@ -215,6 +216,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       level1Weights: true,
     });
     flagInferredRows(b, v.inferredRows, "spending", confirmed);
+    flagGuessedTotal(b, v, confirmed);
     record = {
       kind,
       fiscal_year: v.fiscal_year,
@@ -263,6 +265,13 @@ function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_s
       b.flag("missing_column", "review", `indicators[${k}].${col}`, `the "${model.indicatorColumns[col]!.labels[0]}" column was not found`);
     });
   }
+}
+
+/** A total row taken by its shape is certain enough when both sums confirm it. */
+function flagGuessedTotal(b: RecordBuilder, v: TabularValues, confirmed: ReadonlySet<string>): void {
+  if (!v.totalGuessed) return;
+  const sure = confirmed.has("total.weight") && confirmed.has("total.score");
+  b.flag("total_label_inferred", sure ? "info" : "review", "total", "total row label not recognised; the row was taken by its shape (a label and two numbers)");
 }
 
 /** A row placed by order is certain enough when its rate check held; otherwise a person looks. */

@@ -24,6 +24,8 @@ export type TabularValues = {
   fromText: Set<"money" | "goals" | "indicators">;
   /** Money rows whose label was not recognised and were placed by the form's row order. */
   inferredRows: Set<string>;
+  /** The total row's label was damaged (OCR) and the row was taken by its shape. */
+  totalGuessed: boolean;
   /** Header columns the form model has and the page did not show (money grid and indicator table). */
   missingColumns: { money: string[]; indicators: string[] };
 };
@@ -51,6 +53,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     fromText: new Set(),
     inferredRows: new Set(),
     missingColumns: { money: [], indicators: [] },
+    totalGuessed: false,
   };
 
   const year = findFiscalYear(rows.slice(0, 8));
@@ -83,7 +86,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     }
     if (indCols) {
       const first = cells.find((c) => !c.inherited);
-      if (first && isLabel(leadLabel(row) ?? "", model.totalRow, 0.99)) {
+      const total = first ? totalRowLabel(row, first, indCols, model.totalRow) : null;
+      if (first && total) {
+        if (total === "guessed") out.totalGuessed = true;
         const nums = cells.filter((c) => c !== first && !isExtraColumn(columnOf(c, indCols!)) && isNumeric(c.text));
         out.total.weight = b.number("total.weight", nums[0]);
         out.total.score = b.number("total.score", nums[1]);
@@ -224,6 +229,22 @@ function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly str
   const cells = cellsOf(row, false).filter((c) => !isLabel(c.text, rowLabels));
   if (cells.length !== 1) return null;
   return headerColumns({ ...row, cells }, captions, 1);
+}
+
+/**
+ * Whether a row is the total row: its first cell is a total label ("exact"), or, where OCR
+ * damaged the label ("总 2" for 总分), a short cell starting like one that spans the name column,
+ * with just two numbers after it ("guessed").
+ */
+function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: readonly string[]): "exact" | "guessed" | null {
+  const lead = leadLabel(row) ?? "";
+  if (isLabel(lead, labels, 0.99)) return "exact";
+  const starts = new Set(labels.map((l) => [...l][0]));
+  const nums = cellsOf(row, false).filter((c) => c !== first && !isExtraColumn(columnOf(c, cols)) && isNumeric(c.text) && !isEmptyValue(c.text));
+  const others = cellsOf(row, false).filter((c) => c !== first && !nums.includes(c) && !isEmptyValue(c.text));
+  const name = cols.name;
+  const spansName = !!name && first.x0 <= name.x0 + 1 && first.x1 >= name.x1 - 1;
+  return [...lead].length <= 3 && starts.has([...lead][0] ?? "") && spansName && nums.length === 2 && !others.length ? "guessed" : null;
 }
 
 function moneyRowKey(cells: readonly RowCell[], project: boolean, rows: Spellings): { key: string; cell: RowCell } | null {
