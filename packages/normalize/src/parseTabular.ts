@@ -233,8 +233,8 @@ function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly str
 
 /**
  * Whether a row is the total row: its first cell is a total label ("exact"), or, where OCR
- * damaged the label ("总 2" for 总分), a short cell starting like one that spans the name column,
- * with just two numbers after it ("guessed").
+ * damaged the label ("总 2" for 总分), a short cell starting like one, at or left of the name
+ * column, with just two numbers after it ("guessed").
  */
 function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: readonly string[]): "exact" | "guessed" | null {
   const lead = leadLabel(row) ?? "";
@@ -242,9 +242,9 @@ function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: re
   const starts = new Set(labels.map((l) => [...l][0]));
   const nums = cellsOf(row, false).filter((c) => c !== first && !isExtraColumn(columnOf(c, cols)) && isNumeric(c.text) && !isEmptyValue(c.text));
   const others = cellsOf(row, false).filter((c) => c !== first && !nums.includes(c) && !isEmptyValue(c.text));
-  const name = cols.name;
-  const spansName = !!name && first.x0 <= name.x0 + 1 && first.x1 >= name.x1 - 1;
-  return [...lead].length <= 3 && starts.has([...lead][0] ?? "") && spansName && nums.length === 2 && !others.length ? "guessed" : null;
+  // The label starts at or left of the name column (merged over the label columns, or in the first).
+  const leftOfName = !!cols.name && first.x0 <= cols.name.x0 + 1;
+  return [...lead].length <= 3 && starts.has([...lead][0] ?? "") && leftOfName && nums.length === 2 && !others.length ? "guessed" : null;
 }
 
 function moneyRowKey(cells: readonly RowCell[], project: boolean, rows: Spellings): { key: string; cell: RowCell } | null {
