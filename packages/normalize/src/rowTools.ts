@@ -1,4 +1,4 @@
-import { compact, similarity, isEmptyValue, readNumber } from "@jixiao/core";
+import { compact, similarityOfCompact, isEmptyValue, readNumber } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { EXTRA_COLUMN_LABELS, NON_RECORD_LABELS, type FieldSpec, type Spellings } from "./forms.js";
 
@@ -24,8 +24,31 @@ function labelForms(text: string): string[] {
   return bare && bare !== t ? [t, bare] : [t];
 }
 
+// Spellings are few and compared often: compacted once.
+const compactSpelling = new Map<string, string>();
+function compacted(spelling: string): string {
+  let c = compactSpelling.get(spelling);
+  if (c === undefined) {
+    c = compact(spelling);
+    compactSpelling.set(spelling, c);
+  }
+  return c;
+}
+
 /** How many characters a header cell may add around a spelling it contains ("目标实际完成情况"). */
 export const HEADER_WORDING_SLACK = 3;
+
+/** Best similarity of a cell's label forms to a compacted spelling; 0 when it cannot reach `min`. */
+function formsSimilarity(forms: readonly string[], s: string, contains: boolean, min = 0): number {
+  let best = 0;
+  for (const t of forms) {
+    if (contains && s.length >= 2 && t.length - s.length <= HEADER_WORDING_SLACK && t.includes(s)) best = Math.max(best, 0.85);
+    // The edit distance is at least the difference in length.
+    if (1 - Math.abs(t.length - s.length) / Math.max(t.length, s.length) < min) continue;
+    best = Math.max(best, similarityOfCompact(t, s));
+  }
+  return best;
+}
 
 /**
  * Similarity of a cell's text to one spelling (the best of its label forms). With `contains`
@@ -33,29 +56,24 @@ export const HEADER_WORDING_SLACK = 3;
  * characters counts as 0.85.
  */
 export function labelSimilarity(text: string, spelling: string, contains = false): number {
-  const s = compact(spelling);
-  return Math.max(
-    0,
-    ...labelForms(text).map((t) => {
-      const sim = similarity(t, s);
-      return contains && s.length >= 2 && t.includes(s) && t.length - s.length <= HEADER_WORDING_SLACK ? Math.max(sim, 0.85) : sim;
-    }),
-  );
+  return formsSimilarity(labelForms(text), compacted(spelling), contains);
 }
 
 /** True when the text is one of the spellings (fuzzy, tolerant of spacing and punctuation). */
 export function isLabel(text: string, spellings: readonly string[], threshold = 0.8): boolean {
-  return spellings.some((s) => labelSimilarity(text, s) >= threshold);
+  const forms = labelForms(text);
+  return forms.length > 0 && spellings.some((s) => formsSimilarity(forms, compacted(s), false, threshold) >= threshold);
 }
 
 /** Which field's label the text is, or null. */
 export function whichLabel(text: string, labels: Spellings, threshold = 0.8, contains = false): string | null {
   let best: string | null = null;
   let bestScore = threshold;
-  if (!labelForms(text).length) return null;
+  const forms = labelForms(text);
+  if (!forms.length) return null;
   for (const [field, spellings] of Object.entries(labels)) {
     for (const s of spellings) {
-      const score = labelSimilarity(text, s, contains);
+      const score = formsSimilarity(forms, compacted(s), contains, bestScore);
       if (score >= bestScore && (best === null || score > bestScore)) {
         best = field;
         bestScore = score;
