@@ -138,7 +138,9 @@ function tableFromPage(t: Table, page: Page, unit: Unit): LTable {
     prov: c.text ? [{ page: page.number, bbox: c.bbox, unit }] : [],
     repairs: [],
   }));
-  const rows = Math.max(0, ...cells.map((c) => c.r0 + c.rowSpan));
+  // A loop, not a spread: a text dump's one table may hold more cells than the stack has room for.
+  let rows = 0;
+  for (const c of cells) rows = Math.max(rows, c.r0 + c.rowSpan);
   return { id: tableSeq++, cells, rows, pages: [page.number], firstRowOfPage: new Set([0]) };
 }
 
@@ -350,10 +352,22 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
       continue;
     }
     const t = b.table;
+    // Cells by the row they start in, and the merged cells still open over the current row:
+    // linear in the cells, whatever the table's length.
+    const byRow = new Map<number, LCell[]>();
+    for (const c of t.cells) {
+      const list = byRow.get(c.r0);
+      if (list) list.push(c);
+      else byRow.set(c.r0, [c]);
+    }
+    let open: LCell[] = [];
     for (let r = 0; r < t.rows; r++) {
-      const anchored = t.cells.filter((c) => c.r0 === r).sort((x, y) => x.x0 - y.x0);
+      open = open.filter((c) => c.r0 + c.rowSpan > r);
+      const starting = byRow.get(r) ?? [];
+      const anchored = [...starting].sort((x, y) => x.x0 - y.x0);
+      const spanned = open.filter((c) => c.r0 < r).sort((x, y) => x.x0 - y.x0);
+      open.push(...starting.filter((c) => c.rowSpan > 1));
       if (!anchored.length) continue;
-      const spanned = t.cells.filter((c) => c.r0 < r && c.r0 + c.rowSpan > r).sort((x, y) => x.x0 - y.x0);
       const pages = [...new Set(anchored.flatMap((c) => c.prov.map((p) => p.page)))].sort((x, y) => x - y);
       // The page the row starts on: a stitched label may add a later page to its cells.
       const page = Math.min(...anchored.map((c) => c.prov[0]?.page ?? b.page));

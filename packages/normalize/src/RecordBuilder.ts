@@ -37,8 +37,12 @@ export class RecordBuilder {
     this.longOcrText = options.longOcrText ?? 30;
   }
 
+  private readonly flagKeys = new Set<string>();
+
   flag(code: string, severity: "info" | "review", path: string, message: string): void {
-    if (this.flags.some((f) => f.code === code && f.path === path && f.severity === severity)) return;
+    const key = `${code}\u0000${severity}\u0000${path}`;
+    if (this.flagKeys.has(key)) return;
+    this.flagKeys.add(key);
     this.flags.push({ code, severity, path, message });
   }
 

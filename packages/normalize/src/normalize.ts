@@ -364,14 +364,29 @@ function finish(
   for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
   const pages = [...new Set([...b.pages, ...rows.flatMap((r) => r.pages)])].sort((x, y) => x - y);
   const inds = (record as { indicators: { confidence: number }[] }).indicators;
+  // One pass over fields and flags (a report may hold many thousand indicator rows).
+  const rowOf = (path: string) => /^indicators\[(\d+)\]/.exec(path)?.[1];
+  const rowConfidence = new Map<string, number>();
+  let minField = 1;
+  for (const [path, c] of Object.entries(b.confidence)) {
+    minField = Math.min(minField, c);
+    const k = rowOf(path);
+    if (k !== undefined && path.length > `indicators[${k}]`.length) rowConfidence.set(k, Math.min(rowConfidence.get(k) ?? 1, c));
+  }
+  const reviewed = new Set<string>();
+  let allRowsReviewed = false;
+  for (const f of flags) {
+    if (f.severity !== "review") continue;
+    if (f.path === "" || f.path === "indicators") allRowsReviewed = true;
+    const k = rowOf(f.path);
+    if (k !== undefined) reviewed.add(k);
+  }
   inds.forEach((ind, k) => {
-    const own = Object.entries(b.confidence).filter(([p]) => p.startsWith(`indicators[${k}].`)).map(([, c]) => c);
-    let c = Math.min(1, ...own);
-    if (b.underReview(`indicators[${k}]`) || flags.some((f) => f.severity === "review" && f.path.startsWith(`indicators[${k}]`))) c = Math.min(c, 0.5);
+    let c = rowConfidence.get(String(k)) ?? 1;
+    if (allRowsReviewed || reviewed.has(String(k))) c = Math.min(c, 0.5);
     ind.confidence = round3(c);
   });
   const reviewCount = flags.filter((f) => f.severity === "review").length;
-  const minField = Math.min(1, ...Object.values(b.confidence));
   const confidence = round3(Math.min(minField, reviewCount ? Math.max(0.05, 0.9 - 0.1 * reviewCount) : 1));
   return {
     ...record,
