@@ -41,7 +41,9 @@ function kindFromHeaders(rows: readonly Row[]): RecordKind | null {
     if (headerColumns(row, INDICATOR_HEADER.department_self_eval!, 8)) votes.department_self_eval += 1;
     if (headerColumns(row, INDICATOR_HEADER.project_self_assessment!, 4)) votes.project_self_assessment += 2;
     const text = compact(row.cells.map((c) => c.text).join(""));
-    if (/项目名称[:：]/.test(text) && /预算单位/.test(text)) votes.project_self_assessment += 1;
+    // Label–value lines of the 项目绩效自评价 ("项目名称：…  预算单位：…").
+    const captioned = Object.values(FORM_MODELS.project_self_assessment.fields).filter((spec) => spec.labels.some((l) => text.includes(`${compact(l)}:`)));
+    if (captioned.length >= 2) votes.project_self_assessment += 1;
   }
   const [kind, n] = (Object.entries(votes) as [RecordKind, number][]).sort((a, b) => b[1] - a[1])[0]!;
   return n >= 2 ? kind : null;
