@@ -230,7 +230,7 @@ function readLines(rows: readonly Row[], v: AssessmentValues, b: RecordBuilder):
         }
         return;
       }
-      const label = matchLabel(t.replace(/[（(]\s*\d+(\.\d+)?\s*分\s*[)）]$/, ""));
+      const label = matchLabel(t); // a weight after the label ("产出指标(45分)") is set aside by matchLabel
       if (label?.level === 1) {
         level1 = label.label;
         level1Cell = cell;

@@ -1,5 +1,5 @@
 import { compact, cleanText, isEmptyValue, isSectionLabelPiece, matchLabel, readNumber } from "@jixiao/core";
-import { joinAcrossBreak, type Row, type RowCell } from "@jixiao/layout";
+import type { Row, RowCell } from "@jixiao/layout";
 import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
