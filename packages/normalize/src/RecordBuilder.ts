@@ -100,9 +100,19 @@ export class RecordBuilder {
     if (!cell) return null;
     this.track(path, [cell]);
     const r = readMoney(cell.text, this.moneyUnit);
+    this.doubtDecimals(path, cell.text, this.moneyUnit);
     if (r.ok) return r.value;
     this.flag("not_a_number", "review", path, `"${r.text}" is not an amount`);
     return null;
+  }
+
+  /**
+   * Amounts in 元 print at most two decimals (分): more means the form prints 万元 and its unit
+   * marker was not read (OCR, a wording the model does not know), or a digit was misread.
+   */
+  doubtDecimals(path: string, text: string, unit: MoneyUnit): void {
+    if (unit !== "元" || /万元/.test(text) || !/\.\d{3,}/.test(text.replace(/[，,\s]/g, ""))) return;
+    this.flag("money_unit_doubt", "review", path, `"${text}" has more than two decimals for an amount in 元: the form may print 万元`);
   }
 
   number(path: string, cell: RowCell | undefined, rate = false): number | null {

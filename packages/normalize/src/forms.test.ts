@@ -179,3 +179,22 @@ describe("form model: fail loud, review little", () => {
     }
   });
 });
+
+describe("form model: a 万元 marker that was not read", () => {
+  it("flags amounts with more than two decimals read as 元", () => {
+    const r = any(only(project({
+      funds: [
+        "\t年度资金总额\t99.435\t99.435\t99.395\t10\t99.96%\t10",
+        "\t其中：当年财政拨款\t99.435\t99.435\t99.395\t—\t\t",
+        "\t上年结转资金\t0\t0\t\t—\t\t",
+        "\t其他资金\t0\t0\t\t—\t\t",
+      ],
+    })));
+    expect(r.source.money_unit).toBe("元");
+    expect(review(r).filter((f) => f.code === "money_unit_doubt").map((f) => f.path)).toEqual(
+      expect.arrayContaining(["funds.total.initial_budget", "funds.total.executed", "funds.fiscal.annual_budget"]),
+    );
+    const cents = any(only(project()));
+    expect(cents.flags.some((f: { code: string }) => f.code === "money_unit_doubt")).toBe(false);
+  });
+});

@@ -305,7 +305,9 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     const joined = cleanText(cells.map((c) => c.text).join(""));
     b.track(field, cells);
     // A unit printed in the field's own label ("当年预算数（万元）") decides for that field.
-    const r = rate ? readRate(joined) : readMoney(joined, v.units[field] ?? b.moneyUnit);
+    const unit = v.units[field] ?? b.moneyUnit;
+    if (!rate) b.doubtDecimals(field, joined, unit);
+    const r = rate ? readRate(joined) : readMoney(joined, unit);
     if (r.ok) return r.value;
     b.flag("not_a_number", "review", field, `"${joined}" is not a number`);
     return null;
