@@ -2,7 +2,7 @@ import { compact, cleanText, matchLabel, isEmptyValue, splitLevelWeight } from "
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
-import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
 
 export type AssessmentValues = {
@@ -177,7 +177,7 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     rows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
     carryPageStart = false;
   }
-  const prepared = spansKnown ? unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(rows, header, b), header, b), header, b) : rows;
+  const prepared = spansKnown ? rowsAcrossBreaks(rows, header, b) : rows;
   for (const row of prepared) {
     const cells = cellsOf(row);
     const by: { [col: string]: RowCell[] } = {};

@@ -4,7 +4,7 @@ import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
-import { isSectionTitle, joinSplitRows, placeFloatingText, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import {
   cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric, leadLabel,
   labelsOf, splitCaptioned, splitLabelValue, valueRightOf, whichLabel, type HeaderColumns,
@@ -211,7 +211,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   out.goals.actual = b.text("goals.actual", goalCells.actual);
   if (indCols) {
     const prepared = spansKnown
-      ? unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(indicatorRows, indCols, b), indCols, b), indCols, b)
+      ? rowsAcrossBreaks(indicatorRows, indCols, b)
       : indicatorRows;
     // Free text left among the rows was placed by alignment (a lone taxonomy label, such as a
     // merged label a spreadsheet drew past the page's last ruling, places nothing).

@@ -174,3 +174,12 @@ export function placeFloatingText(rows: readonly Row[], cols: HeaderColumns, b: 
   }
   return out;
 }
+
+/**
+ * An indicator table's rows put back together where page breaks cut it (see the functions above,
+ * in the order they apply): floating merged-cell text placed, cut rows joined, merged cells
+ * printed on both sides of a break read as one.
+ */
+export function rowsAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+  return unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(rows, cols, b), cols, b), cols, b);
+}
