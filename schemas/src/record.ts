@@ -18,6 +18,11 @@ export const Flag = z.object({
   severity: FlagSeverity,
   path: z.string(),
   message: z.string(),
+  /**
+   * Every path the flag is about, when one doubt concerns several fields: a merged cell copied
+   * into several rows is one flag. `path` is the first of them. Absent for a single path.
+   */
+  paths: z.array(z.string()).min(2).optional(),
 });
 export type Flag = z.infer<typeof Flag>;
 
@@ -38,6 +43,11 @@ export const Source = z.object({
   provenance: z.record(z.string(), z.array(Provenance)).default({}),
   /** The money unit the form printed; money values are always in 元 (converted from 万元). */
   money_unit: z.enum(["元", "万元"]).default("元"),
+  /**
+   * Value path → confidence in [0, 1] that the value is right: from the text layer or the OCR
+   * engines, checks that confirm it, repairs, and review flags that cover it.
+   */
+  confidence: z.record(z.string(), z.number().min(0).max(1)).default({}),
 });
 export type Source = z.infer<typeof Source>;
 

@@ -1,4 +1,5 @@
 import type { Flag, Provenance } from "@jixiao/schemas";
+import type { ConfidenceOptions } from "./fieldConfidence.js";
 import { readNumber, readRate, readMoney, cleanText, isEmptyValue, type MoneyUnit } from "@jixiao/core";
 import type { RowCell } from "@jixiao/layout";
 
@@ -13,6 +14,8 @@ export type NormalizeOptions = {
   minPatternConfidence?: number;
   /** OCR text at least this long gets a review flag: one misread character spoils it. Default 30. */
   longOcrText?: number;
+  /** How each value's confidence is derived (fieldConfidence.ts). */
+  confidence?: ConfidenceOptions;
 };
 
 export const DEFAULT_MIN_CONFIDENCE = 0.8;

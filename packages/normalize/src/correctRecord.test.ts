@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Record as RecordSchema, type ProjectSelfEval, type Record } from "@jixiao/schemas";
-import { checkRecord, correctRecord, parsePath, reapplyCorrections } from "./correctRecord.js";
+import { checkRecord, correctRecord, flagsResolvedByCorrection, parsePath, reapplyCorrections } from "./correctRecord.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 
@@ -136,5 +136,22 @@ describe("reapplyCorrections", () => {
     expect(r.indicators[0]!.name).toBe("新读法");
     expect(r.review.state).toBe("pending");
     expect(r.flags).toContainEqual(expect.objectContaining({ code: "correction_not_reapplied", severity: "review", path: "indicators[0].name" }));
+  });
+});
+
+describe("correcting a value read from one merged cell", () => {
+  it("applies to every row the flag names that still holds what the person saw, and resolves the one flag", () => {
+    const r = structuredClone(records.find((x) => x.kind === "project_self_eval" && x.indicators.length > 3)!);
+    const first = r.indicators[0]!.level1;
+    expect(r.indicators[1]!.level1).toBe(first);
+    r.indicators[0]!.level1 = "产岀指标";
+    r.indicators[1]!.level1 = "产岀指标";
+    r.flags = [{ code: "low_ocr_confidence", severity: "review", path: "indicators[0].level1", message: "m", paths: ["indicators[0].level1", "indicators[1].level1", "indicators[2].level1"] }];
+    const before2 = r.indicators[2]!.level1;
+    const out = correctRecord(r, "indicators[1].level1", first, "产岀指标");
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.record.indicators.slice(0, 3).map((i) => i.level1)).toEqual([first, first, before2]);
+    expect(flagsResolvedByCorrection(out.record, "indicators[1].level1").map((f) => f.code)).toEqual(["low_ocr_confidence"]);
   });
 });

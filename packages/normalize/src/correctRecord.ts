@@ -130,16 +130,21 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   if (!sameJson(before, expected)) {
     return { ok: false, reason: "stale", message: `${path} is ${JSON.stringify(before)} now, not ${JSON.stringify(expected)}`, current: before };
   }
-  holder[leaf as string] = value;
   // Text is stored cleaned, as the pipeline would have: trimmed, and an empty cell is null.
-  if (typeof value === "string") {
-    const t = value.trim();
-    holder[leaf as string] = t === "" ? null : t;
-  }
-  // A parsed form beside a corrected target/actual follows the text.
-  if ((leaf === "target" || leaf === "actual") && keys[0] === "indicators") {
-    const text = holder[leaf];
-    holder[`${leaf}_parsed`] = typeof text === "string" ? parseTarget(text) : null;
+  const stored = typeof value === "string" ? (value.trim() === "" ? null : value.trim()) : value;
+  const set = (h: { [k: string]: unknown }, k: string) => {
+    h[k] = stored;
+    // A parsed form beside a corrected target/actual follows the text.
+    if ((k === "target" || k === "actual") && keys[0] === "indicators") {
+      h[`${k}_parsed`] = typeof stored === "string" ? parseTarget(stored) : null;
+    }
+  };
+  set(holder, leaf as string);
+  // One value read from one place (a merged cell copied into several rows) is one doubt: its
+  // correction applies to every path the flag names that still holds what the person saw.
+  for (const other of samePlacePaths(record, path)) {
+    const at = locate(copy, other);
+    if (at && sameJson(at.holder[at.key], expected)) set(at.holder, at.key);
   }
   const parsed = RecordSchema.safeParse(copy);
   if (!parsed.success) {
@@ -161,6 +166,28 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
   return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
 }
 
+/** The other paths of flags that name `path` among several (`paths`): copies of one cell. */
+function samePlacePaths(record: Record, path: string): string[] {
+  const out = new Set<string>();
+  for (const f of record.flags) {
+    if (f.paths?.includes(path)) for (const p of f.paths) if (p !== path) out.add(p);
+  }
+  return [...out];
+}
+
+/** The object holding the value at `path` and its key, or undefined. */
+function locate(root: unknown, path: string): { holder: { [k: string]: unknown }; key: string } | undefined {
+  const keys = parsePath(path);
+  if (!keys?.length) return undefined;
+  let parent: unknown = root;
+  for (const key of keys.slice(0, -1)) {
+    parent = parent !== null && typeof parent === "object" ? (parent as { [k: string]: unknown })[key as string] : undefined;
+  }
+  const key = String(keys[keys.length - 1]);
+  if (parent === null || typeof parent !== "object" || !Object.hasOwn(parent, key)) return undefined;
+  return { holder: parent as { [k: string]: unknown }, key };
+}
+
 /** Whether `path` is `under` itself or lies below it ("indicators[3].name" is under "indicators[3]"). */
 export function pathIsUnder(path: string, under: string): boolean {
   if (under === "") return true;
@@ -178,7 +205,7 @@ export function pathIsUnder(path: string, under: string): boolean {
 export function flagsResolvedByCorrection(record: Record, path: string): Flag[] {
   return record.flags.filter((f) => {
     if (f.severity !== "review" || CHECK_CODES.has(f.code) || f.path === "") return false;
-    if (!pathIsUnder(path, f.path)) return false;
+    if (!(f.paths ?? [f.path]).some((p) => pathIsUnder(path, p))) return false;
     const at = valueAt(record, f.path);
     return at.found && !Array.isArray(at.value);
   });

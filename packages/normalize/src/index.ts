@@ -7,3 +7,4 @@ export * from "./parseAssessment.js";
 export * from "./checks.js";
 export * from "./normalize.js";
 export * from "./correctRecord.js";
+export * from "./fieldConfidence.js";

@@ -7,6 +7,7 @@ import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
 import { runChecks } from "./checks.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
+import { fieldConfidences, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
 
 export type NormalizeResult = { records: Record[]; issues: { code: string; message: string }[] };
 
@@ -99,7 +100,7 @@ export function normalize(
       const shown = furniture.slice(0, 3).map((f) => `"${f.text}"`).join(", ");
       b.flag("page_furniture", "info", "", `${furniture.length} page header/footer line(s) left out (${shown})`);
     }
-    const full = finish(record, b, { ...meta, moneyUnit: unit }, report.rows);
+    const full = finish(record, b, { ...meta, moneyUnit: unit }, report.rows, confirmed, options);
     const parsed = RecordSchema.safeParse(full);
     if (!parsed.success) {
       issues.push({ code: "INVALID_RECORD", message: `${meta.file}: a ${report.kind} record failed validation: ${parsed.error.message}` });
@@ -355,51 +356,46 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 
-/** Adds source, confidence, flags and review state; fixes flag paths written with a leading dot. */
+/**
+ * Adds source, confidence, flags and review state; fixes flag paths written with a leading dot.
+ * Every value gets a confidence (source.confidence); an indicator row's is its least sure
+ * value's, the record's the mean of all (the expected share of its values that are right).
+ */
 function finish(
   record: Omit<Record, "source" | "confidence" | "flags" | "review">,
   b: RecordBuilder,
   meta: { file: string; sha256: string; moneyUnit?: "元" | "万元" },
   rows: readonly Row[],
+  confirmed: ReadonlySet<string>,
+  options: NormalizeOptions,
 ): Record {
-  const flags: Flag[] = b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
   const fixPath = (p: string) => p.replace(/^\./, "");
   const provenance: { [path: string]: RowCell["prov"] } = {};
   for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
+  const flags: Flag[] = mergeSameCellFlags(
+    b.flags.map((f) => ({ ...f, path: fixPath(f.path) })),
+    provenance,
+  );
+  const read: { [path: string]: number } = {};
+  for (const [p, c] of Object.entries(b.confidence)) read[fixPath(p)] = c;
+  const confirmedPaths = new Set([...confirmed].map(fixPath));
+  const fields = fieldConfidences(record, read, flags, confirmedPaths, options.confidence);
   const pages = [...new Set([...b.pages, ...rows.flatMap((r) => r.pages)])].sort((x, y) => x - y);
   const inds = (record as { indicators: { confidence: number }[] }).indicators;
-  // One pass over fields and flags (a report may hold many thousand indicator rows).
-  const rowOf = (path: string) => /^indicators\[(\d+)\]/.exec(path)?.[1];
-  const rowConfidence = new Map<string, number>();
-  let minField = 1;
-  for (const [path, c] of Object.entries(b.confidence)) {
-    minField = Math.min(minField, c);
-    const k = rowOf(path);
-    if (k !== undefined && path.length > `indicators[${k}]`.length) rowConfidence.set(k, Math.min(rowConfidence.get(k) ?? 1, c));
-  }
-  const reviewed = new Set<string>();
-  let allRowsReviewed = false;
-  for (const f of flags) {
-    if (f.severity !== "review") continue;
-    if (f.path === "" || f.path === "indicators") allRowsReviewed = true;
-    const k = rowOf(f.path);
-    if (k !== undefined) reviewed.add(k);
+  const rowConfidence = new Map<number, number>();
+  for (const [path, c] of Object.entries(fields)) {
+    const k = /^indicators\[(\d+)\]/.exec(path)?.[1];
+    if (k !== undefined) rowConfidence.set(Number(k), Math.min(rowConfidence.get(Number(k)) ?? 1, c));
   }
   inds.forEach((ind, k) => {
-    let c = rowConfidence.get(String(k)) ?? 1;
-    if (allRowsReviewed || reviewed.has(String(k))) c = Math.min(c, 0.5);
-    ind.confidence = round3(c);
+    ind.confidence = rowConfidence.get(k) ?? 1;
   });
-  const reviewCount = flags.filter((f) => f.severity === "review").length;
-  const confidence = round3(Math.min(minField, reviewCount ? Math.max(0.05, 0.9 - 0.1 * reviewCount) : 1));
   return {
     ...record,
-    // money_unit: what the form printed; the 万元 conversion will fill meta.moneyUnit per record (元 until then).
-    source: { file: meta.file, sha256: meta.sha256, pages, provenance, money_unit: meta.moneyUnit ?? "元" },
-    confidence,
+    source: { file: meta.file, sha256: meta.sha256, pages, provenance, money_unit: meta.moneyUnit ?? "元", confidence: fields },
+    confidence: recordConfidence(fields),
     flags,
     review: { state: "pending", by: null, at: null },
   } as Record;
 }
 
-const round3 = (x: number) => Math.round(x * 1000) / 1000;

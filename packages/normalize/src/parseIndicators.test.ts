@@ -213,10 +213,9 @@ describe("normalize on a synthetic digital-page reconstruction", () => {
     expect(r.goals).toEqual({ expected: "目标甲", actual: "完成甲" });
     expect(r.total).toEqual({ weight: 100, score: 99 });
     expect(r.source.pages).toEqual([1, 2]);
-    // the repair on the label cell becomes an info flag on the rows that read it
-    expect(r.flags.filter((f) => f.code === "label_from_next_page").map((f) => [f.path, f.severity])).toEqual([
-      ["indicators[2].level1", "info"],
-      ["indicators[3].level1", "info"],
+    // the repair on the label cell becomes one info flag naming both rows that read it
+    expect(r.flags.filter((f) => f.code === "label_from_next_page").map((f) => [f.path, f.severity, f.paths])).toEqual([
+      ["indicators[2].level1", "info", ["indicators[2].level1", "indicators[3].level1"]],
     ]);
     expect(r.flags.filter((f) => f.severity === "review")).toEqual([]);
     expect(r.confidence).toBe(1);

@@ -58,6 +58,7 @@ export function projectRecord(sha256: string, file: string): ProjectSelfEval {
         "funds.total.executed": [{ page: 1, bbox: { x0: 300, y0: 210, x1: 360, y1: 222 }, unit: "pt" }],
       },
       money_unit: "元",
+      confidence: {},
     },
     confidence: 0.93,
     flags: [
@@ -94,7 +95,7 @@ export function assessmentRecord(sha256: string, file: string): ProjectSelfAsses
       },
     ],
     total: { weight: 100, score: 98 },
-    source: { file, sha256, pages: [3], provenance: {}, money_unit: "元" },
+    source: { file, sha256, pages: [3], provenance: {}, money_unit: "元", confidence: {} },
     confidence: 0.88,
     flags: [],
     review: { state: "approved", by: "li.wei", at: "2026-01-05T09:30:00.000Z" },

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import type { Flag, Provenance } from "@jixiao/schemas";
+import { fieldConfidences, mergeSameCellFlags, recordConfidence, valuePaths } from "./fieldConfidence.js";
+
+const at = (page: number, y0: number): Provenance[] => [{ page, bbox: { x0: 10, y0, x1: 60, y1: y0 + 40 }, unit: "pt" }];
+
+describe("mergeSameCellFlags", () => {
+  const doubt = (path: string): Flag => ({ code: "low_ocr_confidence", severity: "review", path, message: "read with confidence 0.62" });
+
+  it("makes one flag of the same doubt on rows read from one merged cell", () => {
+    const prov = { "indicators[2].level1": at(1, 100), "indicators[3].level1": at(1, 100), "indicators[4].level1": at(1, 100) };
+    const out = mergeSameCellFlags([doubt("indicators[2].level1"), doubt("indicators[3].level1"), doubt("indicators[4].level1")], prov);
+    expect(out).toEqual([{ ...doubt("indicators[2].level1"), paths: ["indicators[2].level1", "indicators[3].level1", "indicators[4].level1"] }]);
+  });
+
+  it("keeps flags apart when the values come from different cells, fields or doubts", () => {
+    const prov = { "indicators[2].level1": at(1, 100), "indicators[3].level1": at(1, 200), "indicators[2].level2": at(1, 100) };
+    const flags = [doubt("indicators[2].level1"), doubt("indicators[3].level1"), doubt("indicators[2].level2")];
+    expect(mergeSameCellFlags(flags, prov)).toEqual(flags);
+    const other = { ...doubt("indicators[3].level1"), message: "read with confidence 0.70" };
+    expect(mergeSameCellFlags([doubt("indicators[2].level1"), other], { ...prov, "indicators[3].level1": at(1, 100) })).toHaveLength(2);
+  });
+});
+
+describe("fieldConfidences", () => {
+  const record = { kind: "x", project_name: "甲", total: { weight: 100, score: 90 }, indicators: [{ name: "乙", weight: 10, confidence: 1, target_parsed: null }] };
+
+  it("lists every value path, and nothing the pipeline derives", () => {
+    expect(valuePaths(record)).toEqual(["project_name", "total.weight", "total.score", "indicators[0].name", "indicators[0].weight"]);
+  });
+
+  it("takes the reading's confidence, raised by a confirming check and capped by a review flag", () => {
+    const read = { project_name: 0.97, "total.weight": 0.9, "total.score": 0.99, "indicators[0].name": 0.95, "indicators[0].weight": 0.93 };
+    const flags: Flag[] = [{ code: "x", severity: "review", path: "indicators[0]", message: "m" }];
+    const c = fieldConfidences(record, read, flags, new Set(["total.weight"]));
+    expect(c).toEqual({ project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.7, "indicators[0].weight": 0.7 });
+    expect(recordConfidence(c)).toBeCloseTo((0.97 + 0.998 + 0.99 + 0.7 + 0.7) / 5, 3);
+  });
+
+  it("a whole-record review flag caps everything", () => {
+    const c = fieldConfidences(record, {}, [{ code: "x", severity: "review", path: "", message: "m" }], new Set());
+    expect(Object.values(c).every((x) => x === 0.7)).toBe(true);
+  });
+});
