@@ -151,6 +151,15 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(r.confidence).toBeGreaterThan(0.99);
   });
 
+  it("flags a percentage target far above 100 % beside an actual below it (≥ misread as 2)", () => {
+    const d = "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t290%\t96%\t10\t10";
+    const r = only(projectDump({ indicators: [ROW_A, ROW_B, ROW_C, d] }));
+    expect(flagsAt(r, "indicators[3].target").map((f) => [f.code, f.severity])).toEqual([["implausible_percent", "review"]]);
+    expect(flagsAt(r, "indicators[3].actual")).toEqual([]);
+    const ok = only(projectDump({ indicators: [ROW_A, ROW_B, ROW_C, "\t满意度指标\t服务对象满意度指标\t服务对象满意度\t≥150%\t160%\t10\t10"] }));
+    expect(ok.flags.filter((f) => f.code === "implausible_percent")).toEqual([]);
+  });
+
   it("flags an execution rate that does not match executed / budget", () => {
     const r = only(projectDump({ fundsTotal: "\t年度资金总额\t636,500\t626,500\t506,745.04\t10\t90.00%\t8.09" }));
     expect((r as Extract<Record, { kind: "project_self_eval" }>).funds.total.execution_rate).toBe(90);

@@ -169,6 +169,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     target_parsed: parseTarget(ind.target),
     actual_parsed: parseTarget(ind.actual),
   }));
+  indicators.forEach((ind, k) => flagImplausiblePercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed));
   let confirmed: Set<string>;
   let record;
   if (kind === "project_self_eval") {
@@ -399,3 +400,28 @@ function finish(
   } as Record;
 }
 
+
+/**
+ * A percentage target and its actual value lie on one scale: "≥290%" against "96%" is far more
+ * likely a misread "≥90%" (OCR reads ≥ as 2) than a real target. When one side is above 100 %,
+ * the other at most 100 %, and they differ by more than `ratio` (default 2), the side above 100
+ * gets a review flag.
+ */
+export function flagImplausiblePercent(
+  b: RecordBuilder,
+  row: string,
+  target: ReturnType<typeof parseTarget>,
+  actual: ReturnType<typeof parseTarget>,
+  ratio = 2,
+): void {
+  if (target?.unit !== "%" || actual?.unit !== "%") return;
+  const sides = [
+    { field: "target", v: target.value, other: actual.value },
+    { field: "actual", v: actual.value, other: target.value },
+  ];
+  for (const s of sides) {
+    if (s.v > 100 && s.other <= 100 && s.other > 0 && s.v / s.other > ratio) {
+      b.flag("implausible_percent", "review", `${row}.${s.field}`, `${s.v}% beside ${s.other}%: a misread digit or operator (≥ read as 2)?`);
+    }
+  }
+}
