@@ -26,15 +26,15 @@ describe("fieldConfidences", () => {
   const record = { kind: "x", project_name: "甲", total: { weight: 100, score: 90 }, indicators: [{ name: "乙", weight: 10, confidence: 1, target_parsed: null }] };
 
   it("lists every value path, and nothing the pipeline derives", () => {
-    expect(valuePaths(record)).toEqual(["project_name", "total.weight", "total.score", "indicators[0].name", "indicators[0].weight"]);
+    expect(valuePaths(record)).toEqual(["kind", "project_name", "total.weight", "total.score", "indicators[0].name", "indicators[0].weight"]);
   });
 
   it("takes the reading's confidence, raised by a confirming check and capped by a review flag", () => {
     const read = { project_name: 0.97, "total.weight": 0.9, "total.score": 0.99, "indicators[0].name": 0.95, "indicators[0].weight": 0.93 };
     const flags: Flag[] = [{ code: "x", severity: "review", path: "indicators[0]", message: "m" }];
     const c = fieldConfidences(record, read, flags, new Set(["total.weight"]));
-    expect(c).toEqual({ project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.7, "indicators[0].weight": 0.7 });
-    expect(recordConfidence(c)).toBeCloseTo((0.97 + 0.998 + 0.99 + 0.7 + 0.7) / 5, 3);
+    expect(c).toEqual({ kind: 0.995, project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.7, "indicators[0].weight": 0.7 });
+    expect(recordConfidence(c)).toBeCloseTo((0.995 + 0.97 + 0.998 + 0.99 + 0.7 + 0.7) / 6, 3);
   });
 
   it("a whole-record review flag caps everything", () => {

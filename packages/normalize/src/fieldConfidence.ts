@@ -21,7 +21,7 @@ export type ConfidenceOptions = {
 const DEFAULTS: Required<ConfidenceOptions> = { underReview: 0.7, confirmed: 0.998, nothingRead: 0.995 };
 
 /** Keys of a record that are not values read from the page (derived, or about the record). */
-const NOT_VALUES = new Set(["kind", "source", "confidence", "flags", "review", "target_parsed", "actual_parsed"]);
+const NOT_VALUES = new Set(["source", "confidence", "flags", "review", "target_parsed", "actual_parsed"]);
 
 /** Every value path of a record ("funds.total.executed", "indicators[3].name"), in record order. */
 export function valuePaths(record: object): string[] {
