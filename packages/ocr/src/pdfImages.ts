@@ -1,8 +1,9 @@
-import { loadPdfjs, multiply, type Matrix } from "@jixiao/pdf";
+import { loadPdfjs, type Matrix } from "@jixiao/pdf";
 import type { PDFDocumentProxy, PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { JixiaoError } from "@jixiao/core";
 import { DEFAULT_MAX_IMAGE_PIXELS } from "@jixiao/pdf";
-import { toGrey, type GreyImage } from "./greyImage.js";
+import type { GreyImage } from "./greyImage.js";
+import { composePage, pageImageLayers, placedImages, toSource, type ImageSource, type PdfjsRaster } from "./pageImages.js";
 
 type Pdfjs = Awaited<ReturnType<typeof loadPdfjs>>;
 
@@ -15,22 +16,6 @@ export type EmbeddedPageImage = {
   pageHeight: number;
 };
 
-
-/** pdf.js ImageKind → channels (1 = GRAYSCALE_1BPP is bit-packed, handled separately). */
-function rasterToGrey(img: { width: number; height: number; kind: number; data: Uint8Array | Uint8ClampedArray }): GreyImage {
-  const { width, height, kind, data } = img;
-  if (kind === 1) {
-    const out = new Uint8Array(width * height);
-    const stride = (width + 7) >> 3;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        out[y * width + x] = data[y * stride + (x >> 3)]! & (128 >> (x & 7)) ? 255 : 0;
-      }
-    }
-    return { width, height, data: out };
-  }
-  return toGrey(data, width, height, kind === 2 ? 3 : 4);
-}
 
 /** Rotates a grey image by a multiple of 90° clockwise (for pages with /Rotate). */
 export function rotateQuarter(img: GreyImage, degrees: number): GreyImage {
@@ -53,11 +38,27 @@ export function rotateQuarter(img: GreyImage, degrees: number): GreyImage {
   return { width: W, height: H, data: out };
 }
 
+/** Races `promise` against a deadline (ms since the epoch); past it, a TIMEOUT for the page. */
+function beforeDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new JixiaoError("TIMEOUT", `${what} did not finish in time`)), Math.max(0, deadline - Date.now()));
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
 /**
- * Takes the embedded raster of an image-only page: the largest image painted with
- * paintImageXObject, fetched decoded from page.objs. Returns undefined when the page has no
- * image covering at least half of it (such pages would need rendering, which this package does
- * not do). The dpi is the image width over the width it is drawn at, in inches.
+ * Takes the raster of an image-only page: every image the page paints that covers at least 1 %
+ * of it (images and image masks, drawn upright, scaled, turned, mirrored, in strips, or as a
+ * background with a text mask over it), provided together they cover at least half the page,
+ * decoded by pdf.js and composed at their places into one grey image of the page as seen
+ * (after /Rotate). Returns undefined for a page without such images (text or vector pages).
+ *
+ * Bounded: the operator list and every image must arrive within `waitMs` (default 60 s) in
+ * all, else TIMEOUT; an image pdf.js could not decode (it hands over null) is DAMAGED_IMAGE;
+ * one declaring more than `maxPixels` pixels is OVER_LIMIT before it is fetched.
  */
 export async function embeddedPageImage(
   page: PDFPageProxy,
@@ -65,57 +66,47 @@ export async function embeddedPageImage(
   limits: { maxPixels?: number; waitMs?: number } = {},
 ): Promise<EmbeddedPageImage | undefined> {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
-  const ops = await page.getOperatorList();
+  const deadline = Date.now() + (limits.waitMs ?? 60_000);
+  const where = `page ${page.pageNumber}`;
+  const ops = await beforeDeadline(page.getOperatorList(), deadline, `${where}: reading its content`);
   const viewport = page.getViewport({ scale: 1 });
-  const [vx0, vy0, vx1, vy1] = page.view as [number, number, number, number];
-  const pageW = vx1 - vx0;
-  const pageH = vy1 - vy0;
-  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-  const stack: Matrix[] = [];
-  let best: { name: string; area: number; drawnW: number; drawnH: number } | undefined;
-  for (let i = 0; i < ops.fnArray.length; i++) {
-    const fn = ops.fnArray[i];
-    const args = ops.argsArray[i] as unknown[];
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
-    else if (fn === OPS.transform) ctm = multiply(ctm, args as unknown as Matrix);
-    else if (fn === OPS.paintImageXObject) {
-      // The unit square is drawn through the CTM: its sides are the image's size in points.
-      // The size the image declares, known before its pixels are fetched.
-      const [, w, h] = args as [unknown, number, number];
-      if (Number(w) * Number(h) > maxPixels) {
-        throw new JixiaoError("OVER_LIMIT", `page ${page.pageNumber}: image of ${w}×${h} pixels exceeds the limit of ${maxPixels} pixels`);
-      }
-      const drawnW = Math.hypot(ctm[0], ctm[1]);
-      const drawnH = Math.hypot(ctm[2], ctm[3]);
-      const area = drawnW * drawnH;
-      if (!best || area > best.area) best = { name: String(args[0]), area, drawnW, drawnH };
+  const placed = placedImages(ops, OPS as unknown as Record<string, number>, viewport.transform as unknown as Matrix);
+  for (const p of placed) {
+    if (p.width * p.height > maxPixels) {
+      throw new JixiaoError("OVER_LIMIT", `${where}: image of ${p.width}×${p.height} pixels exceeds the limit of ${maxPixels} pixels`);
     }
   }
-  if (!best || best.area < 0.5 * pageW * pageH) return undefined;
-  const name = best.name;
-  // Page-local images are "img_…"; images pdf.js caches for the whole document ("<doc>_img_…",
-  // "g_…") live in commonObjs. A decode that fails resolves to null; one that never arrives
-  // (pdf.js gave up on it without saying) ends after `waitMs` instead of waiting forever.
-  const objs = page.objs.has(name) || name.startsWith("img_") ? page.objs : page.commonObjs;
-  const waitMs = limits.waitMs ?? 60_000;
-  let timer: NodeJS.Timeout | undefined;
-  const raster = await Promise.race([
-    new Promise<{ width: number; height: number; kind: number; data: Uint8Array } | null>((resolve) => {
-      objs.get(name, resolve as (d: unknown) => void);
-    }),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new JixiaoError("TIMEOUT", `page ${page.pageNumber}: its image was not decoded within ${waitMs} ms`)),
-        waitMs,
-      );
-    }),
-  ]).finally(() => clearTimeout(timer));
-  if (!raster?.data) return undefined;
-  let grey = rasterToGrey(raster);
-  // Rows come top-down for the usual placement [w 0 0 h x y]; rotated or mirrored placements
-  // inside the content stream are not undone here, only the page's /Rotate.
-  grey = rotateQuarter(grey, page.rotate);
-  const dpi = raster.width / (best.drawnW / 72);
-  return { image: grey, dpi, pageWidth: viewport.width, pageHeight: viewport.height };
+  const layers = pageImageLayers(placed, viewport.width, viewport.height);
+  if (!layers.length) return undefined;
+  // Page-local images are "img_…" and image masks "mask_…"; images pdf.js caches for the
+  // whole document ("<doc>_img_…", "g_…") live in commonObjs. A decode that fails resolves to
+  // null (DAMAGED_IMAGE); one that never arrives ends at the deadline instead of waiting forever.
+  const fetched = new Map<string, Promise<PdfjsRaster | null>>();
+  const fetch = (name: string): Promise<PdfjsRaster | null> => {
+    let p = fetched.get(name);
+    if (!p) {
+      const objs = page.objs.has(name) || name.startsWith("img_") || name.startsWith("mask_") ? page.objs : page.commonObjs;
+      p = new Promise((resolve) => objs.get(name, resolve as (d: unknown) => void));
+      fetched.set(name, p);
+    }
+    return p;
+  };
+  const sources: ImageSource[] = [];
+  for (const layer of layers) {
+    const raster = layer.inline ?? (await beforeDeadline(fetch(layer.objId!), deadline, `${where}: decoding its image`));
+    if (!raster?.data || !(raster.width > 0 && raster.height > 0)) {
+      throw new JixiaoError("DAMAGED_IMAGE", `${where}: its image could not be decoded (damaged or unsupported image data)`);
+    }
+    if (raster.width * raster.height > maxPixels) {
+      throw new JixiaoError("OVER_LIMIT", `${where}: image of ${raster.width}×${raster.height} pixels exceeds the limit of ${maxPixels} pixels`);
+    }
+    try {
+      sources.push(toSource(layer, raster));
+    } catch (err) {
+      if (err instanceof JixiaoError) throw new JixiaoError(err.code, `${where}: ${err.message}`, { cause: err });
+      throw err;
+    }
+  }
+  const { image, dpi } = composePage(sources, viewport.width, viewport.height, maxPixels);
+  return { image, dpi, pageWidth: viewport.width, pageHeight: viewport.height };
 }
