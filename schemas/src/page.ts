@@ -35,6 +35,12 @@ export const TextItem = z.object({
   /** 1 for a text layer; OCR confidence in [0, 1] otherwise. */
   confidence: z.number().min(0).max(1),
   origin: TextOrigin,
+  /**
+   * Why the reading is in doubt, when a person should look at it: e.g. the two OCR engines read
+   * it differently (the message shows both readings). Becomes a review flag on every field read
+   * from it.
+   */
+  doubt: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), message: z.string() }).optional(),
 });
 export type TextItem = z.infer<typeof TextItem>;
 

@@ -307,3 +307,19 @@ describe("joinAcrossBreak", () => {
     expect(joinAcrossBreak("攻坚", "")).toEqual({ text: "攻坚", repairs: [] });
   });
 });
+
+describe("reconstruct: a text item's doubt", () => {
+  it("becomes a review repair of the cell read from it, in tables and in free text", () => {
+    const doubt = { code: "ocr_disagreement", message: 'tesseract read "290%", PP-OCR read "≥90%"' };
+    const p = page(1, gridRulings([100, 130, 160]), [
+      text("一级指标", 0, 115), text("二级指标", 1, 115), text("三级指标", 2, 115), text("分值", 3, 115),
+      text("产出指标", 0, 145), text("数量指标", 1, 145), text("指标甲", 2, 145), { ...text("290%", 3, 145, 0.6), doubt },
+      { ...text("项目名称：甲", 0, 300, 0.7), doubt },
+    ]);
+    const { rows } = reconstruct(doc(p));
+    const cells = rows.flatMap((r) => r.cells);
+    expect(cells.find((c) => c.text === "290%")?.repairs).toEqual([{ ...doubt, severity: "review" }]);
+    expect(cells.find((c) => c.text === "项目名称：甲")?.repairs).toEqual([{ ...doubt, severity: "review" }]);
+    expect(cells.find((c) => c.text === "指标甲")?.repairs).toEqual([]);
+  });
+});

@@ -5,7 +5,11 @@ import { groupLines, lineText, overlap1d, splitLineByGaps, union } from "./geome
 
 /** A repair the reconstructor made; the normalizer turns it into a flag on the value it touched. */
 export type Repair = {
-  code: "row_joined_across_pages" | "cell_joined_across_pages" | "duplicate_char_removed" | "label_from_next_page";
+  /**
+   * row_joined_across_pages, cell_joined_across_pages, duplicate_char_removed,
+   * label_from_next_page, or the code of a text item's doubt (TextItem.doubt).
+   */
+  code: string;
   message: string;
   /** "info" when the repair is certain, "review" when it is a guess. */
   severity: "info" | "review";
@@ -123,6 +127,11 @@ export function joinAcrossBreak(a: string, b: string): { text: string; repairs: 
 
 let tableSeq = 0;
 
+/** The doubts of the text items a cell was read from, as review repairs of the cell. */
+function doubtsOf(items: readonly TextItem[]): Repair[] {
+  return items.flatMap((i) => (i.doubt ? [{ code: i.doubt.code, severity: "review" as const, message: i.doubt.message }] : []));
+}
+
 function tableFromPage(t: Table, page: Page, unit: Unit): LTable {
   const cells: LCell[] = t.cells.map((c) => ({
     text: c.text,
@@ -136,7 +145,7 @@ function tableFromPage(t: Table, page: Page, unit: Unit): LTable {
     openBottom: c.open.bottom,
     confidence: c.confidence,
     prov: c.text ? [{ page: page.number, bbox: c.bbox, unit }] : [],
-    repairs: [],
+    repairs: doubtsOf(c.items),
   }));
   // A loop, not a spread: a text dump's one table may hold more cells than the stack has room for.
   let rows = 0;
@@ -221,7 +230,7 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
         rowSpan: 1,
         confidence: Math.min(...part.map((i) => i.confidence)),
         prov: [{ page: page.number, bbox, unit }],
-        repairs: [],
+        repairs: doubtsOf(part),
         inherited: false,
       };
     });

@@ -127,11 +127,16 @@ export class RecordBuilder {
     return null;
   }
 
-  /** Review flags for values read with low confidence, except paths a check confirmed. */
+  /**
+   * Review flags for values read with low confidence, except paths a check confirmed and paths a
+   * review flag already names (one doubt, one review item: two OCR engines disagreeing on a
+   * value also lower its confidence).
+   */
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
+    const doubted = new Set(this.flags.filter((f) => f.severity === "review").map((f) => f.path));
     for (const [path, c] of Object.entries(this.confidence)) {
       const min = /\.(target|actual)$/.test(path) ? this.minPatternConfidence : this.minConfidence;
-      if (c >= min || confirmed.has(path)) continue;
+      if (c >= min || confirmed.has(path) || doubted.has(path)) continue;
       this.flag("low_ocr_confidence", "review", path, `read with confidence ${c.toFixed(2)}`);
     }
   }
