@@ -744,7 +744,7 @@ function renderFlags() {
             },
           },
           h("span", { class: "chip" }, f.code),
-          h("code", { class: "flag-path" }, f.path === "" ? "(whole record)" : f.path),
+          h("code", { class: "flag-path" }, f.path === "" ? "(whole record)" : f.paths ? `${f.path} (+${f.paths.length - 1} rows, one cell)` : f.path),
           h("span", { class: "flag-msg" }, f.message),
           h("span", { class: `flag-state ${st.open ? "open" : "resolved"}`, title: st.resolution?.at ?? "" }, resolutionText(st.resolution)),
         ),
@@ -778,7 +778,8 @@ function renderField() {
   $("field-path").textContent = path ?? "(no editable field)";
   const flags = reviewFlags(record);
   // The review flags that cover this field (a flag on a row or list covers every field under it).
-  const msgs = flags.filter((f) => path !== null && isUnder(path, f.path));
+  // A flag about one cell copied into several rows names them all in `paths`.
+  const msgs = flags.filter((f) => path !== null && (f.paths ?? [f.path]).some((p) => isUnder(path, p)));
   const msgEl = clear($("field-flag-message"));
   for (const f of msgs) msgEl.append(h("span", { class: "flag-line" }, h("span", { class: "chip" }, f.code), " ", f.message));
   if (!msgs.length) msgEl.append(h("span", { class: "muted" }, "No review flag on this field."));
@@ -802,7 +803,7 @@ function renderNeighbours() {
   const box = clear($("neighbours"));
   const path = state.focusPath ?? state.boxPath ?? "";
   const segs = parsePath(path);
-  const flaggedPaths = reviewFlags(record).map((f) => f.path);
+  const flaggedPaths = reviewFlags(record).flatMap((f) => f.paths ?? [f.path]);
   const isFlagged = (p) => flaggedPaths.some((fp) => isUnder(p, fp) && fp !== "");
 
   const cellButton = (p) =>
