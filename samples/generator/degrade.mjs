@@ -232,7 +232,7 @@ export function noise(img, rng, sigma) {
   for (let i = 0; i < data.length; i++) data[i] += sigma * rng.gauss();
 }
 
-const toBytes = (img) => {
+export const toBytes = (img) => {
   const out = new Uint8Array(img.width * img.height);
   for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(img.data[i])));
   return { width: img.width, height: img.height, data: out };
@@ -426,6 +426,9 @@ export function toGreyscaleJpeg(buf, dpi = 72) {
 /**
  * A minimal image-only PDF: one page per JPEG, each a /DCTDecode greyscale image XObject drawn
  * over the whole page. Page size in points = pixels × 72 / dpi.
+ * A page may instead give `data` (the stream), `filter` ("DCTDecode", "FlateDecode"),
+ * `colorSpace` ("DeviceGray", "DeviceRGB") and `dpi` (its own resolution); the defaults are the
+ * greyscale JPEG in `jpeg` at the `dpi` argument.
  */
 export function writeImagePdf(pages, dpi, info = {}) {
   const chunks = [];
@@ -457,8 +460,9 @@ export function writeImagePdf(pages, dpi, info = {}) {
   const infoEntries = Object.entries(info).map(([k, v]) => `/${k} ${pdfString(v)}`).join(" ");
   object(3, `<< ${infoEntries} >>`);
   pages.forEach((p, i) => {
-    const w = fmt((p.width * 72) / dpi);
-    const h = fmt((p.height * 72) / dpi);
+    const w = fmt((p.width * 72) / (p.dpi ?? dpi));
+    const h = fmt((p.height * 72) / (p.dpi ?? dpi));
+    const stream = p.data ?? p.jpeg;
     const content = `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q\n`;
     object(
       pageObj(i),
@@ -467,8 +471,8 @@ export function writeImagePdf(pages, dpi, info = {}) {
     object(pageObj(i) + 1, `<< /Length ${content.length} >>`, Buffer.from(content, "latin1"));
     object(
       pageObj(i) + 2,
-      `<< /Type /XObject /Subtype /Image /Width ${p.width} /Height ${p.height} /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /DCTDecode /Length ${p.jpeg.length} >>`,
-      p.jpeg,
+      `<< /Type /XObject /Subtype /Image /Width ${p.width} /Height ${p.height} /ColorSpace /${p.colorSpace ?? "DeviceGray"} /BitsPerComponent 8 /Filter /${p.filter ?? "DCTDecode"} /Length ${stream.length} >>`,
+      stream,
     );
   });
   const size = 4 + 3 * n;

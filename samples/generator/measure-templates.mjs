@@ -20,9 +20,9 @@ import { pathToFileURL } from "node:url";
 import { generate, PRODUCERS, VARIANTS } from "./templates.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
-const CLI = join(root, "packages", "cli", "bin", "jixiao.js");
-const CLI_SOURCE = ["--conditions=source", "--import", "tsx", join(root, "packages", "cli", "src", "bin.ts")];
-const SCORER = join(root, "test", "eval", "score.mjs");
+export const CLI = join(root, "packages", "cli", "bin", "jixiao.js");
+export const CLI_SOURCE = ["--conditions=source", "--import", "tsx", join(root, "packages", "cli", "src", "bin.ts")];
+export const SCORER = join(root, "test", "eval", "score.mjs");
 
 function parseArgs(argv) {
   const a = { generate: false, show: 40, json: false, seed: 1, source: false, known: false };
@@ -92,10 +92,11 @@ function runCli(dir, cases, tmp, source) {
   return { byCase };
 }
 
-function score(predPath, truthPath) {
+/** Scores a prediction jsonl against a truth jsonl (or directory) with the scorer's --json output. */
+export function score(predPath, truthPath, scorer = SCORER) {
   let out;
   try {
-    out = execFileSync("node", [SCORER, "--pred", predPath, "--truth", truthPath, "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
+    out = execFileSync("node", [scorer, "--pred", predPath, "--truth", truthPath, "--json"], { encoding: "utf8", maxBuffer: 64 << 20 });
   } catch (e) {
     out = e.stdout;
   }
@@ -167,7 +168,7 @@ export function measure({ out, producers, variants, seed = 1, regenerate = false
 }
 
 /** The most frequent wrong field shapes of one case, e.g. "indicators[].deviation ×12 (4 silent)". */
-function mainCause(wrong) {
+export function mainCause(wrong) {
   const m = new Map();
   for (const w of wrong) {
     const k = shape(w.path);
