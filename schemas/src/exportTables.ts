@@ -166,6 +166,7 @@ const flags = {
     col("code", "string", false, "Flag code (snake_case)."),
     col("severity", "string", false, "info or review."),
     col("path", "string", false, 'Record path the flag is about ("indicators[3].name", "funds.total", "" for the whole report).'),
+    col("paths", "string", true, 'Every path, joined with "|", when one doubt concerns several fields (a merged cell copied into rows); null otherwise.'),
     col("message", "string", false, "Human-readable explanation."),
     pagesColumn("what the flag is about"),
     reviewStateColumn,

@@ -207,6 +207,7 @@ function flagRows(record: JxRecord, keys: ReportKeyColumns): FlagsRow[] {
     code: flag.code,
     severity: flag.severity,
     path: flag.path,
+    paths: flag.paths ? flag.paths.join("|") : null,
     message: flag.message,
     pages: pagesOf(record, flag.path),
     review_state: record.review.state,
