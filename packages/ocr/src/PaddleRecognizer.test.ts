@@ -1,0 +1,123 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeImage } from "./decodeImage.js";
+import type { GreyImage, PixelRect } from "./greyImage.js";
+import {
+  ctcGreedyDecode,
+  normalizePaddleText,
+  PaddleRecognizer,
+  paddleInput,
+  paddleModelFiles,
+  readPaddleDictionary,
+} from "./PaddleRecognizer.js";
+
+/** Tight box of the pixels darker than 128 inside `r` (a cell interior without its borders). */
+function inkBox(img: GreyImage, r: PixelRect): PixelRect {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = r.y0; y < r.y1; y++) {
+    for (let x = r.x0; x < r.x1; x++) {
+      if (img.data[y * img.width + x]! < 128) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x + 1);
+        y1 = Math.max(y1, y + 1);
+      }
+    }
+  }
+  return { x0, y0, x1, y1 };
+}
+
+describe("PP-OCRv4 line recogniser", () => {
+  // A 300-dpi crop of page 1 of scan/000_f5e7e42ab4334a59.pdf (shared with ocr.test.ts).
+  const png = new Uint8Array(readFileSync(new URL("../test-fixtures/scan000-p1-funds.png", import.meta.url)));
+  const image = decodeImage(png)[0]!.image;
+  let rec: PaddleRecognizer;
+  beforeAll(async () => {
+    rec = await PaddleRecognizer.create({ threads: 1 });
+  });
+  afterAll(async () => {
+    await rec.close();
+  });
+
+  it("reads cell lines of a scanned table, with per-character probabilities", async () => {
+    const cells: [PixelRect, string][] = [
+      [{ x0: 50, y0: 62, x1: 265, y1: 150 }, "项目名称"],
+      [{ x0: 50, y0: 162, x1: 265, y1: 250 }, "主管部门"],
+      [{ x0: 510, y0: 262, x1: 795, y1: 350 }, "年初预算数"],
+      [{ x0: 280, y0: 362, x1: 495, y1: 430 }, "年度资金"],
+      [{ x0: 510, y0: 362, x1: 795, y1: 500 }, "1200000.00"],
+    ];
+    for (const [cell, want] of cells) {
+      const r = await rec.recognizeLine(image, inkBox(image, cell));
+      expect(r.text).toBe(want);
+      expect(r.chars.map((c) => c.char).join("")).toBe(want);
+      expect(r.confidence).toBeGreaterThan(0.9);
+      expect(r.meanConfidence).toBeGreaterThanOrEqual(r.confidence);
+      for (const c of r.chars) expect(c.confidence).toBeLessThanOrEqual(1);
+    }
+    expect(rec.stats.lines).toBeGreaterThanOrEqual(cells.length);
+  });
+
+  it("reads a line in a grey, low-contrast crop (paper 215, ink 40)", async () => {
+    const box = inkBox(image, { x0: 510, y0: 362, x1: 795, y1: 500 });
+    const grey: GreyImage = { width: image.width, height: image.height, data: image.data.map((v) => Math.round(40 + (v * 175) / 255)) };
+    const r = await rec.recognizeLine(grey, box, { stretch: false });
+    expect(r.text).toBe("1200000.00");
+  });
+
+  it("gives an empty reading for an empty rectangle and for blank paper", async () => {
+    expect((await rec.recognizeLine(image, { x0: 10, y0: 10, x1: 10, y1: 30 })).text).toBe("");
+    const blank = await rec.recognizeLine(image, { x0: 0, y0: 0, x1: 200, y1: 40 });
+    expect(blank.text).toBe("");
+    expect(blank.confidence).toBe(0);
+  });
+});
+
+describe("PP-OCRv4 helpers", () => {
+  it("finds the model and a dictionary with the forms' symbols", () => {
+    const files = paddleModelFiles();
+    const dict = readPaddleDictionary(files.dictionaryPath);
+    expect(dict).toHaveLength(6625);
+    expect(dict[0]).toBe("");
+    expect(dict.at(-1)).toBe(" ");
+    for (const ch of ["≥", "≤", "‰", "±", "％", "%", "（", "）", "：", "，", "、", "万", "元", "绩", "效"]) expect(dict).toContain(ch);
+  });
+
+  it("pads the input to PaddleOCR's 320 and scales it to height 48", () => {
+    const line: GreyImage = { width: 100, height: 24, data: new Uint8Array(2400).fill(255) };
+    const x = paddleInput(line);
+    expect(x.contentWidth).toBe(200);
+    expect(x.width).toBe(320);
+    expect(x.data).toHaveLength(3 * 48 * 320);
+    expect(x.data[0]).toBe(1); // white → 1
+    expect(x.data[250]).toBe(0); // padding
+  });
+
+  it("decodes CTC output: repeats merged, blanks dropped, the best probability kept", () => {
+    const dict = ["", "a", "b", " "];
+    // steps: a a _ a b b
+    const steps = [
+      [0.1, 0.8, 0.05, 0.05],
+      [0.05, 0.9, 0.03, 0.02],
+      [0.9, 0.05, 0.03, 0.02],
+      [0.2, 0.7, 0.05, 0.05],
+      [0.1, 0.1, 0.6, 0.2],
+      [0.1, 0.1, 0.7, 0.1],
+    ];
+    const out = ctcGreedyDecode(new Float32Array(steps.flat()), steps.length, 4, dict);
+    expect(out.map((c) => c.char).join("")).toBe("aab");
+    expect(out.map((c) => c.confidence)).toEqual([Math.fround(0.9), Math.fround(0.7), Math.fround(0.7)]);
+  });
+
+  it("writes punctuation as the forms do: full-width next to Chinese, ASCII in numbers", () => {
+    expect(normalizePaddleText("资金(万元):")).toBe("资金（万元）：");
+    expect(normalizePaddleText("1,234.56")).toBe("1,234.56");
+    expect(normalizePaddleText("≥95%")).toBe("≥95%");
+    expect(normalizePaddleText("９５％")).toBe("95%");
+    expect(normalizePaddleText("完成率 100%")).toBe("完成率 100%");
+    expect(normalizePaddleText("（一) 根据")).toBe("（一）根据");
+  });
+});

