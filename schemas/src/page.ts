@@ -90,6 +90,8 @@ export const PageImage = z.object({
   dpi: z.number().positive(),
   /** Skew that was removed, degrees (positive: the scan was rotated clockwise). */
   skewDegrees: z.number().default(0),
+  /** Quarter turn applied first to set a page scanned sideways or upside down upright (clockwise degrees). */
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]).optional(),
 });
 export type PageImage = z.infer<typeof PageImage>;
 

@@ -1,6 +1,6 @@
 import type { DocumentModel, Page } from "@jixiao/schemas";
 import { decodeImage, type DecodedImage } from "./decodeImage.js";
-import { ocrPageImage } from "./ocrPageImage.js";
+import { readPageImage } from "./readPageImage.js";
 import { withPool, type OcrOptions } from "./options.js";
 
 /**
@@ -27,7 +27,7 @@ export async function extractDecodedImage(
     for (let i = 0; i < decoded.length; i++) {
       const d = decoded[i]!;
       const dpi = d.dpi && d.dpi >= 50 ? d.dpi : (opts.defaultDpi ?? 300);
-      const { page } = await ocrPageImage(d.image, i + 1, dpi, pool, opts);
+      const { page } = await readPageImage(d.image, i + 1, dpi, pool, opts);
       pages.push(page);
       opts.onPage?.(i + 1, decoded.length);
     }

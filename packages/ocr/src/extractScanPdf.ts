@@ -1,5 +1,5 @@
 import type { DocumentModel, Page } from "@jixiao/schemas";
-import { ocrPageImage } from "./ocrPageImage.js";
+import { readPageImage } from "./readPageImage.js";
 import { withPool, type OcrOptions } from "./options.js";
 import { DEFAULT_MAX_IMAGE_PIXELS, loadPdfjs, withPdf } from "@jixiao/pdf";
 import { embeddedPageImage } from "./pdfImages.js";
@@ -52,7 +52,7 @@ export async function extractScanPdf(
         }
         // ocrPageImage does its image work synchronously and then waits for the OCR workers,
         // so the loop can move on to decode the next page meanwhile.
-        const job = ocrPageImage(embedded.image, n, embedded.dpi, pool, opts).then((r) => {
+        const job = readPageImage(embedded.image, n, embedded.dpi, pool, opts).then((r) => {
           pages[i] = r.page;
           opts.onPage?.(i + 1, total);
         });

@@ -16,7 +16,7 @@ import { leadingComparison } from "./glyphs.js";
 export type PageImageOptions = {
   /** Images with more pixels are downscaled first (the page's dpi drops accordingly). Default 40 000 000. */
   maxPixels?: number;
-  /** Largest skew searched, degrees. Default 2.5. */
+  /** Largest skew searched, degrees. Default 6 (scans come skewed up to 5°). */
   maxSkewDegrees?: number;
   /** Skews smaller than this are left alone (degrees). Default 0.03. */
   minSkewDegrees?: number;
@@ -73,7 +73,7 @@ export async function ocrPageImage(
   const threshold = inkThreshold(clamped);
   let grey = clamped;
   let mask = binarize(grey, threshold);
-  let skew = measureSkew(mask, { maxDegrees: options.maxSkewDegrees ?? 2.5 });
+  let skew = measureSkew(mask, { maxDegrees: options.maxSkewDegrees ?? 6 });
   if (Math.abs(skew) >= (options.minSkewDegrees ?? 0.03)) {
     grey = rotateImage(grey, -skew);
     mask = binarize(grey, threshold);

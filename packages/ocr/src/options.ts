@@ -1,9 +1,11 @@
 import type { OcrPool, OcrPoolOptions } from "./OcrPool.js";
 import type { PageImageOptions } from "./ocrPageImage.js";
+import type { OrientationOptions } from "./readPageImage.js";
 
 /** Options of extractScanPdf / extractImage. */
 export type OcrOptions = OcrPoolOptions &
-  PageImageOptions & {
+  PageImageOptions &
+  OrientationOptions & {
     /** A pool to use (and leave running). Without it a pool is created and terminated per call. */
     pool?: OcrPool;
     /** Resolution assumed for image files that declare none. Default 300. */
