@@ -18,9 +18,21 @@ export type InkMask = {
 /** An integer pixel rectangle, x1/y1 exclusive. */
 export type PixelRect = { x0: number; y0: number; x1: number; y1: number };
 
+/** Saturation (max − min of R, G, B) at and below which a pixel is converted by luminance alone. */
+export const GREY_SATURATION_LOW = 60;
+/** Saturation at and above which a pixel takes its brightest channel (coloured ink vanishes). */
+export const GREY_SATURATION_HIGH = 120;
+
 /**
- * Converts interleaved pixels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA) to grey with the
- * Rec. 601 luma weights; transparent pixels are composited on white.
+ * Converts interleaved pixels (1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA) to grey;
+ * transparent pixels are composited on white.
+ *
+ * Colour pixels get the Rec. 601 luma unless they are strongly saturated: a red seal (公章), a
+ * blue stamp or a coloured pen mark would otherwise become mid-grey ink over the black print.
+ * Those take their brightest channel instead (red ink on white paper has R near the paper's
+ * level, so it vanishes), blended in from saturation 60 to 120 (of 255). Black print, grey
+ * paper and a yellowish paper tint (saturation well under 60) keep exactly their luma; black
+ * print under red ink stays dark, as all its channels are low.
  */
 export function toGrey(pixels: ArrayLike<number>, width: number, height: number, channels: number): GreyImage {
   const n = width * height;
@@ -33,8 +45,17 @@ export function toGrey(pixels: ArrayLike<number>, width: number, height: number,
       out[i] = Math.round((pixels[2 * i]! * a + 255 * (255 - a)) / 255);
     }
   } else if (channels === 3 || channels === 4) {
+    const lo = GREY_SATURATION_LOW;
+    const span = GREY_SATURATION_HIGH - GREY_SATURATION_LOW;
     for (let i = 0, j = 0; i < n; i++, j += channels) {
-      let v = (pixels[j]! * 299 + pixels[j + 1]! * 587 + pixels[j + 2]! * 114) / 1000;
+      const r = pixels[j]!;
+      const g = pixels[j + 1]!;
+      const b = pixels[j + 2]!;
+      let v = (r * 299 + g * 587 + b * 114) / 1000;
+      const max = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const min = r < g ? (r < b ? r : b) : g < b ? g : b;
+      const sat = max - min;
+      if (sat > lo) v += (sat >= lo + span ? 1 : (sat - lo) / span) * (max - v);
       if (channels === 4) {
         const a = pixels[j + 3]!;
         v = (v * a + 255 * (255 - a)) / 255;
