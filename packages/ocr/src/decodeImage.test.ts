@@ -20,16 +20,16 @@ describe("decodeImage", () => {
   it("decodes JPEG (RGB to grey) and TIFF", () => {
     const w = 16, h = 8;
     const rgba = new Uint8Array(w * h * 4);
-    for (let i = 0; i < w * h; i++) rgba.set([200, 100, 50, 255], i * 4);
+    for (let i = 0; i < w * h; i++) rgba.set([160, 140, 120, 255], i * 4); // unsaturated: saturated colour (seal ink) is lifted by toGrey
     const jpg = new Uint8Array(jpeg.encode({ width: w, height: h, data: rgba }, 95).data);
     const [j] = decodeImage(jpg);
     expect(j!.image.width).toBe(w);
-    expect(Math.abs(j!.image.data[0]! - Math.round(0.299 * 200 + 0.587 * 100 + 0.114 * 50))).toBeLessThanOrEqual(4);
+    expect(Math.abs(j!.image.data[0]! - Math.round(0.299 * 160 + 0.587 * 140 + 0.114 * 120))).toBeLessThanOrEqual(4);
     expect(jpegDpi(jpg)).toBeUndefined(); // jpeg-js writes an aspect ratio, not a density
     const tif = new Uint8Array(UTIF.encodeImage(rgba, w, h));
     const [t] = decodeImage(tif);
     expect(t!.image.height).toBe(h);
-    expect(t!.image.data[5]).toBe(Math.round((200 * 299 + 100 * 587 + 50 * 114) / 1000));
+    expect(t!.image.data[5]).toBe(Math.round((160 * 299 + 140 * 587 + 120 * 114) / 1000));
   });
 
   it("rejects other bytes with UNSUPPORTED_INPUT", () => {

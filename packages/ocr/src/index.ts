@@ -14,3 +14,6 @@ export * from "./extractScanPdf.js";
 export * from "./extractImage.js";
 export * from "./scanExtractor.js";
 export * from "./removeSpecks.js";
+export * from "./removeSeal.js";
+export * from "./orientPage.js";
+export * from "./readPageImage.js";

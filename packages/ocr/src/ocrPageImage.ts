@@ -8,6 +8,7 @@ import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
 import { removeSpecks } from "./removeSpecks.js";
+import { removeSeal } from "./removeSeal.js";
 import { rotateImage } from "./rotateImage.js";
 import { fixOcrText } from "./fixOcrText.js";
 import { leadingComparison } from "./glyphs.js";
@@ -70,8 +71,10 @@ export async function ocrPageImage(
 ): Promise<PageImageResult> {
   const { image: clamped, scale } = clampPixels(image, options.maxPixels ?? 40_000_000);
   const pageDpi = dpi * scale;
-  const threshold = inkThreshold(clamped);
-  let grey = clamped;
+  // A red seal scanned to grey: its mid-grey ink is whitened inside its ring, the print stays.
+  const unsealed = removeSeal(clamped, pageDpi).image;
+  const threshold = inkThreshold(unsealed);
+  let grey = unsealed;
   let mask = binarize(grey, threshold);
   let skew = measureSkew(mask, { maxDegrees: options.maxSkewDegrees ?? 6 });
   if (Math.abs(skew) >= (options.minSkewDegrees ?? 0.03)) {
