@@ -8,6 +8,8 @@
 //        [--name-with-parent]   output names <parent dir>-<name>.pdf (for templates.mjs output,
 //                               where writer/baseline.pdf and calc/baseline.pdf would collide)
 //        [--g4-wrapper img2pdf|tiff2pdf]   how the G4 TIFF becomes a PDF (default img2pdf)
+//        [--skip rotate,blur,paper,specks,noise,seal]   leave out steps (the other parameters stay;
+//                               seal200's skew and noise are always applied, seal can be skipped)
 //        [--quiet]
 //
 // writes DIR/<condition>/<name>.pdf, DIR/<condition>/<name>.jsonl (the input's truth, found next
@@ -62,6 +64,9 @@ import { boxBlur, encodeGreyJpeg, makeRng, noise, paper, readPgm, rotate, specks
 
 const require = createRequire(import.meta.url);
 const jpeg = require("jpeg-js");
+
+/** Steps --skip can leave out (for finding which one hurts); not every condition has every step. */
+export const STEPS = ["rotate", "blur", "paper", "specks", "noise", "seal"];
 
 export const CONDITIONS = ["grey300", "noisy200", "jpeg150", "g4-200", "g4-300-rotated", "seal200", "seal200-colour"];
 
@@ -318,8 +323,17 @@ function writeG4Pdf(pages, dpi, output, tmp, wrapper) {
 
 // ---------------------------------------------------------------- per condition
 
+/** The parameters without those of skipped steps (every one is still drawn, so the others stay the same). */
+function skipped(params, skip) {
+  if (!skip.size) return params;
+  const keys = { rotate: ["angle"], paper: ["base", "gradient", "direction", "vignette", "ink"], specks: ["specks"], noise: ["sigma"] };
+  const out = { ...params };
+  for (const k of skip) for (const key of keys[k] ?? []) delete out[key];
+  return { ...out, skipped: [...skip] };
+}
+
 /** Grey page degradations other than noisy200 (which is degradePage itself). */
-function greyPage(raster, rng, o) {
+function greyPage(raster, rng, o, skip) {
   const params = {
     angle: r3(rng.uniform(-o.skew, o.skew)),
     base: Math.round(rng.uniform(o.paper[0], o.paper[1])),
@@ -330,11 +344,11 @@ function greyPage(raster, rng, o) {
     specks: rng.int(o.specks[0], o.specks[1]),
     sigma: o.sigma,
   };
-  let img = rotate(raster, params.angle);
-  img = paperLight(img, params);
-  specks(img, rng, params.specks);
-  noise(img, rng, params.sigma);
-  return { image: toBytes(img), params };
+  let img = skip.has("rotate") ? { ...raster, data: Float32Array.from(raster.data) } : rotate(raster, params.angle);
+  if (!skip.has("paper")) img = paperLight(img, params);
+  if (!skip.has("specks")) specks(img, rng, params.specks);
+  if (!skip.has("noise")) noise(img, rng, params.sigma);
+  return { image: toBytes(img), params: skipped(params, skip) };
 }
 
 /** degrade.mjs's paper() clamps to 190–235; a light paper (up to 252) maps like it without the clamp. */
@@ -358,19 +372,19 @@ function paperLight(img, p) {
 }
 
 /** Bitonal page: skew, half-strength blur, specks, noise, threshold. */
-function bitonalPage(raster, rng, skew) {
+function bitonalPage(raster, rng, skew, skip) {
   const params = {
     angle: r3(rng.uniform(-skew, skew)),
     specks: rng.int(40, 150),
     sigma: Math.round(rng.uniform(12, 18) * 10) / 10,
     threshold: Math.round(rng.uniform(135, 165)),
   };
-  const rot = rotate(raster, params.angle);
-  const bl = boxBlur(rot, 1);
-  for (let i = 0; i < rot.data.length; i++) bl.data[i] = 0.5 * rot.data[i] + 0.5 * bl.data[i];
-  specks(bl, rng, params.specks);
-  noise(bl, rng, params.sigma);
-  return { bits: threshold(bl, params.threshold), params };
+  const rot = skip.has("rotate") ? { ...raster, data: Float32Array.from(raster.data) } : rotate(raster, params.angle);
+  const bl = skip.has("blur") ? rot : boxBlur(rot, 1);
+  if (!skip.has("blur")) for (let i = 0; i < rot.data.length; i++) bl.data[i] = 0.5 * rot.data[i] + 0.5 * bl.data[i];
+  if (!skip.has("specks")) specks(bl, rng, params.specks);
+  if (!skip.has("noise")) noise(bl, rng, params.sigma);
+  return { bits: threshold(bl, params.threshold), params: skipped(params, skip) };
 }
 
 const DPI = { grey300: 300, noisy200: 200, jpeg150: 150, "g4-200": 200, "g4-300-rotated": 300, seal200: 200, "seal200-colour": 200 };
@@ -379,7 +393,8 @@ const DPI = { grey300: 300, noisy200: 200, jpeg150: 150, "g4-200": 200, "g4-300-
  * Makes one condition's scan of `input` at `output`; returns the manifest entry
  * { file, source, condition, dpi, encoding, pages: [{ page, ...params }] }.
  */
-export function makeScan(input, output, { condition, seed, name = basename(output), records = [], g4Wrapper = "img2pdf", index = 0 }) {
+export function makeScan(input, output, { condition, seed, name = basename(output), records = [], g4Wrapper = "img2pdf", index = 0, skip = [] }) {
+  skip = new Set(skip);
   if (!CONDITIONS.includes(condition)) throw new Error(`unknown condition ${condition} (conditions: ${CONDITIONS.join(", ")})`);
   const dpi = DPI[condition];
   const n = pageCount(input);
@@ -405,14 +420,14 @@ export function makeScan(input, output, { condition, seed, name = basename(outpu
       const pages = [];
       for (let p = 1; p <= n; p++) {
         const rng = pageRng(p);
-        const { bits, params } = bitonalPage(rasterizePage(input, p, dpi, false, tmp), rng, condition === "g4-200" ? 2 : 1);
+        const { bits, params } = bitonalPage(rasterizePage(input, p, dpi, false, tmp), rng, condition === "g4-200" ? 2 : 1, skip);
         pages.push(turn(bits, turns[p]));
         log.push({ page: p, ...params, rotation: turns[p] });
       }
       writeG4Pdf(pages, dpi, output, tmp, g4Wrapper);
       encoding = `CCITT G4 (${g4Wrapper})`;
     } else if (condition === "seal200" || condition === "seal200-colour") {
-      const seals = placeSeals(input, records, docRng, dpi);
+      const seals = skip.has("seal") ? [] : placeSeals(input, records, docRng, dpi);
       const pages = [];
       for (let p = 1; p <= n; p++) {
         const rng = pageRng(p);
@@ -457,10 +472,10 @@ export function makeScan(input, output, { condition, seed, name = basename(outpu
         const raster = rasterizePage(input, p, dpi, false, tmp);
         const { image, params } =
           condition === "noisy200"
-            ? degradePage(raster, rng)
+            ? degradePage(raster, rng, skip)
             : greyPage(raster, rng, condition === "grey300"
               ? { skew: 0.7, paper: [245, 252], gradient: 3, vignette: 4, ink: [5, 15], specks: [0, 40], sigma: 3 }
-              : { skew: 1, paper: [232, 248], gradient: 5, vignette: 8, ink: [10, 25], specks: [0, 80], sigma: 4 });
+              : { skew: 1, paper: [232, 248], gradient: 5, vignette: 8, ink: [10, 25], specks: [0, 80], sigma: 4 }, skip);
         pages.push(flate
           ? { width: image.width, height: image.height, data: deflateSync(image.data), filter: "FlateDecode" }
           : { width: image.width, height: image.height, jpeg: encodeGreyJpeg(image, quality, dpi) });
@@ -527,7 +542,8 @@ const readJsonl = (p) => readFileSync(p, "utf8").split("\n").filter((l) => l.tri
  * Makes every condition's scans of `inputs` under out/<condition>/; returns the manifests by
  * condition. `log` gets one line per file.
  */
-export function makeScans({ inputs, out, seed, conditions = CONDITIONS, truthDir, nameWithParent = false, g4Wrapper = "img2pdf", log = () => {} }) {
+export function makeScans({ inputs, out, seed, conditions = CONDITIONS, truthDir, nameWithParent = false, g4Wrapper = "img2pdf", skip = [], log = () => {} }) {
+  for (const k of skip) if (!STEPS.includes(k)) throw new Error(`unknown step ${k} (steps: ${STEPS.join(", ")})`);
   const names = inputs.map((f) => (nameWithParent ? `${basename(dirname(resolve(f)))}-${basename(f)}` : basename(f)));
   const dup = names.find((x, i) => names.indexOf(x) !== i);
   if (dup) throw new Error(`two inputs are named ${dup}; use --name-with-parent`);
@@ -542,7 +558,7 @@ export function makeScans({ inputs, out, seed, conditions = CONDITIONS, truthDir
       const name = names[index];
       const output = join(dir, name);
       const t0 = Date.now();
-      const entry = makeScan(input, output, { condition, seed, name, records: readJsonl(truth), g4Wrapper, index });
+      const entry = makeScan(input, output, { condition, seed, name, records: readJsonl(truth), g4Wrapper, index, skip });
       writeFileSync(output.replace(/\.pdf$/i, ".jsonl"), readFileSync(truth)); // not copyFileSync: the shared truth is read-only
       files.push(entry);
       log(`${condition}/${name}: ${entry.pages.length} pages, ${entry.encoding}, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -568,6 +584,7 @@ if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? "")).href) {
         truth: { type: "string" },
         "name-with-parent": { type: "boolean", default: false },
         "g4-wrapper": { type: "string", default: "img2pdf" },
+        skip: { type: "string", default: "" },
         quiet: { type: "boolean", default: false },
       },
     });
@@ -583,6 +600,7 @@ if (import.meta.url === pathToFileURL(resolve(process.argv[1] ?? "")).href) {
       truthDir: v.truth,
       nameWithParent: v["name-with-parent"],
       g4Wrapper: v["g4-wrapper"],
+      skip: v.skip.split(",").filter(Boolean),
       log: v.quiet ? () => {} : (l) => console.error(l),
     });
   } catch (e) {
