@@ -178,10 +178,14 @@ const targetText = (c) => {
 };
 const cut = (s, n = 50) => String(s ?? "").replace(/\|/g, "\\|").replace(/\n/g, " ").slice(0, n);
 
-/** Truth and prediction side by side; long texts only around their first difference. */
+/**
+ * Truth and prediction side by side; long texts only around their first difference after the
+ * scorer's normalisation (NFKC, tags and whitespace removed), so （ against ( is no difference.
+ */
 export function around(truth, pred, n = 24) {
-  const t = JSON.stringify(truth) ?? "null";
-  const p = JSON.stringify(pred) ?? "null";
+  const norm = (v) => (typeof v === "string" ? v.normalize("NFKC").replace(/<[^>]*>/g, "").replace(/\s+/g, "") : v);
+  const t = JSON.stringify(norm(truth)) ?? "null";
+  const p = JSON.stringify(norm(pred)) ?? "null";
   if (t.length <= 2 * n && p.length <= 2 * n) return [t, p];
   let i = 0;
   while (i < t.length && t[i] === p[i]) i++;
