@@ -9,7 +9,7 @@
 // inside its text box, as the pipeline's line finder gives it. Truth = the items' text.
 //
 //   npx tsx --conditions source scripts/measure-paddle.mts [--n 400] [--seed 1] [--threads 1]
-//        [--work /tmp/paddle-measure] [--json out.json] [--margin 0.15] [--no-stretch]
+//        [--work /tmp/paddle-measure] [--json out.json] [--margin 0.3] [--min-width 160] [--no-stretch]
 //        [--skip-tesseract] [--contention]
 //
 // Prints per set (clean, noisy) and engine: exact-match rate, CER, ms per crop; agreement;
@@ -26,7 +26,7 @@ import type { Page } from "@jixiao/schemas";
 import { OcrPool } from "../packages/ocr/src/OcrPool.ts";
 import { fixOcrText } from "../packages/ocr/src/fixOcrText.ts";
 import type { GreyImage, PixelRect } from "../packages/ocr/src/greyImage.ts";
-import { PaddleRecognizer } from "../packages/ocr/src/PaddleRecognizer.ts";
+import { PaddleRecognizer, readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -38,8 +38,8 @@ const N = Number(opt("n", "400"));
 const SEED = opt("seed", "1");
 const THREADS = Number(opt("threads", "1"));
 const WORK = opt("work", "/tmp/paddle-measure");
-const MARGIN = Number(opt("margin", "0.15"));
-const MIN_WIDTH = Number(opt("min-width", "320"));
+const MARGIN = Number(opt("margin", "0.3"));
+const MIN_WIDTH = Number(opt("min-width", "160"));
 const DPI = 200;
 const CORPUS = "/work/shared/corpus/digital";
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -174,11 +174,7 @@ function shuffle<T>(a: T[], seed: string): T[] {
 // ------------------------------------------------------------------ comparison
 
 /** Both engines' text and the truth compared alike: NFKC, no spaces, one dash, straight quotes. */
-const norm = (s: string) =>
-  compact(s)
-    .replace(/[—–―‐‑－]/g, "-")
-    .replace(/[“”"]/g, '"')
-    .replace(/[‘’']/g, "'");
+const norm = readingKey;
 
 function levenshtein(a: string[], b: string[]): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -9,6 +9,7 @@ import {
   paddleInput,
   paddleModelFiles,
   readPaddleDictionary,
+  sameReading,
 } from "./PaddleRecognizer.js";
 
 /** Tight box of the pixels darker than 128 inside `r` (a cell interior without its borders). */
@@ -86,14 +87,16 @@ describe("PP-OCRv4 helpers", () => {
     for (const ch of ["≥", "≤", "‰", "±", "％", "%", "（", "）", "：", "，", "、", "万", "元", "绩", "效"]) expect(dict).toContain(ch);
   });
 
-  it("pads the input to PaddleOCR's 320 and scales it to height 48", () => {
-    const line: GreyImage = { width: 100, height: 24, data: new Uint8Array(2400).fill(255) };
+  it("scales the input to height 48 and pads it to the minimum width (160, or PaddleOCR's 320)", () => {
+    const line: GreyImage = { width: 40, height: 24, data: new Uint8Array(40 * 24).fill(255) };
     const x = paddleInput(line);
-    expect(x.contentWidth).toBe(200);
-    expect(x.width).toBe(320);
-    expect(x.data).toHaveLength(3 * 48 * 320);
+    expect(x.contentWidth).toBe(80);
+    expect(x.width).toBe(160);
+    expect(x.data).toHaveLength(3 * 48 * 160);
     expect(x.data[0]).toBe(1); // white → 1
-    expect(x.data[250]).toBe(0); // padding
+    expect(x.data[100]).toBe(0); // padding
+    expect(paddleInput(line, 320).width).toBe(320);
+    expect(paddleInput({ width: 200, height: 24, data: new Uint8Array(200 * 24) }).width).toBe(400);
   });
 
   it("decodes CTC output: repeats merged, blanks dropped, the best probability kept", () => {
@@ -119,5 +122,15 @@ describe("PP-OCRv4 helpers", () => {
     expect(normalizePaddleText("９５％")).toBe("95%");
     expect(normalizePaddleText("完成率 100%")).toBe("完成率 100%");
     expect(normalizePaddleText("（一) 根据")).toBe("（一）根据");
+  });
+});
+
+describe("readingKey", () => {
+  it("compares readings across full/half-width punctuation, spaces and dash forms", () => {
+    expect(sameReading("资金（万元）：", "资金(万元):")).toBe(true);
+    expect(sameReading("≥320 天", "≥320天")).toBe(true);
+    expect(sameReading("—", "-")).toBe(true);
+    expect(sameReading("预期目标", "预期自标")).toBe(false);
+    expect(sameReading("100%", "100％")).toBe(true);
   });
 });
