@@ -1,7 +1,10 @@
 import type { Page, Ruling, TextItem } from "@jixiao/schemas";
 import { isCjkLike } from "@jixiao/core";
 import { buildTables } from "@jixiao/layout";
-import { binarize, inkThreshold } from "./binarize.js";
+import { binarize, inkThreshold, isBitonal } from "./binarize.js";
+
+/** On a bitonal scan, gaps up to dpi / this many pixels inside a ruling are bridged. */
+const BITONAL_RULING_GAP = 100;
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
 import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -74,6 +77,7 @@ export async function ocrPageImage(
   // A red seal scanned to grey: its mid-grey ink is whitened inside its ring, the print stays.
   const unsealed = removeSeal(clamped, pageDpi).image;
   const threshold = inkThreshold(unsealed);
+  const bitonal = isBitonal(unsealed);
   let grey = unsealed;
   let mask = binarize(grey, threshold);
   let skew = measureSkew(mask, { maxDegrees: options.maxSkewDegrees ?? 6 });
@@ -85,7 +89,9 @@ export async function ocrPageImage(
   }
   const { width, height } = grey;
 
-  const found = findRulings(mask, { dpi: pageDpi });
+  // A bitonal scan's rulings come out ragged and broken by the scanner's threshold: bridge
+  // wider gaps along them (BITONAL_RULING_GAP pixels per inch).
+  const found = findRulings(mask, bitonal ? { dpi: pageDpi, maxGap: Math.max(2, Math.round(pageDpi / BITONAL_RULING_GAP)) } : { dpi: pageDpi });
   const rulings: Ruling[] = toPageRulings(found);
   eraseRulings(found, width, grey.data, mask.data, 2);
   // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
