@@ -4,7 +4,7 @@ import { buildTables } from "@jixiao/layout";
 import { binarize, inkThreshold, isBitonal } from "./binarize.js";
 
 /** On a bitonal scan, gaps up to dpi / this many pixels inside a ruling are bridged. */
-const BITONAL_RULING_GAP = 100;
+const BITONAL_RULING_GAP = 33;
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
 import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -15,6 +15,8 @@ import { removeSeal } from "./removeSeal.js";
 import { rotateImage } from "./rotateImage.js";
 import { fixOcrText } from "./fixOcrText.js";
 import { leadingComparison } from "./glyphs.js";
+import type { PaddleRecognizer } from "./PaddleRecognizer.js";
+import { readLinesTwice, type TwoEngineOptions } from "./readLinesTwice.js";
 
 /** Options of the per-page image pipeline; every field has a default. */
 export type PageImageOptions = {
@@ -28,6 +30,13 @@ export type PageImageOptions = {
   minInkRatio?: number;
   /** Lines read with less confidence are read again at full resolution. Default 0.9. */
   retryBelowConfidence?: number;
+  /**
+   * A second engine: PP-OCR reads every line and Tesseract (the pool) checks the readings it
+   * is unsure of (readLinesTwice). Without it, Tesseract reads everything, with its retries.
+   */
+  paddle?: PaddleRecognizer;
+  /** How the two engines share the work (readLinesTwice). */
+  twoEngines?: TwoEngineOptions;
 };
 
 /** What the page pipeline found, for tests and diagnostics. */
@@ -115,7 +124,8 @@ export async function ocrPageImage(
   const minInk = Math.max(12, Math.round(40 * (pageDpi / 300) ** 2));
   const minRatio = options.minInkRatio ?? 0.001;
   const margin = Math.max(2, Math.round(pageDpi / 100));
-  const jobs: Promise<OcrLine[]>[] = [];
+  /** Page segmentation mode of each job's first Tesseract reading. */
+  const jobPsm: Psm[] = [];
   const jobRects: PixelRect[] = [];
   /** Text-line bands of each job's rectangle (for finding lines Tesseract dropped). */
   const jobBands: InkBand[][] = [];
@@ -164,7 +174,7 @@ export async function ocrPageImage(
         y1: Math.min(interior.y1, ink.y1 + margin),
       };
       const psm: Psm = bands.length <= 1 ? 7 : 6;
-      jobs.push(pool.recognize(grey, rect, psm, { dpi: pageDpi }));
+      jobPsm.push(psm);
       jobRects.push(rect);
       jobBands.push(bands);
       jobInk.push(ink);
@@ -183,13 +193,20 @@ export async function ocrPageImage(
   const pieces = findTextLines(mask, { dpi: pageDpi, exclude });
   for (const p of pieces) {
     const rect = { x0: p.x0 - margin, y0: p.y0 - margin, x1: p.x1 + margin, y1: p.y1 + margin };
-    jobs.push(pool.recognize(grey, rect, 7, { dpi: pageDpi }));
+    jobPsm.push(7);
     jobRects.push(rect);
     jobBands.push([{ y0: p.y0, y1: p.y1, x0: p.x0, x1: p.x1 }]);
     jobInk.push(p);
   }
 
-  const results = await Promise.all(jobs);
+  if (options.paddle) {
+    // Two engines: PP-OCR reads every line, Tesseract checks the ones it is unsure of.
+    const lineJobs = jobRects.map((rect, j) => ({ rect, bands: jobBands[j]!, free: j >= cellJobs }));
+    const read = await readLinesTwice(grey, mask, pageDpi, lineJobs, options.paddle, pool, options.twoEngines);
+    page.items = [...direct, ...read].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
+    return { page, jobs: { cells: cellJobs, lines: pieces.length } };
+  }
+  const results = await Promise.all(jobRects.map((rect, j) => pool.recognize(grey, rect, jobPsm[j], { dpi: pageDpi })));
   const retryBelow = options.retryBelowConfidence ?? 0.9;
   /** Block readings with a line below this are redone line by line. */
   const blockBelow = 0.8;

@@ -24,6 +24,13 @@ export type OcrOptions = OcrPoolOptions &
     maxImagePixels?: number;
     /** Most pages of a multi-page TIFF (OVER_LIMIT). Default: no limit. */
     maxPages?: number;
+    /**
+     * OCR engines of createScanExtractor: "paddle+tesseract" (PP-OCR reads every line, Tesseract
+     * checks the unsure ones; default) or "tesseract" (Tesseract alone, with its retries).
+     */
+    engines?: "paddle+tesseract" | "tesseract";
+    /** Intra-op threads of the PP-OCR session. Default 1. */
+    paddleThreads?: number;
     /** Called after each page is finished (progress reporting). */
     onPage?: (page: number, total: number) => void;
   };
@@ -39,3 +46,6 @@ export async function withPool<T>(options: OcrOptions, fn: (pool: OcrPool) => Pr
     await pool.terminate();
   }
 }
+
+/** The engines createScanExtractor uses unless told otherwise. */
+export const DEFAULT_ENGINES = "paddle+tesseract";

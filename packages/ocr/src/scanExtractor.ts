@@ -3,7 +3,9 @@ import { decodeImage } from "./decodeImage.js";
 import { extractDecodedImage } from "./extractImage.js";
 import { extractScanPdf } from "./extractScanPdf.js";
 import { OcrPool } from "./OcrPool.js";
-import type { OcrOptions } from "./options.js";
+import { DEFAULT_ENGINES, type OcrOptions } from "./options.js";
+import { PaddleRecognizer } from "./PaddleRecognizer.js";
+import { JixiaoError } from "@jixiao/core";
 
 /** The shape of the pipeline's `extractScan` hook (ProcessOptions.extractScan). */
 export type ExtractScan = (
@@ -28,6 +30,16 @@ const isPdf = (data: Uint8Array) => Buffer.from(data.subarray(0, 1024)).toString
  */
 export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
   let pool: Promise<OcrPool> | undefined;
+  let paddle: Promise<PaddleRecognizer> | undefined;
+  // The second engine (PP-OCR) unless the caller gave one or asked for Tesseract alone.
+  const getPaddle = (): Promise<PaddleRecognizer | undefined> => {
+    if (options.paddle || (options.engines ?? DEFAULT_ENGINES) === "tesseract") return Promise.resolve(options.paddle);
+    paddle ??= PaddleRecognizer.create({ threads: options.paddleThreads }).catch((err: unknown) => {
+      paddle = undefined;
+      throw new JixiaoError("OCR_UNAVAILABLE", `the PP-OCR engine could not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
+    return paddle;
+  };
   const getPool = (): Promise<OcrPool> => {
     if (options.pool) return Promise.resolve(options.pool);
     pool ??= OcrPool.create(options).catch((err: unknown) => {
@@ -41,9 +53,9 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
       // The image is checked and decoded before the OCR pool is needed: a file too large or
       // damaged says so whether or not OCR is available.
       const decoded = decodeImage(data, options.maxImagePixels, options.maxPages);
-      return extractDecodedImage(decoded, meta, { ...options, pool: await getPool() });
+      return extractDecodedImage(decoded, meta, { ...options, pool: await getPool(), paddle: await getPaddle() });
     }
-    const opts = { ...options, pool: await getPool() };
+    const opts = { ...options, pool: await getPool(), paddle: await getPaddle() };
     if (!doc) return extractScanPdf(data, meta, opts);
     const textless = doc.pages.filter((p) => p.items.length === 0).map((p) => p.number);
     if (!textless.length) return doc;
@@ -57,6 +69,9 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
       const p = pool;
       pool = undefined;
       if (p) await p.then((x) => x.terminate(), () => undefined);
+      const r = paddle;
+      paddle = undefined;
+      if (r) await r.then((x) => x.close(), () => undefined);
     },
   };
 }
