@@ -59,6 +59,10 @@ export function runChecks(
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
       b.flag("score_from_total", "review", `indicators[${missingS[0]}].score`, `not read; the total implies ${expected}`);
     } else if (missingS.length) b.flag("scores_unread", "review", "indicators", `${missingS.length} scores were not read`);
+  } else if (total.score === null && total.weight !== null && indicators.length) {
+    // The total row was read, its score was not: nothing confirms the scores, and the total
+    // score the form states is missing from the record.
+    b.flag("missing_total_score", "review", "total.score", "the total row's score was not read");
   } else if (total.score !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0));
     if (Math.abs(s - total.score) > 0.051) {

@@ -10,6 +10,7 @@ export const CHECK_CODES: ReadonlySet<string> = new Set([
   "weights_unread",
   "weights_do_not_sum",
   "missing_total",
+  "missing_total_score",
   "score_from_total",
   "scores_unread",
   "scores_do_not_sum",

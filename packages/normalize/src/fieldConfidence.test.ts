@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Flag, Provenance } from "@jixiao/schemas";
-import { fieldConfidences, mergeSameCellFlags, recordConfidence, valuePaths } from "./fieldConfidence.js";
+import { fieldConfidences, flagDoubtfulRows, mergeSameCellFlags, recordConfidence, valuePaths } from "./fieldConfidence.js";
 
 const at = (page: number, y0: number): Provenance[] => [{ page, bbox: { x0: 10, y0, x1: 60, y1: y0 + 40 }, unit: "pt" }];
 
@@ -40,5 +40,15 @@ describe("fieldConfidences", () => {
   it("a whole-record review flag caps everything", () => {
     const c = fieldConfidences(record, {}, [{ code: "x", severity: "review", path: "", message: "m" }], new Set());
     expect(Object.values(c).every((x) => x === 0.7)).toBe(true);
+  });
+});
+
+describe("flagDoubtfulRows", () => {
+  const f = (path: string, code = "x"): Flag => ({ code, severity: "review", path, message: "m" });
+  it("flags a row with doubts on three of its values, once", () => {
+    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].score", "y"), f("indicators[4].weight"), f("indicators[5].name"), f("indicators[5].score")];
+    const out = flagDoubtfulRows(flags);
+    expect(out.filter((x) => x.code === "row_in_doubt").map((x) => x.path)).toEqual(["indicators[4]"]);
+    expect(flagDoubtfulRows([...flags, f("indicators[4]")]).filter((x) => x.code === "row_in_doubt")).toEqual([]);
   });
 });

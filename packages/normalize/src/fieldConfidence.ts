@@ -123,3 +123,27 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
   }
   return out;
 }
+
+/**
+ * A row with doubts on several of its values was most likely read out of line (a cell that
+ * spilled into its neighbour, a seal or a fold across it): besides the values, the row itself
+ * gets a review flag, so that the values nobody doubted are looked at too. `minFields` (default
+ * 3) distinct doubted fields make a row doubtful.
+ */
+export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] {
+  const fieldsOfRow = new Map<string, Set<string>>();
+  for (const f of flags) {
+    if (f.severity !== "review") continue;
+    for (const p of f.paths ?? [f.path]) {
+      const m = /^(indicators\[\d+\])\.([a-z0-9_]+)$/.exec(p);
+      if (m) (fieldsOfRow.get(m[1]!) ?? fieldsOfRow.set(m[1]!, new Set()).get(m[1]!)!).add(m[2]!);
+    }
+  }
+  const rowFlagged = new Set(flags.filter((f) => f.severity === "review").map((f) => f.path));
+  const out = [...flags];
+  for (const [row, fields] of fieldsOfRow) {
+    if (fields.size < minFields || rowFlagged.has(row)) continue;
+    out.push({ code: "row_in_doubt", severity: "review", path: row, message: `${fields.size} values of this row are in doubt (${[...fields].join(", ")}): its cells may be out of line` });
+  }
+  return out;
+}

@@ -160,6 +160,12 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(ok.flags.filter((f) => f.code === "implausible_percent")).toEqual([]);
   });
 
+  it("flags a total row whose score was not read", () => {
+    const r = only(projectDump({ total: "总分\t\t\t\t\t\t100\t" }));
+    expect(r.total).toEqual({ weight: 100, score: null });
+    expect(flagsAt(r, "total.score").map((f) => [f.code, f.severity])).toEqual([["missing_total_score", "review"]]);
+  });
+
   it("flags an execution rate that does not match executed / budget", () => {
     const r = only(projectDump({ fundsTotal: "\t年度资金总额\t636,500\t626,500\t506,745.04\t10\t90.00%\t8.09" }));
     expect((r as Extract<Record, { kind: "project_self_eval" }>).funds.total.execution_rate).toBe(90);

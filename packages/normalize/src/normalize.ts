@@ -7,7 +7,7 @@ import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
 import { runChecks } from "./checks.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
-import { fieldConfidences, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
+import { fieldConfidences, flagDoubtfulRows, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
 
 export type NormalizeResult = { records: Record[]; issues: { code: string; message: string }[] };
 
@@ -373,9 +373,11 @@ function finish(
   const fixPath = (p: string) => p.replace(/^\./, "");
   const provenance: { [path: string]: RowCell["prov"] } = {};
   for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
-  const flags: Flag[] = mergeSameCellFlags(
-    b.flags.map((f) => ({ ...f, path: fixPath(f.path) })),
-    provenance,
+  const flags: Flag[] = flagDoubtfulRows(
+    mergeSameCellFlags(
+      b.flags.map((f) => ({ ...f, path: fixPath(f.path) })),
+      provenance,
+    ),
   );
   const read: { [path: string]: number } = {};
   for (const [p, c] of Object.entries(b.confidence)) read[fixPath(p)] = c;
