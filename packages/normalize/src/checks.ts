@@ -38,7 +38,7 @@ export function runChecks(
     if (missingW.length === 1) {
       const expected = round2(total.weight - extraW - sum(indicators.map((i) => i.weight)));
       b.flag("weight_from_total", "review", `indicators[${missingW[0]}].weight`, `not read; the total implies ${expected}`);
-    } else b.flag("weights_unread", "review", "indicators", `${missingW.length} weights were not read`);
+    } else b.flag("weights_unread", "review", "total.weight", `${missingW.length} weights were not read: the weights cannot be checked against the total`);
   } else if (total.weight !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.weight)) + extraW);
     if (Math.abs(s - total.weight) > 0.011) {
@@ -58,7 +58,7 @@ export function runChecks(
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
       b.flag("score_from_total", "review", `indicators[${missingS[0]}].score`, `not read; the total implies ${expected}`);
-    } else if (missingS.length) b.flag("scores_unread", "review", "indicators", `${missingS.length} scores were not read`);
+    } else if (missingS.length) b.flag("scores_unread", "review", "total.score", `${missingS.length} scores were not read: the scores cannot be checked against the total`);
   } else if (total.score === null && total.weight !== null && indicators.length) {
     // The total row was read, its score was not: nothing confirms the scores, and the total
     // score the form states is missing from the record.
