@@ -33,13 +33,13 @@ describe("fieldConfidences", () => {
     const read = { project_name: 0.97, "total.weight": 0.9, "total.score": 0.99, "indicators[0].name": 0.95, "indicators[0].weight": 0.93 };
     const flags: Flag[] = [{ code: "x", severity: "review", path: "indicators[0]", message: "m" }];
     const c = fieldConfidences(record, read, flags, new Set(["total.weight"]));
-    expect(c).toEqual({ kind: 0.995, project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.7, "indicators[0].weight": 0.7 });
-    expect(recordConfidence(c)).toBeCloseTo((0.995 + 0.97 + 0.998 + 0.99 + 0.7 + 0.7) / 6, 3);
+    expect(c).toEqual({ kind: 0.995, project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.8, "indicators[0].weight": 0.8 });
+    expect(recordConfidence(c)).toBeCloseTo((0.995 + 0.97 + 0.998 + 0.99 + 0.8 + 0.8) / 6, 2);
   });
 
   it("a whole-record review flag caps everything", () => {
     const c = fieldConfidences(record, {}, [{ code: "x", severity: "review", path: "", message: "m" }], new Set());
-    expect(Object.values(c).every((x) => x === 0.7)).toBe(true);
+    expect(Object.values(c).every((x) => x === 0.8)).toBe(true);
   });
 });
 

@@ -131,7 +131,7 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(flagsAt(r, "total.weight")[0]).toMatchObject({ code: "weights_do_not_sum", severity: "review" });
     expect(r.confidence).toBeLessThan(1);
     // a review flag on the list covers every indicator row
-    expect(inds(r).map((i) => i.confidence)).toEqual([0.7, 0.7, 0.7, 0.7]); // a review flag caps a value's confidence (ConfidenceOptions.underReview)
+    expect(inds(r).map((i) => i.confidence)).toEqual([0.8, 0.8, 0.8, 0.8]); // a review flag caps a value's confidence (ConfidenceOptions.underReview)
   });
 
   it("flags a score above its weight on that indicator's score", () => {
@@ -142,11 +142,11 @@ describe("normalize: 财政项目支出绩效自评表", () => {
       expect.objectContaining({ code: "score_above_weight", severity: "review" }),
     ]);
     expect(reviewFlags(r)).toHaveLength(1);
-    expect(inds(r)[3]!.confidence).toBe(0.7);
+    expect(inds(r)[3]!.confidence).toBe(0.8);
     expect(inds(r)[0]!.confidence).toBe(1);
     // the record's confidence is the mean of its values': one doubtful value of many
     const fields = Object.values(r.source.confidence);
-    expect(r.source.confidence["indicators[3].score"]).toBe(0.7);
+    expect(r.source.confidence["indicators[3].score"]).toBe(0.8);
     expect(r.confidence).toBeCloseTo(fields.reduce((s, c) => s + c, 0) / fields.length, 3);
     expect(r.confidence).toBeGreaterThan(0.99);
   });
