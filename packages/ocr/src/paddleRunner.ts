@@ -1,0 +1,106 @@
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+
+/** Runs the recognition model on one input tensor [1, 3, 48, width]; returns the [1, T, C] output. */
+export type ModelRunner = {
+  run(data: Float32Array, width: number): Promise<{ probs: Float32Array; dims: readonly number[] }>;
+  close(): Promise<void>;
+};
+
+const sessionOptions = (threads: number) => ({
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  executionMode: "sequential" as const,
+  graphOptimizationLevel: "all" as const,
+});
+
+/**
+ * The model in this thread: onnxruntime-node runs `session.run` synchronously on the calling
+ * thread, so the event loop waits while a line is recognised.
+ */
+export async function inThreadRunner(modelPath: string, threads: number, height: number): Promise<ModelRunner> {
+  const ort = await import("onnxruntime-node");
+  const session = await ort.InferenceSession.create(modelPath, sessionOptions(threads));
+  return {
+    async run(data, width) {
+      const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", data, [1, 3, height, width]) });
+      const y = out[session.outputNames[0]!]!;
+      return { probs: y.data as Float32Array, dims: y.dims };
+    },
+    close: () => session.release(),
+  };
+}
+
+// The worker is plain CommonJS given as source (eval), so it runs the same from src and dist.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const ort = require(workerData.ortPath);
+const ready = ort.InferenceSession.create(workerData.modelPath, workerData.sessionOptions);
+ready.then(() => parentPort.postMessage({ ready: true }), (e) => parentPort.postMessage({ ready: false, error: String((e && e.message) || e) }));
+parentPort.on("message", async ({ id, data, width }) => {
+  try {
+    const session = await ready;
+    const x = new ort.Tensor("float32", data, [1, 3, workerData.height, width]);
+    const out = await session.run({ [session.inputNames[0]]: x });
+    const y = out[session.outputNames[0]];
+    const probs = new Float32Array(y.data);
+    parentPort.postMessage({ id, probs, dims: y.dims }, [probs.buffer]);
+  } catch (e) {
+    parentPort.postMessage({ id, error: String((e && e.message) || e) });
+  }
+});
+`;
+
+/**
+ * The model in a worker thread of its own: the main thread prepares the next lines and pages
+ * while a line is recognised. Calls are answered in order; a worker that dies fails every
+ * pending call.
+ */
+export async function workerRunner(modelPath: string, threads: number, height: number): Promise<ModelRunner> {
+  const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
+  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, modelPath, height, sessionOptions: sessionOptions(threads) } });
+  const pending = new Map<number, { resolve: (r: { probs: Float32Array; dims: readonly number[] }) => void; reject: (e: Error) => void }>();
+  let seq = 0;
+  let failure: Error | undefined;
+  const failAll = (e: Error) => {
+    failure ??= e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: { ready?: boolean; error?: string }) => {
+      if (m.ready === undefined) return;
+      worker.off("message", onMessage);
+      if (m.ready) resolve();
+      else reject(new Error(m.error ?? "the PP-OCR worker did not start"));
+    };
+    worker.on("message", onMessage);
+    worker.once("error", reject);
+  });
+  worker.on("message", (m: { id?: number; probs?: Float32Array; dims?: number[]; error?: string }) => {
+    if (m.id === undefined) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error !== undefined) p.reject(new Error(m.error));
+    else p.resolve({ probs: m.probs!, dims: m.dims! });
+  });
+  worker.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
+  worker.on("exit", (code) => failAll(new Error(`the PP-OCR worker exited (code ${code})`)));
+  // The worker must not keep the process alive on its own.
+  worker.unref();
+  return {
+    run(data, width) {
+      if (failure) return Promise.reject(failure);
+      const id = ++seq;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, data, width }, [data.buffer as ArrayBuffer]);
+      });
+    },
+    async close() {
+      failure ??= new Error("the PP-OCR worker is closed");
+      await worker.terminate();
+    },
+  };
+}
