@@ -71,28 +71,36 @@ export async function readLinesTwice(
 ): Promise<TextItem[]> {
   const o = { ...DEFAULTS, ...options };
   const margin = Math.max(2, Math.round(dpi / 100));
-  const readings: BandReading[] = [];
+  // Every line goes to PP-OCR at once (its worker queues them); Tesseract checks a job's unsure
+  // lines as soon as PP-OCR has read the job (not prose), so both engines keep working.
+  const jobLength = new Map<number, number>();
+  const pending: Promise<BandReading[]>[] = [];
   for (let j = 0; j < jobs.length; j++) {
     const job = jobs[j]!;
-    for (const band of job.bands) {
+    const bands = job.bands.map((band) => {
       const rect: PixelRect = {
         x0: Math.max(job.rect.x0, band.x0 - margin),
         x1: Math.min(job.rect.x1, band.x1 + margin),
         y0: Math.max(job.rect.y0, band.y0 - margin),
         y1: Math.min(job.rect.y1, band.y1 + margin),
       };
-      const r = await paddle.recognizeLine(grey, rect);
-      const reading: BandReading = { job: j, band, rect, text: r.text, confidence: r.confidence };
-      // Tesseract's check starts at once, so its workers run while PP-OCR reads on.
-      if (!r.text || r.confidence < o.checkBelow) {
-        reading.tess = tesseractLine(pool, grey, rect, dpi);
-        reading.tess.catch(() => undefined);
-      }
-      readings.push(reading);
-    }
+      return paddle.recognizeLine(grey, rect).then((r): BandReading => ({ job: j, band, rect, text: r.text, confidence: r.confidence }));
+    });
+    pending.push(
+      Promise.all(bands).then((read) => {
+        const length = read.reduce((n, r) => n + [...r.text].length, 0);
+        jobLength.set(j, length);
+        for (const r of read) {
+          if (length < o.proseLength && (!r.text || r.confidence < o.checkBelow)) {
+            r.tess = tesseractLine(pool, grey, r.rect, dpi);
+            r.tess.catch(() => undefined);
+          }
+        }
+        return read;
+      }),
+    );
   }
-  const jobLength = new Map<number, number>();
-  for (const r of readings) jobLength.set(r.job, (jobLength.get(r.job) ?? 0) + [...r.text].length);
+  const readings = (await Promise.all(pending)).flat();
 
   const items: (TextItem | undefined)[] = await Promise.all(
     readings.map(async (r): Promise<TextItem | undefined> => {
