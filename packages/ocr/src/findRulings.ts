@@ -14,6 +14,18 @@ export type FindRulingsOptions = {
   maxThickness?: number;
   /** Gaps up to this many pixels inside a run are bridged (grain, JPEG blocks). Default dpi / 150. */
   maxGap?: number;
+  /**
+   * A thin line that wanders by a pixel across (a deskewed one-pixel ruling, a ragged
+   * thresholded stroke) is scanned as if a pixel thicker: ink on a row or the next counts. Default false.
+   */
+  wobble?: boolean;
+  /**
+   * Found rulings are extended at both ends along their line through gaps up to this many pixels
+   * (a dotted, broken border). Default 0 (off).
+   */
+  extendGap?: number;
+  /** Drop "rulings" with ink beside them on most of their length (aligned text strokes). Default true. */
+  textCheck?: boolean;
 };
 
 /** A ruling plus the pixel runs it was built from (used to erase the line before OCR). */
@@ -145,6 +157,100 @@ function mergeCollinear(rs: FoundRuling[], posTol: number, gapTol: number): Foun
  * its thickness. Long segments are kept outright; shorter ones only where both ends meet a
  * ruling of the other direction (a short cell border), which rejects strokes of characters.
  */
+/** Ink of `mask` or of the next row ("h") or column ("v"): a one-pixel wobble across a line closes. */
+function thickened(mask: InkMask, o: "h" | "v"): InkMask {
+  const { width, height, data } = mask;
+  const out = new Uint8Array(data.length);
+  const next = o === "h" ? width : 1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    const lastX = o === "h" ? width : width - 1;
+    const ok = o === "v" || y + 1 < height;
+    for (let x = 0; x < width; x++) {
+      const i = row + x;
+      out[i] = data[i] || (ok && x < lastX && data[i + next]) ? 1 : 0;
+    }
+  }
+  return { width, height, data: out };
+}
+
+/** Whether some pixel across the line at `along`, within [lo, hi] across, is ink. */
+function inkAcross(mask: InkMask, o: "h" | "v", along: number, lo: number, hi: number): boolean {
+  const { width, height, data } = mask;
+  const max = o === "h" ? height - 1 : width - 1;
+  for (let c = Math.max(0, lo); c <= Math.min(max, hi); c++) {
+    if (o === "h" ? data[c * width + along] : data[along * width + c]) return true;
+  }
+  return false;
+}
+
+/**
+ * Share of the positions along a ruling with ink on both sides of it, just clear of its width
+ * (`off` pixels) and up to `reach` further. A table line has clear paper beside it except where
+ * other lines cross it; a "line" made of the aligned strokes of a row of characters is inside
+ * their ink.
+ */
+export function sandwiched(mask: InkMask, r: Ruling, off: number, reach: number): number {
+  return besideInk(mask, r, off, reach).both;
+}
+
+/** Shares of the positions along a ruling with ink beside it: on side a, side b, both. */
+export function besideInk(mask: InkMask, r: Ruling, off: number, reach: number): { a: number; b: number; both: number } {
+  const o = r.orientation;
+  const half = r.width / 2 + off;
+  const aLo = Math.floor(r.pos - half - reach);
+  const aHi = Math.floor(r.pos - half);
+  const bLo = Math.ceil(r.pos + half);
+  const bHi = Math.ceil(r.pos + half + reach);
+  const len = o === "h" ? mask.width : mask.height;
+  let n = 0;
+  let both = 0;
+  let na = 0;
+  let nb = 0;
+  for (let a = Math.max(0, Math.floor(r.from)); a < Math.min(len, Math.ceil(r.to)); a++) {
+    n++;
+    const ia = inkAcross(mask, o, a, aLo, aHi);
+    const ib = inkAcross(mask, o, a, bLo, bHi);
+    if (ia) na++;
+    if (ib) nb++;
+    if (ia && ib) both++;
+  }
+  return n ? { a: na / n, b: nb / n, both: both / n } : { a: 0, b: 0, both: 0 };
+}
+
+/**
+ * Extends a ruling at both ends through broken ink along its line: from an end, ink within the
+ * ruling's width (plus a pixel) is followed as long as no gap exceeds `gap`. An end that already
+ * meets a ruling of the other direction (`stops`, positions across which the line may not run)
+ * stays; an extension stops at the first such ruling it reaches.
+ */
+function extend(mask: InkMask, r: FoundRuling, gap: number, stops: number[], tol: number): FoundRuling {
+  const o = r.orientation;
+  const lo = Math.floor(r.pos - r.width / 2 - 1);
+  const hi = Math.ceil(r.pos + r.width / 2);
+  const len = o === "h" ? mask.width : mask.height;
+  const walk = (start: number, dir: 1 | -1): number => {
+    // Stop at the first ruling of the other direction beyond the end; none within tol of it.
+    const ahead = stops.filter((p) => (p - start) * dir > -tol);
+    if (ahead.some((p) => Math.abs(p - start) <= tol)) return start;
+    const limit = ahead.length ? (dir > 0 ? Math.min(...ahead) : Math.max(...ahead)) : dir > 0 ? len - 1 : 0;
+    let last = start;
+    let inked = 0;
+    for (let a = start + dir; (a - limit) * dir <= 0 && Math.abs(a - last) <= gap; a += dir) {
+      if (inkAcross(mask, o, a, lo, hi)) {
+        last = a;
+        inked++;
+      }
+    }
+    // A dotted line is mostly ink; scattered specks are not.
+    const span = Math.abs(last - start);
+    return span > 0 && inked >= 0.5 * span ? last : start;
+  };
+  const from = walk(Math.floor(r.from), -1);
+  const to = walk(Math.ceil(r.to) - 1, 1) + 1;
+  return from === r.from && to === r.to ? r : { ...r, from, to };
+}
+
 export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): FoundRuling[] {
   const dpi = options.dpi ?? 300;
   const minH = options.minHorizontal ?? Math.round(dpi * 0.2);
@@ -154,17 +260,62 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
   const maxGap = options.maxGap ?? Math.max(1, Math.round(dpi / 150));
   const tol = Math.max(4, dpi / 30);
 
+  const wobble = options.wobble ?? false;
   const build = (o: "h" | "v", minLen: number) =>
     mergeCollinear(
-      segments(mask, o, minLen, maxGap)
-        .map((g) => toRuling(g, o))
+      segments(wobble ? thickened(mask, o) : mask, o, minLen, maxGap)
+        .map((g) => {
+          const r = toRuling(g, o);
+          // The thickened mask has each line a pixel thicker, half a pixel before it.
+          if (wobble) {
+            r.pos += 0.5;
+            r.width = Math.max(1, r.width - 1);
+          }
+          return r;
+        })
         .filter((r) => r.to - r.from >= minLen && r.width <= maxThick),
       Math.max(2, dpi / 100),
       Math.max(2, dpi / 30),
     ).filter((r) => r.width <= maxThick);
 
-  const hs = build("h", minH);
-  const vs = build("v", minV);
+  // Aligned strokes of a row (or column) of characters can line up into a "ruling" (their
+  // tops, bottoms or middles, more so where gaps are bridged); such a line runs along the
+  // characters' ink, which lies beside it on most of its length, on one side or on both.
+  // A table line has paper beside it except where lines cross it or text comes close: a line
+  // with ink on both sides is dropped; one with ink along one side (text crammed against a
+  // border, or a row of characters) is not taken for a table line on its length alone.
+  const off = 2;
+  const reach = Math.max(3, Math.round(dpi / 40));
+  const textCheck = options.textCheck ?? true;
+  const sideInk = new WeakMap<FoundRuling, number>();
+  const clear = (r: FoundRuling, maxSide = 1) => {
+    if (!textCheck) return true;
+    const s = besideInk(mask, r, off, reach);
+    sideInk.set(r, Math.max(s.a, s.b));
+    return s.both < 0.2 && Math.max(s.a, s.b) <= maxSide;
+  };
+  const inky = (r: FoundRuling) => (sideInk.get(r) ?? 0) >= 0.3;
+  const long = (r: FoundRuling) => r.to - r.from >= strong && !inky(r);
+  let hs = build("h", minH).filter((r) => clear(r));
+  let vs = build("v", minV).filter((r) => clear(r));
+  const extendGap = options.extendGap ?? 0;
+  if (extendGap > 0) {
+    // Lines broken into pieces: extend each piece along its line (up to the next ruling across
+    // it), keep the extension only where the line stays clear of text, and merge the pieces.
+    const grown = (rs: FoundRuling[], others: FoundRuling[]) =>
+      mergeCollinear(
+        rs.map((r) => {
+          const stops = others.filter((x) => r.pos >= x.from - tol && r.pos <= x.to + tol).map((x) => x.pos);
+          const e = extend(mask, r, extendGap, stops, Math.max(2, Math.round(dpi / 100)));
+          return e === r || clear(e, Math.max(0.5, (sideInk.get(r) ?? 0) + 0.05)) ? e : r;
+        }),
+        Math.max(2, dpi / 100),
+        Math.max(2, dpi / 30),
+      );
+    const h0 = hs;
+    hs = grown(hs, vs).filter((r) => clear(r));
+    vs = grown(vs, h0).filter((r) => clear(r));
+  }
 
   // A ruling end "meets" a ruling of the other direction when it lies on it (within tol).
   const meets = (end: number, pos: number, other: FoundRuling) =>
@@ -176,14 +327,14 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
     const b = others.some((o) => meets(r.to, r.pos, o));
     if (a && b) return true;
     // A segment ending on one ruling and crossing at least one more is also a border.
-    return (a || b) && others.filter((o) => crosses(r, o)).length >= 2 && r.to - r.from >= 2 * minV;
+    return (a || b) && !inky(r) && others.filter((o) => crosses(r, o)).length >= 2 && r.to - r.from >= 2 * minV;
   };
 
-  let keptH = hs.filter((r) => r.to - r.from >= strong);
-  let keptV = vs.filter((r) => r.to - r.from >= strong);
+  let keptH = hs.filter(long);
+  let keptV = vs.filter(long);
   for (let pass = 0; pass < 3; pass++) {
-    const nh = hs.filter((r) => r.to - r.from >= strong || supported(r, keptV));
-    const nv = vs.filter((r) => r.to - r.from >= strong || supported(r, nh));
+    const nh = hs.filter((r) => long(r) || supported(r, keptV));
+    const nv = vs.filter((r) => long(r) || supported(r, nh));
     const stable = nh.length === keptH.length && nv.length === keptV.length;
     keptH = nh;
     keptV = nv;

@@ -100,7 +100,14 @@ export async function ocrPageImage(
 
   // A bitonal scan's rulings come out ragged and broken by the scanner's threshold: bridge
   // wider gaps along them (BITONAL_RULING_GAP pixels per inch).
-  const found = findRulings(mask, bitonal ? { dpi: pageDpi, maxGap: Math.max(2, Math.round(pageDpi / BITONAL_RULING_GAP)) } : { dpi: pageDpi });
+  // A one-pixel wobble across the line is closed, and found pieces are extended along their line
+  // through gaps up to dpi / 14 (a dotted border).
+  const found = findRulings(
+    mask,
+    bitonal
+      ? { dpi: pageDpi, maxGap: Math.max(2, Math.round(pageDpi / BITONAL_RULING_GAP)), wobble: true, extendGap: Math.round(pageDpi / 14) }
+      : { dpi: pageDpi },
+  );
   const rulings: Ruling[] = toPageRulings(found);
   eraseRulings(found, width, grey.data, mask.data, 2);
   // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
