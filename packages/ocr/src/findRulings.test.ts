@@ -78,3 +78,105 @@ describe("findRulings on a faint, blurred line", () => {
     expect(vs[0]!.to).toBe(1000);
   });
 });
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("findRulings on a dotted, broken grid (a thresholded bitonal scan)", () => {
+  // A 200 dpi grid of one-pixel lines: rows at ys, columns at xs. Every line is broken by gaps of
+  // up to 12 px at random places and wanders by a pixel across (a deskewed one-pixel line).
+  const dpi = 200;
+  const width = 1400;
+  const height = 900;
+  const xs = [100, 300, 620, 900, 1300];
+  const ys = [100, 180, 300, 420, 560, 800];
+  const make = (seed: number, maxGapPx: number) => {
+    const rand = rng(seed);
+    const data = new Uint8Array(width * height);
+    const dotted = (len: number, put: (along: number, shift: number) => void) => {
+      let shift = 0;
+      for (let a = 0; a < len; ) {
+        const piece = 4 + Math.floor(rand() * 30);
+        for (let k = 0; k < piece && a < len; k++, a++) {
+          if (rand() < 0.03) shift = shift ? 0 : 1;
+          put(a, shift);
+        }
+        a += 1 + Math.floor(rand() * maxGapPx);
+      }
+    };
+    for (const y of ys) dotted(xs[4]! - xs[0]! + 1, (a, s) => (data[(y + s) * width + xs[0]! + a] = 1));
+    for (const x of xs) dotted(ys[5]! - ys[0]! + 1, (a, s) => (data[(ys[0]! + a) * width + x + s] = 1));
+    return { width, height, data };
+  };
+  const options = { dpi, maxGap: 6, wobble: true, extendGap: 14 };
+
+  for (const seed of [1, 2, 3]) {
+    it(`finds every line complete, end to end (seed ${seed})`, () => {
+      const found = findRulings(make(seed, 12), options);
+      const hs = found.filter((r) => r.orientation === "h").sort((a, b) => a.pos - b.pos);
+      const vs = found.filter((r) => r.orientation === "v").sort((a, b) => a.pos - b.pos);
+      // One ruling per line, within a pixel and a half of it (the line wanders by a pixel).
+      expect(hs).toHaveLength(ys.length);
+      expect(vs).toHaveLength(xs.length);
+      hs.forEach((r, i) => expect(Math.abs(r.pos - ys[i]!)).toBeLessThanOrEqual(1.5));
+      vs.forEach((r, i) => expect(Math.abs(r.pos - xs[i]!)).toBeLessThanOrEqual(1.5));
+      for (const r of hs) {
+        expect(r.from).toBeLessThanOrEqual(xs[0]! + 3);
+        expect(r.to).toBeGreaterThanOrEqual(xs[4]! - 3);
+      }
+      for (const r of vs) {
+        expect(r.from).toBeLessThanOrEqual(ys[0]! + 3);
+        expect(r.to).toBeGreaterThanOrEqual(ys[5]! - 3);
+      }
+    });
+  }
+
+  it("without extension and wobble the same grid comes out incomplete", () => {
+    const found = findRulings(make(1, 12), { dpi, maxGap: 6 });
+    const complete = found.filter((r) => r.to - r.from >= (r.orientation === "h" ? 1190 : 690));
+    expect(complete.length).toBeLessThan(xs.length + ys.length);
+  });
+});
+
+describe("findRulings does not take rows of text for rulings", () => {
+  it("finds no ruling in lines of character-like blobs, even with wide gaps bridged", () => {
+    // Lines of 29 px "characters" at 200 dpi, 3 px apart: each a top, middle and bottom bar of
+    // random length (the bars of a line line up) and seven upright strokes two pixels wide at
+    // random places; about as much ink as a line of Chinese thresholded at 200 dpi.
+    const rand = rng(7);
+    const width = 1400;
+    const height = 700;
+    const data = new Uint8Array(width * height);
+    const set = (x: number, y: number) => (data[y * width + x] = 1);
+    for (let line = 0; line < 12; line++) {
+      const y0 = 60 + line * 48;
+      for (let x0 = 100; x0 + 29 < 1300; x0 += 32) {
+        for (const dy of [1, 14, 27]) {
+          const from = Math.floor(rand() * 8);
+          const to = 29 - Math.floor(rand() * 8);
+          for (let x = x0 + from; x < x0 + to; x++) set(x, y0 + dy);
+        }
+        for (let k = 0; k < 7; k++) {
+          const x = x0 + Math.floor(rand() * 28);
+          const from = Math.floor(rand() * 10);
+          const to = 29 - Math.floor(rand() * 10);
+          for (let y = y0 + from; y < y0 + to; y++) {
+            set(x, y);
+            set(x + 1, y);
+          }
+        }
+      }
+    }
+    const found = findRulings({ width, height, data }, { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 });
+    expect(found).toEqual([]);
+  });
+});

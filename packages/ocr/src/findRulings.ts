@@ -220,31 +220,54 @@ export function besideInk(mask: InkMask, r: Ruling, off: number, reach: number):
 
 /**
  * Extends a ruling at both ends through broken ink along its line: from an end, ink within the
- * ruling's width (plus a pixel) is followed as long as no gap exceeds `gap`. An end that already
- * meets a ruling of the other direction (`stops`, positions across which the line may not run)
- * stays; an extension stops at the first such ruling it reaches.
+ * ruling's width (plus a pixel) is followed as long as no gap exceeds `gap` and the extension is
+ * mostly ink. The rulings of the other direction that cross the line (`stops`) cut it into
+ * sections: the section the end lies in is extended as far as its ink goes; the line goes on
+ * through a crossing into the next section only where its ink reaches the next crossing and
+ * that section is `lineLike` (clear of text): a border broken at a junction, or missing a
+ * whole cell's length, is completed, but a line does not run on into a merged cell's text.
  */
-function extend(mask: InkMask, r: FoundRuling, gap: number, stops: number[], tol: number): FoundRuling {
+function extend(
+  mask: InkMask,
+  r: FoundRuling,
+  gap: number,
+  stops: number[],
+  tol: number,
+  lineLike: (from: number, to: number) => boolean,
+): FoundRuling {
   const o = r.orientation;
   const lo = Math.floor(r.pos - r.width / 2 - 1);
   const hi = Math.ceil(r.pos + r.width / 2);
   const len = o === "h" ? mask.width : mask.height;
   const walk = (start: number, dir: 1 | -1): number => {
-    // Stop at the first ruling of the other direction beyond the end; none within tol of it.
-    const ahead = stops.filter((p) => (p - start) * dir > -tol);
-    if (ahead.some((p) => Math.abs(p - start) <= tol)) return start;
-    const limit = ahead.length ? (dir > 0 ? Math.min(...ahead) : Math.max(...ahead)) : dir > 0 ? len - 1 : 0;
-    let last = start;
-    let inked = 0;
-    for (let a = start + dir; (a - limit) * dir <= 0 && Math.abs(a - last) <= gap; a += dir) {
-      if (inkAcross(mask, o, a, lo, hi)) {
-        last = a;
-        inked++;
+    const ahead = stops.filter((p) => (p - start) * dir > -tol).sort((x, y) => (x - y) * dir);
+    let cur = start;
+    // An end already on a crossing ruling only goes on through it into a line-like section.
+    let free = !ahead.some((p) => Math.abs(p - start) <= tol);
+    for (;;) {
+      const next = ahead.find((p) => (p - cur) * dir > tol);
+      const limit = next ?? (dir > 0 ? len - 1 : 0);
+      let last = cur;
+      let inked = 0;
+      for (let a = cur + dir; (a - limit) * dir <= 0 && Math.abs(a - last) <= gap; a += dir) {
+        if (inkAcross(mask, o, a, lo, hi)) {
+          last = a;
+          inked++;
+        }
       }
+      // A dotted line is mostly ink; scattered specks are not.
+      const span = Math.abs(last - cur);
+      const reached = next !== undefined && Math.abs(next - last) <= gap;
+      const end = Math.round(limit);
+      if (free) {
+        if (!reached) return span > 0 && inked >= 0.5 * span ? last : cur;
+        cur = end;
+        free = false;
+        continue;
+      }
+      if (!reached || inked < 0.6 * Math.abs(end - cur) || !lineLike(Math.min(cur, end), Math.max(cur, end))) return cur;
+      cur = end;
     }
-    // A dotted line is mostly ink; scattered specks are not.
-    const span = Math.abs(last - start);
-    return span > 0 && inked >= 0.5 * span ? last : start;
   };
   const from = walk(Math.floor(r.from), -1);
   const to = walk(Math.ceil(r.to) - 1, 1) + 1;
@@ -306,7 +329,11 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
       mergeCollinear(
         rs.map((r) => {
           const stops = others.filter((x) => r.pos >= x.from - tol && r.pos <= x.to + tol).map((x) => x.pos);
-          const e = extend(mask, r, extendGap, stops, Math.max(2, Math.round(dpi / 100)));
+          const lineLike = (from: number, to: number) => {
+            const side = besideInk(mask, { ...r, from, to }, off, reach);
+            return side.both < 0.2 && Math.max(side.a, side.b) < 0.3;
+          };
+          const e = extend(mask, r, extendGap, stops, Math.max(2, Math.round(dpi / 100)), lineLike);
           return e === r || clear(e, Math.max(0.5, (sideInk.get(r) ?? 0) + 0.05)) ? e : r;
         }),
         Math.max(2, dpi / 100),
