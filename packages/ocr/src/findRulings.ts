@@ -328,6 +328,9 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
     const grown = (rs: FoundRuling[], others: FoundRuling[]) =>
       mergeCollinear(
         rs.map((r) => {
+          // A short upright piece may be a character's stroke (a "1"): only pieces as long as
+          // two short cell borders are extended.
+          if (r.orientation === "v" && r.to - r.from < 2 * minV) return r;
           const stops = others.filter((x) => r.pos >= x.from - tol && r.pos <= x.to + tol).map((x) => x.pos);
           const lineLike = (from: number, to: number) => {
             const side = besideInk(mask, { ...r, from, to }, off, reach);
