@@ -169,3 +169,23 @@ export function stretchContrast(img: GreyImage, minRange = 40): GreyImage {
   for (let i = 0; i < n; i++) out[i] = lut[img.data[i]!]!;
   return { width: img.width, height: img.height, data: out };
 }
+
+/** A 3×3 box blur (separable, edges clamped): softens the ragged edges of a bitonal scan. */
+export function boxBlur3(img: GreyImage): GreyImage {
+  const { width: w, height: h, data } = img;
+  const tmp = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      tmp[row + x] = data[row + Math.max(0, x - 1)]! + data[row + x]! + data[row + Math.min(w - 1, x + 1)]!;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const up = Math.max(0, y - 1) * w;
+    const row = y * w;
+    const down = Math.min(h - 1, y + 1) * w;
+    for (let x = 0; x < w; x++) out[row + x] = Math.round((tmp[up + x]! + tmp[row + x]! + tmp[down + x]!) / 9);
+  }
+  return { width: w, height: h, data: out };
+}

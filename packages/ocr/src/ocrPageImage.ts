@@ -7,7 +7,7 @@ import { binarize, inkThreshold, isBitonal } from "./binarize.js";
 const BITONAL_RULING_GAP = 33;
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
-import { clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
+import { boxBlur3, clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
 import { removeSpecks } from "./removeSpecks.js";
@@ -37,6 +37,8 @@ export type PageImageOptions = {
   paddle?: PaddleRecognizer;
   /** How the two engines share the work (readLinesTwice). */
   twoEngines?: TwoEngineOptions;
+  /** Blur a bitonal page (3×3) before the engines read it. Default true. */
+  softenBitonal?: boolean;
 };
 
 /** What the page pipeline found, for tests and diagnostics. */
@@ -209,7 +211,9 @@ export async function ocrPageImage(
   if (options.paddle) {
     // Two engines: PP-OCR reads every line, Tesseract checks the ones it is unsure of.
     const lineJobs = jobRects.map((rect, j) => ({ rect, bands: jobBands[j]!, free: j >= cellJobs }));
-    const read = await readLinesTwice(grey, mask, pageDpi, lineJobs, options.paddle, pool, options.twoEngines);
+    // A bitonal scan's strokes have ragged, broken edges; both engines read them better softened.
+    const ocrGrey = bitonal && (options.softenBitonal ?? true) ? boxBlur3(grey) : grey;
+    const read = await readLinesTwice(ocrGrey, mask, pageDpi, lineJobs, options.paddle, pool, options.twoEngines);
     page.items = [...direct, ...read].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
     return { page, jobs: { cells: cellJobs, lines: pieces.length } };
   }
