@@ -1,6 +1,6 @@
 import type { DocumentModel, Page, Ruling, TextItem } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
-import { joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
+import { isPageFurniture, isPageNumber, joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
 
 // Columns: 一级指标 | 二级指标 | 三级指标 | 分值
 const XS = [50, 150, 250, 350, 450];
@@ -264,6 +264,33 @@ describe("reconstruct: page furniture", () => {
     expect(r.furniture!.map((f) => [f.page, f.text])).toEqual([[1, "第 1 页，共 2 页"], [2, "自评表.xlsx"], [2, "2023-03-10"]]);
     expect(r.rows.every((row) => row.source === "table")).toBe(true);
     expect(new Set(r.rows.map((row) => row.table)).size).toBe(1);
+  });
+  it("takes a page number with any punctuation or none between its parts", () => {
+    for (const t of ["第3页,共7页", "第 3 页、共 7 页", "第2页.共6页", "第2页共6页", "第 2 页 / 共 6 页", "共7页 第3页", "- 3 -", "Page 3 of 7", "第4页"]) {
+      expect([t, isPageNumber(t)]).toEqual([t, true]);
+      expect(isPageFurniture(t, false)).toBe(true);
+    }
+    for (const t of ["第3季度", "第3页内容", "共7项", "3", "第三页"]) expect([t, isPageNumber(t)]).toEqual([t, false]);
+  });
+  it("leaves out a footer OCR read in pieces, even under a cell a page break left open", () => {
+    // The rows' last line is missing: the merged cell goes on to the next page, and the footer
+    // "第 1 页、共 2 页" below it was read as "第" "1" "页、" "共2" "页" far apart.
+    const ys1 = [700, 720, 740];
+    const p1 = page(1, gridRulings(ys1, ["2,0", "2,1", "2,2", "2,3"]), [
+      text("产出指标", 0, 710), text("数量指标", 1, 710), text("指标甲", 2, 710), text("10", 3, 710),
+      text("质量指标", 1, 730), text("5", 3, 730),
+      ...[["第", 240], ["1", 262], ["页、", 284], ["共2", 316], ["页", 348]].map(([s, x]) => ({
+        text: s as string, bbox: { x0: x as number, y0: 790, x1: (x as number) + 10 * (s as string).length, y1: 800 }, size: 10, confidence: 1, origin: "ocr" as const,
+      })),
+    ]);
+    const p2 = page(2, gridRulings([60, 80, 100], ["0,0", "0,1", "0,2", "0,3"]), [
+      text("指标乙", 2, 70), text("5", 3, 70),
+      text("时效指标", 1, 90), text("指标丙", 2, 90), text("5", 3, 90),
+    ]);
+    const r = reconstruct(doc(p1, p2));
+    expect(r.furniture!.map((f) => [f.page, f.text.replace(/\s+/g, "")])).toEqual([[1, "第1页、共2页"]]);
+    expect(r.rows.every((row) => row.source === "table")).toBe(true);
+    expect(r.rows.flatMap((row) => row.cells.map((c) => c.text)).join("")).not.toMatch(/[第共]/);
   });
   it("keeps a number in a table cell at the top of a page", () => {
     const ys = [20, 40];

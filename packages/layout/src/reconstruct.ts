@@ -51,11 +51,14 @@ export type Reconstruction = { rows: Row[]; unit: Unit; furniture?: Furniture[] 
 
 // Page numbers print anywhere a producer puts them; dates and file names count as furniture only
 // in the top or bottom margin (a date inside the form is a value).
+// Between its parts any punctuation or none: OCR reads the comma of "第3页，共7页" as "," "." "、"
+// or loses it.
+const SEP = String.raw`[^\p{L}\p{N}]*`;
 const PAGE_NUMBER = [
-  /^第\d+页(?:[,，/]?共\d+页)?$/,
-  /^共\d+页[,，]?第\d+页$/,
+  new RegExp(String.raw`^第\d+页(?:${SEP}共\d+页)?$`, "u"),
+  new RegExp(String.raw`^共\d+页${SEP}第\d+页$`, "u"),
   /^[-—–]\d+[-—–]$/,
-  /^(?:page|p\.)?\d+(?:of|\/)\d+$/i,
+  new RegExp(String.raw`^(?:page|p\.)?${SEP}\d+${SEP}(?:of|\/)${SEP}\d+$`, "iu"),
   /^page\d+$/i,
 ];
 // A labelled print stamp says what it is: in a margin it is furniture wherever it lies.
@@ -71,11 +74,17 @@ const MARGIN_ONLY = [
  */
 export const FURNITURE_MARGIN = 0.09;
 
+/** True when a text is a page number ("第 3 页、共 7 页", "- 3 -", "Page 3 of 7"), wherever it lies. */
+export function isPageNumber(text: string): boolean {
+  const t = text.replace(/\s+/g, "").normalize("NFKC");
+  return PAGE_NUMBER.some((re) => re.test(t));
+}
+
 /** True when a free-text line is page furniture rather than part of a form. */
 export function isPageFurniture(text: string, inMargin: boolean, outermost = inMargin): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
   if (!t) return false;
-  if (PAGE_NUMBER.some((re) => re.test(t))) return true;
+  if (isPageNumber(t)) return true;
   if (inMargin && PRINT_STAMP.test(t)) return true;
   return inMargin && outermost && MARGIN_ONLY.some((re) => re.test(t));
 }
@@ -283,10 +292,17 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   };
   const dropped = new Set<TextItem>();
   const lines: string[] = [];
+  // A page number OCR read in pieces ("第" "1" "页，" "共7" "页") is judged as a whole line first:
+  // piece by piece a bare "1" would go and "第 页，共7 页" stay.
+  for (const line of groupLines(inMargin)) {
+    if (!isPageNumber(line.map((it) => it.text).join(""))) continue;
+    for (const it of line) dropped.add(it);
+    lines.push(cleanText(lineText(line)));
+  }
   // A footer may share its line with text a spreadsheet drew past the table's last ruling (a
   // merged cell's clipped rest): an item that is furniture on its own goes first.
   for (const it of inMargin) {
-    if (!isPageFurniture(it.text, true, outermost(it.bbox))) continue;
+    if (dropped.has(it) || !isPageFurniture(it.text, true, outermost(it.bbox))) continue;
     dropped.add(it);
     lines.push(cleanText(it.text));
   }
@@ -324,7 +340,8 @@ export function reconstruct(doc: DocumentModel): Reconstruction {
     const tables = pageTables(page);
     const texts = textBlocks(freeItems(page.items, tables), page, unit).filter((b) => {
       const inMargin = margin > 0 && ((b.y0 + b.y1) / 2 <= margin || (b.y0 + b.y1) / 2 >= page.height - margin);
-      if (!b.cells.every((c) => isPageFurniture(c.text, inMargin))) return true;
+      const furnitureLine = b.cells.every((c) => isPageFurniture(c.text, inMargin)) || isPageNumber(b.cells.map((c) => c.text).join(""));
+      if (!furnitureLine) return true;
       furniture.push({ page: page.number, text: b.cells.map((c) => c.text).join(" ") });
       return false;
     });

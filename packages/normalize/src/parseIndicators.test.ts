@@ -88,6 +88,16 @@ describe("readIndicatorRows", () => {
     expect(raw!.repairs.map((r) => r.code)).toEqual(["extra_cells_joined"]);
   });
 
+  it("puts in doubt the labels of a row whose unread label text was joined into the name", () => {
+    // "满意度指" | "服务对象": the second lines of the labels were lost, so neither reads as a label.
+    const [raw] = readIndicatorRows([row(["", "满意度指", "服务对象", "综合业务人员满意度", "满意", "满意", "10", "10"])], HEADER);
+    expect(raw!.name.map((c) => c.text)).toEqual(["满意度指", "服务对象", "综合业务人员满意度"]);
+    expect(raw!.repairs.map((r) => [r.code, r.field])).toEqual([["extra_cells_joined", "name"], ["label_not_read", "level1"], ["label_not_read", "level2"]]);
+    // A label that was read is not in doubt.
+    const [read] = readIndicatorRows([row(["", "满意度指标", "服务对象", "综合业务人员满意度", "满意", "满意", "10", "10"])], HEADER);
+    expect(read!.repairs.filter((r) => r.code === "label_not_read").map((r) => r.field)).toEqual(["level2"]);
+  });
+
   it("skips table rules and rows holding only pieces of the 绩效指标 label", () => {
     const raws = readIndicatorRows([row(["", "-----", "-----"]), row(["绩效"]), row(["效 指 标"])], HEADER);
     expect(raws).toEqual([]);

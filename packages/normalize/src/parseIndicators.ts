@@ -181,6 +181,14 @@ function mapByOrder(cells: RowCell[], header: HeaderColumns, raw: RawIndicator):
     raw.target = [middle[middle.length - 2]!];
     raw.actual = [middle[middle.length - 1]!];
     raw.repairs.push({ code: "extra_cells_joined", severity: "review", message: "more cells than fields; extra text joined into the name", field: "name" });
+    // Text joined from a label column is a label that was not read ("满意度指" for 满意度指标):
+    // the row's label there was taken from the rows above and is in doubt too.
+    for (const c of raw.name) {
+      const col = columnOf(c, header);
+      if ((col === "level1" && !raw.level1Cell) || (col === "level2" && !raw.level2Cell)) {
+        raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${compact(c.text)}" in the ${col} column was not read as a label; the row's ${col} was taken from the rows above`, field: col });
+      }
+    }
   }
   raw.deviation = data.slice(j + 2);
 }

@@ -29,8 +29,20 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
   const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
   const cellIn = (r: Row, col: string, anchoredOnly = false) =>
     (anchoredOnly ? r.cells : [...r.cells, ...r.spanned]).find((c) => columnOf(c, cols) === col);
-  const setText = (upTo: number, from: number, prov: RowCell["prov"], text: string) => {
-    for (let k = from; k < upTo; k++) for (const c of [...out[k]!.cells, ...out[k]!.spanned]) if (c.prov === prov) c.text = text;
+  // A part that takes its text from the other part takes that part's doubt with it (an OCR
+  // disagreement below the break is a doubt about the rows above it too).
+  const setText = (upTo: number, from: number, prov: RowCell["prov"], text: string, sources: readonly RowCell[]) => {
+    for (let k = from; k < upTo; k++) {
+      for (const c of [...out[k]!.cells, ...out[k]!.spanned]) {
+        if (c.prov !== prov) continue;
+        c.text = text;
+        for (const s of sources) {
+          if (s.prov === prov) continue;
+          c.confidence = Math.min(c.confidence, s.confidence);
+          c.repairs = [...c.repairs, ...s.repairs.filter((r) => !c.repairs.some((o) => o.code === r.code && o.message === r.message))];
+        }
+      }
+    }
   };
   const order = ["level1", "level2", ...Object.keys(cols).filter((c) => c !== "level1" && c !== "level2" && !isExtraColumn(c))];
   for (let i = 1; i < out.length; i++) {
@@ -47,29 +59,33 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
       const qt = compact(q.text);
       const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
       let text: string | null = null;
+      let sources = [p, q];
       // One part clipped at the break: the other holds its start or its end ("理指标" below
       // "投入管理指标"); a shorter part that is a whole label of its own is a new block.
       const [shorter, longer] = qt.length < pt.length ? [qt, pt] : [pt, qt];
       const clipped = shorter.length < longer.length && (longer.startsWith(shorter) || longer.endsWith(shorter)) && !matchLabel(shorter);
       if (pt && qt && clipped && (merged || col === "level1" || col === "level2")) {
         text = qt.length >= pt.length ? q.text : p.text;
+        sources = qt.length >= pt.length ? [q] : [p];
       } else if (pt && pt === qt && col === "level1") {
         sameBlock = true;
       } else if (!pt && qt && backFills(col, p, q, sameBlock)) {
         // The part before the break drew nothing (its text printed on the next page only).
         text = q.text;
+        sources = [q];
       } else if (pt && qt && (col === "level1" || col === "level2") && !matchLabel(pt) && !matchLabel(qt) && matchLabel(joinAcrossBreak(pt, qt).text)) {
         // A label cut in two by the break ("可持续影响指" | "标").
         text = joinAcrossBreak(p.text, q.text).text;
       } else if (pt && !qt && col === "level1") {
         // The part after the break drew nothing: the label above it goes on.
         text = p.text;
+        sources = [p];
       }
       if (col === "level1" && text) sameBlock = true;
       if (text === null) continue;
       const start = out.findIndex((r) => [...r.cells, ...r.spanned].some((c) => c.prov === p.prov));
-      setText(i, Math.max(0, start), p.prov, text);
-      setText(out.length, i, q.prov, text);
+      setText(i, Math.max(0, start), p.prov, text, sources);
+      setText(out.length, i, q.prov, text, sources);
       b.flag("merged_cell_across_pages", "info", "indicators", "a merged cell printed on both sides of a page break was read as one");
     }
   }

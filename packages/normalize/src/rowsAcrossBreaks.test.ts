@@ -1,0 +1,55 @@
+import type { Repair, Row, RowCell } from "@jixiao/layout";
+import { describe, expect, it } from "vitest";
+import { INDICATOR_HEADER } from "./forms.js";
+import { RecordBuilder } from "./RecordBuilder.js";
+import { headerColumns } from "./rowTools.js";
+import { unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+
+/** A cell in grid column `col` (x0 = col, x1 = col + 1), printed on `page`. */
+function cell(text: string, col: number, o: { rows?: number; page?: number; confidence?: number; repairs?: Repair[] } = {}): RowCell {
+  return {
+    text,
+    x0: col,
+    x1: col + 1,
+    col,
+    colSpan: 1,
+    rowSpan: o.rows ?? 1,
+    confidence: o.confidence ?? 1,
+    prov: [{ page: o.page ?? 1, bbox: { x0: col, y0: 0, x1: col + 1, y1: 1 }, unit: "pt" }],
+    repairs: o.repairs ?? [],
+    inherited: false,
+  };
+}
+
+function row(cells: RowCell[], o: { pageStart?: boolean; page?: number; spanned?: RowCell[] } = {}): Row {
+  return { cells, spanned: o.spanned ?? [], pages: [o.page ?? 1], source: "table", table: 0, pageStart: o.pageStart ?? false };
+}
+
+// 0 绩效指标 | 1 一级 | 2 二级 | 3 三级 | 4 年度指标值 | 5 实际完成值 | 6 分值 | 7 得分
+const HEADER = headerColumns(
+  row(["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"].map((t, i) => cell(t, i))),
+  INDICATOR_HEADER.project_self_eval!,
+  4,
+)!;
+
+describe("unifyMergedAcrossBreaks", () => {
+  it("gives the part of a merged cell before a page break the text and the doubt of the part after it", () => {
+    const doubt: Repair = { code: "ocr_disagreement", severity: "review", message: "the two OCR engines read this differently" };
+    // A name merged over rows on both pages; its text printed on the second page only.
+    const before = cell("", 3, { rows: 2, page: 1 });
+    const after = cell("根据文件设置三级指标", 3, { rows: 2, page: 2, confidence: 0.5, repairs: [doubt] });
+    const rows = [
+      row([cell("产出指标", 1), cell("数量指标", 2), before, cell("10", 6), cell("10", 7)]),
+      row([cell("质量指标", 2), cell("5", 6), cell("5", 7)], { spanned: [before] }),
+      row([cell("产出指标", 1, { page: 2 }), cell("时效指标", 2, { page: 2 }), after, cell("5", 6, { page: 2 }), cell("5", 7, { page: 2 })], { pageStart: true, page: 2 }),
+    ];
+    const out = unifyMergedAcrossBreaks(rows, HEADER, new RecordBuilder());
+    const first = out[0]!.cells.find((c) => c.col === 3)!;
+    expect(first.text).toBe("根据文件设置三级指标");
+    expect(first.confidence).toBe(0.5);
+    expect(first.repairs).toEqual([doubt]);
+    expect(out[1]!.spanned[0]).toMatchObject({ text: "根据文件设置三级指标", confidence: 0.5, repairs: [doubt] });
+    // The part the text came from keeps its own doubt once.
+    expect(out[2]!.cells.find((c) => c.col === 3)!.repairs).toEqual([doubt]);
+  });
+});
