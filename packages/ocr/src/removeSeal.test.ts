@@ -66,6 +66,48 @@ describe("removeSeal", () => {
     expect(ink).toBeLessThan(1.05 * plainInk);
   });
 
+  it("keeps thin grey rulings that run through the seal's disk unbroken", () => {
+    // a 200 dpi scan's thin ruling: one pixel as grey as the seal's ink, a lighter one beside it
+    const width = 900;
+    const height = 900;
+    const img = page(width, height);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = Math.max(img.data[i]!, 250); // no print
+    const put = (x: number, y: number, v: number) => (img.data[y * width + x] = Math.min(img.data[y * width + x]!, v));
+    for (let y = 100; y <= 700; y += 80) for (let x = 50; x < 850; x++) (put(x, y, 130), put(x, y + 1, 190));
+    for (const x of [50, 300, 550, 850]) for (let y = 100; y < 700; y++) (put(x, y, 130), put(x + 1, y, 190));
+    for (let row = 0; row < 7; row++) for (let k = 0; k < 12; k++) for (let y = 125 + row * 80; y < 153 + row * 80; y++)
+      for (let x = 70 + k * 60; x < 73 + k * 60; x++) put(x, y, 15); // strokes of print
+    const plain = img.data.slice();
+    stamp(img, 500, 560, 160);
+    const { image, seals } = removeSeal(img, 200);
+    expect(seals).toHaveLength(1);
+    const mask = binarize(image, inkThreshold(image));
+    const on = (x: number, y: number) => mask.data[y * width + x] === 1;
+    // the ruling at y 660 crosses the disk from x 375 to 625, the one at x 550 from y 408 to 712
+    let hGap = 0;
+    for (let x = 340; x <= 660; x++) if (![659, 660, 661, 662].some((y) => on(x, y))) hGap++;
+    let vGap = 0;
+    for (let y = 400; y < 700; y++) if (![549, 550, 551, 552].some((x) => on(x, y))) vGap++;
+    expect(hGap).toBe(0);
+    expect(vGap).toBe(0);
+    // the seal's ink off the print is gone: the ring's band, away from the rulings and strokes
+    let left = 0;
+    let total = 0;
+    const nearPrint = (x: number, y: number) => {
+      for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) if (plain[(y + dy) * width + x + dx]! < 240) return true;
+      return false;
+    };
+    for (let y = 2; y < height - 2; y++)
+      for (let x = 2; x < width - 2; x++) {
+        const d = Math.hypot(x - 500, y - 560);
+        if (d < 149 || d > 159 || nearPrint(x, y)) continue;
+        total++;
+        if (on(x, y)) left++;
+      }
+    expect(total).toBeGreaterThan(3000);
+    expect(left).toBeLessThan(0.01 * total);
+  });
+
   it("finds a seal whose ring runs off the page", () => {
     const img = page();
     stamp(img, 770, 640, 160); // a sixth of the ring is off the page

@@ -66,7 +66,8 @@ function pageLevels(img: GreyImage): { paper: number; ink: number } {
  * cell grid; a ring counts when at least half of its part on the page is seal ink and the
  * band just outside it is mostly not (a grey-shaded area is not a ring). Inside each seal's
  * disk every pixel lighter than `cut` (between the print's ink and the seal's darkest ink)
- * becomes paper.
+ * becomes paper, except the table rulings that run into the disk (keepRulings): a thin ruling
+ * is as grey as the seal's ink, and whitening it would merge the cells under the seal.
  *
  * Cost: one pass over the pixels for the cells plus a Hough vote over the seal cells (a few
  * ms at 200 dpi); a page without seal ink cells returns at once.
@@ -229,6 +230,7 @@ export function removeSeal(image: GreyImage, dpi: number, options: RemoveSealOpt
   const cut = Math.round(ink + 0.3 * range);
   const core = ink + 0.12 * range;
   const out = new Uint8Array(data);
+  const keep = keepRulings(image, dpi, seals, c, tLight, cut, Math.max(12, 0.1 * range));
   for (const s of seals) {
     const R = s.r + c;
     const y0 = Math.max(0, Math.floor(s.cy - R));
@@ -243,7 +245,7 @@ export function removeSeal(image: GreyImage, dpi: number, options: RemoveSealOpt
       const down = y < h - 1 ? row + w : row;
       for (let x = x0; x <= x1; x++) {
         const v = data[row + x]!;
-        if (v <= cut) continue;
+        if (v <= cut || keep[row + x]) continue;
         const l = x > 0 ? x - 1 : x;
         const r = x < w - 1 ? x + 1 : x;
         const besideCore =
@@ -255,4 +257,138 @@ export function removeSeal(image: GreyImage, dpi: number, options: RemoveSealOpt
     }
   }
   return { image: { width: w, height: h, data: out }, seals, cut };
+}
+
+/**
+ * The pixels of the table rulings that run into a seal's disk, which the whitening must keep.
+ *
+ * A thin ruling on its own is as grey as the seal's ink at 200 dpi (its width is smeared over
+ * two pixels), so inside the disk grey level cannot tell them apart: whitening breaks the
+ * ruling wherever the seal's ink does not lie on it, and the cells on either side merge. The
+ * rulings are traced instead: every thin horizontal or vertical line of ink that meets the
+ * disk from outside (at least `dpi / 5` pixels long, with paper `off` pixels either side of it
+ * for most of its length) is fitted with a straight line, and that line is followed into the
+ * disk; the ink within 1.2 pixels of it is kept where the line is found again further on.
+ * The line is sure where its ink is darker than what lies `off` pixels either side (paper, or
+ * the seal's ink: print under seal ink is darker than both) or darker than `cut`; the
+ * following stops after `dpi / 25` pixels without ink, or `dpi / 2.5` pixels where the line
+ * is darker than only one side (a seal stroke along it) without being sure again.
+ */
+function keepRulings(image: GreyImage, dpi: number, seals: Seal[], c: number, tLine: number, cut: number, delta: number): Uint8Array {
+  const { width: w, height: h, data } = image;
+  const keep = new Uint8Array(w * h);
+  const minLen = Math.max(12, Math.round(dpi / 5));
+  const maxGap = Math.max(3, Math.round(dpi / 25));
+  const off = Math.max(3, Math.round(dpi / 60));
+  const pending: number[] = [];
+  const maxHalf = Math.round(dpi / 2.5);
+  for (const s of seals) {
+    const R = s.r + c;
+    for (const vertical of [false, true]) {
+      // (u, v): u along the line, v across it
+      const nu = vertical ? h : w;
+      const nv = vertical ? w : h;
+      const at = vertical ? (u: number, v: number) => v + u * w : (u: number, v: number) => u + v * w;
+      const cu = vertical ? s.cy : s.cx;
+      const cv = vertical ? s.cx : s.cy;
+      const lines: { a: number; b: number }[] = [];
+      for (const side of [-1, 1]) {
+        for (let v = Math.max(3, Math.ceil(cv - R + 2)); v <= Math.min(nv - 4, Math.floor(cv + R - 2)); v++) {
+          const half = Math.sqrt(Math.max(0, R * R - (v - cv) ** 2));
+          const ub = side < 0 ? Math.floor(cu - half) - 1 : Math.ceil(cu + half) + 1;
+          if (ub < 0 || ub >= nu) continue;
+          const v0 = data[at(ub, v)]!;
+          if (v0 > tLine || v0 > data[at(ub, v - 1)]! || v0 > data[at(ub, v + 1)]!) continue;
+          if (lines.some((l) => Math.abs(l.a + l.b * ub - v) < 2.5)) continue;
+          // trace outward along the darkest of the three pixels ahead
+          const us: number[] = [];
+          const vs: number[] = [];
+          let cur = v;
+          let gap = 0;
+          let thin = 0;
+          for (let k = 0; k < 2 * R; k++) {
+            const u = ub + side * k;
+            if (u < 0 || u >= nu) break;
+            let best = cur;
+            let bv = data[at(u, cur)]!;
+            for (const d of [-1, 1]) {
+              const vv = cur + d;
+              if (vv < 3 || vv >= nv - 3) continue;
+              const x = data[at(u, vv)]!;
+              if (x < bv) {
+                bv = x;
+                best = vv;
+              }
+            }
+            if (bv > tLine) {
+              if (++gap > 2) break;
+              continue;
+            }
+            gap = 0;
+            cur = best;
+            us.push(u);
+            vs.push(cur);
+            if (cur >= off && cur < nv - off && data[at(u, cur - off)]! > tLine && data[at(u, cur + off)]! > tLine) thin++;
+          }
+          const n = us.length;
+          if (n < minLen || thin < 0.75 * n) continue;
+          // least-squares line v = a + b·u
+          let su = 0, sv = 0, suu = 0, suv = 0;
+          for (let i = 0; i < n; i++) {
+            su += us[i]!;
+            sv += vs[i]!;
+            suu += us[i]! * us[i]!;
+            suv += us[i]! * vs[i]!;
+          }
+          const den = n * suu - su * su;
+          if (!(den > 0)) continue;
+          const b = (n * suv - su * sv) / den;
+          const a = (sv - b * su) / n;
+          if (Math.abs(b) > 0.1) continue;
+          let res = 0;
+          for (let i = 0; i < n; i++) res += Math.abs(vs[i]! - (a + b * us[i]!));
+          if (res / n > 1) continue;
+          lines.push({ a, b });
+          // follow it into the disk while it has ink. Sure of the line where its ink is darker
+          // than what lies `off` pixels either side of it (paper, or the seal's ink: print under
+          // seal ink is darker than both) or darker than `cut`; where it is darker than only one
+          // side (seal ink beside it on the other), and through gaps up to `maxGap`, its pixels
+          // are kept only if the line is found sure again further on.
+          gap = 0;
+          let halfRun = 0;
+          pending.length = 0;
+          for (let u = ub - side; u >= 0 && u < nu && Math.abs(u - cu) <= R + 2; u -= side) {
+            const vp = a + b * u;
+            const vr = Math.round(vp);
+            if (vr < off || vr >= nv - off) break;
+            const s1 = data[at(u, vr - off)]!;
+            const s2 = data[at(u, vr + off)]!;
+            const lo = Math.min(s1, s2) - delta;
+            const hi = Math.max(s1, s2) - delta;
+            let sure = false;
+            let some = false;
+            for (let vv = Math.ceil(vp - 1.2); vv <= Math.floor(vp + 1.2); vv++) {
+              const i = at(u, vv);
+              const x = data[i]!;
+              if (x <= cut) sure = true;
+              else if (x <= tLine) {
+                if (x <= lo) sure = true;
+                else if (x <= hi) some = true;
+                pending.push(i);
+              }
+            }
+            if (sure) {
+              for (const i of pending) keep[i] = 1;
+              pending.length = 0;
+              gap = 0;
+              halfRun = 0;
+            } else if (some) {
+              if (++halfRun > maxHalf) break;
+            } else if (++gap > maxGap) break;
+          }
+        }
+      }
+    }
+  }
+  return keep;
 }
