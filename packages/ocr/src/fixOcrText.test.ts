@@ -33,3 +33,11 @@ describe("fixOcrText", () => {
     expect(fixOcrText(raw)).toBe(want);
   });
 });
+
+describe("fixOcrText: a speck after a percent sign", () => {
+  it("drops a point or comma ending a percentage", () => {
+    expect(fixOcrText("=100.00%.")).toBe("=100.00%");
+    expect(fixOcrText("≥95%,")).toBe("≥95%");
+    expect(fixOcrText("95%以上。")).toBe("95%以上。");
+  });
+});

@@ -9,7 +9,8 @@ import { cleanText, isCjkLike } from "@jixiao/core";
  * - an ASCII ".", "-", "'", "`", "_" or "~" ending a line after a Chinese character: a speck of
  *   dust (Chinese text ends with "。", never with these);
  * - a line of only dash-like characters ("-一", "_—", "——"): one "—" (an empty-cell dash);
- * - a stray digit after "%" ("100%4", "(%0)"): dropped, a percent sign ends a number;
+ * - a stray digit after "%" ("100%4", "(%0)"), or a "." or "," ending the line after it: dropped,
+ *   a percent sign ends a number;
  * - "]" or "[" after a comparison sign or next to a digit (">=]次"): the digit 1;
  * - "〈" with no "〉" after it: the full-width parenthesis "（" it stands for;
  * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”;
@@ -20,6 +21,8 @@ export function fixOcrText(raw: string): string {
   s = s.replace(/^[|｜]+\s*/, "").replace(/\s*[|｜]+$/, "");
   if (/^[-‐‑–—―一_－~]{2,}$/u.test(s)) return "—";
   if (s.length > 1 && /[.\-'`_~]$/.test(s) && isCjkLike([...s].at(-2))) s = s.slice(0, -1).trimEnd();
+  // A percentage never ends in "." or ",": a speck after the sign ("=100.00%.").
+  s = s.replace(/%\s*[.,·]$/, "%");
   s = s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
   s = s.replace(/(?<=[=<>≥≤\d])[\][]|[\][](?=\d)/g, "1");
   s = s.replace(/〈(?![^〈]*〉)/g, "（");
