@@ -71,14 +71,17 @@ export function svg(rows, title) {
     parts.push(`<text x="${x(0) - 8}" y="${y(v) + 4}" text-anchor="end">${t}</text>`);
   }
   parts.push(`<text x="${W / 2}" y="${H - 12}" text-anchor="middle">mean confidence of the bucket</text>`);
-  parts.push(`<text x="16" y="${H / 2}" text-anchor="middle" transform="rotate(-90 16 ${H / 2})">share of values that are right</text>`);
+  parts.push(`<text x="18" y="${H / 2}" text-anchor="middle" transform="rotate(-90 18 ${H / 2})">share of values that are right</text>`);
   for (const r of rows) {
     if (!r.n) continue;
     const mean = r.sum / r.n;
     const acc = 1 - r.wrong / r.n;
     const radius = Math.max(3, Math.min(14, Math.sqrt(r.n) / 3));
     parts.push(`<circle cx="${x(mean).toFixed(1)}" cy="${y(acc).toFixed(1)}" r="${radius.toFixed(1)}" fill="#2b6cb0" fill-opacity="0.6" stroke="#1a4480"/>`);
-    parts.push(`<text x="${(x(mean) - 6).toFixed(1)}" y="${(y(acc) + radius + 14).toFixed(1)}" text-anchor="end" font-size="10">${label(r)}: ${r.wrong}/${r.n} wrong</text>`);
+    const left = mean < 0.35;
+    parts.push(
+      `<text x="${(x(mean) + (left ? 8 : -6)).toFixed(1)}" y="${(y(acc) + radius + 14).toFixed(1)}" text-anchor="${left ? "start" : "end"}" font-size="10">${label(r)}: ${r.wrong}/${r.n} wrong</text>`,
+    );
   }
   parts.push("</svg>");
   return parts.join("\n") + "\n";
