@@ -42,7 +42,10 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
   };
   const getPool = (): Promise<OcrPool> => {
     if (options.pool) return Promise.resolve(options.pool);
-    pool ??= OcrPool.create(options).catch((err: unknown) => {
+    // With PP-OCR reading every line, Tesseract only checks about one line in eight: one worker
+    // keeps up, and each worker holds its own copy of the language data (≈ 200 MB).
+    const twoEngines = !!options.paddle || (options.engines ?? DEFAULT_ENGINES) !== "tesseract";
+    pool ??= OcrPool.create({ ...options, size: options.size ?? (twoEngines ? 1 : undefined) }).catch((err: unknown) => {
       pool = undefined; // let a later call try again (and fail again with the same error)
       throw err;
     });
