@@ -4,7 +4,7 @@ import type { Page } from "@jixiao/schemas";
 import { binarize } from "./binarize.js";
 import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
 import { findTextLines } from "./findTextLines.js";
-import { tablePage } from "../test-fixtures/synthetic.js";
+import { rng, tablePage } from "../test-fixtures/synthetic.js";
 
 describe("findRulings", () => {
   const { image, h, v } = tablePage();
@@ -79,17 +79,6 @@ describe("findRulings on a faint, blurred line", () => {
   });
 });
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("findRulings on a dotted, broken grid (a thresholded bitonal scan)", () => {
   // A 200 dpi grid of one-pixel lines: rows at ys, columns at xs. Every line is broken by gaps of
