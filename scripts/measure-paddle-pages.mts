@@ -19,6 +19,7 @@ import { ocrPageImage } from "../packages/ocr/src/ocrPageImage.ts";
 import { fixOcrText } from "../packages/ocr/src/fixOcrText.ts";
 import { cropImage, type GreyImage, type PixelRect } from "../packages/ocr/src/greyImage.ts";
 import { PaddleRecognizer, sameReading } from "../packages/ocr/src/PaddleRecognizer.ts";
+const SCAN_DIR = join(import.meta.dirname, "..", "..", "shared", "corpus", "scan");
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -29,7 +30,7 @@ const PAGES = Number(opt("pages", "8"));
 const MIN_WIDTH = Number(opt("min-width", "160"));
 const INLINE = args.includes("--inline");
 const files = args.filter((a, i) => a.endsWith(".pdf") && !args[i - 1]?.startsWith("--"));
-const scans = files.length ? files : readdirSync("/work/shared/corpus/scan").filter((f) => f.endsWith(".pdf")).sort().map((f) => join("/work/shared/corpus/scan", f));
+const scans = files.length ? files : readdirSync(SCAN_DIR).filter((f) => f.endsWith(".pdf")).sort().map((f) => join(SCAN_DIR, f));
 const WORK = "/tmp/paddle-measure/scan-pages";
 mkdirSync(WORK, { recursive: true });
 

@@ -41,7 +41,7 @@ const WORK = opt("work", "/tmp/paddle-measure");
 const MARGIN = Number(opt("margin", "0.3"));
 const MIN_WIDTH = Number(opt("min-width", "160"));
 const DPI = 200;
-const CORPUS = "/work/shared/corpus/digital";
+const CORPUS = join(import.meta.dirname, "..", "..", "shared", "corpus", "digital");
 const ROOT = new URL("..", import.meta.url).pathname;
 
 mkdirSync(WORK, { recursive: true });

@@ -13,11 +13,11 @@
 //        [--seed 1]          scans.mjs seed       [--tpl-seed 12]  templates.mjs seed
 //        [--jobs 1]          PDFs measured at once (each `jixiao run` has its own OCR workers)
 //        [--timeout 300]     seconds one `jixiao run` may take (GNU timeout; 124 = killed)
-//        [--scorer PATH]     default /work/shared/eval/score.mjs, else test/eval/score.mjs
+//        [--scorer PATH]     default ../shared/eval/score.mjs, else test/eval/score.mjs
 //        [--source] [--show 12] [--json]
 //
 // Sources (DIR/sources/, with their truth next to them):
-//   - the 4 digital corpus PDFs (/work/shared/corpus/digital, truth in ../truth): "seen producer";
+//   - the 4 digital corpus PDFs (../shared/corpus/digital, truth in ../truth): "seen producer";
 //   - templates.mjs output for --tpl-seed, producers writer and calc, variants baseline, wanyuan
 //     and synonyms, named tpl<seed>-<producer>-<variant>.pdf: "other office, other producer".
 // Scans: DIR/<condition>/<name>.pdf + .jsonl + manifest.json (scans.mjs); the predictions are
@@ -35,7 +35,8 @@ import { generate } from "./templates.mjs";
 import { CONDITIONS, makeScans, pageCount } from "./scans.mjs";
 
 const root = join(import.meta.dirname, "..", "..");
-const SHARED = "/work/shared";
+// The shared data beside the checkout (../shared), as the bench finds it.
+const SHARED = join(root, "..", "shared");
 const CORPUS = join(SHARED, "corpus");
 const SHARED_SCORER = join(SHARED, "eval", "score.mjs");
 
