@@ -80,42 +80,52 @@ const median = (xs: number[]) => {
 };
 
 /**
+ * Boxes bucketed by their centre on a square grid of side `cell`: `near(x, y)` gives the boxes
+ * whose centres lie in the 3×3 cells around (x, y).
+ */
+function boxGrid(boxes: readonly Box[], cell: number): { near: (x: number, y: number) => Box[] } {
+  const key = (gx: number, gy: number) => gy * 100_003 + gx;
+  const grid = new Map<number, Box[]>();
+  for (const b of boxes) {
+    const k = key(Math.floor((b.x0 + b.x1) / 2 / cell), Math.floor((b.y0 + b.y1) / 2 / cell));
+    const list = grid.get(k);
+    if (list) list.push(b);
+    else grid.set(k, [b]);
+  }
+  return {
+    near(x, y) {
+      const gx = Math.floor(x / cell);
+      const gy = Math.floor(y / cell);
+      const out: Box[] = [];
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) out.push(...(grid.get(key(gx + dx, gy + dy)) ?? []));
+      return out;
+    },
+  };
+}
+
+/**
  * How strongly the character-sized components line up along rows rather than columns: for each
  * character, the share of its near neighbours (within 1.6 character heights) that sit beside
  * it (overlapping its rows) versus above or below it (overlapping its columns).
  */
 function lineEvidence(chars: Box[], size: number): { rows: number; cols: number } {
-  const cell = Math.max(4, Math.round(size * 1.6));
-  const grid = new Map<number, Box[]>();
-  const key = (gx: number, gy: number) => gy * 100_003 + gx;
-  for (const c of chars) {
-    const k = key(Math.floor((c.x0 + c.x1) / 2 / cell), Math.floor((c.y0 + c.y1) / 2 / cell));
-    const list = grid.get(k);
-    if (list) list.push(c);
-    else grid.set(k, [c]);
-  }
+  const grid = boxGrid(chars, Math.max(4, Math.round(size * 1.6)));
   let rows = 0;
   let cols = 0;
   for (const c of chars) {
     const cx = (c.x0 + c.x1) / 2;
     const cy = (c.y0 + c.y1) / 2;
-    const gx = Math.floor(cx / cell);
-    const gy = Math.floor(cy / cell);
     // Nearest neighbour beside and nearest above/below.
     let beside = Infinity;
     let above = Infinity;
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        for (const o of grid.get(key(gx + dx, gy + dy)) ?? []) {
-          if (o === c) continue;
-          const ox = (o.x0 + o.x1) / 2;
-          const oy = (o.y0 + o.y1) / 2;
-          const overlapY = Math.min(c.y1, o.y1) - Math.max(c.y0, o.y0);
-          const overlapX = Math.min(c.x1, o.x1) - Math.max(c.x0, o.x0);
-          if (overlapY > 0.5 * Math.min(c.y1 - c.y0, o.y1 - o.y0)) beside = Math.min(beside, Math.abs(ox - cx));
-          if (overlapX > 0.5 * Math.min(c.x1 - c.x0, o.x1 - o.x0)) above = Math.min(above, Math.abs(oy - cy));
-        }
-      }
+    for (const o of grid.near(cx, cy)) {
+      if (o === c) continue;
+      const ox = (o.x0 + o.x1) / 2;
+      const oy = (o.y0 + o.y1) / 2;
+      const overlapY = Math.min(c.y1, o.y1) - Math.max(c.y0, o.y0);
+      const overlapX = Math.min(c.x1, o.x1) - Math.max(c.x0, o.x0);
+      if (overlapY > 0.5 * Math.min(c.y1 - c.y0, o.y1 - o.y0)) beside = Math.min(beside, Math.abs(ox - cx));
+      if (overlapX > 0.5 * Math.min(c.x1 - c.x0, o.x1 - o.x0)) above = Math.min(above, Math.abs(oy - cy));
     }
     // Characters in a line are closer to their neighbours beside than to the next line.
     if (beside < above) rows++;
@@ -131,39 +141,20 @@ function lineEvidence(chars: Box[], size: number): { rows: number; cols: number 
  */
 function footVotes(chars: Box[], marks: Box[], size: number, all: Box[]): { upright: number; flipped: number } {
   const cell = Math.max(4, Math.round(size * 2));
-  const grid = new Map<number, Box[]>();
-  const key = (gx: number, gy: number) => gy * 100_003 + gx;
-  for (const c of chars) {
-    const k = key(Math.floor((c.x0 + c.x1) / 2 / cell), Math.floor((c.y0 + c.y1) / 2 / cell));
-    const list = grid.get(k);
-    if (list) list.push(c);
-    else grid.set(k, [c]);
-  }
-  const allGrid = new Map<number, Box[]>();
-  for (const c of all) {
-    const k = key(Math.floor((c.x0 + c.x1) / 2 / cell), Math.floor((c.y0 + c.y1) / 2 / cell));
-    const list = allGrid.get(k);
-    if (list) list.push(c);
-    else allGrid.set(k, [c]);
-  }
+  const grid = boxGrid(chars, cell);
+  const allGrid = boxGrid(all, cell);
   let upright = 0;
   let flipped = 0;
   for (const m of marks) {
     const mx = (m.x0 + m.x1) / 2;
     const my = (m.y0 + m.y1) / 2;
-    const gx = Math.floor(mx / cell);
-    const gy = Math.floor(my / cell);
     let left: Box | undefined;
     let right: Box | undefined;
-    for (let dy = -1; dy <= 1; dy++) {
-      for (let dx = -1; dx <= 1; dx++) {
-        for (const c of grid.get(key(gx + dx, gy + dy)) ?? []) {
-          // A character of the same line: its rows hold the mark's centre, it is close beside.
-          if (my < c.y0 - 0.1 * size || my > c.y1 + 0.1 * size) continue;
-          if (c.x1 <= m.x0 + 1 && m.x0 - c.x1 < 1.2 * size && (!left || c.x1 > left.x1)) left = c;
-          if (c.x0 >= m.x1 - 1 && c.x0 - m.x1 < 1.2 * size && (!right || c.x0 < right.x0)) right = c;
-        }
-      }
+    for (const c of grid.near(mx, my)) {
+      // A character of the same line: its rows hold the mark's centre, it is close beside.
+      if (my < c.y0 - 0.1 * size || my > c.y1 + 0.1 * size) continue;
+      if (c.x1 <= m.x0 + 1 && m.x0 - c.x1 < 1.2 * size && (!left || c.x1 > left.x1)) left = c;
+      if (c.x0 >= m.x1 - 1 && c.x0 - m.x1 < 1.2 * size && (!right || c.x0 < right.x0)) right = c;
     }
     if (!left || !right) continue;
     const top = Math.min(left.y0, right.y0);
@@ -174,18 +165,9 @@ function footVotes(chars: Box[], marks: Box[], size: number, all: Box[]): { upri
     if (Math.abs(left.y0 - right.y0) > 0.3 * ch || Math.abs(left.y1 - right.y1) > 0.3 * ch) continue;
     // Punctuation stands alone in its column of the line; a dot of a character (the top dot of
     // 主 or 文, the dots of 点 or 心) has the rest of its character above or below it.
-    let alone = true;
-    for (let dy = -1; dy <= 1 && alone; dy++) {
-      for (let dx = -1; dx <= 1 && alone; dx++) {
-        for (const o of allGrid.get(key(gx + dx, gy + dy)) ?? []) {
-          if (o === m || o.y1 <= top || o.y0 >= bottom) continue;
-          if (Math.min(o.x1, m.x1) - Math.max(o.x0, m.x0) > 0) {
-            alone = false;
-            break;
-          }
-        }
-      }
-    }
+    const alone = !allGrid.near(mx, my).some(
+      (o) => o !== m && o.y1 > top && o.y0 < bottom && Math.min(o.x1, m.x1) - Math.max(o.x0, m.x0) > 0,
+    );
     if (!alone) continue;
     const t = (my - top) / ch;
     if (t > 0.62) upright++;
