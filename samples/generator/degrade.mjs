@@ -84,8 +84,11 @@ export function makeRng(seedString) {
 
 // ---------------------------------------------------------------- raster input
 
-/** Parses a binary PGM (P5, maxval 255) as written by pdftoppm -gray. */
-export function readPgm(buf) {
+/**
+ * Reads the header of a binary PGM/PPM ("P5"/"P6", maxval 255) as pdftoppm writes it; returns
+ * the size and where the pixels start.
+ */
+export function readPnmHeader(buf, magic) {
   let pos = 0;
   const token = () => {
     for (;;) {
@@ -97,13 +100,18 @@ export function readPgm(buf) {
     while (pos < buf.length && !/\s/.test(String.fromCharCode(buf[pos]))) pos++;
     return buf.toString("latin1", start, pos);
   };
-  if (token() !== "P5") throw new Error("not a binary PGM (P5)");
+  if (token() !== magic) throw new Error(`not a binary ${magic === "P5" ? "PGM" : "PPM"} (${magic})`);
   const width = Number(token());
   const height = Number(token());
   const maxval = Number(token());
-  if (maxval !== 255) throw new Error(`PGM maxval ${maxval} not supported`);
-  pos++; // the single whitespace byte after maxval
-  const data = new Uint8Array(buf.buffer, buf.byteOffset + pos, width * height).slice();
+  if (maxval !== 255) throw new Error(`${magic} maxval ${maxval} not supported`);
+  return { width, height, offset: pos + 1 }; // one whitespace byte after maxval
+}
+
+/** Parses a binary PGM (P5, maxval 255) as written by pdftoppm -gray. */
+export function readPgm(buf) {
+  const { width, height, offset } = readPnmHeader(buf, "P5");
+  const data = new Uint8Array(buf.buffer, buf.byteOffset + offset, width * height).slice();
   return { width, height, data };
 }
 

@@ -60,7 +60,7 @@ import { parseArgs } from "node:util";
 import { deflateSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { boxBlur, encodeGreyJpeg, makeRng, noise, paper, readPgm, rotate, specks, toBytes, degradePage, writeImagePdf } from "./degrade.mjs";
+import { boxBlur, encodeGreyJpeg, makeRng, noise, paper, readPgm, readPnmHeader, rotate, specks, toBytes, degradePage, writeImagePdf } from "./degrade.mjs";
 
 const require = createRequire(import.meta.url);
 const jpeg = require("jpeg-js");
@@ -86,22 +86,7 @@ export function pageCount(pdf) {
 
 /** Parses a binary PPM (P6, maxval 255) into three Uint8Array planes. */
 export function readPpm(buf) {
-  let pos = 0;
-  const token = () => {
-    for (;;) {
-      while (pos < buf.length && /\s/.test(String.fromCharCode(buf[pos]))) pos++;
-      if (buf[pos] === 0x23) while (pos < buf.length && buf[pos] !== 0x0a) pos++;
-      else break;
-    }
-    const start = pos;
-    while (pos < buf.length && !/\s/.test(String.fromCharCode(buf[pos]))) pos++;
-    return buf.toString("latin1", start, pos);
-  };
-  if (token() !== "P6") throw new Error("not a binary PPM (P6)");
-  const width = Number(token());
-  const height = Number(token());
-  if (Number(token()) !== 255) throw new Error("PPM maxval must be 255");
-  pos++;
+  const { width, height, offset: pos } = readPnmHeader(buf, "P6");
   const n = width * height;
   const planes = [new Uint8Array(n), new Uint8Array(n), new Uint8Array(n)];
   for (let i = 0, j = pos; i < n; i++, j += 3) {
