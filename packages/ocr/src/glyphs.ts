@@ -96,3 +96,13 @@ export function leadingComparison(mask: InkMask, line: PixelRect): "≥" | "≤"
   if (!Number.isFinite(top) || !Number.isFinite(mid) || Math.abs(mid - top) < 0.2 * chevW) return undefined;
   return mid > top ? "≥" : "≤";
 }
+
+/**
+ * "≥"/"≤" read as "2", "过", "之", ">"…: when a line starts with such a character before a
+ * digit, the first glyph's shape (leadingComparison over the line's ink box) decides.
+ */
+export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRect): string {
+  if (!/^[2>过之=[三≥≤<]\d/u.test(text)) return text;
+  const cmp = leadingComparison(mask, ink);
+  return cmp ? cmp + text.slice(1) : text;
+}

@@ -14,7 +14,7 @@ import { removeSpecks } from "./removeSpecks.js";
 import { removeSeal } from "./removeSeal.js";
 import { rotateImage } from "./rotateImage.js";
 import { fixOcrText } from "./fixOcrText.js";
-import { leadingComparison } from "./glyphs.js";
+import { withLeadingComparison } from "./glyphs.js";
 import type { PaddleRecognizer } from "./PaddleRecognizer.js";
 import { readLinesTwice, type TwoEngineOptions } from "./readLinesTwice.js";
 
@@ -389,10 +389,7 @@ export async function ocrPageImage(
       if (outside && !/[\p{L}\p{N}]/u.test(text)) continue;
       // "≥"/"≤" are not in the models' character sets: check the first glyph's shape when the
       // reading starts with one of the characters they come out as.
-      if (oneLine && /^[2>过之=[三≥≤<]\d/u.test(text)) {
-        const cmp = leadingComparison(mask, jobInk[j]!);
-        if (cmp) text = cmp + text.slice(1);
-      }
+      if (oneLine) text = withLeadingComparison(text, mask, jobInk[j]!);
       const b = oneLine ? jobInk[j]! : l.bbox;
       const bbox = { x0: clampX(b.x0), y0: clampY(b.y0), x1: clampX(b.x1), y1: clampY(b.y1) };
       items.push({

@@ -2,7 +2,7 @@ import type { TextItem } from "@jixiao/schemas";
 import { fixOcrText } from "./fixOcrText.js";
 import type { InkBand } from "./findTextLines.js";
 import type { GreyImage, InkMask, PixelRect } from "./greyImage.js";
-import { leadingComparison } from "./glyphs.js";
+import { withLeadingComparison } from "./glyphs.js";
 import type { OcrPool } from "./OcrPool.js";
 import { sameReading, type PaddleRecognizer } from "./PaddleRecognizer.js";
 
@@ -106,7 +106,7 @@ export async function readLinesTwice(
     readings.map(async (r): Promise<TextItem | undefined> => {
       const bbox = { x0: r.band.x0, y0: r.band.y0, x1: r.band.x1, y1: r.band.y1 };
       const item = (text: string, confidence: number, doubt?: TextItem["doubt"]): TextItem | undefined => {
-        text = withComparison(text, mask, bbox);
+        text = withLeadingComparison(text, mask, bbox);
         if (!text) return undefined;
         if (jobs[r.job]!.free && !/[\p{L}\p{N}]/u.test(text)) return undefined;
         const it: TextItem = { text, bbox, size: bbox.y1 - bbox.y0, confidence, origin: "ocr" };
@@ -140,14 +140,4 @@ async function tesseractLine(pool: OcrPool, grey: GreyImage, rect: PixelRect, dp
     if (text) return text;
   }
   return "";
-}
-
-/**
- * "≥"/"≤" read as "2", "过", "之", ">"…: when a line starts with such a character before a
- * digit, the first glyph's shape decides.
- */
-function withComparison(text: string, mask: InkMask, ink: PixelRect): string {
-  if (!/^[2>过之=[三≥≤<]\d/u.test(text)) return text;
-  const cmp = leadingComparison(mask, ink);
-  return cmp ? cmp + text.slice(1) : text;
 }
