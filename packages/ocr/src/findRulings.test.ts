@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildTables } from "@jixiao/layout";
 import type { Page } from "@jixiao/schemas";
 import { binarize } from "./binarize.js";
-import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
+import { eraseRulings, findRulings, textEdgeBesideBorder, toPageRulings } from "./findRulings.js";
 import { findTextLines } from "./findTextLines.js";
 import { rng, tablePage } from "../test-fixtures/synthetic.js";
 
@@ -167,5 +167,99 @@ describe("findRulings does not take rows of text for rulings", () => {
     }
     const found = findRulings({ width, height, data }, { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 });
     expect(found).toEqual([]);
+  });
+});
+
+describe("findRulings in a merged cell whose text sits on aligned strokes (a bitonal 200 dpi scan)", () => {
+  // A table: columns at xs, full rows at 100 and 500, and a row line at 300 that stops at the
+  // merged cell of column 300…460. In the merged cell, two lines of text straddle y 300; the
+  // first line's characters all end on a bottom bar (经济效益指 at 200 dpi), so their bottoms make
+  // a 1-px "line" at y 289 from x 308 to 452: blank 8 px short of the cell's borders. In the cell
+  // left of it, text is crammed onto the real row line (its bottom bars 3 px above it).
+  const width = 1000;
+  const height = 600;
+  const xs = [100, 300, 460, 900];
+  const make = () => {
+    const data = new Uint8Array(width * height);
+    const set = (x: number, y: number) => (data[y * width + x] = 1);
+    for (const x of xs) for (let y = 100; y <= 500; y++) set(x, y);
+    for (const y of [100, 500]) for (let x = 100; x <= 900; x++) set(x, y);
+    for (let x = 100; x <= 900; x++) if (x <= 300 || x >= 460) set(x, 300);
+    const chars = (x0: number, x1: number, top: number) => {
+      for (let c = x0; c + 26 <= x1; c += 29) {
+        // Short top and middle bars, a bar just over the full-width bottom one (皿, 指 …).
+        for (let x = c + 5; x < c + 20; x++) {
+          set(x, top + 1);
+          set(x, top + 12);
+        }
+        for (let x = c + 3; x < c + 23; x++) set(x, top + 21);
+        for (let x = c; x < c + 26; x++) set(x, top + 25);
+        for (const dx of [4, 12, 20]) for (let y = top + 1; y <= top + 25; y++) set(c + dx, y);
+      }
+    };
+    chars(308, 453, 264); // bottom bars at 289, 145 px long
+    chars(366, 395, 296); // "标" on the second line
+    chars(110, 290, 272); // bottom bars at 297, 3 px above the row line at 300
+    return { width, height, data };
+  };
+  const found = findRulings(make(), { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 });
+  const hs = found.filter((r) => r.orientation === "h");
+
+  it("does not bridge the text's bottom strokes to the cell's borders (no row cuts the merged cell)", () => {
+    const inMerged = hs.filter((r) => r.pos > 105 && r.pos < 495 && r.from < 440 && r.to > 320);
+    expect(inMerged).toEqual([]);
+  });
+
+  it("keeps the real row line that text is crammed against", () => {
+    const row = hs.filter((r) => Math.abs(r.pos - 300) <= 1.5 && r.from <= 103 && r.to >= 297);
+    expect(row.length).toBeGreaterThan(0);
+  });
+});
+
+describe("findRulings: the edge of a cell's text a padding's width from the cell's border", () => {
+  // A cell 100…300 wide under a border at y 300; a row of digits fills its width, their round
+  // tops lined up at y 316 (a 1-px "line" from 100 to 300 that meets both upright borders).
+  const width = 500;
+  const height = 500;
+  const make = (stripInk: boolean, gap = 16) => {
+    const data = new Uint8Array(width * height);
+    const set = (x: number, y: number) => (data[y * width + x] = 1);
+    for (const x of [100, 300]) for (let y = 200; y <= 450; y++) set(x, y);
+    for (const y of [200, 300, 450]) for (let x = 100; x <= 300; x++) set(x, y);
+    const top = 300 + gap;
+    for (let x = 101; x < 300; x++) set(x, top); // the digits' tops, run together
+    for (let c = 104; c + 14 < 300; c += 17) {
+      for (let y = top; y < top + 20; y++) {
+        set(c, y);
+        set(c + 1, y);
+        set(c + 12, y);
+        set(c + 13, y);
+      }
+      // Round shoulders below the top.
+      for (let y = top + 1; y < top + 6; y++) for (const dx of [2, 11]) set(c + dx, y);
+    }
+    if (stripInk) for (let x = 120; x < 280; x += 2) set(x, 300 + Math.floor(gap / 2));
+    return { width, height, data };
+  };
+  const opts = { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 };
+  const near = (found: ReturnType<typeof findRulings>, y: number) => found.filter((r) => r.orientation === "h" && Math.abs(r.pos - y) <= 2);
+
+  it("drops the text's edge and keeps the border", () => {
+    const found = findRulings(make(false), opts);
+    expect(found.filter((r) => r.orientation === "h" && r.pos > 303 && r.pos < 330)).toEqual([]);
+    expect(near(found, 300)).toHaveLength(1);
+  });
+
+  it("tells the edge by a blank strip narrower than a row to a border on its clear side", () => {
+    const m = make(false);
+    const edge = { orientation: "h" as const, pos: 316, from: 100, to: 300, width: 1 };
+    const border = { orientation: "h" as const, pos: 300, from: 100, to: 300, width: 1 };
+    expect(textEdgeBesideBorder(m, edge, [border, edge], 2, 5, 24, 7)).toBe(true);
+    // Too far from the border for a padding, or ink between: a row of its own.
+    const far = make(false, 40);
+    expect(textEdgeBesideBorder(far, { ...edge, pos: 340 }, [border], 2, 5, 24, 7)).toBe(false);
+    expect(textEdgeBesideBorder(make(true), edge, [border], 2, 5, 24, 7)).toBe(false);
+    // The border itself has no text beside it.
+    expect(textEdgeBesideBorder(m, border, [border, edge], 2, 5, 24, 7)).toBe(false);
   });
 });

@@ -28,6 +28,23 @@ export type FindRulingsOptions = {
   textCheck?: boolean;
 };
 
+/**
+ * Share of a ruling's length with ink just beside it (on one side) from which it may be a row of
+ * characters' aligned strokes rather than a table line: such a piece is not kept on its length
+ * alone, and is not extended over blank paper to the rulings across it.
+ */
+const TEXT_SIDE_INK = 0.3;
+
+/** Share of a length with ink (specks, a crossing line's edge) that still counts as blank paper. */
+const BLANK_SHARE = 0.08;
+
+/**
+ * Widest blank strip (inches) between a cell's border and the edge of the text inside it that
+ * is taken for the cell's padding rather than a row of its own: no row is narrower than a line
+ * of text (0.12 in is a line of 8 pt type; cell text is 9 pt and more).
+ */
+const MAX_PADDING_STRIP = 0.12;
+
 /** A ruling plus the pixel runs it was built from (used to erase the line before OCR). */
 export type FoundRuling = Ruling & { runs: Run[] };
 
@@ -234,6 +251,7 @@ function extend(
   stops: number[],
   tol: number,
   lineLike: (from: number, to: number) => boolean,
+  strict = false,
 ): FoundRuling {
   const o = r.orientation;
   const lo = Math.floor(r.pos - r.width / 2 - 1);
@@ -261,6 +279,8 @@ function extend(
       const end = Math.round(limit);
       if (free) {
         if (!reached) return span > 0 && inked >= 0.5 * span ? last : cur;
+        // `strict`: the way to the crossing must be mostly ink as well (no blank bridged).
+        if (strict && inked < 0.5 * Math.abs(end - cur)) return span > 0 && inked >= 0.5 * span ? last : cur;
         cur = end;
         free = false;
         continue;
@@ -317,7 +337,7 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
     sideInk.set(r, Math.max(s.a, s.b));
     return s.both < 0.2 && Math.max(s.a, s.b) <= maxSide;
   };
-  const inky = (r: FoundRuling) => (sideInk.get(r) ?? 0) >= 0.3;
+  const inky = (r: FoundRuling) => (sideInk.get(r) ?? 0) >= TEXT_SIDE_INK;
   const long = (r: FoundRuling) => r.to - r.from >= strong && !inky(r);
   let hs = build("h", minH).filter((r) => clear(r));
   let vs = build("v", minV).filter((r) => clear(r));
@@ -336,7 +356,13 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
             const side = besideInk(mask, { ...r, from, to }, off, reach);
             return side.both < 0.2 && Math.max(side.a, side.b) < 0.3;
           };
-          const e = extend(mask, r, extendGap, stops, Math.max(2, Math.round(dpi / 100)), lineLike);
+          // A piece with ink along a side on much of its length may be the aligned bottoms (or
+          // tops) of a row of characters, which stops where the text stops, short of the cell's
+          // borders: bridging that blank to the borders would make it a "ruling" that meets
+          // both and so cuts a merged cell's text in two (an extra table row). Such a piece
+          // only reaches a crossing ruling with its own ink; a real border crammed against
+          // text meets the borders at its junctions anyway.
+          const e = extend(mask, r, extendGap, stops, Math.max(2, Math.round(dpi / 100)), lineLike, (sideInk.get(r) ?? 0) >= TEXT_SIDE_INK);
           return e === r || clear(e, Math.max(0.5, (sideInk.get(r) ?? 0) + 0.05)) ? e : r;
         }),
         Math.max(2, dpi / 100),
@@ -346,6 +372,12 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
     hs = grown(hs, vs).filter((r) => clear(r));
     vs = grown(vs, h0).filter((r) => clear(r));
   }
+
+  // A row of characters just inside a cell can line up into a "ruling" along its tops or
+  // bottoms, a padding's width from the cell's real border, which runs on the other side of a
+  // blank strip: a strip narrower than any row can be (a line of text is taller) holds no row.
+  // Such a piece, with the text on its far side, is the text's edge, not a border.
+  if (textCheck) hs = hs.filter((r) => !textEdgeBesideBorder(mask, r, hs, off, reach, Math.round(dpi * MAX_PADDING_STRIP), tol));
 
   // A ruling end "meets" a ruling of the other direction when it lies on it (within tol).
   const meets = (end: number, pos: number, other: FoundRuling) =>
@@ -375,6 +407,45 @@ export function findRulings(mask: InkMask, options: FindRulingsOptions = {}): Fo
   keptH = keptH.filter((r) => keptV.some((v) => crosses(r, v)));
   keptV = keptV.filter((r) => keptH.some((h) => crosses(r, h)));
   return [...keptH, ...keptV];
+}
+
+/**
+ * Whether horizontal ruling `r` has text along one side (ink beside it on a share of its length
+ * of at least TEXT_SIDE_INK) and, on its other, clear side, another horizontal ruling spanning
+ * its length within `maxStrip` pixels, with blank paper between the two.
+ */
+export function textEdgeBesideBorder(
+  mask: InkMask,
+  r: Ruling,
+  others: readonly Ruling[],
+  off: number,
+  reach: number,
+  maxStrip: number,
+  endSkip: number,
+): boolean {
+  const s = besideInk(mask, r, off, reach);
+  const textSide = s.b >= TEXT_SIDE_INK && s.a <= BLANK_SHARE ? 1 : s.a >= TEXT_SIDE_INK && s.b <= BLANK_SHARE ? -1 : 0;
+  if (!textSide) return false;
+  const len = r.to - r.from;
+  return others.some((q) => {
+    if (q === r) return false;
+    const d = (r.pos - q.pos) * textSide; // > 0: q lies on the clear side
+    if (d <= 0 || d > maxStrip) return false;
+    if (Math.min(q.to, r.to) - Math.max(q.from, r.from) < 0.8 * len) return false;
+    // The strip between the two lines, clear of the border by a pixel and of the text's edge by
+    // `off` and a pixel (the text's first row of ink may reach just past its aligned strokes),
+    // and inside the cell: its ends, where the borders across run, are left out.
+    const y0 = textSide > 0 ? Math.ceil(q.pos + q.width / 2 + 1) : Math.ceil(r.pos + r.width / 2 + off + 1);
+    const y1 = textSide > 0 ? Math.floor(r.pos - r.width / 2 - off - 1) : Math.floor(q.pos - q.width / 2 - 1);
+    if (y1 < y0) return true; // two pieces of one thick line
+    let inked = 0;
+    let n = 0;
+    for (let x = Math.max(0, Math.floor(r.from + endSkip)); x < Math.min(mask.width, Math.ceil(r.to - endSkip)); x++) {
+      n++;
+      if (inkAcross(mask, "h", x, y0, y1)) inked++;
+    }
+    return n > 0 && inked / n <= BLANK_SHARE;
+  });
 }
 
 /** Drops the pixel runs, leaving plain `Ruling`s for the page model. */
