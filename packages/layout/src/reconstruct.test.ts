@@ -1,6 +1,6 @@
 import type { DocumentModel, Page, Ruling, TextItem } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
-import { isPageFurniture, isPageNumber, joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
+import { isMisreadPageNumber, isPageFurniture, isPageNumber, joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
 
 // Columns: 一级指标 | 二级指标 | 三级指标 | 分值
 const XS = [50, 150, 250, 350, 450];
@@ -271,6 +271,10 @@ describe("reconstruct: page furniture", () => {
       expect(isPageFurniture(t, false)).toBe(true);
     }
     for (const t of ["第3季度", "第3页内容", "共7项", "3", "第三页"]) expect([t, isPageNumber(t)]).toEqual([t, false]);
+  });
+  it("knows a page number with one of its words misread, which only a margin line may be", () => {
+    for (const t of ["第2页、共6项", "第 2 页，其 6 页", "第2贝共6页", "2页共6页"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, true]);
+    for (const t of ["第2项、共6项", "第7页、共6页", "第3季度", "共7项", "第2项"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, false]);
   });
   it("leaves out a footer OCR read in pieces, even under a cell a page break left open", () => {
     // The rows' last line is missing: the merged cell goes on to the next page, and the footer

@@ -80,6 +80,19 @@ export function isPageNumber(text: string): boolean {
   return PAGE_NUMBER.some((re) => re.test(t));
 }
 
+/**
+ * True when a line reads as "第 N 页、共 M 页" with one of its four words misread (OCR of a small
+ * footer on a coarse scan: 共6项, 其6页, 第2贝). Only for a line in the top or bottom margin: inside
+ * a form, "第2项" is content.
+ */
+export function isMisreadPageNumber(text: string): boolean {
+  const t = text.replace(/\s+/g, "").normalize("NFKC");
+  const m = new RegExp(String.raw`^(\p{Script=Han})?(\d{1,3})(\p{Script=Han})${SEP}(\p{Script=Han})(\d{1,3})(\p{Script=Han})?$`, "u").exec(t);
+  if (!m) return false;
+  const words = [m[1] === "第", m[3] === "页", m[4] === "共", m[6] === "页"];
+  return words.filter(Boolean).length >= words.length - 1 && Number(m[2]) <= Number(m[5]);
+}
+
 /** True when a free-text line is page furniture rather than part of a form. */
 export function isPageFurniture(text: string, inMargin: boolean, outermost = inMargin): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
@@ -295,7 +308,8 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   // A page number OCR read in pieces ("第" "1" "页，" "共7" "页") is judged as a whole line first:
   // piece by piece a bare "1" would go and "第 页，共7 页" stay.
   for (const line of groupLines(inMargin)) {
-    if (!isPageNumber(line.map((it) => it.text).join(""))) continue;
+    const t = line.map((it) => it.text).join("");
+    if (!isPageNumber(t) && !isMisreadPageNumber(t)) continue;
     for (const it of line) dropped.add(it);
     lines.push(cleanText(lineText(line)));
   }
