@@ -80,6 +80,16 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(r.review).toEqual({ state: "pending", by: null, at: null });
   });
 
+  it("reads 单位：万元 split into two pieces (单位 | 万元) as the 万元 marker", () => {
+    const dump = (unit: string) => projectDump().replace("（ 2022 年度）", `（ 2022 年度）\t\t${unit}`);
+    const r = only(dump("单位\t万元")) as Extract<Record, { kind: "project_self_eval" }>;
+    expect(r.source.money_unit).toBe("万元");
+    expect(r.funds.total.initial_budget).toBe(6365000000);
+    // "单位" beside another text is no marker.
+    const other = only(dump("单位\t上海市")) as Extract<Record, { kind: "project_self_eval" }>;
+    expect(other.source.money_unit ?? "元").toBe("元");
+  });
+
   it("passes every check on a consistent report: no review flags, full confidence", () => {
     const r = only(projectDump());
     expect(reviewFlags(r)).toEqual([]);
@@ -401,6 +411,15 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(r.annual_goal).toBe("加快推进东西部扶贫协作和对口支援地区乡村治理体系和治理能力现代化，走中国特色社会主义乡村振兴道路。");
     expect(r.flags).toEqual([]);
     expect(r.confidence).toBe(1);
+  });
+
+  it("reads labels whose colon OCR read as a dot, or whose unit lost its closing bracket", () => {
+    const misread = ASSESSMENT.replace("项目名称： 对口支援专项经费 预算单位：", "项目名称· 对口支援专项经费预算单位·").replace(
+      "上年预算金额（元）： 9,220,000.00",
+      "上年预算金额（元 9,220,000.00",
+    );
+    const r = only(misread) as Extract<Record, { kind: "project_self_assessment" }>;
+    expect(r).toMatchObject({ project_name: "对口支援专项经费", budget_unit: "上海市普陀区人民政府办公室", budget_current_year: 19725000, budget_previous_year: 9220000 });
   });
 
   it("takes level1_weight from a (45分) line and explanation lines between a name and its numbers", () => {

@@ -125,11 +125,16 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
   const seen = { 元: [] as RowCell[], 万元: [] as RowCell[] };
   for (const row of rows) {
     if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits))) break;
-    for (const cell of cellsOf(row, false)) {
-      const t = compact(cell.text);
+    const cells = cellsOf(row, false);
+    cells.forEach((cell, i) => {
+      let t = compact(cell.text);
+      // "单位：万元" read as two pieces ("单位" | "万元": the colon lost, or the gap after it
+      // taken for a column break) is the same marker.
+      const next = cells[i + 1];
+      if (/单位[:：]?$/.test(t) && next && /^[:：]?万?元$/.test(compact(next.text))) t = `${t.replace(/[:：]$/, "")}：${compact(next.text).replace(/^[:：]/, "")}`;
       if (MONEY_UNIT_MARKERS.万元.test(t)) seen.万元.push(cell);
       else if (MONEY_UNIT_MARKERS.元.test(t)) seen.元.push(cell);
-    }
+    });
   }
   if (!seen.万元.length) return "元";
   b.track("source.money_unit", seen.万元);

@@ -26,6 +26,9 @@ type Piece = { field: string | null; cell: RowCell };
 /** Field key of labels that the record does not hold (项目负责人, 联系电话 …): their text is dropped. */
 const NOT_IN_RECORD = "";
 
+// A label's colon, or what OCR of a coarse scan reads it as (a middle dot, a full stop).
+const COLON = "[:：·•.．]";
+
 // Labels as regular expressions tolerant of spaces between characters, with an optional unit in
 // brackets ("当年预算数（万元）"), followed by a colon. Longer spellings first, so a label that
 // contains another ("项目年度总目标" ⊃ "年度总目标") is found whole.
@@ -36,7 +39,8 @@ const LABEL_RES: [string, RegExp][] = [
   [...spellings].map((s): [string, string] => [field, s]),
 ).sort((a, b) => b[1].length - a[1].length).map(([field, s]) => {
   const body = [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*");
-  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()]{0,8}?)\\s*[)）])?\\s*[:：]?`, "g")];
+  // A money unit whose closing bracket OCR lost ("上年预算金额（万元") still is the label's unit.
+  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()]{0,8}?)\\s*[)）]|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*${COLON}?`, "g")];
 });
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
@@ -46,11 +50,13 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = re.exec(text))) {
-      // Only a label followed by a colon or at the end of the cell counts (prose may repeat words).
+      // Only a label followed by a colon, or printed with its money unit, or at the end of the
+      // cell counts (prose may repeat words).
       const tail = text.slice(m.index + m[0].length);
-      if (!/[:：]\s*$/.test(m[0]) && tail.trim() !== "") continue;
+      const u = m[1] ?? m[2];
+      if (!new RegExp(`${COLON}\\s*$`).test(m[0]) && !/^(万元|元)$/.test(u ?? "") && tail.trim() !== "") continue;
       if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
-      const unit = m[1] === "万元" ? "万元" : m[1] === "元" ? "元" : undefined;
+      const unit = u === "万元" ? "万元" : u === "元" ? "元" : undefined;
       hits.push({ field, start: m.index, end: m.index + m[0].length, ...(unit ? { unit } : {}) });
     }
   }

@@ -3,7 +3,7 @@ import type { Record } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
 import { INDICATOR_HEADER } from "./forms.js";
 import { normalize } from "./normalize.js";
-import { readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
+import { nearestLabel, nearestLevel2, readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { headerColumns } from "./rowTools.js";
 
@@ -52,6 +52,35 @@ describe("readIndicatorRows", () => {
     expect(HEADER.name).toEqual({ x0: 3, x1: 4 });
   });
 
+  it("takes a misread label in the level-2 column as the row's level-2 label, in doubt", () => {
+    const rows = [
+      row(["", "产出指标", "数量指标", "指标甲", "=100%", "100%", "20", "20"]),
+      // 质量指标 read as 质最指标, and the score unreadable: the name stays the name.
+      row(["", "", "质最指标", "指标乙", "提高", "提高", "20", "≥0"]),
+      // Not a character away from one label of the block: kept as read.
+      row(["", "", "质地指数", "指标丙", "提高", "提高", "10", "10"]),
+    ];
+    const raws = readIndicatorRows(rows, HEADER);
+    expect(raws.map((r) => r.level2)).toEqual(["数量指标", "质量指标", "质地指数"]);
+    expect(raws.map((r) => r.name.map((c) => c.text))).toEqual([["指标甲"], ["指标乙"], ["指标丙"]]);
+    expect(raws[1]!.target.map((c) => c.text)).toEqual(["提高"]);
+    expect(raws[1]!.repairs.filter((x) => x.field === "level2" && x.severity === "review")).toHaveLength(1);
+    expect(raws[0]!.repairs).toEqual([]);
+  });
+
+  it("finds the one level-2 label a character away, within the level-1 block", () => {
+    expect(nearestLevel2("质最指标", "产出指标")).toBe("质量指标");
+    expect(nearestLevel2("时效指杯")).toBe("时效指标");
+    expect(nearestLevel2("质最指标", "效益指标")).toBeNull();
+    expect(nearestLevel2("质量指标")).toBe("质量指标");
+    expect(nearestLevel2("重量指标")).toBeNull(); // 数量指标 or 质量指标
+    // The first part of a label printed on two lines, one character misread or none.
+    expect(nearestLevel2("服务对象")).toBe("服务对象满意度指标");
+    expect(nearestLevel2("经济效益指")).toBe("经济效益指标");
+    expect(nearestLabel("满音度指", ["产出指标", "效益指标", "满意度指标"])).toBe("满意度指标");
+    expect(nearestLabel("满音", ["满意度指标"])).toBeNull(); // too short to tell
+  });
+
   it("maps an aligned row by column and takes labels wherever they are", () => {
     const [raw] = readIndicatorRows([row(["", "产出指标", "数量指标", "指标甲", "=100%", "100%", "20", "20", "无偏差"])], HEADER);
     expect(raw!.mode).toBe("columns");
@@ -90,9 +119,17 @@ describe("readIndicatorRows", () => {
 
   it("puts in doubt the labels of a row whose unread label text was joined into the name", () => {
     // "满意度指" | "服务对象": the second lines of the labels were lost, so neither reads as a label.
+    // Their first parts tell the labels, which are taken, in doubt; the name keeps only its text.
     const [raw] = readIndicatorRows([row(["", "满意度指", "服务对象", "综合业务人员满意度", "满意", "满意", "10", "10"])], HEADER);
-    expect(raw!.name.map((c) => c.text)).toEqual(["满意度指", "服务对象", "综合业务人员满意度"]);
-    expect(raw!.repairs.map((r) => [r.code, r.field])).toEqual([["extra_cells_joined", "name"], ["label_not_read", "level1"], ["label_not_read", "level2"]]);
+    expect(raw!.name.map((c) => c.text)).toEqual(["综合业务人员满意度"]);
+    expect([raw!.level1, raw!.level2]).toEqual(["满意度指标", "服务对象满意度指标"]);
+    expect(raw!.repairs.map((r) => [r.code, r.field])).toEqual([["label_not_read", "level1"], ["label_not_read", "level2"]]);
+    // Pieces that tell no label: the level-2 column's text is the level-2 label as read, the
+    // level-1 column's is joined into the name; both labels are in doubt.
+    const [cut] = readIndicatorRows([row(["", "满意", "服务", "综合业务人员满意度", "满意", "满意", "10", "10"])], HEADER);
+    expect(cut!.name.map((c) => c.text)).toEqual(["满意", "综合业务人员满意度"]);
+    expect(cut!.level2).toBe("服务");
+    expect(cut!.repairs.map((r) => [r.code, r.field]).sort()).toEqual([["extra_cells_joined", "name"], ["label_not_read", "level1"], ["label_not_read", "level2"]]);
     // A label that was read is not in doubt.
     const [read] = readIndicatorRows([row(["", "满意度指标", "服务对象", "综合业务人员满意度", "满意", "满意", "10", "10"])], HEADER);
     expect(read!.repairs.filter((r) => r.code === "label_not_read").map((r) => r.field)).toEqual(["level2"]);

@@ -80,17 +80,37 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
       const idx = data.findIndex((c) => columnOf(c, header) === "level2");
       if (idx >= 0) level2Cell = data.splice(idx, 1)[0];
     }
+    // A cell in the level-2 column of a taxonomy block that does not read as a label (OCR misread
+    // a character: 质最指标) is the row's level-2 label all the same when the row has its name in
+    // the name column: left among the data it would be taken for the name and push the real name
+    // into another field. Its label is the block's one it is a character away from, if any; the
+    // row's level2 is in doubt either way.
+    let level2Misread: string | undefined;
+    if (!level2Cell && !inExtraBlock) {
+      const idx = data.findIndex((c) => columnOf(c, header) === "level2" && isLabelLike(c.text));
+      if (idx >= 0 && data.some((c, i) => i !== idx && columnOf(c, header) === "name" && !isEmptyValue(c.text))) {
+        level2Cell = data.splice(idx, 1)[0];
+        level2Misread = compact(level2Cell!.text);
+      }
+    }
     // A level-1 cell that is not a taxonomy label but sits in the level-1 column.
+    let level1Misread: string | undefined;
     if (!level1Cell) {
       const idx = data.findIndex((c) => columnOf(c, header) === "level1" && !isNumeric(c.text));
       if (idx >= 0 && data.length > 1 && /指标/.test(data[idx]!.text)) level1Cell = data.splice(idx, 1)[0];
+      // A taxonomy level-1 label misread or cut ("满意度指" of a label on two lines) is that label,
+      // in doubt, rather than text of the name.
+      else if (idx >= 0 && data.length > 1 && isLabelLike(data[idx]!.text) && nearestLabel(data[idx]!.text, Object.keys(TAXONOMY))) {
+        level1Cell = data.splice(idx, 1)[0];
+        level1Misread = compact(level1Cell!.text);
+      }
     }
     const nonEmpty = data.filter((c) => !isEmptyValue(c.text) || /[—\-/]/.test(c.text));
     if (!nonEmpty.length && !level1Cell && !level2Cell) continue;
     const raw: RawIndicator = {
-      level1: level1Cell ? cleanLabel(level1Cell.text) : null,
+      level1: level1Misread !== undefined ? nearestLabel(level1Misread, Object.keys(TAXONOMY)) : level1Cell ? cleanLabel(level1Cell.text) : null,
       level1Weight,
-      level2: level2Cell ? cleanLabel(level2Cell.text) : null,
+      level2: level2Misread !== undefined ? (nearestLevel2(level2Misread, level1Misread !== undefined ? (nearestLabel(level1Misread, Object.keys(TAXONOMY)) ?? undefined) : level1Cell?.text) ?? cleanLabel(level2Cell!.text)) : level2Cell ? cleanLabel(level2Cell.text) : null,
       level1Cell,
       level2Cell,
       name: [],
@@ -103,10 +123,49 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
       mode: "columns",
       repairs: [],
     };
+    if (level1Misread !== undefined) {
+      raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${level1Misread}" in the level1 column is no taxonomy label; read as "${raw.level1}"`, field: "level1" });
+    }
+    if (level2Misread !== undefined) {
+      raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${level2Misread}" in the level2 column is no taxonomy label; read as "${raw.level2}"`, field: "level2" });
+    }
     if (!mapByColumns(nonEmpty, header, raw)) mapByOrder(nonEmpty, header, raw);
     out.push(raw);
   }
   return out;
+}
+
+/** Text that may be a label: two or more CJK characters and no digit. */
+function isLabelLike(text: string): boolean {
+  const t = compact(text);
+  return /[\u4e00-\u9fff].*[\u4e00-\u9fff]/.test(t) && !/\d/.test(t);
+}
+
+/**
+ * The label of `pool` that `text` is a misreading of: the same label with one character misread,
+ * or its first part (the rest of a label printed on two lines was lost) of at least
+ * MIN_LABEL_PART characters, with at most one misread character when four or more are left.
+ * Null when no label or more than one fits.
+ */
+export function nearestLabel(text: string, pool: readonly string[]): string | null {
+  const t = compact(text);
+  if (pool.includes(t)) return t;
+  const misread = (l: string) => [...t].filter((ch, i) => ch !== l[i]).length;
+  const hits = [...new Set(pool)].filter((l) => {
+    if (t.length > l.length || t.length < MIN_LABEL_PART) return false;
+    const m = misread(l);
+    return t.length === l.length ? m === 1 : m === 0 || (m === 1 && t.length >= MIN_LABEL_PART + 1);
+  });
+  return hits.length === 1 ? hits[0]! : null;
+}
+
+/** Fewest characters of a label that tell it (a shorter piece is too often a word of a name). */
+const MIN_LABEL_PART = 3;
+
+/** nearestLabel among the level-2 labels of `level1` when it is a taxonomy label, else all. */
+export function nearestLevel2(text: string, level1?: string): string | null {
+  const l1 = level1 ? compact(level1).replace(/[（(].*$/, "") : undefined;
+  return nearestLabel(text, l1 && TAXONOMY[l1] ? TAXONOMY[l1]! : Object.values(TAXONOMY).flat());
 }
 
 function cleanLabel(text: string): string {
