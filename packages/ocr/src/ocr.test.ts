@@ -12,6 +12,8 @@ import { OcrPool } from "./OcrPool.js";
 import { createScanExtractor } from "./scanExtractor.js";
 import { checkLangData } from "./tessdata.js";
 import { imagePdf } from "../test-fixtures/imagePdf.js";
+import { buildPdf } from "../test-fixtures/pdfWriter.js";
+import { withPdf } from "@jixiao/pdf";
 import { rng } from "../test-fixtures/synthetic.js";
 import { resizeArea } from "./greyImage.js";
 import { rotateImage } from "./rotateImage.js";
@@ -156,6 +158,37 @@ describe("createScanExtractor (the pipeline's extractScan hook)", () => {
       expect(cellTexts(merged.pages[0]!)).toContain("项目名称");
       await close(); // leaves the caller's pool alone
       expect((await pool.recognize(decoded!.image, { x0: 50, y0: 60, x1: 265, y1: 150 }, 7)).length).toBe(1);
+    } finally {
+      await pool.terminate();
+    }
+  });
+});
+
+describe("extractScanPdf on a document the caller has open", () => {
+  it("starts no engine for blank pages, reads the page with an image, and leaves the document open", async () => {
+    const [decoded] = decodeImage(png);
+    const scan = imagePdf(decoded!.image, 300);
+    const blank = buildPdf([{ width: 595, height: 842, images: {}, content: "" }]);
+    let connected = 0;
+    const connect = async () => {
+      connected++;
+      throw new Error("no engine should be needed");
+    };
+    await withPdf(blank, async (pdf) => {
+      const doc = await extractScanPdf(pdf, meta, { connect });
+      expect(doc.pages[0]).toMatchObject({ unit: "pt", items: [] });
+      expect(doc.pages[0]!.image).toBeUndefined();
+      expect(pdf.numPages).toBe(1); // still open
+    });
+    expect(connected).toBe(0);
+    const pool = await OcrPool.create({ size: 1 });
+    try {
+      await withPdf(scan, async (pdf) => {
+        const doc = await extractScanPdf(pdf, meta, { connect: async () => (connected++, { pool }) });
+        expect(cellTexts(doc.pages[0]!)).toContain("项目名称");
+        expect((await pdf.getPage(1)).pageNumber).toBe(1); // still open
+      });
+      expect(connected).toBe(1);
     } finally {
       await pool.terminate();
     }

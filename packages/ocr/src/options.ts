@@ -8,6 +8,12 @@ export type OcrOptions = OcrPoolOptions &
   OrientationOptions & {
     /** A pool to use (and leave running). Without it a pool is created and terminated per call. */
     pool?: OcrPool;
+    /**
+     * extractScanPdf only: gives the engines (left running) on first need, the first page that
+     * holds an image, in place of `pool` and `paddle`; a PDF whose text-less pages are all blank
+     * then starts no OCR engine.
+     */
+    connect?: () => Promise<{ pool: OcrPool; paddle?: PageImageOptions["paddle"] }>;
     /** Resolution assumed for image files that declare none. Default 300. */
     defaultDpi?: number;
     /** Pages prepared ahead while earlier pages are still being recognised. Default 1. */

@@ -6,12 +6,14 @@ import { OcrPool } from "./OcrPool.js";
 import { DEFAULT_ENGINES, type OcrOptions } from "./options.js";
 import { PaddleRecognizer } from "./PaddleRecognizer.js";
 import { JixiaoError } from "@jixiao/core";
+import type { PdfDocument } from "@jixiao/pdf";
 
 /** The shape of the pipeline's `extractScan` hook (ProcessOptions.extractScan). */
 export type ExtractScan = (
   data: Uint8Array,
   meta: { file: string; sha256: string },
   doc: DocumentModel | null,
+  pdf?: PdfDocument,
 ) => Promise<DocumentModel>;
 
 export type ScanExtractor = {
@@ -26,7 +28,8 @@ const isPdf = (data: Uint8Array) => Buffer.from(data.subarray(0, 1024)).toString
  * Makes the OCR hook for the pipeline, with one worker pool shared by every file (created on
  * first use). Image files (doc = null) are read whole; for a PDF whose text-layer model has
  * pages without text, only those pages are OCR'd and replace the empty ones (a page without an
- * embedded image stays as the text-layer extractor returned it). Call `close()` at the end.
+ * embedded image stays as the text-layer extractor returned it). The PDF is read from `pdf` when
+ * the caller has it open. Call `close()` at the end.
  */
 export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
   let pool: Promise<OcrPool> | undefined;
@@ -51,18 +54,19 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
     });
     return pool;
   };
-  const extractScan: ExtractScan = async (data, meta, doc) => {
+  const extractScan: ExtractScan = async (data, meta, doc, pdf) => {
     if (!doc && !isPdf(data)) {
       // The image is checked and decoded before the OCR pool is needed: a file too large or
       // damaged says so whether or not OCR is available.
       const decoded = decodeImage(data, options.maxImagePixels, options.maxPages);
       return extractDecodedImage(decoded, meta, { ...options, pool: await getPool(), paddle: await getPaddle() });
     }
-    const opts = { ...options, pool: await getPool(), paddle: await getPaddle() };
-    if (!doc) return extractScanPdf(data, meta, opts);
+    // The engines start with the first page that holds an image: blank pages need none.
+    const opts = { ...options, connect: async () => ({ pool: await getPool(), paddle: await getPaddle() }) };
+    if (!doc) return extractScanPdf(pdf ?? data, meta, opts);
     const textless = doc.pages.filter((p) => p.items.length === 0).map((p) => p.number);
     if (!textless.length) return doc;
-    const scanned = await extractScanPdf(data, meta, { ...opts, pages: textless });
+    const scanned = await extractScanPdf(pdf ?? data, meta, { ...opts, pages: textless });
     const byNumber = new Map(scanned.pages.filter((p) => p.image).map((p) => [p.number, p]));
     return { ...doc, pages: doc.pages.map((p) => byNumber.get(p.number) ?? p) };
   };

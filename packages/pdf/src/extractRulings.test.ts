@@ -2,8 +2,7 @@ import { OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { Ruling } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
 import { makePdf } from "../test-fixtures/makePdf.js";
-import { collectRulingSegments, mergeRulings, type Matrix, type OperatorListLike } from "./extractRulings.js";
-import { extractPage } from "./extractPage.js";
+import { collectRulingSegments, extractRulings, mergeRulings, type Matrix, type OperatorListLike } from "./extractRulings.js";
 import { withPdf } from "./withPdf.js";
 
 // Viewport of an unrotated 842 pt high page: PDF user space -> top-left origin.
@@ -147,6 +146,15 @@ describe("mergeRulings", () => {
   });
 });
 
+/** The page's size (after /Rotate) and rulings, as extractPage gives them for a page with text. */
+function rulingsOf(pdfBytes: Uint8Array) {
+  return withPdf(pdfBytes, async (pdf) => {
+    const page = await pdf.getPage(1);
+    const viewport = page.getViewport({ scale: 1 });
+    return { width: viewport.width, height: viewport.height, rulings: await extractRulings(page, viewport) };
+  });
+}
+
 describe("rulings on a generated page", () => {
   const content = [
     "0 0 0 RG 0.5 w 50 650 m 400 650 l S",
@@ -155,7 +163,7 @@ describe("rulings on a generated page", () => {
   ].join("\n");
 
   it("maps to top-left page space", async () => {
-    const page = await withPdf(makePdf({ content }), (pdf) => extractPage(pdf, 1));
+    const page = await rulingsOf(makePdf({ content }));
     expect(page.rulings).toEqual([
       { orientation: "h", pos: 192, from: 50, to: 400, width: 0.5 },
       { orientation: "h", pos: 492, from: 200, to: 300, width: 1 },
@@ -167,7 +175,7 @@ describe("rulings on a generated page", () => {
   });
 
   it("applies /Rotate 90 (x' = y_pdf, y' = x_pdf)", async () => {
-    const page = await withPdf(makePdf({ content, rotate: 90 }), (pdf) => extractPage(pdf, 1));
+    const page = await rulingsOf(makePdf({ content, rotate: 90 }));
     expect([page.width, page.height]).toEqual([842, 595]);
     expect(page.rulings).toContainEqual({ orientation: "v", pos: 650, from: 50, to: 400, width: 0.5 });
     expect(page.rulings).toContainEqual({ orientation: "h", pos: 50.4, from: 200, to: 600, width: 0.8 });

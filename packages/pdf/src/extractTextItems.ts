@@ -245,20 +245,15 @@ export function mergeGlyphs(glyphs: readonly Glyph[], rulings: readonly Ruling[]
   });
 }
 
-/** Text runs of a page in page space; `rulings` (page space) keep runs inside table cells. */
-export async function extractTextItems(
-  page: PDFPageProxy,
-  viewport: PageViewport,
-  rulings: readonly Ruling[] = [],
-): Promise<TextItem[]> {
-  const content = await page.getTextContent();
+/** Glyphs of a page's text content in page space (viewport transform applied), split per character. */
+export function glyphsOf(content: { items: readonly unknown[] }, viewport: PageViewport): Glyph[] {
   const t = viewport.transform;
   const pageTransform: Matrix = [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!, t[5]!];
   const glyphs: Glyph[] = [];
   for (const item of content.items) {
-    if (!("str" in item)) continue; // marked-content markers
-    const g = glyphFromItem(item, pageTransform);
+    if (!item || typeof item !== "object" || !("str" in item)) continue; // marked-content markers
+    const g = glyphFromItem(item as PdfTextItemLike, pageTransform);
     if (g) glyphs.push(...splitGlyph(g));
   }
-  return mergeGlyphs(glyphs, rulings);
+  return glyphs;
 }

@@ -8,7 +8,8 @@ import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
 import {
-  DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES, extractPage, extractPdf, mapPdfError, openPdf, pageCount, paintsImage, preflightPdf,
+  DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES, extractPage, extractPages, mapPdfError, openPdf, pageCount, preflightPdf, withPdf,
+  type PdfDocument,
 } from "@jixiao/pdf";
 
 /** Limits and options of one file's processing; every field has a default. */
@@ -39,9 +40,11 @@ export type ProcessOptions = NormalizeOptions & {
   sandbox?: ExtractionSandbox;
   /**
    * Extracts pages without a text layer (scans); when absent, a PDF whose pages hold no text
-   * fails with NO_FORM_FOUND. The OCR package provides one.
+   * fails with NO_FORM_FOUND. The OCR package provides one. For a PDF it is given the text-layer
+   * model and the document already open (`pdf`, which it must not close); it decides which
+   * text-less pages hold an image to read and leaves blank ones as they are.
    */
-  extractScan?: (data: Uint8Array, meta: { file: string; sha256: string }, doc: DocumentModel | null) => Promise<DocumentModel>;
+  extractScan?: (data: Uint8Array, meta: { file: string; sha256: string }, doc: DocumentModel | null, pdf?: PdfDocument) => Promise<DocumentModel>;
 };
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -221,19 +224,18 @@ export async function countPdfPages(data: Uint8Array, file: string, options: Pro
 }
 
 /**
- * OCR for the pages of a PDF's text-layer model that hold no text but paint an image, when an
- * OCR hook is given; otherwise the model is returned as it is.
+ * OCR for the pages of a PDF's text-layer model that hold no text, when an OCR hook is given
+ * (it reads the ones that paint an image and leaves blank ones); otherwise the model is
+ * returned as it is. `pdf` is the same document, open.
  */
 export async function ocrTextlessPages(
   data: Uint8Array,
   meta: { file: string; sha256: string },
   doc: DocumentModel,
+  pdf: PdfDocument,
   options: ProcessOptions = {},
 ): Promise<DocumentModel> {
-  // Only a page that paints an image is a scan; one without text or image is blank, and OCR
-  // (and its language data) is not needed for it.
-  const scans = doc.pages.filter((p) => p.items.length === 0 && paintsImage(p));
-  if (scans.length && options.extractScan) return options.extractScan(data, meta, doc);
+  if (options.extractScan && doc.pages.some((p) => p.items.length === 0)) return options.extractScan(data, meta, doc, pdf);
   return doc;
 }
 
@@ -260,7 +262,7 @@ export async function openPdfPages(data: Uint8Array, meta: { file: string; sha25
       }
       try {
         const page = await extractPage(pdf, pageNumber);
-        const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, options);
+        const doc = await ocrTextlessPages(data, meta, { file: meta.file, sha256: meta.sha256, inputKind: "pdf", pages: [page] }, pdf, options);
         return doc.pages.find((p) => p.number === pageNumber) ?? page;
       } catch (err) {
         throw inputError(mapPdfError(err, meta.file), "pdf", meta.file);
@@ -314,11 +316,12 @@ export async function extractDocument(
       return await options.extractScan(data, meta, null);
     }
     await preflight(data, meta.file, options);
-    const doc = await extractPdf(data, meta, {
-      maxPages: options.maxPages ?? DEFAULT_MAX_PAGES,
-      maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
-    });
-    return await ocrTextlessPages(data, meta, doc, options);
+    // One open document for the text layer and the scan path.
+    return await withPdf(
+      data,
+      async (pdf) => ocrTextlessPages(data, meta, await extractPages(pdf, meta, { maxPages: options.maxPages ?? DEFAULT_MAX_PAGES }), pdf, options),
+      { file: meta.file, maxImageSize: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS },
+    );
   } catch (err) {
     throw inputError(err, kind, meta.file);
   }
