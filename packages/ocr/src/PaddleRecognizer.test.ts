@@ -11,6 +11,7 @@ import {
   readPaddleDictionary,
   sameReading,
 } from "./PaddleRecognizer.js";
+import { bestPerStep } from "./paddleRunner.js";
 
 /** Tight box of the pixels darker than 128 inside `r` (a cell interior without its borders). */
 function inkBox(img: GreyImage, r: PixelRect): PixelRect {
@@ -110,7 +111,9 @@ describe("PP-OCRv4 helpers", () => {
       [0.1, 0.1, 0.6, 0.2],
       [0.1, 0.1, 0.7, 0.1],
     ];
-    const out = ctcGreedyDecode(new Float32Array(steps.flat()), steps.length, 4, dict);
+    const best = bestPerStep(new Float32Array(steps.flat()), [1, steps.length, 4]);
+    expect([...best.index]).toEqual([1, 1, 0, 1, 2, 2]);
+    const out = ctcGreedyDecode(best, dict);
     expect(out.map((c) => c.char).join("")).toBe("aab");
     expect(out.map((c) => c.confidence)).toEqual([Math.fround(0.9), Math.fround(0.7), Math.fround(0.7)]);
   });

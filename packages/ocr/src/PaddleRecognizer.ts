@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { inThreadRunner, workerRunner, type ModelRunner } from "./paddleRunner.js";
+import { inThreadRunner, workerRunner, type ModelRunner, type StepBest } from "./paddleRunner.js";
 import { cleanText, compact } from "@jixiao/core";
 import { fixOcrText } from "./fixOcrText.js";
 import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -173,29 +173,21 @@ export function paddleInput(line: GreyImage, minWidth = MIN_WIDTH): { data: Floa
   return { data, width, contentWidth };
 }
 
-/** CTC greedy decoding of a [T, C] probability matrix: best class per step, repeats merged, blanks dropped. */
-export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: number, dictionary: readonly string[]): CharReading[] {
+/** CTC greedy decoding from each step's best class (bestPerStep): repeats merged, blanks dropped. */
+export function ctcGreedyDecode(best: StepBest, dictionary: readonly string[]): CharReading[] {
   const out: CharReading[] = [];
   let prevIdx = -1;
-  for (let t = 0; t < steps; t++) {
-    const row = t * classes;
-    let best = 0;
-    let bestP = probs[row]!;
-    for (let c = 1; c < classes; c++) {
-      const p = probs[row + c]!;
-      if (p > bestP) {
-        bestP = p;
-        best = c;
-      }
-    }
-    if (best !== 0 && best === prevIdx) {
+  for (let t = 0; t < best.index.length; t++) {
+    const idx = best.index[t]!;
+    const p = best.prob[t]!;
+    if (idx !== 0 && idx === prevIdx) {
       // The same character over several steps: keep its best probability.
       const last = out[out.length - 1]!;
-      if (bestP > last.confidence) last.confidence = bestP;
-    } else if (best !== 0) {
-      out.push({ char: dictionary[best] ?? "", confidence: bestP });
+      if (p > last.confidence) last.confidence = p;
+    } else if (idx !== 0) {
+      out.push({ char: dictionary[idx] ?? "", confidence: p });
     }
-    prevIdx = best;
+    prevIdx = idx;
   }
   return out;
 }
@@ -220,9 +212,9 @@ export class PaddleRecognizer {
     const rec = new PaddleRecognizer(runner, dictionary, threads);
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
-    if (probe.classes !== dictionary.length) {
+    if (probe.best.classes !== dictionary.length) {
       await runner.close();
-      throw new Error(`Paddle recogniser: the model has ${probe.classes} classes, the dictionary ${dictionary.length}`);
+      throw new Error(`Paddle recogniser: the model has ${probe.best.classes} classes, the dictionary ${dictionary.length}`);
     }
     return rec;
   }
@@ -240,8 +232,8 @@ export class PaddleRecognizer {
   /** Recognises an image that holds exactly one line of text (already cropped, with its margin). */
   async recognizeCrop(crop: GreyImage, minWidth = MIN_WIDTH): Promise<LineReading> {
     if (crop.width === 0 || crop.height === 0) return { text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], inputWidth: 0 };
-    const { probs, steps, classes, inputWidth } = await this.runModel(crop, minWidth);
-    const chars = ctcGreedyDecode(probs, steps, classes, this.dictionary);
+    const { best, inputWidth } = await this.runModel(crop, minWidth);
+    const chars = ctcGreedyDecode(best, this.dictionary);
     const raw = chars.map((c) => c.char).join("");
     const confs = chars.filter((c) => c.char !== " ").map((c) => c.confidence);
     const min = confs.length ? Math.min(...confs) : 0;
@@ -249,15 +241,14 @@ export class PaddleRecognizer {
     return { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, inputWidth };
   }
 
-  private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ probs: Float32Array; steps: number; classes: number; inputWidth: number }> {
+  private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ best: StepBest; inputWidth: number }> {
     if (this.closed) throw new Error("PaddleRecognizer is closed");
     const input = paddleInput(crop, minWidth);
     const t0 = performance.now();
-    const { probs, dims } = await this.runner.run(input.data, input.width);
+    const best = await this.runner.run(input.data, input.width);
     this.stats.runMs += performance.now() - t0;
     this.stats.lines++;
-    const [, steps, classes] = dims as [number, number, number];
-    return { probs, steps, classes, inputWidth: input.width };
+    return { best, inputWidth: input.width };
   }
 
   /** Releases the ONNX Runtime session (and its worker thread). */

@@ -1,11 +1,44 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 
-/** Runs the recognition model on one input tensor [1, 3, 48, width]; returns the [1, T, C] output. */
+/**
+ * The model's output reduced to what CTC greedy decoding reads: for each of its T steps the best
+ * class and that class's probability, and the number of classes C. The full [1, T, C] output is
+ * C = 6,625 floats a step (up to 12 MB for a wide line); only 8 bytes a step leave the runner.
+ */
+export type StepBest = { index: Int32Array; prob: Float32Array; classes: number };
+
+/** Runs the recognition model on one input tensor [1, 3, 48, width]. */
 export type ModelRunner = {
-  run(data: Float32Array, width: number): Promise<{ probs: Float32Array; dims: readonly number[] }>;
+  run(data: Float32Array, width: number): Promise<StepBest>;
   close(): Promise<void>;
 };
+
+/**
+ * The best class of each step of a [1, T, C] probability tensor. Plain JavaScript on purpose: the
+ * worker runs this very function (its source is put into the worker's).
+ */
+export function bestPerStep(probs: ArrayLike<number>, dims: readonly number[]): StepBest {
+  const steps = Number(dims[1]);
+  const classes = Number(dims[2]);
+  const index = new Int32Array(steps);
+  const prob = new Float32Array(steps);
+  for (let t = 0; t < steps; t++) {
+    const row = t * classes;
+    let best = 0;
+    let bestP = probs[row]!;
+    for (let c = 1; c < classes; c++) {
+      const p = probs[row + c]!;
+      if (p > bestP) {
+        bestP = p;
+        best = c;
+      }
+    }
+    index[t] = best;
+    prob[t] = bestP;
+  }
+  return { index, prob, classes };
+}
 
 const sessionOptions = (threads: number) => ({
   intraOpNumThreads: threads,
@@ -28,7 +61,9 @@ export async function inThreadRunner(modelPath: string, threads: number, height:
     async run(data, width) {
       const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", data, [1, 3, height, width]) });
       const y = out[session.outputNames[0]!]!;
-      return { probs: y.data as Float32Array, dims: y.dims };
+      const best = bestPerStep(y.data as Float32Array, y.dims);
+      y.dispose();
+      return best;
     },
     close: () => session.release(),
   };
@@ -36,6 +71,7 @@ export async function inThreadRunner(modelPath: string, threads: number, height:
 
 // The worker is plain CommonJS given as source (eval), so it runs the same from src and dist.
 const WORKER_SOURCE = `
+const bestPerStep = ${bestPerStep.toString()};
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 const ready = ort.InferenceSession.create(workerData.modelPath, workerData.sessionOptions);
@@ -46,8 +82,9 @@ parentPort.on("message", async ({ id, data, width }) => {
     const x = new ort.Tensor("float32", data, [1, 3, workerData.height, width]);
     const out = await session.run({ [session.inputNames[0]]: x });
     const y = out[session.outputNames[0]];
-    const probs = new Float32Array(y.data);
-    parentPort.postMessage({ id, probs, dims: y.dims }, [probs.buffer]);
+    const best = bestPerStep(y.data, y.dims);
+    y.dispose();
+    parentPort.postMessage({ id, best }, [best.index.buffer, best.prob.buffer]);
   } catch (e) {
     parentPort.postMessage({ id, error: String((e && e.message) || e) });
   }
@@ -62,7 +99,7 @@ parentPort.on("message", async ({ id, data, width }) => {
 export async function workerRunner(modelPath: string, threads: number, height: number): Promise<ModelRunner> {
   const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, modelPath, height, sessionOptions: sessionOptions(threads) } });
-  const pending = new Map<number, { resolve: (r: { probs: Float32Array; dims: readonly number[] }) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (r: StepBest) => void; reject: (e: Error) => void }>();
   let seq = 0;
   let failure: Error | undefined;
   const failAll = (e: Error) => {
@@ -80,14 +117,14 @@ export async function workerRunner(modelPath: string, threads: number, height: n
     worker.on("message", onMessage);
     worker.once("error", reject);
   });
-  worker.on("message", (m: { id?: number; probs?: Float32Array; dims?: number[]; error?: string }) => {
+  worker.on("message", (m: { id?: number; best?: StepBest; error?: string }) => {
     if (m.id === undefined) return;
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
     if (pending.size === 0) worker.unref();
     if (m.error !== undefined) p.reject(new Error(m.error));
-    else p.resolve({ probs: m.probs!, dims: m.dims! });
+    else p.resolve(m.best!);
   });
   worker.on("error", (e) => failAll(e instanceof Error ? e : new Error(String(e))));
   worker.on("exit", (code) => failAll(new Error(`the PP-OCR worker exited (code ${code})`)));

