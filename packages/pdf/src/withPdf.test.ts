@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { JixiaoError } from "@jixiao/core";
@@ -84,5 +85,21 @@ describe("withPdf", () => {
       }),
     ).rejects.toBe(boom);
     expect(seen?.destroyed).toBe(true);
+  });
+});
+
+describe("loadPdfjs", () => {
+  it("leaves push, JSON.parse and JSON.stringify as Node has them (pdf.js's legacy build replaces them)", () => {
+    // A fresh process: this one may have loaded pdf.js already through another test.
+    const script = `
+      const natives = [Array.prototype.push, JSON.parse, JSON.stringify];
+      const { pageCount } = await import(${JSON.stringify(new URL("./withPdf.ts", import.meta.url).href)});
+      const pages = await pageCount(new Uint8Array((await import("node:fs")).readFileSync(${JSON.stringify(`${repo}samples/digital/002_fe319b84d2aa7d28.pdf`)})));
+      const same = [Array.prototype.push, JSON.parse, JSON.stringify].map((f, i) => f === natives[i]);
+      console.log(JSON.stringify({ pages, same, withResolvers: typeof Promise.withResolvers }));
+    `;
+    const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions", "source", "--input-type=module", "-e", script], { encoding: "utf8" });
+    // pdf.js worked (its worker module ran) and what it adds that Node 20 lacks is still there.
+    expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ pages: 3, same: [true, true, true], withResolvers: "function" });
   });
 });
