@@ -15,6 +15,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { processFile } from "@jixiao/pipeline";
 import { openStore } from "@jixiao/store";
+import { stageTable, withStageProfile } from "./stageProfile.mjs";
 
 const args = process.argv.slice(2);
 const roundsIdx = args.indexOf("--rounds");
@@ -57,6 +58,7 @@ const times = [];
 const exportLines = [];
 let pages = 0;
 let records = 0;
+let profiled;
 try {
   for (let round = 0; round < rounds; round++) {
     const t0 = performance.now();
@@ -71,6 +73,17 @@ try {
     times.push((performance.now() - t0) / 1000);
     pages = roundPages;
   }
+  // One extra round under the CPU profiler, for the per-stage table after the timed ones (not timed: profiling slows it).
+  profiled = await withStageProfile(async () => {
+    let n = 0;
+    for (const f of files) {
+      const r = await processFile(f);
+      if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
+      await store.saveDocument({ sha256: r.sha256, file: r.file, inputKind: r.inputKind, status: r.status, pageCount: r.pageCount, error: null, records: r.records });
+      n += r.pageCount;
+    }
+    return n;
+  });
   // Warehouse export of what was stored, in each format.
   const { exportStore } = await import("@jixiao/export");
   for (const format of ["jsonl", "csv", "parquet"]) {
@@ -90,6 +103,8 @@ const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
 console.log(`jixiao (end to end, embedded store): ${files.length} files, ${pages} pages, ${records} records`);
 console.log(`  rounds ${rounds}: best ${best.toFixed(2)} s, median ${median.toFixed(2)} s → ${(pages / median).toFixed(1)} pages/s (median), ${(pages / best).toFixed(1)} pages/s (best)`);
 console.log(`  peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+console.log(`  CPU profile by stage (one extra round, ${profiled.result} pages):`);
+for (const line of stageTable(profiled.stages, profiled.result)) console.log(line);
 for (const line of exportLines) console.log(line);
 
 const hasPdftotext = spawnSync("pdftotext", ["-v"]).error === undefined;
@@ -105,7 +120,11 @@ if (hasPdftotext) {
 // ---- scans --------------------------------------------------------------------------------
 if (!noScans && scanDir) {
   // The scans run in a process of their own, so that its peak RSS is the OCR process's alone.
-  spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--scans-child", "--scans", scanDir], { stdio: "inherit" });
+  // MALLOC_ARENA_MAX as the extraction sandbox sets it for `jixiao run`'s OCR process.
+  spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--scans-child", "--scans", scanDir], {
+    stdio: "inherit",
+    env: { MALLOC_ARENA_MAX: "2", ...process.env },
+  });
 }
 
 /** Seconds per scanned page and peak RSS of this process, then native tesseract on the same pages. */
@@ -117,12 +136,15 @@ async function benchScans() {
   const scanSampler = setInterval(() => (scanPeak = Math.max(scanPeak, process.memoryUsage().rss)), 20);
   let scanPages = 0;
   const t0 = performance.now();
+  let profiled;
   try {
-    for (const f of scanFiles) {
-      const r = await processFile(f, { extractScan: scans.extractScan });
-      if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
-      scanPages += r.pageCount;
-    }
+    profiled = await withStageProfile(async () => {
+      for (const f of scanFiles) {
+        const r = await processFile(f, { extractScan: scans.extractScan });
+        if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
+        scanPages += r.pageCount;
+      }
+    }, { intervalUs: 2000 });
   } finally {
     clearInterval(scanSampler);
     await scans.close();
@@ -130,7 +152,9 @@ async function benchScans() {
   const secs = (performance.now() - t0) / 1000;
   console.log(`jixiao scans (OCR, end to end): ${scanFiles.length} files, ${scanPages} pages from ${scanDir}`);
   scanPeak = Math.max(scanPeak, process.resourceUsage().maxRSS * 1024);
-  console.log(`  ${(secs / scanPages).toFixed(2)} s/page (${secs.toFixed(1)} s, pool started on first use), peak RSS of this OCR process ${(scanPeak / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`  ${(secs / scanPages).toFixed(2)} s/page (${secs.toFixed(1)} s, pool started on first use, under the CPU profiler), peak RSS of this OCR process ${(scanPeak / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`  CPU profile of the main thread by stage (the OCR engines' own threads show as idle here):`);
+  for (const line of stageTable(profiled.stages, scanPages)) console.log(line);
   const hasTesseract = spawnSync("tesseract", ["--version"]).error === undefined;
   const hasPdfimages = spawnSync("pdfimages", ["-v"]).error === undefined;
   if (hasTesseract && hasPdfimages) {
