@@ -40,10 +40,11 @@ const BLANK_SHARE = 0.08;
 
 /**
  * Widest blank strip (inches) between a cell's border and the edge of the text inside it that
- * is taken for the cell's padding rather than a row of its own: no row is narrower than a line
- * of text (0.12 in is a line of 8 pt type; cell text is 9 pt and more).
+ * is taken for the cell's padding rather than a row of its own. Forms centre a line of text in a
+ * row drawn for two (0.17 in of padding measured on a generated 200 dpi form); a row of its own
+ * holds a line of text (≥ 0.12 in) with room around it, so no blank row is this narrow.
  */
-const MAX_PADDING_STRIP = 0.12;
+const MAX_PADDING_STRIP = 0.2;
 
 /** A ruling plus the pixel runs it was built from (used to erase the line before OCR). */
 export type FoundRuling = Ruling & { runs: Run[] };
