@@ -13,6 +13,23 @@ import {
 import type { SqlClient } from "./SqlClient.js";
 import { migrations } from "./migrations.js";
 
+/**
+ * A document is finished once processed to the end, with or without records: succeeded, partial
+ * or failed (queued and processing are unfinished). A finished document is not processed again
+ * unless asked to: queue mode's submit leaves it as it is (queueDocument) and its workers do not
+ * take it (claimDocument); `jixiao run` gives its stored records instead of extracting it again.
+ * Both have --reprocess.
+ */
+export const FINISHED_STATUSES: readonly DocumentStatus[] = ["succeeded", "partial", "failed"];
+
+/** Whether a document with this status is finished (see FINISHED_STATUSES). */
+export function isFinished(status: DocumentStatus): boolean {
+  return FINISHED_STATUSES.includes(status);
+}
+
+/** FINISHED_STATUSES as an SQL list. */
+const FINISHED_SQL = FINISHED_STATUSES.map((s) => `'${s}'`).join(", ");
+
 export interface DocumentError {
   code: ErrorCode;
   message: string;
@@ -389,7 +406,7 @@ const QUEUE_DOCUMENT = `
     error_code = NULL,
     error_message = NULL,
     updated_at = now()
-  WHERE $4::boolean AND documents.status IN ('succeeded', 'partial', 'failed')
+  WHERE $4::boolean AND documents.status IN (${FINISHED_SQL})
   RETURNING (xmax = 0) AS inserted`;
 
 // Queue mode: a worker takes a document (queued or processing → processing). A finished document
@@ -401,7 +418,7 @@ const CLAIM_DOCUMENT = `
     status = 'processing',
     source_path = excluded.source_path,
     updated_at = now()
-  WHERE documents.status IN ('queued', 'processing')
+  WHERE documents.status NOT IN (${FINISHED_SQL})
   RETURNING sha256`;
 
 // Keyset pagination in (file, sha256, ordinal) order; "C" collation so both backends agree.
@@ -602,7 +619,7 @@ export class Store {
       return await this.#db.transaction(async (tx): Promise<{ inserted: boolean; skipped?: true }> => {
         if (options.onlyIfUnfinished) {
           const { rows: now } = await tx.query<{ status: string }>(`SELECT status FROM documents WHERE sha256 = $1 FOR UPDATE`, [doc.sha256]);
-          if (now[0] && now[0].status !== "queued" && now[0].status !== "processing") return { inserted: false, skipped: true };
+          if (now[0] && isFinished(now[0].status as DocumentStatus)) return { inserted: false, skipped: true };
         }
         const { rows } = await tx.query<{ inserted: boolean }>(UPSERT_DOCUMENT, [
           doc.sha256,
@@ -768,7 +785,7 @@ export class Store {
   async requeueDocument(sha256: string, unchangedForMs: number): Promise<boolean> {
     const { rows } = await this.#db.query<{ sha256: string }>(
       `UPDATE documents SET status = 'queued', updated_at = now()
-       WHERE sha256 = $1 AND status IN ('queued', 'processing')
+       WHERE sha256 = $1 AND status NOT IN (${FINISHED_SQL})
          AND updated_at < now() - $2::double precision * interval '1 millisecond'
        RETURNING sha256`,
       [sha256, unchangedForMs],

@@ -4,7 +4,9 @@ export { postgresClient, type PostgresClientOptions } from "./postgresClient.js"
 export { isConnectionError, toStoreError } from "./toStoreError.js";
 export {
   Store,
+  FINISHED_STATUSES,
   collect,
+  isFinished,
   reviewFlagStates,
   reviewStateFrom,
   type FlagResolution,
