@@ -1,7 +1,18 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
-import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
-import type { StoreConfig } from "@jixiao/store";
-import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
+import type { QueueConfig } from "@jixiao/queue";
+import type { StoreConfig, UserRole } from "@jixiao/store";
+import { UsageError } from "./UsageError.js";
+
+// This module is loaded for every command, `--help` included: it imports nothing heavy (no zod,
+// no pipeline, no store). The few values the options' help shows are mirrored here; a unit test
+// (cliEnv.test.ts) checks each against the package that owns it.
+
+/** `run`'s bounds per file when the environment sets none: @jixiao/pipeline's DEFAULT_* limits. */
+export const RUN_LIMIT_DEFAULTS = { timeLimitMs: 60_000, ocrPageTimeMs: 30_000, memoryLimitBytes: 1_500_000_000 } as const;
+
+/** The review roles (@jixiao/review's USER_ROLES), for the help of `user add --role`. */
+export const USER_ROLE_NAMES: readonly UserRole[] = ["admin", "reviewer", "viewer"];
 
 /**
  * Configuration read once from the environment at the entry point: the embedded store of
@@ -12,7 +23,17 @@ import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMI
 export type CliEnv = {
   storeDir: string;
   adminToken: string | undefined;
-  queue: QueueConfig;
+  /**
+   * Queue mode's settings, read and validated on first use (a UsageError for a bad value), so
+   * that the commands which need none of them, and `--help`, do not load the queue package.
+   */
+  queue: () => Promise<QueueConfig>;
+  /**
+   * What the options' help shows of queue mode's settings, read from the environment without
+   * validation: JIXIAO_DATABASE_URL, JIXIAO_CONCURRENCY (default: the cores), JIXIAO_STORE_WAIT_MS
+   * (default 300 s). The commands themselves use `queue()`.
+   */
+  queueHelp: { databaseUrl: string | undefined; concurrency: number; storeWaitMs: number };
   /**
    * `run`'s bounds per file: JIXIAO_TIME_LIMIT_S (default 60), JIXIAO_OCR_PAGE_TIME_S (more
    * time per OCR'd page, default 30) and JIXIAO_MEMORY_LIMIT_MB (default 1500).
@@ -39,22 +60,39 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 }
 
 export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
+  const set = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
+  let queue: Promise<QueueConfig> | undefined;
   return {
     limits: {
-      timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_MS / 1000) * 1000,
-      ocrPageTimeMs: nonNegative(env, "JIXIAO_OCR_PAGE_TIME_S", DEFAULT_OCR_PAGE_TIME_MS / 1000) * 1000,
-      memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_BYTES / 1e6) * 1e6,
+      timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", RUN_LIMIT_DEFAULTS.timeLimitMs / 1000) * 1000,
+      ocrPageTimeMs: nonNegative(env, "JIXIAO_OCR_PAGE_TIME_S", RUN_LIMIT_DEFAULTS.ocrPageTimeMs / 1000) * 1000,
+      memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", RUN_LIMIT_DEFAULTS.memoryLimitBytes / 1e6) * 1e6,
     },
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
-    queue: readQueueEnv(env),
+    // A bad setting is a usage error (exit status 2), as it was when the settings were read up front.
+    queue: () =>
+      (queue ??= import("@jixiao/queue").then((q) => {
+        try {
+          return q.readQueueEnv(env);
+        } catch (err) {
+          const code = (err as { code?: unknown }).code;
+          throw new UsageError(`${typeof code === "string" ? `${code}: ` : ""}${(err as Error).message}`);
+        }
+      })),
+    queueHelp: {
+      databaseUrl: set("JIXIAO_DATABASE_URL"),
+      concurrency: Number(set("JIXIAO_CONCURRENCY") ?? availableParallelism()),
+      storeWaitMs: Number(set("JIXIAO_STORE_WAIT_MS") ?? 300_000),
+    },
   };
 }
 
 /** Where a command finds the store: PostgreSQL with --database-url (or JIXIAO_DATABASE_URL), else embedded PGlite. */
-export function storeConfig(o: { store: string; databaseUrl?: string | undefined }, env: CliEnv): StoreConfig {
+export async function storeConfig(o: { store: string; databaseUrl?: string | undefined }, env: CliEnv): Promise<StoreConfig> {
   if (o.databaseUrl) {
-    return { kind: "postgres", url: o.databaseUrl, ...(env.queue.databaseSchema ? { schema: env.queue.databaseSchema } : {}) };
+    const queue = await env.queue();
+    return { kind: "postgres", url: o.databaseUrl, ...(queue.databaseSchema ? { schema: queue.databaseSchema } : {}) };
   }
   return { kind: "pglite", dataDir: resolve(o.store) };
 }

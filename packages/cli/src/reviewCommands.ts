@@ -1,82 +1,23 @@
 import type { Command } from "commander";
-import { JixiaoError } from "@jixiao/core";
-import { addUser, createReviewApp, USER_ROLES } from "@jixiao/review";
-import { openStore, type Store, type UserRole } from "@jixiao/store";
-import { storeConfig, type CliEnv } from "./cliEnv.js";
-import { UsageError } from "./UsageError.js";
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
+import { USER_ROLE_NAMES, type CliEnv } from "./cliEnv.js";
 
 /**
- * `jixiao serve` (the review page) and `jixiao user add|list`. `setStatus` receives the exit status.
+ * `jixiao serve` (the review page) and `jixiao user add|list`. `setStatus` receives the exit
+ * status. Only the commands are defined here; their work (reviewActions.ts) is loaded when one runs.
  */
 export function registerReviewCommands(program: Command, env: CliEnv, setStatus: (code: number) => void): void {
   program
     .command("serve")
     .description("serve the review page and its API over the store until SIGTERM/SIGINT")
     .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
-    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queue.databaseUrl)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on", "8080")
     .option("--secure-cookies", "mark the session cookie Secure (when served over HTTPS)")
     .option("--log", "log every request as JSON lines on standard output")
     .action(async (o: { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean }) => {
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be an integer in 0..65535");
-      // The embedded store is shared while serving: `run`, `export` and `user` go through this process.
-      const config = storeConfig(o, env);
-      const store = await openStore(
-        config.kind === "pglite"
-          ? {
-              ...config,
-              share: true,
-              onWaitingForClients: (clients) =>
-                process.stderr.write(
-                  `waiting for ${clients.map((c) => `${c.command} (pid ${c.pid})`).join(", ")} to finish with the store; signal again to stop now\n`,
-                ),
-            }
-          : config,
-      );
-      let app;
-      try {
-        app = await createReviewApp({
-          store,
-          ...(env.adminToken ? { adminToken: env.adminToken } : {}),
-          secureCookies: o.secureCookies === true,
-          logger: o.log === true,
-        });
-      } catch (err) {
-        await store.close();
-        if (err instanceof JixiaoError && err.code === "INVALID_PAYLOAD") throw new UsageError(`JIXIAO_ADMIN_TOKEN: ${err.message}`);
-        throw err;
-      }
-      if (!env.adminToken && (await store.listUsers()).length === 0) {
-        process.stderr.write("no review users yet: add one with `jixiao user add <name> --role reviewer`, or set JIXIAO_ADMIN_TOKEN\n");
-      }
-      const address = await app.listen({ host: o.host, port });
-      process.stderr.write(`review page on ${address}\n`);
-      await new Promise<void>((done) => {
-        const stop = () => done();
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-      // A second signal while the store's other users finish stops at once (their open
-      // transactions are not committed; the lock is removed on exit).
-      const now = (signal: NodeJS.Signals) => process.exit(signal === "SIGINT" ? 130 : 143);
-      process.once("SIGINT", now);
-      process.once("SIGTERM", now);
-      try {
-        await app.close();
-        await store.close();
-      } finally {
-        process.off("SIGINT", now);
-        process.off("SIGTERM", now);
-      }
-      setStatus(0);
+      const { serveCommand } = await import("./reviewActions.js");
+      setStatus(await serveCommand(o, env));
     });
 
   const user = program.command("user").description("review users (passwords are stored as scrypt hashes)");
@@ -84,37 +25,21 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
     .command("add")
     .description("add a review user; the password is read from standard input (first line)")
     .argument("<name>", "user name: letters, digits, . _ @ -")
-    .requiredOption("--role <role>", `one of ${USER_ROLES.join(", ")}`)
+    .requiredOption("--role <role>", `one of ${USER_ROLE_NAMES.join(", ")}`)
     .option("--replace", "change an existing user's role and password")
     .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
-    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queue.databaseUrl)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
     .action(async (name: string, o: { role: string; replace?: boolean; store: string; databaseUrl?: string }) => {
-      if (!USER_ROLES.includes(o.role as UserRole)) throw new UsageError(`--role must be one of ${USER_ROLES.join(", ")}`);
-      const password = (await readStdin()).split(/\r?\n/)[0] ?? "";
-      let store: Store | undefined;
-      try {
-        store = await openStore(storeConfig(o, env));
-        const { created } = await addUser(store, { name, password, role: o.role as UserRole }, { replace: o.replace === true });
-        process.stderr.write(`${created ? "added" : "updated"} ${name} (${o.role})\n`);
-        setStatus(0);
-      } catch (err) {
-        if (err instanceof JixiaoError && err.code === "INVALID_PAYLOAD") throw new UsageError(err.message);
-        throw err;
-      } finally {
-        await store?.close();
-      }
+      const { userAddCommand } = await import("./reviewActions.js");
+      setStatus(await userAddCommand(name, o, env));
     });
   user
     .command("list")
     .description("list review users and their roles")
     .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
-    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queue.databaseUrl)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
     .action(async (o: { store: string; databaseUrl?: string }) => {
-      const store = await openStore(storeConfig(o, env));
-      try {
-        for (const u of await store.listUsers()) process.stdout.write(`${u.name}\t${u.role}\n`);
-      } finally {
-        await store.close();
-      }
+      const { userListCommand } = await import("./reviewActions.js");
+      setStatus(await userListCommand(o, env));
     });
 }

@@ -1,0 +1,214 @@
+import { dirname, resolve } from "node:path";
+import { mkdir, open } from "node:fs/promises";
+import cliProgress from "cli-progress";
+import { createExtractionSandbox, processBytes, processFile, readInput, sha256Of, type FileResult, type ProcessOptions } from "@jixiao/pipeline";
+import { collect, isFinished, openStore, type Store, type StoredDocument } from "@jixiao/store";
+import { createScanExtractor } from "@jixiao/ocr";
+import { reapplyCorrections } from "@jixiao/normalize";
+import { collectInputs } from "./collectInputs.js";
+
+// `jixiao run`'s work: loaded by its action only (pdf.js, OCR, the store), never for --help.
+
+/** One file's outcome in `run`; `skipped` when the store already held it finished, so it was not extracted again. */
+export type RunResult = FileResult & { skipped?: true };
+
+export type RunSummary = { files: number; succeeded: number; partial: number; failed: number; records: number; skipped: number };
+
+/**
+ * A document the store holds finished (see @jixiao/store's isFinished, the rule queue mode's
+ * submit follows too) as a result of this run: its stored records, with `source.file` the name
+ * this run gives the input (the stored document keeps its own), and no extraction.
+ */
+async function storedResult(store: Store, doc: StoredDocument, input: { path: string; file: string }): Promise<RunResult> {
+  const records = (await collect(store.listRecords({ documentSha256: doc.sha256 }))).map((r) =>
+    r.source.file === input.file ? r : { ...r, source: { ...r.source, file: input.file } },
+  );
+  return {
+    file: input.file,
+    path: input.path,
+    sha256: doc.sha256,
+    inputKind: doc.inputKind,
+    status: doc.status as FileResult["status"],
+    pageCount: doc.pageCount ?? 0,
+    pageGeometry: [],
+    records,
+    issues: [],
+    error: doc.error,
+    skipped: true,
+  };
+}
+
+/**
+ * Processes inputs in-process, stores each document (one transaction per document), and
+ * returns every file's result. A file whose SHA-256 the store already holds as a finished
+ * document is not extracted again: its stored records are its result (`skipped`), unless
+ * `reprocess`. `onResult` runs once the document is stored (awaited, so output written there is
+ * as far along as the store). `shouldStop` is asked before each file: when it says yes the loop
+ * ends there and the results so far are returned.
+ */
+export async function runFiles(
+  paths: readonly string[],
+  opts: {
+    store: Store;
+    options?: ProcessOptions;
+    /** Extract and store again documents the store already holds finished. Default false. */
+    reprocess?: boolean;
+    onResult?: (r: RunResult, index: number, total: number) => void | Promise<void>;
+    shouldStop?: () => boolean;
+  },
+): Promise<RunResult[]> {
+  const files = await collectInputs(paths);
+  const results: RunResult[] = [];
+  for (const [i, input] of files.entries()) {
+    if (opts.shouldStop?.()) break;
+    const r = await processInput(input, opts);
+    if (r.sha256 && !r.skipped) {
+      await opts.store.saveDocument({
+        sha256: r.sha256,
+        file: r.file,
+        inputKind: r.inputKind ?? "pdf",
+        status: r.status,
+        pageCount: r.pageCount,
+        error: r.error,
+        records: r.records,
+        path: resolve(r.path),
+        pageGeometry: r.pageGeometry,
+      }, { reapply: reapplyCorrections });
+    }
+    results.push(r);
+    await opts.onResult?.(r, i, files.length);
+  }
+  return results;
+}
+
+/** One input: read once and hashed; the stored result when the store holds it finished, else processFile's. */
+async function processInput(input: { path: string; file: string }, opts: { store: Store; options?: ProcessOptions; reprocess?: boolean }): Promise<RunResult> {
+  let read: { file: string; data: Uint8Array };
+  try {
+    read = await readInput(input.path, opts.options, input.file);
+  } catch {
+    return processFile(input.path, opts.options, input.file); // the same typed failure, as a result
+  }
+  if (!opts.reprocess && read.data.byteLength > 0) {
+    const stored = await opts.store.getDocument(sha256Of(read.data));
+    if (stored && isFinished(stored.status)) return storedResult(opts.store, stored, input);
+  }
+  return processBytes(read.data, read.file, input.path, opts.options);
+}
+
+export function summarize(results: readonly RunResult[]): RunSummary {
+  return {
+    files: results.length,
+    succeeded: results.filter((r) => r.status === "succeeded").length,
+    partial: results.filter((r) => r.status === "partial").length,
+    failed: results.filter((r) => r.status === "failed").length,
+    records: results.reduce((s, r) => s + r.records.length, 0),
+    skipped: results.filter((r) => r.skipped).length,
+  };
+}
+
+/**
+ * The `--out` file of `jixiao run`, written as the batch goes: created empty at the start, then
+ * each stored document's records appended as whole lines in one write, so a batch that is
+ * interrupted or killed leaves the records of every finished document (and no partial line).
+ */
+async function openRecordsOutput(path: string): Promise<{ append: (records: readonly unknown[]) => Promise<void>; close: () => Promise<void> }> {
+  await mkdir(dirname(path), { recursive: true });
+  const handle = await open(path, "w");
+  return {
+    async append(records) {
+      if (records.length === 0) return;
+      await handle.appendFile(records.map((rec) => JSON.stringify(rec) + "\n").join(""), "utf8");
+    },
+    close: () => handle.close(),
+  };
+}
+
+export type RunCommandOptions = {
+  out?: string;
+  store: string;
+  progress: boolean;
+  reprocess?: boolean;
+  timeLimitMs: number;
+  ocrPageTimeMs: number;
+  memoryLimitBytes: number;
+};
+
+/** `jixiao run` once its options are checked. Returns the exit status. */
+export async function runCommand(paths: string[], o: RunCommandOptions): Promise<number> {
+  let status = 0;
+  // SIGINT/SIGTERM: finish the current file (stored, written to --out), then stop; a second one
+  // stops at once. Listened for from the start, so a signal while the store opens still closes it.
+  let interrupted: NodeJS.Signals | null = null;
+  const signalStatus = (sig: NodeJS.Signals) => (sig === "SIGINT" ? 130 : 143);
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) {
+      process.stderr.write(`\n${sig} again: stopping now, the current file is not stored\n`);
+      process.exit(signalStatus(sig));
+    }
+    interrupted = sig;
+    process.stderr.write(`\n${sig}: stopping after the current file (${sig === "SIGINT" ? "Ctrl-C" : "signal"} again to stop now)\n`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    // The store first: when another process holds it (and does not share it) nothing is touched.
+    const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+    // OCR for pages without a text layer; the worker pool starts on the first scan only.
+    const scans = createScanExtractor();
+    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
+    const sandbox = createExtractionSandbox({ timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes });
+    const bar =
+      o.progress && process.stderr.isTTY
+        ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)
+        : null;
+    let started = false;
+    let total: number | undefined;
+    let out: Awaited<ReturnType<typeof openRecordsOutput>> | undefined;
+    try {
+      if (o.out) out = await openRecordsOutput(resolve(o.out));
+      const results = await runFiles(paths, {
+        store,
+        options: { extractScan: scans.extractScan, sandbox },
+        reprocess: o.reprocess === true,
+        shouldStop: () => interrupted !== null,
+        onResult: async (r, i, n) => {
+          total = n;
+          await out?.append(r.records);
+          if (bar && !started) {
+            bar.start(n, 0, { file: "" });
+            started = true;
+          }
+          bar?.update(i + 1, { file: r.file });
+          if (r.error) process.stderr.write(`${bar ? "\n" : ""}${r.file}: ${r.error.code}: ${r.error.message}\n`);
+        },
+      });
+      bar?.stop();
+      await out?.close();
+      out = undefined;
+      const s = summarize(results);
+      process.stderr.write(
+        `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${o.out ? ` → ${o.out}` : ""}${
+          s.skipped ? ` · ${s.skipped} already stored, not extracted again (--reprocess extracts them)` : ""
+        }\n`,
+      );
+      if (interrupted) {
+        const left = total === undefined ? "the rest" : `${total - results.length} of ${total} files`;
+        process.stderr.write(
+          `interrupted (${interrupted}): ${left} not processed; the finished files are stored${o.out ? ` and their records are in ${o.out}` : ""}. Run the same command again to finish (stored files are not extracted again).\n`,
+        );
+        status = signalStatus(interrupted);
+      } else if (s.failed) status = 1;
+    } finally {
+      bar?.stop();
+      await out?.close();
+      await sandbox.close();
+      await scans.close();
+      await store.close();
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  return status;
+}
