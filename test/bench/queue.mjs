@@ -83,6 +83,48 @@ function batchOf(files, copies) {
   return { dir, files: out };
 }
 
+/** Redis's command calls and network bytes so far (INFO), to count what a batch costs. */
+async function redisCounters(url) {
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info("all");
+    const num = (k) => Number(new RegExp(`^${k}:(\\d+)`, "m").exec(info)?.[1] ?? 0);
+    let calls = 0;
+    for (const m of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) calls += Number(m[1]);
+    return { calls, inBytes: num("total_net_input_bytes"), outBytes: num("total_net_output_bytes"), usedMemory: num("used_memory") };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** PostgreSQL's row and transaction counters of the database, and the bytes the schema's tables hold. */
+async function pgCounters(url, schema) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const db = (await client.query("SELECT xact_commit, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()")).rows[0];
+    const size = (await client.query(
+      "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint AS bytes, coalesce(sum(c.reltuples) FILTER (WHERE c.relkind = 'r'), 0)::bigint AS rows FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 't', 'i')",
+      [schema],
+    )).rows[0];
+    // Exact row counts (the statistics' estimates lag behind).
+    const tables = (await client.query("SELECT tablename FROM pg_tables WHERE schemaname = $1", [schema])).rows;
+    let liveRows = 0;
+    const perTable = {};
+    for (const { tablename } of tables) {
+      const n = Number((await client.query(`SELECT count(*)::bigint AS n FROM "${schema}"."${tablename}"`)).rows[0].n);
+      if (n === 0) continue;
+      // Bytes of the rows themselves (without the fixed pages every table and index starts with).
+      const bytes = Number((await client.query(`SELECT coalesce(sum(pg_column_size(t.*)), 0)::bigint AS b FROM "${schema}"."${tablename}" t`)).rows[0].b);
+      perTable[tablename] = { rows: n, rowBytes: bytes };
+      liveRows += n;
+    }
+    return { commits: Number(db.xact_commit), inserted: Number(db.tup_inserted), updated: Number(db.tup_updated), deleted: Number(db.tup_deleted), bytes: Number(size.bytes), liveRows, perTable };
+  } finally {
+    await client.end();
+  }
+}
+
 async function runOnce(files, workers, pin) {
   const id = randomBytes(4).toString("hex");
   const env = {
@@ -98,6 +140,8 @@ async function runOnce(files, workers, pin) {
   try {
     for (let i = 0; i < workers; i++) children.push(await startWorker(env, pin ? i % availableParallelism() : undefined));
     ctx = await openQueueContext(config);
+    const r0 = await redisCounters(config.redisUrl);
+    const p0 = await pgCounters(config.databaseUrl, config.databaseSchema);
     const c0 = cpuTimes();
     const t0 = performance.now();
     const results = await submitDocuments(ctx, files, { pollMs: 100 });
@@ -108,7 +152,21 @@ async function runOnce(files, workers, pin) {
     if (failed.length) throw new Error(`${failed.length} failed: ${failed[0].file} ${failed[0].error?.code}`);
     const docs = await ctx.store.getDocuments(results.map((r) => r.sha256));
     const pages = docs.reduce((s, d) => s + (d.pageCount ?? 0), 0);
-    return { secs, pages, docs: docs.length, busy };
+    // pg_stat counters are updated when a backend reports (at most every 500 ms, PG 15+).
+    await new Promise((r) => setTimeout(r, 1200));
+    const r1 = await redisCounters(config.redisUrl);
+    const p1 = await pgCounters(config.databaseUrl, config.databaseSchema);
+    const cost = {
+      redisCalls: r1.calls - r0.calls,
+      redisBytes: r1.inBytes - r0.inBytes + (r1.outBytes - r0.outBytes),
+      redisMemory: r1.usedMemory - r0.usedMemory,
+      pgCommits: p1.commits - p0.commits,
+      pgRowWrites: p1.inserted - p0.inserted + (p1.updated - p0.updated) + (p1.deleted - p0.deleted),
+      pgLiveRows: p1.liveRows,
+      pgTables: p1.perTable,
+      pgBytes: p1.bytes,
+    };
+    return { secs, pages, docs: docs.length, busy, cost };
   } finally {
     await ctx?.close();
     await Promise.all(children.map(stopWorker));
@@ -134,6 +192,12 @@ export async function benchQueue(files, { copies = 3 } = {}) {
     console.log(`  1 worker process:   ${one.secs.toFixed(2)} s → ${(one.pages / one.secs).toFixed(1)} pages/s${cpu(one)}`);
     console.log(`  2 worker processes: ${two.secs.toFixed(2)} s → ${(two.pages / two.secs).toFixed(1)} pages/s${cpu(two)}`);
     console.log(`  ratio 2 : 1 = ${(one.secs / two.secs).toFixed(2)}×`);
+    // What one page costs the shared services (the capacity model in docs/capacity.md uses these).
+    // Counters are machine-wide: the bench assumes nothing else uses this Redis and database.
+    const c = one.cost;
+    const per = (v) => (v / one.pages).toFixed(1);
+    console.log(`  per page (1-worker run, ${one.pages} pages, ${one.docs} documents): Redis ${per(c.redisCalls)} commands, ${(c.redisBytes / one.pages / 1024).toFixed(1)} KiB on the wire, ${(c.redisMemory / one.pages / 1024).toFixed(1)} KiB kept; ` +
+      `PostgreSQL ${per(c.pgCommits)} commits, ${per(c.pgRowWrites)} row writes, ${per(c.pgLiveRows)} rows and ${(c.pgBytes / one.pages / 1024).toFixed(1)} KiB kept (tables and indexes; rows per table for the batch: ${JSON.stringify(c.pgTables)})`);
   } finally {
     rmSync(batch.dir, { recursive: true, force: true });
   }
