@@ -9,6 +9,7 @@ import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
 import { boxBlur3, clampPixels, type GreyImage, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
+import { splitTallBand, typicalLineHeight } from "./splitBands.js";
 import type { OcrLine, OcrPool, Psm } from "./OcrPool.js";
 import { removeSpecks } from "./removeSpecks.js";
 import { removeSeal } from "./removeSeal.js";
@@ -144,6 +145,9 @@ export async function ocrPageImage(
   const direct: TextItem[] = [];
   let cellJobs = 0;
 
+  // First pass: each cell's ink profile and candidate text bands; the page's typical line
+  // height comes from all of them (a band much taller than it may be two touching lines).
+  const cellInks: { interior: PixelRect; bands: InkBand[] }[] = [];
   for (const table of tables) {
     for (const cell of table.cells) {
       const interior: PixelRect = {
@@ -170,25 +174,32 @@ export async function ocrPageImage(
         .map((b) => trimBand(mask, b, pageDpi))
         .filter((b): b is InkBand => b !== undefined);
       if (!bands.length) continue;
-      const ink: PixelRect = {
-        x0: Math.min(...bands.map((b) => b.x0)),
-        y0: bands[0]!.y0,
-        x1: Math.max(...bands.map((b) => b.x1)),
-        y1: bands[bands.length - 1]!.y1,
-      };
-      const rect: PixelRect = {
-        x0: Math.max(interior.x0, ink.x0 - margin),
-        y0: Math.max(interior.y0, ink.y0 - margin),
-        x1: Math.min(interior.x1, ink.x1 + margin),
-        y1: Math.min(interior.y1, ink.y1 + margin),
-      };
-      const psm: Psm = bands.length <= 1 ? 7 : 6;
-      jobPsm.push(psm);
-      jobRects.push(rect);
-      jobBands.push(bands);
-      jobInk.push(ink);
-      cellJobs++;
+      cellInks.push({ interior, bands });
     }
+  }
+  const lineHeight = typicalLineHeight(cellInks.flatMap((c) => c.bands));
+  for (const { interior, bands: found } of cellInks) {
+    // Two lines that touch (or are one blank row apart on a coarse scan) come as one tall
+    // band: split where the projection has a near-empty row between two line-tall parts.
+    const bands = lineHeight ? found.flatMap((b) => splitTallBand(mask, b, lineHeight, pageDpi)) : found;
+    const ink: PixelRect = {
+      x0: Math.min(...bands.map((b) => b.x0)),
+      y0: bands[0]!.y0,
+      x1: Math.max(...bands.map((b) => b.x1)),
+      y1: bands[bands.length - 1]!.y1,
+    };
+    const rect: PixelRect = {
+      x0: Math.max(interior.x0, ink.x0 - margin),
+      y0: Math.max(interior.y0, ink.y0 - margin),
+      x1: Math.min(interior.x1, ink.x1 + margin),
+      y1: Math.min(interior.y1, ink.y1 + margin),
+    };
+    const psm: Psm = bands.length <= 1 ? 7 : 6;
+    jobPsm.push(psm);
+    jobRects.push(rect);
+    jobBands.push(bands);
+    jobInk.push(ink);
+    cellJobs++;
   }
 
   // Text outside the tables: titles, the year line, label/value lines of forms without rulings.
