@@ -135,6 +135,18 @@ describe("RecordBuilder", () => {
     expect(b.provenance["b"]).toBeUndefined();
   });
 
+  it("reads a number with a dot but no digit before it (dust before a digit) as its digits, with a review flag", () => {
+    const b = new RecordBuilder();
+    expect(b.number("indicators[4].weight", cell(".3"))).toBe(3);
+    expect(b.number("indicators[5].weight", cell("..15"))).toBe(15);
+    expect(b.number("indicators[6].weight", cell("0.3"))).toBe(0.3);
+    expect(b.number("indicators[7].weight", cell("3.5"))).toBe(3.5);
+    expect(b.flags.map((f) => [f.code, f.severity, f.path])).toEqual([
+      ["leading_dot", "review", "indicators[4].weight"],
+      ["leading_dot", "review", "indicators[5].weight"],
+    ]);
+  });
+
   it("joins and cleans text cells; empty markers are null", () => {
     const b = new RecordBuilder();
     expect(b.text("goals.expected", [cell("<p>巩固受帮扶地区脱贫"), cell("攻坚成果</p>"), undefined])).toBe("巩固受帮扶地区脱贫攻坚成果");
