@@ -53,3 +53,31 @@ describe("unifyMergedAcrossBreaks", () => {
     expect(out[2]!.cells.find((c) => c.col === 3)!.repairs).toEqual([doubt]);
   });
 });
+
+describe("unifyMergedAcrossBreaks: a level-1 cell whose label and weight a page break parted", () => {
+  it("gives both parts the label and the weight", () => {
+    const above = cell("产出指标", 1, { rows: 2, page: 1 });
+    const below = cell("(45分)", 1, { rows: 3, page: 2 });
+    const rows = [
+      row([above, cell("数量指标", 2), cell("预算执行率", 3), cell("10", 6), cell("10", 7)]),
+      row([cell("数量指标", 2), cell("资金到位率", 3), cell("10", 6), cell("10", 7)], { spanned: [above] }),
+      row([below, cell("质量指标", 2, { page: 2 }), cell("资金使用合规性", 3, { page: 2 }), cell("10", 6, { page: 2 }), cell("10", 7, { page: 2 })], { pageStart: true, page: 2 }),
+      row([cell("质量指标", 2, { page: 2 }), cell("财务制度健全性", 3, { page: 2 }), cell("10", 6, { page: 2 }), cell("10", 7, { page: 2 })], { page: 2, spanned: [below] }),
+    ];
+    const out = unifyMergedAcrossBreaks(rows, HEADER, new RecordBuilder());
+    expect(out[0]!.cells[0]!.text).toBe("产出指标(45分)");
+    expect(out[1]!.spanned[0]!.text).toBe("产出指标(45分)");
+    expect(out[2]!.cells[0]!.text).toBe("产出指标(45分)");
+    expect(out[3]!.spanned[0]!.text).toBe("产出指标(45分)");
+  });
+
+  it("keeps a new block apart: a label below the break, or a weight alone above it", () => {
+    const rows = [
+      row([cell("产出指标", 1, { rows: 2, page: 1 }), cell("数量指标", 2), cell("预算执行率", 3), cell("10", 6), cell("10", 7)]),
+      row([cell("效益指标(35分)", 1, { rows: 2, page: 2 }), cell("社会效益指标", 2, { page: 2 }), cell("完成率", 3, { page: 2 }), cell("35", 6, { page: 2 }), cell("35", 7, { page: 2 })], { pageStart: true, page: 2 }),
+    ];
+    const out = unifyMergedAcrossBreaks(rows, HEADER, new RecordBuilder());
+    expect(out[0]!.cells[0]!.text).toBe("产出指标");
+    expect(out[1]!.cells[0]!.text).toBe("效益指标(35分)");
+  });
+});

@@ -1,4 +1,4 @@
-import { compact, isEmptyValue, matchLabel } from "@jixiao/core";
+import { compact, isEmptyValue, matchLabel, splitLevelWeight } from "@jixiao/core";
 import { joinAcrossBreak, type Row, type RowCell } from "@jixiao/layout";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { cellsOf, columnOf, isExtraColumn, type HeaderColumns } from "./rowTools.js";
@@ -24,6 +24,14 @@ function backFills(col: string, p: RowCell, q: RowCell, sameBlock: boolean): boo
   const merged = p.inherited || p.rowSpan > 1 || q.rowSpan > 1;
   return merged && (sameBlock || ((p.inherited || p.rowSpan > 1) && p.rowSpan + q.rowSpan > 2));
 }
+
+/** A level-1 label with no weight printed after it ("产出指标"). */
+const isBareLevel1 = (t: string) => matchLabel(t)?.level === 1 && splitLevelWeight(t).weight === null;
+/** A level-1 weight with no label before it ("(45分)"). */
+const isBareWeight = (t: string) => {
+  const s = splitLevelWeight(t);
+  return !s.label && s.weight !== null;
+};
 
 export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
   const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
@@ -76,6 +84,10 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
       } else if (pt && qt && (col === "level1" || col === "level2") && !matchLabel(pt) && !matchLabel(qt) && matchLabel(joinAcrossBreak(pt, qt).text)) {
         // A label cut in two by the break ("可持续影响指" | "标").
         text = joinAcrossBreak(p.text, q.text).text;
+      } else if (pt && qt && col === "level1" && merged && isBareLevel1(pt) && isBareWeight(qt)) {
+        // The break fell between the lines of the merged level-1 cell: its label above
+        // ("产出指标"), its weight below ("(45分)").
+        text = `${p.text}${q.text}`;
       } else if (pt && !qt && col === "level1") {
         // The part after the break drew nothing: the label above it goes on.
         text = p.text;
