@@ -56,7 +56,7 @@ describe("correctRecord", () => {
     const out = correctRecord(project, "indicators[0].target", " ≥95% ", project.indicators[0]!.target);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    expect(out.record.indicators[0]!.target).toBe("≥95%");
+    expect((out.record as ProjectSelfEval).indicators[0]!.target).toBe("≥95%");
     expect((out.record as ProjectSelfEval).indicators[0]!.target_parsed).toEqual({ op: ">=", value: 95, unit: "%" });
     expect(out.before).toBe(project.indicators[0]!.target);
     expect(out.after).toBe("≥95%");

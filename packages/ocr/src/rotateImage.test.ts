@@ -24,7 +24,7 @@ describe("rotateImage", () => {
   it("moves a point so that rotating back by the angle about the centre finds it again", () => {
     const width = 400;
     const height = 300;
-    for (const [x, y, skew] of [[330, 60, 2], [40, 250, -1.5], [200, 150, 2.5]] as const) {
+    for (const [x, y, skew] of [[330, 60, 2], [40, 250, -1.5], [200, 150, 2.5]] as [number, number, number][]) {
       const data = new Uint8Array(width * height).fill(255);
       for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) data[(y + dy) * width + x + dx] = 0;
       const [u, v] = inkCentre(rotateImage({ width, height, data }, -skew));

@@ -67,7 +67,7 @@ export function buildPdf(pages: PdfPageSpec[]): Uint8Array {
 
 /** The encoded bytes of a one-strip TIFF's image (its first strip), e.g. raw CCITT data. */
 export function tiffStrip(tiff: Uint8Array): Uint8Array {
-  const ifd = UTIF.decode(tiff)[0]!;
+  const ifd = UTIF.decode(tiff.buffer.slice(tiff.byteOffset, tiff.byteOffset + tiff.byteLength) as ArrayBuffer)[0]!;
   const offset = (ifd["t273"] as number[])[0]!;
   const length = (ifd["t279"] as number[])[0]!;
   return tiff.subarray(offset, offset + length);

@@ -171,10 +171,11 @@ describe("review server: queue and record view", () => {
     const pdf = docs.find((d) => d.inputKind === "pdf")!;
     const first = (await collect(store.listRecords({ documentSha256: pdf.sha256 })))[0]!;
     // Find the row id through the queue-independent record API: ids are 1.. in insertion order.
-    let view: { record: { source: { sha256: string } }; pages: { unit: string; width: number }[]; source: { available: boolean; url: string } } | null = null;
+    type View = { record: { source: { sha256: string } }; pages: { unit: string; width: number }[]; source: { available: boolean; url: string } };
+    let view: View | null = null;
     for (let id = 1; id < 100 && !view; id++) {
       const res = await get(`/api/records/${id}`, viewer);
-      if (res.statusCode === 200 && (res.json() as typeof view)!.record.source.sha256 === pdf.sha256) view = res.json() as typeof view;
+      if (res.statusCode === 200 && (res.json() as View).record.source.sha256 === pdf.sha256) view = res.json() as View;
     }
     expect(view).not.toBeNull();
     expect(view!.pages[0]!.unit).toBe("pt");
@@ -371,7 +372,7 @@ describe("review server: corrections", () => {
   });
 
   it("resolves review flags one at a time (a correction of the flagged value, an acknowledgement); the record is reviewed when none is open", async () => {
-    type View = { state: string; openFlags: number; record: { indicators: { level1: string | null }[]; review: { state: string } }; reviewFlags: { code: string; path: string; open: boolean; resolution: { how: string; by: string } | null }[] };
+    type View = { state: string; openFlags: number; record: { indicators: { level1: string | null }[]; review: { state: string }; source: unknown }; reviewFlags: { code: string; path: string; open: boolean; resolution: { how: string; by: string } | null }[] };
     // The seed's record whose two review flags doubt one row's level-1 and level-2 labels.
     const queue = (await get(`/api/queue?state=all&document=${seedSha}`, reviewer)).json() as { items: { id: number; ordinal: number }[] };
     let item: { id: number; ordinal: number } | undefined;
