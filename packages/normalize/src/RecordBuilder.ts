@@ -4,7 +4,7 @@ import { readNumber, readRate, readMoney, cleanText, isEmptyValue, type MoneyUni
 import type { RowCell } from "@jixiao/layout";
 
 /** A number read with one or two dots before its digits and none between them (".3", "..3"). */
-const LEADING_DOT = /^\s*[.·。]{1,2}\s*(\d+)\s*$/;
+const LEADING_DOT = /^\s*[.·。:：]{1,2}\s*(\d+)\s*$/;
 
 /** Options of the normalizer; every field has a default. */
 export type NormalizeOptions = {
@@ -126,7 +126,7 @@ export class RecordBuilder {
     this.track(path, [cell]);
     // Forms print a fraction with its leading zero (0.5); a number read as ".3" is a digit with a
     // speck of dust in front of it on a scan far more often than a dropped 0 (150 dpi JPEG scans:
-    // weight 3 read ".3"). The digits are taken, with a review flag.
+    // weight 3 read ".3"; bitonal 200 dpi: ":3"). The digits are taken, with a review flag.
     const dotted = !rate && LEADING_DOT.exec(cell.text);
     if (dotted) {
       this.flag("leading_dot", "review", path, `"${cell.text}" starts with a dot and no digit: taken as ${dotted[1]}, the dot as dust`);

@@ -141,9 +141,11 @@ describe("RecordBuilder", () => {
     expect(b.number("indicators[5].weight", cell("..15"))).toBe(15);
     expect(b.number("indicators[6].weight", cell("0.3"))).toBe(0.3);
     expect(b.number("indicators[7].weight", cell("3.5"))).toBe(3.5);
+    expect(b.number("indicators[8].weight", cell(":3"))).toBe(3);
     expect(b.flags.map((f) => [f.code, f.severity, f.path])).toEqual([
       ["leading_dot", "review", "indicators[4].weight"],
       ["leading_dot", "review", "indicators[5].weight"],
+      ["leading_dot", "review", "indicators[8].weight"],
     ]);
   });
 
