@@ -37,6 +37,14 @@ describe("headerColumns / columnOf", () => {
     expect(headerColumns(header, INDICATOR_HEADER.project_self_eval!, 7)).toBeNull();
   });
 
+  it("gives two garbled level labels that match 一级指标 and 二级指标 equally one column each", () => {
+    const garbled = row([cell("--级指标", 1), cell("：级指标", 2), cell("指标名称", 3), cell("目标值", 4), cell("完成值", 5), cell("满分", 6), cell("得分", 7)]);
+    const found = headerColumns(garbled, INDICATOR_HEADER.project_self_eval!, 4)!;
+    expect(found.level1).toEqual({ x0: 1, x1: 2 });
+    expect(found.level2).toEqual({ x0: 2, x1: 3 });
+    expect(found.name).toEqual({ x0: 3, x1: 4 });
+  });
+
   it("puts a cell in the column it overlaps most, a wide cell in the leftmost it covers", () => {
     expect(columnOf(cell("x", 3.2, 4.1), cols)).toBe("name");
     expect(columnOf(cell("x", 3, 5), cols)).toBe("name");

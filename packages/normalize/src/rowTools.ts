@@ -96,9 +96,12 @@ export function headerColumns(row: Row, labels: Spellings, minHits: number): Hea
   // does not hold (指标性质, 评分标准 …) are taken before a looser pass could give them a field
   // ("评分标准" holds "评分"), so their cells are left out instead of landing in a neighbour.
   let extra = 0;
+  // The fields still open are taken afresh for each cell: a garbled label that matches two fields
+  // equally ("--级指标", "：级指标" for 一级指标 and 二级指标) goes to the one an earlier cell
+  // of the row left open instead of being dropped.
   const pass = (match: (cell: RowCell, open: Spellings) => string | null) => {
-    const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
     pending = pending.filter((cell) => {
+      const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
       const field = match(cell, open);
       if (!field || cols[field]) return true;
       cols[field] = { x0: cell.x0, x1: cell.x1 };
