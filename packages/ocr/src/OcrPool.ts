@@ -3,7 +3,7 @@ import Tesseract from "tesseract.js";
 import type { BBox } from "@jixiao/schemas";
 import { cleanText } from "@jixiao/core";
 import { checkLangData } from "./tessdata.js";
-import { cropImage, encodePgm, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
+import { cropImage, encodePgm, resizeArea, resizeBilinear, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
 
 /** Tesseract page segmentation modes used here: 6 = a block of lines, 7 = one line. */
 export type Psm = 6 | 7;
@@ -46,6 +46,11 @@ export type RecognizeOptions = {
   charBlacklist?: string;
   /** Resolution to recognise at, overriding the pool's `ocrDpi` for this call. */
   ocrDpi?: number;
+  /**
+   * Enlarge the crop (bilinear) when `ocrDpi` is above `dpi`. Default false: crops are only
+   * ever reduced.
+   */
+  upscale?: boolean;
 };
 
 type Job = {
@@ -143,10 +148,12 @@ export class OcrPool {
     const tight = stretchContrast(cropImage(image, { x0, y0, x1: rect.x1, y1: rect.y1 }));
     if (tight.width === 0 || tight.height === 0) return [];
     let crop = cropImage(tight, { x0: 0, y0: 0, x1: tight.width, y1: tight.height }, pad);
-    const scale = Math.min(1, (options.ocrDpi ?? this.ocrDpi) / dpi);
+    const wanted = (options.ocrDpi ?? this.ocrDpi) / dpi;
+    const scale = options.upscale ? wanted : Math.min(1, wanted);
     const fullW = crop.width;
     const fullH = crop.height;
     if (scale < 1) crop = resizeArea(crop, Math.max(1, Math.round(fullW * scale)), Math.max(1, Math.round(fullH * scale)));
+    else if (scale > 1) crop = resizeBilinear(crop, Math.round(fullW * scale), Math.round(fullH * scale));
     // Scale actually applied on each axis (after rounding to whole pixels).
     const k = crop.width / fullW;
     const ky = crop.height / fullH;

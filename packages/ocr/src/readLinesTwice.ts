@@ -29,6 +29,18 @@ export type TwoEngineOptions = {
   agreedConfidence?: number;
   /** Confidence of a reading the engines disagree on (it also gets a review flag). Default 0.5. */
   disputedConfidence?: number;
+  /**
+   * When the engines disagree, Tesseract reads the line again at this resolution (enlarged,
+   * bilinear, when the page is coarser) before the line is flagged; PP-OCR agreeing with
+   * either Tesseract reading confirms it. Tesseract's first reading is at 150 dpi, where the
+   * glyphs of a 150–200 dpi scan are 13–22 px tall. Default 300. 0 turns it off.
+   * Measured on 400 table-cell lines each of a 200 dpi G4 and a 150 dpi JPEG scan of four forms
+   * (skew left out so the digital text is the truth): disagreements 38 → 29 (G4) and 25 → 20
+   * (JPEG); one line wrongly confirmed, a header "一级指标" both engines read "-级指标". On
+   * the skewed G4 calc form, Tesseract misreads most of the broken glyphs at both scales:
+   * 12 of 136 disagreements settled.
+   */
+  confirmDpi?: number;
 };
 
 /** One rectangle to read: a table cell's interior, or a line of text outside the tables. */
@@ -49,6 +61,7 @@ const DEFAULTS: Required<TwoEngineOptions> = {
   sureConfidence: 0.997,
   agreedConfidence: 0.995,
   disputedConfidence: 0.5,
+  confirmDpi: 300,
 };
 
 /** Digits around a colon in what should be a number ("100000:00", "4:46"): a speck made a point a colon. */
@@ -122,14 +135,24 @@ export async function readLinesTwice(
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) return undefined;
       if (sameReading(r.text, tess)) return item(r.text, o.agreedConfidence);
+      // Before flagging: Tesseract reads the line once more at a finer scale; PP-OCR agreeing
+      // with that reading confirms it, as above (two independent engines agree).
+      const tess2 = o.confirmDpi > 0 && r.text ? await tesseractAt(pool, grey, r.rect, dpi, o.confirmDpi) : "";
+      if (tess2 && sameReading(r.text, tess2)) return item(r.text, o.agreedConfidence);
       const text = r.text || tess;
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",
-        message: `the two OCR engines read this differently: PP-OCR "${r.text}", Tesseract "${tess}"`,
+        message: `the two OCR engines read this differently: PP-OCR "${r.text}", Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
       });
     }),
   );
   return items.filter((i): i is TextItem => i !== undefined);
+}
+
+/** Tesseract's reading of one line at `ocrDpi` (the crop enlarged if the page is coarser). */
+async function tesseractAt(pool: OcrPool, grey: GreyImage, rect: PixelRect, dpi: number, ocrDpi: number): Promise<string> {
+  const lines = await pool.recognize(grey, rect, 7, { dpi, ocrDpi, upscale: true });
+  return fixOcrText(lines.map((l) => l.text).join(""));
 }
 
 /** Tesseract's reading of one line: at the pool's resolution, then at full resolution if empty. */
