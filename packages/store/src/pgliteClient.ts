@@ -1,4 +1,8 @@
-import { mkdir } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { cp, mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { JixiaoError } from "@jixiao/core";
 import type { SqlClient } from "./SqlClient.js";
@@ -28,6 +32,42 @@ function txClient(tx: Transaction): SqlClient {
   return client;
 }
 
+/** Where `npm run build` leaves an empty cluster made by PGlite's initdb (scripts/makePgliteTemplate.mjs). */
+const TEMPLATE_DIR = fileURLToPath(new URL("../dist/pglite-template", import.meta.url));
+
+/** The template, when it was made by the PGlite version installed now; undefined otherwise. */
+function usableTemplate(): string | undefined {
+  try {
+    const stamp = JSON.parse(readFileSync(`${TEMPLATE_DIR}.json`, "utf8")) as { pglite?: string };
+    const pkg = join(dirname(createRequire(import.meta.url).resolve("@electric-sql/pglite")), "..", "package.json");
+    const installed = (JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version;
+    return stamp.pglite === installed && existsSync(join(TEMPLATE_DIR, "PG_VERSION")) ? TEMPLATE_DIR : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A new data directory (missing, or empty) starts as a copy of the template instead of running
+ * PGlite's initdb: 0.1 s to copy against 5-6 s of initdb on 2 cores. The copy goes to a sibling
+ * first and is renamed into place, so a failed copy leaves no half cluster. Without a template
+ * (sources not built) PGlite's initdb runs as before.
+ */
+async function seedFromTemplate(dataDir: string): Promise<void> {
+  const template = usableTemplate();
+  if (!template) return;
+  const entries = await readdir(dataDir).catch(() => undefined);
+  if (entries === undefined || entries.length > 0) return;
+  const tmp = `${dataDir}.seed-${process.pid}`;
+  try {
+    await cp(template, tmp, { recursive: true });
+    await rmdir(dataDir);
+    await rename(tmp, dataDir);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 /**
  * Embedded PostgreSQL (PGlite, WebAssembly) in one process. Only one process may open a data
  * directory at a time. PGlite runs one statement at a time; transactions are serialised.
@@ -36,7 +76,10 @@ export async function pgliteClient({ dataDir }: PgliteClientOptions): Promise<Sq
   const inMemory = dataDir.startsWith("memory://");
   let db: PGlite;
   try {
-    if (!inMemory) await mkdir(dataDir, { recursive: true });
+    if (!inMemory) {
+      await mkdir(dataDir, { recursive: true });
+      await seedFromTemplate(dataDir);
+    }
     db = new PGlite(dataDir);
     await db.waitReady;
   } catch (err) {
