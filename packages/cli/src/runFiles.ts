@@ -152,12 +152,21 @@ export async function runCommand(paths: string[], o: RunCommandOptions): Promise
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    // The store first: when another process holds it (and does not share it) nothing is touched.
-    const store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
+    // It starts while the store opens (PGlite's start-up takes about a second): on two cores the
+    // two start-ups overlap.
+    const sandbox = createExtractionSandbox({ timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes });
+    sandbox.start?.();
+    // When another process holds the store (and does not share it), nothing is stored or written.
+    let store: Store;
+    try {
+      store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
+    } catch (err) {
+      await sandbox.close();
+      throw err;
+    }
     // OCR for pages without a text layer; the worker pool starts on the first scan only.
     const scans = createScanExtractor();
-    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
-    const sandbox = createExtractionSandbox({ timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes });
     const bar =
       o.progress && process.stderr.isTTY
         ? new cliProgress.SingleBar({ format: "{bar} {value}/{total} files | {file}", stream: process.stderr }, cliProgress.Presets.shades_classic)

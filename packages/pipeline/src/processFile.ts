@@ -59,6 +59,11 @@ export { DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES };
  */
 export type ExtractionSandbox = {
   process: (data: Uint8Array, meta: { file: string; sha256: string }) => Promise<SandboxResult>;
+  /**
+   * Starts the extracting process now, so that its start-up (loading the pipeline and pdf.js)
+   * overlaps the caller's own (opening the store); otherwise it starts with the first file.
+   */
+  start?: () => void;
   close: () => Promise<void>;
 };
 

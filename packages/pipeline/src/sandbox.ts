@@ -241,6 +241,12 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
 
   return {
     process: run,
+    start() {
+      if (closed || child) return;
+      child = spawnChild();
+      // Until a file is given to it, it does not keep this process alive.
+      idle(child);
+    },
     async close() {
       closed = true;
       const c = child;
