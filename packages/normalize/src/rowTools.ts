@@ -96,13 +96,12 @@ export function headerColumns(row: Row, labels: Spellings, minHits: number): Hea
   // does not hold (指标性质, 评分标准 …) are taken before a looser pass could give them a field
   // ("评分标准" holds "评分"), so their cells are left out instead of landing in a neighbour.
   let extra = 0;
-  // The fields still open are taken afresh for each cell: a garbled label that matches two fields
-  // equally ("--级指标", "：级指标" for 一级指标 and 二级指标) goes to the one an earlier cell
-  // of the row left open instead of being dropped.
-  const pass = (match: (cell: RowCell, open: Spellings) => string | null) => {
+  const openFields = (): Spellings => Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
+  // `perCell`: the fields still open are taken afresh for each cell (see the last pass).
+  const pass = (match: (cell: RowCell, open: Spellings) => string | null, perCell = false) => {
+    const once = openFields();
     pending = pending.filter((cell) => {
-      const open: Spellings = Object.fromEntries(Object.entries(labels).filter(([f]) => !cols[f]));
-      const field = match(cell, open);
+      const field = match(cell, perCell ? openFields() : once);
       if (!field || cols[field]) return true;
       cols[field] = { x0: cell.x0, x1: cell.x1 };
       return false;
@@ -115,7 +114,10 @@ export function headerColumns(row: Row, labels: Spellings, minHits: number): Hea
   if (Object.keys(cols).filter((k) => !isExtraColumn(k)).length < minHits) return null;
   // Once the row is known to be the header, a garbled label ("-级指标" read by OCR for 一级指标)
   // still names its column: match the remaining cells to the remaining fields more loosely.
-  pass((cell, open) => whichLabel(cell.text, open, 0.6));
+  // Here the fields still open are taken afresh for each cell: two garbled labels that match
+  // two fields equally ("--级指标", "：级指标" for 一级指标 and 二级指标) get one each, where the
+  // second was dropped (its column lost: a bitonal scan's level-2 labels went into the name).
+  pass((cell, open) => whichLabel(cell.text, open, 0.6), true);
   return cols;
 }
 
