@@ -68,6 +68,19 @@ describe("readIndicatorRows", () => {
     expect(raws[0]!.repairs).toEqual([]);
   });
 
+  it("does not take a name for a level-2 label when the row's cells came one column left (a text dump leaves merged cells out)", () => {
+    const raws = readIndicatorRows(
+      [
+        row(["", "效益指标", "社会效益指标", "促进地区间合作交流", "促进", "促进", "10", "10"]),
+        row(["", "", "促进部门工作提质增效", "促进", "促进", "10", "10"]),
+      ],
+      HEADER,
+    );
+    expect(raws[1]!.level2).toBeNull();
+    expect(raws[1]!.name.map((c) => c.text)).toContain("促进部门工作提质增效");
+    expect(raws[1]!.repairs.filter((x) => x.code === "label_not_read")).toEqual([]);
+  });
+
   it("finds the one level-2 label a character away, within the level-1 block", () => {
     expect(nearestLevel2("质最指标", "产出指标")).toBe("质量指标");
     expect(nearestLevel2("时效指杯")).toBe("时效指标");

@@ -87,7 +87,15 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
     // row's level2 is in doubt either way.
     let level2Misread: string | undefined;
     if (!level2Cell && !inExtraBlock) {
-      const idx = data.findIndex((c) => columnOf(c, header) === "level2" && isLabelLike(c.text));
+      // Text that tells no label (not a character away from one, not ending in 指标 as every
+      // taxonomy level-2 label does) is only taken when the row's cells are where the header puts
+      // them, its score in the score column: a text dump leaves a merged level-2 cell out of the
+      // rows under its first, so their cells come one column left and the name
+      // ("促进部门工作提质增效") sits in the level-2 column.
+      const inPlace = data.some((c) => columnOf(c, header) === "score" && isNumeric(c.text));
+      const idx = data.findIndex(
+        (c) => columnOf(c, header) === "level2" && isLabelLike(c.text) && (inPlace || nearestLevel2(c.text) !== null || /指标$/.test(compact(c.text))),
+      );
       if (idx >= 0 && data.some((c, i) => i !== idx && columnOf(c, header) === "name" && !isEmptyValue(c.text))) {
         level2Cell = data.splice(idx, 1)[0];
         level2Misread = compact(level2Cell!.text);
