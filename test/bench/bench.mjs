@@ -60,30 +60,28 @@ let pages = 0;
 let records = 0;
 let profiled;
 try {
-  for (let round = 0; round < rounds; round++) {
-    const t0 = performance.now();
-    let roundPages = 0;
-    for (const f of files) {
-      const r = await processFile(f);
-      if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
-      await store.saveDocument({ sha256: r.sha256, file: r.file, inputKind: r.inputKind, status: r.status, pageCount: r.pageCount, error: null, records: r.records });
-      roundPages += r.pageCount;
-      if (round === 0) records += r.records.length;
-    }
-    times.push((performance.now() - t0) / 1000);
-    pages = roundPages;
-  }
-  // One extra round under the CPU profiler, for the per-stage table after the timed ones (not timed: profiling slows it).
-  profiled = await withStageProfile(async () => {
+  /** One round: every file processed and stored; returns its pages and records. */
+  const round = async () => {
     let n = 0;
+    let recs = 0;
     for (const f of files) {
       const r = await processFile(f);
       if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
       await store.saveDocument({ sha256: r.sha256, file: r.file, inputKind: r.inputKind, status: r.status, pageCount: r.pageCount, error: null, records: r.records });
       n += r.pageCount;
+      recs += r.records.length;
     }
-    return n;
-  });
+    return { pages: n, records: recs };
+  };
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    const r = await round();
+    times.push((performance.now() - t0) / 1000);
+    pages = r.pages;
+    records = r.records;
+  }
+  // One extra round under the CPU profiler, for the per-stage table after the timed ones (not timed: profiling slows it).
+  profiled = await withStageProfile(async () => (await round()).pages);
   // Warehouse export of what was stored, in each format.
   const { exportStore } = await import("@jixiao/export");
   for (const format of ["jsonl", "csv", "parquet"]) {
