@@ -4,7 +4,7 @@ import { basename, resolve } from "node:path";
 import { QueueEvents } from "bullmq";
 import { JixiaoError, type ErrorCode } from "@jixiao/core";
 import type { DocumentStatus } from "@jixiao/schemas";
-import type { StoredDocument } from "@jixiao/store";
+import { isFinished, type StoredDocument } from "@jixiao/store";
 import type { QueueContext } from "./context.js";
 import { enqueueIntake } from "./enqueue.js";
 import { QUEUES, shaOfJobId } from "./names.js";
@@ -89,7 +89,6 @@ export type SubmitResult = {
   recordCount: number;
 };
 
-const TERMINAL = new Set<DocumentStatus>(["succeeded", "partial", "failed"]);
 
 /** Hex SHA-256 of a file, streamed (NOT_FOUND, naming `file`, when it cannot be read). */
 export async function hashFile(path: string, file = basename(path)): Promise<string> {
@@ -154,7 +153,7 @@ export async function submitDocuments(ctx: QueueContext, inputs: readonly Submit
       }
       bySha.set(sha256, [result]);
       const { document } = await retry(() => ctx.store.queueDocument(sha256, file, path, { reprocess: options.reprocess === true }));
-      if (TERMINAL.has(document.status)) continue; // finished before, not asked to reprocess
+      if (isFinished(document.status)) continue; // finished before, not asked to reprocess
       if (options.policy && !options.policy.safe()) await options.policy.whenSafe();
       await enqueueIntake(ctx, { path: document.path ?? path, file: document.file, sha256 });
     }
@@ -221,7 +220,7 @@ async function waitForAll(
         pageCounts.set(d.sha256, d.pageCount);
         progress.pagesTotal += d.pageCount;
       }
-      if (!TERMINAL.has(d.status) || !pending.has(d.sha256)) continue;
+      if (!isFinished(d.status) || !pending.has(d.sha256)) continue;
       pending.delete(d.sha256);
       progress.done++;
       progress[d.status as "succeeded" | "partial" | "failed"]++;

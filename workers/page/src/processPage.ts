@@ -3,7 +3,7 @@ import { checkBytes, extractDocument, extractPdfPage, readInput, sha256Of, type 
 import type { PdfCache } from "./pdfCache.js";
 import { parsePayload, runStage, type JobLike } from "@jixiao/queue";
 import { PageJob, type Page } from "@jixiao/schemas";
-import type { Store } from "@jixiao/store";
+import { isFinished, type Store } from "@jixiao/store";
 
 export type PageResult = { pages: number[]; cached: boolean; skipped?: "finished" };
 
@@ -21,7 +21,7 @@ export async function processPage(job: JobLike, deps: { store: Store; options: P
     // A late page job of a document that another run of its flow already finished (see
     // processAssemble) extracts nothing: its page would stay in the pages table for ever.
     const doc = await deps.store.getDocument(sha256);
-    if (doc && ["succeeded", "partial", "failed"].includes(doc.status)) return { pages: [], cached: false, skipped: "finished" };
+    if (doc && isFinished(doc.status)) return { pages: [], cached: false, skipped: "finished" };
     const load = async () => {
       const { data } = await readInput(path, deps.options);
       checkBytes(data, file, deps.options);
