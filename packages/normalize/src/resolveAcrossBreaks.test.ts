@@ -4,22 +4,10 @@ import type { Row, RowCell } from "@jixiao/layout";
 import { describe, expect, it } from "vitest";
 import { readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
 import { RecordBuilder } from "./RecordBuilder.js";
+import { gridCell } from "../test-fixtures/gridCell.js";
 import type { HeaderColumns } from "./rowTools.js";
 
-function cell(text: string, col: number, page: number): RowCell {
-  return {
-    text,
-    x0: col,
-    x1: col + 1,
-    col,
-    colSpan: 1,
-    rowSpan: 1,
-    confidence: 1,
-    prov: [{ page, bbox: { x0: col, y0: 0, x1: col + 1, y1: 1 }, unit: "grid" }],
-    repairs: [],
-    inherited: false,
-  };
-}
+const cell = (text: string, col: number, page: number): RowCell => gridCell(text, col, { page, unit: "grid" });
 
 /** A dump line: texts in consecutive grid columns from 0 ("" leaves a column empty). */
 function line(texts: string[], page = 1, pageStart = false): Row {

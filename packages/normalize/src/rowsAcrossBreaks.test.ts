@@ -4,22 +4,10 @@ import { INDICATOR_HEADER } from "./forms.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { headerColumns } from "./rowTools.js";
 import { unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { gridCell } from "../test-fixtures/gridCell.js";
 
-/** A cell in grid column `col` (x0 = col, x1 = col + 1), printed on `page`. */
-function cell(text: string, col: number, o: { rows?: number; page?: number; confidence?: number; repairs?: Repair[] } = {}): RowCell {
-  return {
-    text,
-    x0: col,
-    x1: col + 1,
-    col,
-    colSpan: 1,
-    rowSpan: o.rows ?? 1,
-    confidence: o.confidence ?? 1,
-    prov: [{ page: o.page ?? 1, bbox: { x0: col, y0: 0, x1: col + 1, y1: 1 }, unit: "pt" }],
-    repairs: o.repairs ?? [],
-    inherited: false,
-  };
-}
+/** A cell in grid column `col`, printed on `page`. */
+const cell = (text: string, col: number, o: { rows?: number; page?: number; confidence?: number; repairs?: Repair[] } = {}): RowCell => gridCell(text, col, o);
 
 function row(cells: RowCell[], o: { pageStart?: boolean; page?: number; spanned?: RowCell[] } = {}): Row {
   return { cells, spanned: o.spanned ?? [], pages: [o.page ?? 1], source: "table", table: 0, pageStart: o.pageStart ?? false };
