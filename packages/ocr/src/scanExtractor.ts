@@ -54,15 +54,16 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
     });
     return pool;
   };
+  const engines = async () => ({ pool: await getPool(), paddle: await getPaddle() });
   const extractScan: ExtractScan = async (data, meta, doc, pdf) => {
     if (!doc && !isPdf(data)) {
       // The image is checked and decoded before the OCR pool is needed: a file too large or
       // damaged says so whether or not OCR is available.
       const decoded = decodeImage(data, options.maxImagePixels, options.maxPages);
-      return extractDecodedImage(decoded, meta, { ...options, pool: await getPool(), paddle: await getPaddle() });
+      return extractDecodedImage(decoded, meta, { ...options, ...(await engines()) });
     }
     // The engines start with the first page that holds an image: blank pages need none.
-    const opts = { ...options, connect: async () => ({ pool: await getPool(), paddle: await getPaddle() }) };
+    const opts = { ...options, connect: engines };
     if (!doc) return extractScanPdf(pdf ?? data, meta, opts);
     const textless = doc.pages.filter((p) => p.items.length === 0).map((p) => p.number);
     if (!textless.length) return doc;
