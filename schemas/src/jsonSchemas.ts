@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { DocumentModel, Page } from "./page.js";
-import { Record, ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment, Flag } from "./record.js";
+import { JxRecord, ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment, Flag } from "./record.js";
 import { IntakeJob, PageJob, AssembleJob } from "./jobs.js";
 import { ReportsRow, FundsTableRow, IndicatorsRow, FlagsRow, ReviewsRow, ExportManifest } from "./exportTables.js";
 
 /** The schemas published as JSON Schema, by file stem. */
 export const publishedSchemas = {
-  record: Record,
+  record: JxRecord,
   project_self_eval: ProjectSelfEval,
   department_self_eval: DepartmentSelfEval,
   project_self_assessment: ProjectSelfAssessment,

@@ -183,8 +183,9 @@ export type ProjectSelfAssessment = z.infer<typeof ProjectSelfAssessment>;
 export const RecordKind = z.enum(["project_self_eval", "department_self_eval", "project_self_assessment"]);
 export type RecordKind = z.infer<typeof RecordKind>;
 
-export const Record = z.discriminatedUnion("kind", [ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment]);
-export type Record = z.infer<typeof Record>;
+export const JxRecord = z.discriminatedUnion("kind", [ProjectSelfEval, DepartmentSelfEval, ProjectSelfAssessment]);
+/** One report's record (named JxRecord so that TypeScript's own Record<K, V> stays visible). */
+export type JxRecord = z.infer<typeof JxRecord>;
 
 /**
  * One entry of a record's review audit trail, as re-processing replays it: a person's correction

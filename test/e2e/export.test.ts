@@ -9,7 +9,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { main } from "@jixiao/cli";
 import { openStore, collect, type Store } from "@jixiao/store";
 import { neutraliseCsvText } from "@jixiao/export";
-import { ExportManifest, Record as JxRecord, exportTableNames, exportTables, type ExportTableName } from "@jixiao/schemas";
+import { ExportManifest, JxRecord, exportTableNames, exportTables, type ExportTableName } from "@jixiao/schemas";
 import { duckType } from "../../packages/export/test-fixtures/duckType.js";
 
 const root = join(import.meta.dirname, "..", "..");

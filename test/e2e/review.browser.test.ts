@@ -18,7 +18,7 @@ import { processFile, type FileResult } from "@jixiao/pipeline";
 import { collect, openStore, type Store } from "@jixiao/store";
 import { exportStore } from "@jixiao/export";
 import { addUser, createReviewApp } from "@jixiao/review";
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 
 const root = resolve(import.meta.dirname, "../..");
 const SAMPLE = join(root, "samples/degraded/004_d6b6ad76fc616d0b_p1.pdf");

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, readdirSync, rmSync } from "node:fs";
 import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
-import { Record } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 import { scoreRecords } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -25,7 +25,7 @@ for (const [kind, dir, ext] of [
       for (const f of files) {
         const r = await processFile(join(samples, dir, f));
         expect(r.error).toBeNull();
-        for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+        for (const rec of r.records) expect(JxRecord.safeParse(rec).success).toBe(true);
         const pred = join(tmp, basename(f, ext) + ".jsonl");
         writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
         preds.set(f, pred);

@@ -17,7 +17,7 @@ import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
 import { createScanExtractor, type ScanExtractor } from "@jixiao/ocr";
-import { Record } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 import { scoreRecords, type Score } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -74,7 +74,7 @@ function run(fx: Fixture): Promise<Score> {
 async function runOnce(fx: Fixture): Promise<Score> {
   const r = await processFile(fx.pdf, { extractScan: scans.extractScan });
   expect(r.error, `${fx.name}: ${r.error?.code} ${r.error?.message}`).toBeNull();
-  for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+  for (const rec of r.records) expect(JxRecord.safeParse(rec).success).toBe(true);
   const pred = join(tmp, `${basename(fx.pdf, ".pdf")}.jsonl`);
   writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
   return scoreRecords(pred, fx.truth);

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync, rmSync, existsSync, readFileSync, readdirSy
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
-import { Record } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 import { scoreRecords, repoRoot, type Score } from "./scoreRecords.js";
 import { generate, PRODUCERS, VARIANTS } from "../../samples/generator/templates.mjs";
 
@@ -64,7 +64,7 @@ async function run(key: string) {
   const pdf = join(base, producer, `${variant}.pdf`);
   const r = await processFile(pdf);
   expect(r.error).toBeNull();
-  for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+  for (const rec of r.records) expect(JxRecord.safeParse(rec).success).toBe(true);
   const pred = join(tmp, `${seed}__${producer}__${variant}.jsonl`);
   // the scorer matches records to the truth file by file stem
   writeFileSync(pred, r.records.map((x) => JSON.stringify({ ...x, source: { ...x.source, file: `${variant}.pdf` } })).join("\n") + "\n");

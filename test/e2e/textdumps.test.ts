@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
-import { Record } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 import { repoRoot, scoreRecords, type Score } from "./scoreRecords.js";
 
 const SEED = 11;
@@ -24,7 +24,7 @@ describe("generated text dumps: labels around page breaks", () => {
     for (const n of names) {
       const r = await processFile(join(tmp, `${n}.txt`));
       expect(r.error).toBeNull();
-      for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+      for (const rec of r.records) expect(JxRecord.safeParse(rec).success).toBe(true);
       const pred = join(tmp, `${n}.pred.jsonl`);
       writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
       scores.set(n, scoreRecords(pred, join(tmp, `${n}.jsonl`)));

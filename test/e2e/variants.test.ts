@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync, readdirSync, rmSync, existsSync } from "nod
 import { join, basename } from "node:path";
 import { tmpdir } from "node:os";
 import { processFile } from "@jixiao/pipeline";
-import { Record } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 import { scoreRecords } from "./scoreRecords.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -37,7 +37,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function run(stem: string) {
   const r = await processFile(join(variants, `${stem}.pdf`));
   expect(r.error).toBeNull();
-  for (const rec of r.records) expect(Record.safeParse(rec).success).toBe(true);
+  for (const rec of r.records) expect(JxRecord.safeParse(rec).success).toBe(true);
   const pred = join(tmp, `${stem}.jsonl`);
   writeFileSync(pred, r.records.map((x) => JSON.stringify(x)).join("\n") + "\n");
   return scoreRecords(pred, join(variants, `${stem}.jsonl`));

@@ -11,7 +11,7 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { processFile, type ProcessOptions } from "@jixiao/pipeline";
 import { readQueueEnv, type QueueConfig } from "@jixiao/queue";
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import { collect, type Store } from "@jixiao/store";
 
 export const root = join(import.meta.dirname, "..", "..");

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createScanExtractor } from "@jixiao/ocr";
 import { openQueueContext, openQueueStore, submitDocuments, type QueueContext } from "@jixiao/queue";
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import type { Store } from "@jixiao/store";
 import {
   PrivateRedis,

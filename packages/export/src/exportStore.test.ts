@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { JixiaoError } from "@jixiao/core";
-import { ExportManifest, exportTableNames, exportTables, type Record as JxRecord } from "@jixiao/schemas";
+import { ExportManifest, exportTableNames, exportTables, type JxRecord } from "@jixiao/schemas";
 import type { ListRecordsOptions, StoredReview } from "@jixiao/store";
 import { exportStore, type ExportSource } from "./exportStore.js";
 import { ExportOptionError } from "./ExportOptionError.js";

@@ -5,7 +5,7 @@ import {
   EXPORT_SCHEMA_VERSION,
   ExportFormat,
   ExportManifest,
-  Record as JxRecord,
+  JxRecord,
   exportRowSchemas,
   exportTableNames,
   exportTables,

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { JixiaoError } from "@jixiao/core";
-import { exportRowSchemas, exportTables, type Record as JxRecord, type ProjectSelfEval } from "@jixiao/schemas";
+import { exportRowSchemas, exportTables, type JxRecord, type ProjectSelfEval } from "@jixiao/schemas";
 import type { StoredReview } from "@jixiao/store";
 import { flattenRecord } from "./flattenRecord.js";
 import { flattenReview } from "./flattenReview.js";

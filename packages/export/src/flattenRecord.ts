@@ -8,7 +8,7 @@ import type {
   IndicatorsRow,
   ParsedTarget,
   ProjectIndicator,
-  Record as JxRecord,
+  JxRecord,
   ReportsRow,
 } from "@jixiao/schemas";
 import { pagesOf, pagesText } from "./pagesOf.js";

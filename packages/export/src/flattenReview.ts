@@ -1,4 +1,4 @@
-import type { Record as JxRecord, ReviewsRow } from "@jixiao/schemas";
+import type { JxRecord, ReviewsRow } from "@jixiao/schemas";
 import type { StoredReview } from "@jixiao/store";
 import { keyColumns, toTimestamp } from "./flattenRecord.js";
 import { pagesOf } from "./pagesOf.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { DuckDBInstance } from "@duckdb/node-api";
-import type { ColumnSpec, Record as JxRecord } from "@jixiao/schemas";
+import type { ColumnSpec, JxRecord } from "@jixiao/schemas";
 import { neutraliseCsvText } from "./neutraliseCsvText.js";
 import { csvCell } from "./csvTableWriter.js";
 import { exportStore } from "./exportStore.js";

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { JixiaoError } from "@jixiao/core";
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import type { ListRecordsOptions } from "@jixiao/store";
 import { numberRecords, type RecordSource } from "./numberRecords.js";
 import { truthFiles } from "../test-fixtures/truthRecords.js";

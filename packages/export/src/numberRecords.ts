@@ -1,5 +1,5 @@
 import { JixiaoError } from "@jixiao/core";
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import type { ListRecordsOptions } from "@jixiao/store";
 
 /** What the export reads records from (a Store, or anything with the same listing). */

@@ -1,4 +1,4 @@
-import type { Record as JxRecord } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 
 /** True when `key` is `path` itself or a path below it ("indicators[3]" covers "indicators[3].name"). */
 export function isUnderPath(key: string, path: string): boolean {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Record as JxRecord } from "@jixiao/schemas";
+import { JxRecord } from "@jixiao/schemas";
 
 export const root = join(import.meta.dirname, "..", "..", "..");
 

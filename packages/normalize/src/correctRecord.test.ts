@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Record as RecordSchema, type ProjectSelfEval, type Record } from "@jixiao/schemas";
+import { JxRecord as RecordSchema, type ProjectSelfEval, type JxRecord } from "@jixiao/schemas";
 import { checkRecord, correctRecord, flagsResolvedByCorrection, parsePath, reapplyCorrections } from "./correctRecord.js";
 
 const root = resolve(import.meta.dirname, "../../..");
 
 /** The expected records of a sample file, with the extra fields the schema needs. */
-function truth(name: string): Record[] {
+function truth(name: string): JxRecord[] {
   return readFileSync(join(root, "samples/truth", name), "utf8")
     .trim()
     .split("\n")

@@ -1,4 +1,4 @@
-import { Record as RecordSchema, type Flag, type Record, type ReviewTrailEntry } from "@jixiao/schemas";
+import { JxRecord as RecordSchema, type Flag, type JxRecord, type ReviewTrailEntry } from "@jixiao/schemas";
 import { parseTarget } from "@jixiao/core";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { runChecks } from "./checks.js";
@@ -24,7 +24,7 @@ export const CHECK_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** Runs the form's arithmetic checks on a finished record; returns the flags they raise. */
-export function checkRecord(record: Record): Flag[] {
+export function checkRecord(record: JxRecord): Flag[] {
   const b = new RecordBuilder();
   if (record.kind === "project_self_eval") {
     const t = record.funds.total;
@@ -91,7 +91,7 @@ const NOT_EDITABLE_TOP = new Set(["kind", "source", "confidence", "flags", "revi
 const NOT_EDITABLE_LEAF = new Set(["confidence", "target_parsed", "actual_parsed"]);
 
 export type CorrectionOutcome =
-  | { ok: true; record: Record; before: unknown; after: unknown; newlyFailing: Flag[] }
+  | { ok: true; record: JxRecord; before: unknown; after: unknown; newlyFailing: Flag[] }
   | { ok: false; reason: "bad_path"; message: string }
   | { ok: false; reason: "stale"; message: string; current: unknown }
   | { ok: false; reason: "invalid"; message: string; issues: { path: string; message: string }[] };
@@ -109,7 +109,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * correction is refused as stale. Reports which checks fail now that did not before
  * (`newlyFailing`); whether to accept those is the caller's decision.
  */
-export function correctRecord(record: Record, path: string, value: unknown, expected: unknown): CorrectionOutcome {
+export function correctRecord(record: JxRecord, path: string, value: unknown, expected: unknown): CorrectionOutcome {
   const keys = parsePath(path);
   if (!keys || keys.length === 0) return { ok: false, reason: "bad_path", message: `"${String(path)}" is not a record path` };
   const top = keys[0] as string;
@@ -168,7 +168,7 @@ export function correctRecord(record: Record, path: string, value: unknown, expe
 }
 
 /** The other paths of flags that name `path` among several (`paths`): copies of one cell. */
-function samePlacePaths(record: Record, path: string): string[] {
+function samePlacePaths(record: JxRecord, path: string): string[] {
   const out = new Set<string>();
   for (const f of record.flags) {
     if (f.paths?.includes(path)) for (const p of f.paths) if (p !== path) out.add(p);
@@ -203,7 +203,7 @@ export function pathIsUnder(path: string, under: string): boolean {
  * arithmetic checks (CHECK_CODES), which correctRecord re-derives from the values: they go away
  * when the values add up, and otherwise stay open.
  */
-export function flagsResolvedByCorrection(record: Record, path: string): Flag[] {
+export function flagsResolvedByCorrection(record: JxRecord, path: string): Flag[] {
   return record.flags.filter((f) => {
     if (f.severity !== "review" || CHECK_CODES.has(f.code) || f.path === "") return false;
     if (!(f.paths ?? [f.path]).some((p) => pathIsUnder(path, p))) return false;
@@ -220,7 +220,7 @@ export function flagsResolvedByCorrection(record: Record, path: string): Flag[] 
  * applied are `corrected` (by, at of the last one). Approvals are not carried over: the record's
  * flags may have changed, so a person approves again.
  */
-export function reapplyCorrections(records: readonly Record[], trail: readonly ReviewTrailEntry[]): Record[] {
+export function reapplyCorrections(records: readonly JxRecord[], trail: readonly ReviewTrailEntry[]): JxRecord[] {
   return records.map((record, ordinal) => {
     const mine = trail.filter((t) => t.ordinal === ordinal && t.action === "correct");
     if (mine.length === 0) return record;
@@ -257,7 +257,7 @@ export function reapplyCorrections(records: readonly Record[], trail: readonly R
   });
 }
 
-function valueAt(record: Record, path: string): { found: boolean; value?: unknown } {
+function valueAt(record: JxRecord, path: string): { found: boolean; value?: unknown } {
   const keys = parsePath(path);
   if (!keys) return { found: false };
   let v: unknown = record;

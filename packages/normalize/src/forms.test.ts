@@ -2,7 +2,7 @@
 // does not hold, goals in other shapes, and required fields that are not found. Each case is a
 // text dump run through the same stages as the pipeline.
 import { reconstruct } from "@jixiao/layout";
-import type { Record } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { describe, expect, it } from "vitest";
 import { normalize } from "./normalize.js";
@@ -10,15 +10,15 @@ import { FORM_MODELS } from "./forms.js";
 
 const META = { file: "office.txt", sha256: "c".repeat(64) };
 
-function only(text: string): Record {
+function only(text: string): JxRecord {
   const { records } = normalize(reconstruct(readTextDump(text, META)), META);
   expect(records).toHaveLength(1);
   return records[0]!;
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const any = (r: Record) => r as any;
-const review = (r: Record) => r.flags.filter((f) => f.severity === "review");
-const info = (r: Record) => r.flags.filter((f) => f.severity === "info");
+const any = (r: JxRecord) => r as any;
+const review = (r: JxRecord) => r.flags.filter((f) => f.severity === "review");
+const info = (r: JxRecord) => r.flags.filter((f) => f.severity === "info");
 
 type Parts = { title?: string; head?: string[]; fundsHeader?: string; funds?: string[]; goals?: string[]; header?: string; rows?: string[]; total?: string; after?: string[] };
 

@@ -1,6 +1,6 @@
 import { JixiaoError } from "@jixiao/core";
 import { reconstruct, type Row, type RowCell } from "@jixiao/layout";
-import type { Record } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { describe, expect, it } from "vitest";
 import { normalize, splitReports, titleKind } from "./normalize.js";
@@ -11,18 +11,18 @@ const META = { file: "report.txt", sha256: "b".repeat(64) };
 function run(text: string) {
   return normalize(reconstruct(readTextDump(text, META)), META);
 }
-function only(text: string): Record {
+function only(text: string): JxRecord {
   const { records, issues } = run(text);
   expect(issues).toEqual([]);
   expect(records).toHaveLength(1);
   return records[0]!;
 }
 
-type Flag = Record["flags"][number];
-const reviewFlags = (r: Record) => r.flags.filter((f) => f.severity === "review");
-const flagsAt = (r: Record, path: string) => r.flags.filter((f: Flag) => f.path === path);
+type Flag = JxRecord["flags"][number];
+const reviewFlags = (r: JxRecord) => r.flags.filter((f) => f.severity === "review");
+const flagsAt = (r: JxRecord, path: string) => r.flags.filter((f: Flag) => f.path === path);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const inds = (r: Record) => (r as any).indicators as { [k: string]: unknown }[];
+const inds = (r: JxRecord) => (r as any).indicators as { [k: string]: unknown }[];
 
 // ---------------------------------------------------------------------------------------------
 // 财政项目支出绩效自评表: head (title, key/values, funds, goals, indicator header) + indicator rows.
@@ -62,7 +62,7 @@ function projectDump(o: ProjectOptions = {}): string {
 
 describe("normalize: 财政项目支出绩效自评表", () => {
   it("reads the key/value part, funds and goals with the value rules", () => {
-    const r = only(projectDump()) as Extract<Record, { kind: "project_self_eval" }>;
+    const r = only(projectDump()) as Extract<JxRecord, { kind: "project_self_eval" }>;
     expect(r.kind).toBe("project_self_eval");
     expect(r.fiscal_year).toBe(2022);
     expect(r.project_name).toBe("合作交流工作业务费");
@@ -82,11 +82,11 @@ describe("normalize: 财政项目支出绩效自评表", () => {
 
   it("reads 单位：万元 split into two pieces (单位 | 万元) as the 万元 marker", () => {
     const dump = (unit: string) => projectDump().replace("（ 2022 年度）", `（ 2022 年度）\t\t${unit}`);
-    const r = only(dump("单位\t万元")) as Extract<Record, { kind: "project_self_eval" }>;
+    const r = only(dump("单位\t万元")) as Extract<JxRecord, { kind: "project_self_eval" }>;
     expect(r.source.money_unit).toBe("万元");
     expect(r.funds.total.initial_budget).toBe(6365000000);
     // "单位" beside another text is no marker.
-    const other = only(dump("单位\t上海市")) as Extract<Record, { kind: "project_self_eval" }>;
+    const other = only(dump("单位\t上海市")) as Extract<JxRecord, { kind: "project_self_eval" }>;
     expect(other.source.money_unit ?? "元").toBe("元");
   });
 
@@ -178,7 +178,7 @@ describe("normalize: 财政项目支出绩效自评表", () => {
 
   it("flags an execution rate that does not match executed / budget", () => {
     const r = only(projectDump({ fundsTotal: "\t年度资金总额\t636,500\t626,500\t506,745.04\t10\t90.00%\t8.09" }));
-    expect((r as Extract<Record, { kind: "project_self_eval" }>).funds.total.execution_rate).toBe(90);
+    expect((r as Extract<JxRecord, { kind: "project_self_eval" }>).funds.total.execution_rate).toBe(90);
     const f = flagsAt(r, "funds.total.execution_rate");
     expect(f).toEqual([expect.objectContaining({ code: "rate_mismatch", severity: "review" })]);
     expect(f[0]!.message).toContain("80.89");
@@ -186,7 +186,7 @@ describe("normalize: 财政项目支出绩效自评表", () => {
 
   it("flags text that is not a number in the funds weight column as not_a_number", () => {
     const r = only(projectDump({ fundsTotal: "\t年度资金总额\t636,500\t626,500\t506,745.04\t十\t80.88%\t8.09" }));
-    const funds = (r as Extract<Record, { kind: "project_self_eval" }>).funds;
+    const funds = (r as Extract<JxRecord, { kind: "project_self_eval" }>).funds;
     expect(funds.total.weight).toBeNull();
     expect(funds.total.executed).toBe(506745.04);
     expect(flagsAt(r, "funds.total.weight")).toEqual([expect.objectContaining({ code: "not_a_number", severity: "review" })]);
@@ -263,7 +263,7 @@ describe("normalize: 财政项目支出绩效自评表", () => {
   it("splits a dump holding two reports into two records", () => {
     const second = projectDump({ title: "财政项目支出绩效自评表" }).replace("合作交流工作业务费", "合作交流专项工作经费");
     const { records } = run(projectDump() + second);
-    expect(records.map((r) => (r as Extract<Record, { kind: "project_self_eval" }>).project_name)).toEqual(["合作交流工作业务费", "合作交流专项工作经费"]);
+    expect(records.map((r) => (r as Extract<JxRecord, { kind: "project_self_eval" }>).project_name)).toEqual(["合作交流工作业务费", "合作交流专项工作经费"]);
     expect(records.every((r) => inds(r).length === 4)).toBe(true);
   });
 });
@@ -294,7 +294,7 @@ const DEPARTMENT = `
 
 describe("normalize: 部门（单位）整体支出绩效自评表", () => {
   it("reads the department form: name, units, spending, goals, indicators with level-1 weights", () => {
-    const r = only(DEPARTMENT) as Extract<Record, { kind: "department_self_eval" }>;
+    const r = only(DEPARTMENT) as Extract<JxRecord, { kind: "department_self_eval" }>;
     expect(r.kind).toBe("department_self_eval");
     expect(r.fiscal_year).toBe(2024);
     expect(r.department_name).toBe("上海市普陀区人民政府办公室");
@@ -389,7 +389,7 @@ const ASSESSMENT = `
 
 describe("normalize: 项目绩效自评价 from plain lines", () => {
   it("reads labels and values printed on one line", () => {
-    const r = only(ASSESSMENT) as Extract<Record, { kind: "project_self_assessment" }>;
+    const r = only(ASSESSMENT) as Extract<JxRecord, { kind: "project_self_assessment" }>;
     expect(r).toMatchObject({
       kind: "project_self_assessment",
       project_name: "对口支援专项经费",
@@ -418,7 +418,7 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
       "上年预算金额（元）： 9,220,000.00",
       "上年预算金额（元 9,220,000.00",
     );
-    const r = only(misread) as Extract<Record, { kind: "project_self_assessment" }>;
+    const r = only(misread) as Extract<JxRecord, { kind: "project_self_assessment" }>;
     expect(r).toMatchObject({ project_name: "对口支援专项经费", budget_unit: "上海市普陀区人民政府办公室", budget_current_year: 19725000, budget_previous_year: 9220000 });
   });
 
@@ -435,7 +435,7 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
   it("reads 否 as false, an empty 具体实施处 as null and a label with (N分) on the same line", () => {
     const text = ASSESSMENT.replace("具体实施处（科室）： 对口支援科 是否为经常性项目： 是", "具体实施处（科室）： 是否为经常性项目： 否")
       .replace("产出指标\n(45分)", "产出指标(45分)");
-    const r = only(text) as Extract<Record, { kind: "project_self_assessment" }>;
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
     expect(r.implementing_office).toBeNull();
     expect(r.recurring).toBe(false);
     expect(inds(r)[0]).toMatchObject({ level1: "产出指标", level1_weight: 45, name: "资金到位率" });
@@ -443,7 +443,7 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
 
   it("flags a budget that is not a number and a rate that does not match", () => {
     const text = ASSESSMENT.replace("当年预算数（元）： 19,725,000.00", "当年预算数（元）： 待定").replace("预算执行率（%）： 100.00%", "预算执行率（%）： 90.00%");
-    const r = only(text) as Extract<Record, { kind: "project_self_assessment" }>;
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
     expect(r.budget_current_year).toBeNull();
     expect(flagsAt(r, "budget_current_year")).toEqual([expect.objectContaining({ code: "not_a_number", severity: "review" })]);
     // the rate check needs the budget: with the budget unreadable there is nothing to compare

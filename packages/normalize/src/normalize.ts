@@ -1,6 +1,6 @@
 import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
-import { Record as RecordSchema, type Record, type RecordKind, type Flag } from "@jixiao/schemas";
+import { JxRecord as RecordSchema, type JxRecord, type RecordKind, type Flag } from "@jixiao/schemas";
 import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS } from "./forms.js";
 import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
@@ -9,7 +9,7 @@ import { runChecks } from "./checks.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
 import { fieldConfidences, flagDoubtfulRows, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
 
-export type NormalizeResult = { records: Record[]; issues: { code: string; message: string }[] };
+export type NormalizeResult = { records: JxRecord[]; issues: { code: string; message: string }[] };
 
 /** Which form a title row names, with its similarity; null when the row is not a title. */
 export function titleKind(row: Row): RecordKind | null {
@@ -80,13 +80,13 @@ export function normalize(
   options: NormalizeOptions = {},
 ): NormalizeResult {
   const issues: { code: string; message: string }[] = [];
-  const records: Record[] = [];
+  const records: JxRecord[] = [];
   const spansKnown = recon.unit !== "grid";
   for (const report of splitReports(recon.rows)) {
     const b = new RecordBuilder(options);
     const unit = moneyUnitOf(report.kind, report.rows, b);
     b.moneyUnit = unit;
-    let record: Omit<Record, "source" | "confidence" | "flags" | "review">;
+    let record: Omit<JxRecord, "source" | "confidence" | "flags" | "review">;
     let confirmed: Set<string>;
     if (report.kind === "project_self_assessment") {
       ({ record, confirmed } = buildAssessment(report.rows, b, spansKnown));
@@ -241,7 +241,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       total: v.total,
     };
   }
-  return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+  return { record: record as unknown as Omit<JxRecord, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 
 /**
@@ -359,7 +359,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     total: v.total,
   };
   flagGluedLabels(b, "project_self_assessment", record);
-  return { record: record as unknown as Omit<Record, "source" | "confidence" | "flags" | "review">, confirmed };
+  return { record: record as unknown as Omit<JxRecord, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 
 /**
@@ -368,13 +368,13 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
  * value's, the record's the mean of all (the expected share of its values that are right).
  */
 function finish(
-  record: Omit<Record, "source" | "confidence" | "flags" | "review">,
+  record: Omit<JxRecord, "source" | "confidence" | "flags" | "review">,
   b: RecordBuilder,
   meta: { file: string; sha256: string; moneyUnit?: "元" | "万元" },
   rows: readonly Row[],
   confirmed: ReadonlySet<string>,
   options: NormalizeOptions,
-): Record {
+): JxRecord {
   const fixPath = (p: string) => p.replace(/^\./, "");
   const provenance: { [path: string]: RowCell["prov"] } = {};
   for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
@@ -404,7 +404,7 @@ function finish(
     confidence: recordConfidence(fields),
     flags,
     review: { state: "pending", by: null, at: null },
-  } as Record;
+  } as JxRecord;
 }
 
 

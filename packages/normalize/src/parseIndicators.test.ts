@@ -1,5 +1,5 @@
 import type { Reconstruction, Repair, Row, RowCell } from "@jixiao/layout";
-import type { Record } from "@jixiao/schemas";
+import type { JxRecord } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
 import { INDICATOR_HEADER } from "./forms.js";
 import { normalize } from "./normalize.js";
@@ -259,7 +259,7 @@ describe("normalize on a synthetic digital-page reconstruction", () => {
     const recon: Reconstruction = { rows, unit: "pt" };
     const { records } = normalize(recon, { file: "a.pdf", sha256: "c".repeat(64) });
     expect(records).toHaveLength(1);
-    const r = records[0] as Extract<Record, { kind: "project_self_eval" }>;
+    const r = records[0] as Extract<JxRecord, { kind: "project_self_eval" }>;
     expect(r.project_name).toBe("甲项目");
     expect(r.competent_department).toBe("甲部门");
     expect(r.implementing_unit).toBe("甲单位");

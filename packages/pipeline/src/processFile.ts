@@ -3,7 +3,7 @@ import { constants as fsConstants } from "node:fs";
 import { basename, extname } from "node:path";
 import { createHash } from "node:crypto";
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
-import type { DocumentModel, InputKind, Page, Record } from "@jixiao/schemas";
+import type { DocumentModel, InputKind, Page, JxRecord } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
@@ -72,7 +72,7 @@ export type SandboxResult = {
   inputKind: InputKind;
   pageCount: number;
   pageGeometry: PageGeometry[];
-  records: Record[];
+  records: JxRecord[];
   issues: { code: string; message: string }[];
   usage: ExtractionUsage;
 };
@@ -90,7 +90,7 @@ export type FileResult = {
   pageCount: number;
   /** Every page's size in the unit its provenance boxes use (for drawing a value's box on the page). */
   pageGeometry: PageGeometry[];
-  records: Record[];
+  records: JxRecord[];
   issues: { code: string; message: string }[];
   error: { code: ErrorCode; message: string } | null;
   /** Time and peak memory of the extraction, when it ran in a sandbox. */

@@ -3,7 +3,7 @@ import {
   DocumentStatus,
   InputKind,
   Page,
-  Record as JxRecord,
+  JxRecord,
   type Flag,
   type FlagSeverity,
   type RecordKind,

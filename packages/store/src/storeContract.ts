@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, it } from "vitest";
 import { JixiaoError } from "@jixiao/core";
-import { Record as JxRecord, type ProjectSelfAssessment, type ProjectSelfEval } from "@jixiao/schemas";
+import { JxRecord, type ProjectSelfAssessment, type ProjectSelfEval } from "@jixiao/schemas";
 import { collect, type SaveDocumentInput, type Store } from "./Store.js";
 
 export function randomSha256(): string {
