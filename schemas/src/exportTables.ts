@@ -13,6 +13,14 @@ export const ExportFormat = z.enum(["jsonl", "csv", "parquet"]);
 export type ExportFormat = z.infer<typeof ExportFormat>;
 
 /**
+ * How CSV files are written. `warehouse` (the default): the exact text, no byte order mark, for
+ * loaders (DuckDB, PostgreSQL COPY, BigQuery). `spreadsheet`: a UTF-8 byte order mark (so Excel
+ * reads UTF-8) and text cells that would start a formula prefixed with a single quote.
+ */
+export const CsvPreset = z.enum(["warehouse", "spreadsheet"]);
+export type CsvPreset = z.infer<typeof CsvPreset>;
+
+/**
  * Logical column types. In row objects (and jsonl): string, number, boolean; `date` is
  * "YYYY-MM-DD" and `timestamp` an ISO 8601 UTC instant ("2024-05-01T08:30:00.000Z").
  * Parquet: UTF8 string, DOUBLE, INT32, BOOLEAN, DATE, TIMESTAMP (millis, UTC).
@@ -265,13 +273,17 @@ export const ExportManifest = z
     ),
     csv: z
       .object({
+        preset: CsvPreset,
         encoding: z.literal("utf-8"),
         bom: z.boolean(),
         delimiter: z.literal(","),
         record_delimiter: z.literal("\r\n"),
         header: z.literal(true),
         null: z.string().meta({ description: "How null is written: an empty, unquoted field." }),
-        text_prefix: z.string().meta({ description: "Prefix put before text cells that start with = + - @ tab or CR." }),
+        text_prefix: z
+          .string()
+          .nullable()
+          .meta({ description: "Prefix put before text cells that start with = + - @ tab or CR (spreadsheet preset); null: text is written exactly." }),
       })
       .nullable(),
   })

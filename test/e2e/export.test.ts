@@ -137,6 +137,8 @@ describe("jixiao export (warehouse tables)", () => {
       const r = await jixiao("export", "--format", format, "--out", join(dir, format));
       expect(r.value, r.stderr).toBe(0);
     }
+    const sheet = await jixiao("export", "--format", "csv", "--csv-preset", "spreadsheet", "--out", join(dir, "csv-spreadsheet"));
+    expect(sheet.value, sheet.stderr).toBe(0);
   });
   afterAll(() => {
     db?.closeSync();
@@ -194,11 +196,9 @@ describe("jixiao export (warehouse tables)", () => {
     expect(corrected).toEqual([{ score: 1.5 }]);
   });
 
-  it("csv: DuckDB loads every table with the spec's types; values equal the parquet export's, text neutralised", async () => {
-    const out = join(dir, "csv");
-    const manifest = ExportManifest.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
-    expect(manifest.csv).toMatchObject({ bom: false, record_delimiter: "\r\n", text_prefix: "'" });
-    let neutralised = 0;
+  /** Every table of a CSV export, read by DuckDB, against the parquet export (text passed through `text`). */
+  async function compareCsvWithParquet(out: string, text: (s: string) => string): Promise<number> {
+    let changed = 0;
     for (const table of exportTableNames) {
       const fromCsv = await rowsOf(`SELECT * FROM ${csv(out, table)}`);
       expect(fromCsv, table).toHaveLength(full.rows[table]);
@@ -206,16 +206,36 @@ describe("jixiao export (warehouse tables)", () => {
       const strings = exportTables[table].columns.filter((c) => c.type === "string").map((c) => c.name);
       const expected = fromParquet.map((row) => {
         const copy = { ...row };
-        for (const name of strings) if (typeof copy[name] === "string") copy[name] = neutraliseCsvText(copy[name] as string);
+        for (const name of strings) if (typeof copy[name] === "string") copy[name] = text(copy[name] as string);
         return copy;
       });
       expect(fromCsv, table).toEqual(expected);
-      neutralised += fromCsv.filter((row) => strings.some((n) => typeof row[n] === "string" && (row[n] as string).startsWith("'"))).length;
+      changed += fromParquet.filter((row) => strings.some((n) => typeof row[n] === "string" && text(row[n] as string) !== row[n])).length;
     }
-    expect(neutralised, "targets such as =100% are neutralised in the corpus").toBeGreaterThan(0);
+    return changed;
+  }
+
+  it("csv (warehouse preset, the default): DuckDB loads every table with the spec's types; values equal the parquet export's exactly", async () => {
+    const out = join(dir, "csv");
+    const manifest = ExportManifest.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.csv).toMatchObject({ preset: "warehouse", bom: false, record_delimiter: "\r\n", text_prefix: null });
+    expect(readFileSync(join(out, "reports.csv"))[0]).toBe(0x22); // '"', no BOM
+    await compareCsvWithParquet(out, (s) => s);
+    // The corpus has text that starts like a formula (targets such as =100%): it is kept as printed.
+    const formulaLike = await rowsOf(`SELECT count(*)::INT AS n FROM ${csv(out, "indicators")} WHERE target LIKE '=%' OR actual LIKE '=%'`);
+    expect(formulaLike[0]!.n).toBeGreaterThan(0);
     // Numbers are written plain, never prefixed: a loader that sniffs types finds numbers.
     const sniffed = await rowsOf(`DESCRIBE SELECT weight, score, confidence, "index" FROM read_csv('${join(out, "indicators.csv")}', header = true)`);
     for (const d of sniffed) expect(["BIGINT", "DOUBLE"], String(d.column_name)).toContain(d.column_type);
+  });
+
+  it("csv --csv-preset spreadsheet: a BOM, and text that would start a formula neutralised", async () => {
+    const out = join(dir, "csv-spreadsheet");
+    const manifest = ExportManifest.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
+    expect(manifest.csv).toMatchObject({ preset: "spreadsheet", bom: true, text_prefix: "'" });
+    expect([...readFileSync(join(out, "reports.csv")).subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const neutralised = await compareCsvWithParquet(out, neutraliseCsvText);
+    expect(neutralised, "targets such as =100% are neutralised in the corpus").toBeGreaterThan(0);
   });
 
   it("jsonl: one file per table plus records.jsonl in the record format", async () => {
@@ -275,7 +295,8 @@ describe("jixiao export (warehouse tables)", () => {
       ["--format", "xml", "--out", join(dir, "x")],
       ["--format", "csv", "--out", join(dir, "out.csv")],
       ["--format", "parquet", "--out", join(dir, "plain")],
-      ["--format", "parquet", "--csv-bom", "--out", join(dir, "y")],
+      ["--format", "parquet", "--csv-preset", "spreadsheet", "--out", join(dir, "y")],
+      ["--format", "csv", "--csv-preset", "excel", "--out", join(dir, "z")],
       ["--format", "csv"],
     ];
     for (const args of bad) {

@@ -91,8 +91,8 @@ for (const args of ${JSON.stringify(HELP_INVOCATIONS)}) {
   });
 
   it("the check sees the heavy modules a command's action loads", () => {
-    // export's action loads the export package and the store, then refuses --csv-bom without csv (exit 2, no store opened).
-    const urls = resolvedBy("export", join(cliSrc, "bin.ts"), ["export", "--out", join(dir, "out"), "--csv-bom"], 2);
+    // export's action loads the export package and the store, then refuses --csv-preset without csv (exit 2, no store opened).
+    const urls = resolvedBy("export", join(cliSrc, "bin.ts"), ["export", "--out", join(dir, "out"), "--csv-preset", "spreadsheet"], 2);
     expect(urls.some((u) => /\/packages\/export\//.test(u))).toBe(true);
     expect(urls.some((u) => /\/packages\/store\//.test(u))).toBe(true);
   });

@@ -7,7 +7,7 @@ import { writeLinesAtomically } from "./writeAtomically.js";
 
 // `jixiao export`'s work: loaded by its action only.
 
-export type ExportCommandOptions = { format: string; out: string; store: string; databaseUrl?: string; approvedOnly?: boolean; csvBom?: boolean };
+export type ExportCommandOptions = { format: string; out: string; store: string; databaseUrl?: string; approvedOnly?: boolean; csvPreset?: string };
 
 /** `jixiao export`: everything stored as warehouse tables, or (a path ending in .jsonl) only the records. */
 export async function exportCommand(o: ExportCommandOptions, env: CliEnv): Promise<void> {
@@ -15,7 +15,7 @@ export async function exportCommand(o: ExportCommandOptions, env: CliEnv): Promi
   let target: ExportTarget;
   try {
     target = await resolveExportTarget(o.format, out);
-    if (o.csvBom && o.format !== "csv") throw new ExportOptionError("--csv-bom applies to --format csv only");
+    if (o.csvPreset !== undefined && o.format !== "csv") throw new ExportOptionError("--csv-preset applies to --format csv only");
   } catch (err) {
     throw err instanceof ExportOptionError ? new UsageError(err.message) : err;
   }
@@ -28,7 +28,7 @@ export async function exportCommand(o: ExportCommandOptions, env: CliEnv): Promi
       const n = await writeLinesAtomically(out, lines);
       process.stderr.write(`${n} records → ${o.out}\n`);
     } else {
-      const r = await exportStore(store, { format: target.format, dir: out, approvedOnly: !!o.approvedOnly, csvBom: !!o.csvBom });
+      const r = await exportStore(store, { format: target.format, dir: out, approvedOnly: !!o.approvedOnly, csvPreset: o.csvPreset === "spreadsheet" ? "spreadsheet" : "warehouse" });
       const counts = Object.entries(r.rows).map(([t, n]) => `${n} ${t}`).join(", ");
       process.stderr.write(`${counts} → ${o.out} (${r.format})\n`);
     }

@@ -59,8 +59,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
     .option("--database-url <url>", "export from this PostgreSQL (queue mode's store) instead of the embedded store", config.queueHelp.databaseUrl)
     .option("--approved-only", "only records with no open review, and the rows that belong to them")
-    .option("--csv-bom", "csv: start each file with a UTF-8 byte order mark (for spreadsheets)")
-    .action(async (o: { format: string; out: string; store: string; databaseUrl?: string; approvedOnly?: boolean; csvBom?: boolean }) => {
+    .addOption(
+      new Option("--csv-preset <preset>", "csv: warehouse = exact text, no BOM (default, for loaders); spreadsheet = UTF-8 BOM and formula text neutralised").choices([
+        "warehouse",
+        "spreadsheet",
+      ]),
+    )
+    .action(async (o: { format: string; out: string; store: string; databaseUrl?: string; approvedOnly?: boolean; csvPreset?: string }) => {
       const { exportCommand } = await import("./exportCommand.js");
       await exportCommand(o, config);
     });

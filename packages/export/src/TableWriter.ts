@@ -18,6 +18,8 @@ export interface TableWriterOptions {
   columns: readonly ColumnSpec[];
   /** Table name (Parquet key-value metadata). */
   table: string;
-  /** CSV: begin the file with a UTF-8 byte order mark (for spreadsheets). */
+  /** CSV: begin the file with a UTF-8 byte order mark (spreadsheet preset). */
   bom?: boolean;
+  /** CSV: prefix text cells that would start a formula (spreadsheet preset); otherwise text is written exactly. */
+  formulaGuard?: boolean;
 }

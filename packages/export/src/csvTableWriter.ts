@@ -10,12 +10,13 @@ import type { TableRow, TableWriter, TableWriterOptions } from "./TableWriter.js
 export const CSV_RECORD_DELIMITER = "\r\n";
 
 /**
- * One CSV cell. null → an empty unquoted field. Text (string columns) is neutralised against
- * formula injection; numbers, booleans, dates and timestamps are written as they are.
+ * One CSV cell. null → an empty unquoted field. With `formulaGuard` (the spreadsheet preset),
+ * text (string columns) is neutralised against formula injection; without it text is written
+ * exactly. Numbers, booleans, dates and timestamps are always written as they are.
  */
-export function csvCell(column: ColumnSpec, value: unknown): string | number | boolean | null {
+export function csvCell(column: ColumnSpec, value: unknown, formulaGuard = false): string | number | boolean | null {
   if (value === null || value === undefined) return null;
-  if (column.type === "string") return neutraliseCsvText(String(value));
+  if (column.type === "string") return formulaGuard ? neutraliseCsvText(String(value)) : String(value);
   return value as string | number | boolean;
 }
 
@@ -25,6 +26,7 @@ export function csvCell(column: ColumnSpec, value: unknown): string | number | b
  */
 export function csvTableWriter(path: string, options: TableWriterOptions): TableWriter {
   const columns = options.columns;
+  const guard = options.formulaGuard === true;
   const stringifier = stringify({
     header: true,
     columns: columns.map((c) => c.name),
@@ -39,7 +41,7 @@ export function csvTableWriter(path: string, options: TableWriterOptions): Table
   return {
     async write(row) {
       if (failure) throw failure;
-      const cells = columns.map((c) => csvCell(c, row[c.name]));
+      const cells = columns.map((c) => csvCell(c, row[c.name], guard));
       if (!stringifier.write(cells)) await Promise.race([once(stringifier, "drain"), done]);
     },
     async close() {

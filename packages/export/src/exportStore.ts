@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { JixiaoError } from "@jixiao/core";
 import {
+  CsvPreset,
   EXPORT_SCHEMA_VERSION,
   ExportFormat,
   ExportManifest,
@@ -34,8 +35,11 @@ export interface ExportOptions {
   dir: string;
   /** Only records with no open review (the store's approvedOnly listing); dependent rows follow. */
   approvedOnly?: boolean;
-  /** CSV only: start each file with a UTF-8 byte order mark (for spreadsheets). Default false. */
-  csvBom?: boolean;
+  /**
+   * CSV only: `warehouse` (default) writes the exact text with no byte order mark, for loaders;
+   * `spreadsheet` adds a UTF-8 byte order mark and neutralises text that would start a formula.
+   */
+  csvPreset?: CsvPreset;
   /** Clock for manifest.created_at (tests). */
   now?: () => Date;
 }
@@ -104,6 +108,11 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
     throw new ExportOptionError(`unknown export format ${JSON.stringify(options.format)} (use ${ExportFormat.options.join(", ")})`);
   }
   const format = parsedFormat.data;
+  const parsedPreset = CsvPreset.safeParse(options.csvPreset ?? "warehouse");
+  if (!parsedPreset.success) {
+    throw new ExportOptionError(`unknown CSV preset ${JSON.stringify(options.csvPreset)} (use ${CsvPreset.options.join(", ")})`);
+  }
+  const spreadsheet = parsedPreset.data === "spreadsheet";
   const dir = resolve(options.dir);
   const approvedOnly = options.approvedOnly === true;
   await checkDirectory(dir);
@@ -120,7 +129,8 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
         openTableWriter(format, join(tmp, fileOf(table)), {
           columns: exportTables[table].columns,
           table,
-          bom: options.csvBom === true,
+          bom: spreadsheet,
+          formulaGuard: spreadsheet,
         }),
       );
     }
@@ -182,13 +192,14 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
       csv:
         format === "csv"
           ? {
+              preset: parsedPreset.data,
               encoding: "utf-8",
-              bom: options.csvBom === true,
+              bom: spreadsheet,
               delimiter: ",",
               record_delimiter: CSV_RECORD_DELIMITER,
               header: true,
               null: "",
-              text_prefix: CSV_TEXT_PREFIX,
+              text_prefix: spreadsheet ? CSV_TEXT_PREFIX : null,
             }
           : null,
     });
