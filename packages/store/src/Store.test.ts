@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JixiaoError } from "@jixiao/core";
 import { openStore } from "./openStore.js";
 import { collect } from "./Store.js";
-import { documentWith, randomSha256, storeContract } from "./storeContract.js";
+import { storeContract } from "./storeContract.js";
+import { documentWith, randomSha256 } from "./storeFixtures.js";
 
 describe("Store on PGlite (on-disk data directory)", () => {
   let dir: string;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { JixiaoError } from "@jixiao/core";
 import { openStore } from "./openStore.js";
 import { collect, type Store } from "./Store.js";
-import { documentWith, randomSha256, storeContract } from "./storeContract.js";
+import { storeContract } from "./storeContract.js";
+import { documentWith, randomSha256 } from "./storeFixtures.js";
 import { lockPathOf } from "./storeLock.js";
 import { sharedStoreClient } from "./storeShare.js";
 
