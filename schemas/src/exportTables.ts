@@ -39,6 +39,8 @@ export interface TableSpec<C extends readonly ColumnSpec[] = readonly ColumnSpec
   readonly name: string;
   readonly description: string;
   readonly columns: C;
+  /** The columns that identify a row (schema.sql's PRIMARY KEY). */
+  readonly primaryKey: readonly C[number]["name"][];
 }
 
 type ValueOf<T extends ColumnType> = T extends "double" | "int" ? number : T extends "bool" ? boolean : string;
@@ -115,6 +117,7 @@ const reports = {
     col("reviewed_by", "string", true, "Who approved or corrected the report."),
     col("reviewed_at", "timestamp", true, "When the report was approved or corrected (UTC)."),
   ],
+  primaryKey: ["report_key"],
 } as const satisfies TableSpec;
 
 const funds = {
@@ -134,6 +137,7 @@ const funds = {
     pagesColumn("the row"),
     reviewStateColumn,
   ],
+  primaryKey: ["report_key", "section", "row"],
 } as const satisfies TableSpec;
 
 const indicators = {
@@ -163,6 +167,7 @@ const indicators = {
     pagesColumn("the row"),
     reviewStateColumn,
   ],
+  primaryKey: ["report_key", "index"],
 } as const satisfies TableSpec;
 
 const flags = {
@@ -179,6 +184,7 @@ const flags = {
     pagesColumn("what the flag is about"),
     reviewStateColumn,
   ],
+  primaryKey: ["report_key", "index"],
 } as const satisfies TableSpec;
 
 const reviews = {
@@ -197,6 +203,7 @@ const reviews = {
     pagesColumn("the reviewed field"),
     col("review_state", "string", false, "Current review state of the report: pending, approved or corrected."),
   ],
+  primaryKey: ["review_id"],
 } as const satisfies TableSpec;
 
 /** The tables, in the order they are written. */
@@ -262,12 +269,13 @@ export const ExportManifest = z
     report_key: z.string().meta({ description: "How report_key is made." }),
     records: z.int().min(0).meta({ description: "Number of reports exported." }),
     records_file: z.string().nullable().meta({ description: "Full records, one per line (jsonl format only)." }),
+    schema_sql: z.string().meta({ description: "File name of the tables' DDL (CREATE TABLE for PostgreSQL and DuckDB), written next to the tables." }),
     tables: z.array(
       z.object({
         name: z.string(),
         file: z.string(),
         rows: z.int().min(0),
-        json_schema: z.string().meta({ description: "File name of the table's JSON Schema in schemas/json." }),
+        json_schema: z.string().meta({ description: "File name of the table's JSON Schema, written next to the tables (the same as in schemas/json)." }),
         columns: z.array(z.object({ name: z.string(), type: ColumnType, nullable: z.boolean() })),
       }),
     ),

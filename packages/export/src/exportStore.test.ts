@@ -49,6 +49,10 @@ function source(recs: JxRecord[] = records, revs: StoredReview[] = reviews): Exp
   };
 }
 
+/** Written into every export besides the tables and the manifest. */
+const metaFiles = [...exportTableNames.map((t) => `table_${t}.schema.json`), "schema.sql"];
+const publishedJson = join(import.meta.dirname, "..", "..", "..", "schemas", "json");
+
 function jsonlRows(path: string): { [k: string]: unknown }[] {
   const text = readFileSync(path, "utf8");
   return text === "" ? [] : text.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -72,7 +76,7 @@ describe("exportStore", () => {
     const indicators = records.reduce((n, rec) => n + rec.indicators.length, 0);
     expect(r.rows).toEqual({ reports: records.length, funds: 23 * 4, indicators, flags: 1, reviews: 3 });
     expect(r.reviewsLeftOut).toBe(1); // ordinal 999 names no stored report
-    expect(readdirSync(out).sort()).toEqual(["flags.jsonl", "funds.jsonl", "indicators.jsonl", "manifest.json", "records.jsonl", "reports.jsonl", "reviews.jsonl"]);
+    expect(readdirSync(out).sort()).toEqual(["flags.jsonl", "funds.jsonl", "indicators.jsonl", "manifest.json", "records.jsonl", "reports.jsonl", "reviews.jsonl", ...metaFiles].sort());
     expect(readdirSync(dir).filter((f) => f.includes(".tmp-"))).toEqual([]);
 
     const full = jsonlRows(join(out, "records.jsonl"));
@@ -97,12 +101,64 @@ describe("exportStore", () => {
     expect(r.files.at(-1)).toBe("manifest.json");
   });
 
+  it("writes each table's JSON Schema (the published file) and schema.sql, and the manifest names them", async () => {
+    const out = join(dir, "meta");
+    const r = await exportStore(source(), { format: "csv", dir: out });
+    for (const t of r.manifest.tables) {
+      expect(existsSync(join(out, t.json_schema)), t.json_schema).toBe(true);
+      expect(readFileSync(join(out, t.json_schema), "utf8"), t.json_schema).toBe(readFileSync(join(publishedJson, t.json_schema), "utf8"));
+      expect(JSON.parse(readFileSync(join(out, t.json_schema), "utf8")).required).toEqual(exportTables[t.name as keyof typeof exportTables].columns.map((c) => c.name));
+    }
+    expect(r.manifest.schema_sql).toBe("schema.sql");
+    expect(r.files.slice(-2)).toEqual(["schema.sql", "manifest.json"]);
+    expect(readFileSync(join(out, "schema.sql"), "utf8")).toMatch(/^CREATE TABLE "reports" \(\n  "report_key" TEXT NOT NULL,$/m);
+  });
+
+  it("schema.sql creates the tables in DuckDB, and every format loads into them", async () => {
+    const outs = { jsonl: join(dir, "sql-jsonl"), csv: join(dir, "sql-csv"), parquet: join(dir, "sql-parquet") };
+    for (const [format, out] of Object.entries(outs)) await exportStore(source(), { format: format as "csv", dir: out });
+    const reader = {
+      jsonl: (t: string) => `read_json('${join(outs.jsonl, `${t}.jsonl`)}', format = 'newline_delimited')`,
+      csv: (t: string) => `read_csv('${join(outs.csv, `${t}.csv`)}', header = true, allow_quoted_nulls = false)`,
+      parquet: (t: string) => `read_parquet('${join(outs.parquet, `${t}.parquet`)}')`,
+    };
+    const counts: { [format: string]: number[] } = {};
+    for (const format of ["jsonl", "csv", "parquet"] as const) {
+      const schema = `load_${format}`;
+      await db.run(`CREATE SCHEMA ${schema}; USE memory.${schema};`);
+      await db.run(readFileSync(join(outs[format], "schema.sql"), "utf8"));
+      counts[format] = [];
+      for (const table of exportTableNames) {
+        const described = (await db.runAndReadAll(`DESCRIBE ${table}`)).getRowObjectsJson();
+        expect(described.map((d) => [d.column_name, d.column_type, d.null]), table).toEqual(
+          exportTables[table].columns.map((c) => [c.name, duckType[c.type], c.nullable ? "YES" : "NO"]),
+        );
+        const names = exportTables[table].columns.map((c) => `"${c.name}"`).join(", ");
+        await db.run(`INSERT INTO ${table} (${names}) SELECT ${names} FROM ${reader[format](table)}`);
+        counts[format].push(Number((await db.runAndReadAll(`SELECT count(*) AS n FROM ${table}`)).getRowObjects()[0]!.n));
+      }
+      await db.run("USE memory.main");
+    }
+    expect(counts.jsonl).toEqual(exportTableNames.map((t) => ({ reports: records.length, funds: 23 * 4, indicators: records.reduce((n, rec) => n + rec.indicators.length, 0), flags: 1, reviews: 3 })[t]));
+    expect(counts.csv).toEqual(counts.jsonl);
+    expect(counts.parquet).toEqual(counts.jsonl);
+    // The loaded values are the same whatever the format.
+    for (const table of exportTableNames) {
+      for (const format of ["jsonl", "csv"]) {
+        const diff = await db.runAndReadAll(
+          `SELECT count(*)::INT AS n FROM ((SELECT * FROM load_${format}.${table} EXCEPT ALL SELECT * FROM load_parquet.${table}) UNION ALL (SELECT * FROM load_parquet.${table} EXCEPT ALL SELECT * FROM load_${format}.${table}))`,
+        );
+        expect(diff.getRowObjectsJson(), `${format} ${table}`).toEqual([{ n: 0 }]);
+      }
+    }
+  });
+
   it("writes parquet with the spec's column types, and the values read back as written", async () => {
     const pq = join(dir, "parquet");
     const js = join(dir, "parquet-vs-jsonl");
     const r = await exportStore(source(), { format: "parquet", dir: pq });
     await exportStore(source(), { format: "jsonl", dir: js });
-    expect(readdirSync(pq).sort()).toEqual(["flags.parquet", "funds.parquet", "indicators.parquet", "manifest.json", "reports.parquet", "reviews.parquet"]);
+    expect(readdirSync(pq).sort()).toEqual(["flags.parquet", "funds.parquet", "indicators.parquet", "manifest.json", "reports.parquet", "reviews.parquet", ...metaFiles].sort());
     for (const table of exportTableNames) {
       const file = `read_parquet('${join(pq, `${table}.parquet`)}')`;
       const columns = exportTables[table].columns;

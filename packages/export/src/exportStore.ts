@@ -10,6 +10,7 @@ import {
   exportRowSchemas,
   exportTableNames,
   exportTables,
+  renderJsonSchemas,
   type ExportTableName,
 } from "@jixiao/schemas";
 import type { StoredReview } from "@jixiao/store";
@@ -21,6 +22,7 @@ import { flattenReview } from "./flattenReview.js";
 import { numberRecords, type RecordSource } from "./numberRecords.js";
 import { openTableWriter, tableFileExtension } from "./openTableWriter.js";
 import { reportKey } from "./reportKey.js";
+import { renderSchemaSql, SCHEMA_SQL_FILE } from "./schemaSql.js";
 import type { TableRow, TableWriter } from "./TableWriter.js";
 import { openTextSink, type TextSink } from "./openTextSink.js";
 
@@ -61,6 +63,11 @@ export interface ExportResult {
 export const MANIFEST_FILE = "manifest.json";
 export const RECORDS_FILE = "records.jsonl";
 
+/** The JSON Schema file of a table's rows, as published in schemas/json. */
+export function tableSchemaFile(table: ExportTableName): string {
+  return `table_${table}.schema.json`;
+}
+
 function summarizeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const shown = issues
     .slice(0, 5)
@@ -97,7 +104,8 @@ async function checkDirectory(dir: string): Promise<void> {
 /**
  * Writes the store's records as flat warehouse tables (reports, funds, indicators, flags,
  * reviews) into `dir`, one file per table in the chosen format, plus `records.jsonl` (full
- * records, jsonl format only) and `manifest.json`. Every row is validated with its table's zod
+ * records, jsonl format only), each table's JSON Schema (`table_<name>.schema.json`), the DDL
+ * (`schema.sql`) and `manifest.json`. Every row is validated with its table's zod
  * schema first. Files are written into a temporary directory next to `dir` and renamed into
  * place only when all are complete (manifest.json last); on error the temporary directory is
  * removed and `dir` is left as it was.
@@ -182,11 +190,12 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
       report_key: "<document_sha256>:<ordinal>",
       records,
       records_file: format === "jsonl" ? RECORDS_FILE : null,
+      schema_sql: SCHEMA_SQL_FILE,
       tables: exportTableNames.map((table) => ({
         name: table,
         file: fileOf(table),
         rows: rows[table],
-        json_schema: `table_${table}.schema.json`,
+        json_schema: tableSchemaFile(table),
         columns: exportTables[table].columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
       })),
       csv:
@@ -207,6 +216,12 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
       throw new JixiaoError("INTERNAL", `export: manifest does not match its schema: ${summarizeIssues(manifestResult.error.issues)}`);
     }
     const manifest = manifestResult.data;
+    // The tables' JSON Schemas (the files of schemas/json) and DDL, from the same column specs.
+    const jsonSchemas = renderJsonSchemas();
+    for (const table of exportTableNames) {
+      await writeFile(join(tmp, tableSchemaFile(table)), jsonSchemas[`table_${table}`]!, { flag: "wx" });
+    }
+    await writeFile(join(tmp, SCHEMA_SQL_FILE), renderSchemaSql(), { flag: "wx" });
     await writeFile(join(tmp, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n", { flag: "wx" });
 
     // Every file is complete: move them into place, the manifest last (a loader that waits
@@ -214,6 +229,8 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
     const files = [
       ...exportTableNames.map(fileOf),
       ...(format === "jsonl" ? [RECORDS_FILE] : []),
+      ...exportTableNames.map(tableSchemaFile),
+      SCHEMA_SQL_FILE,
       MANIFEST_FILE,
     ];
     await mkdir(dir, { recursive: true });

@@ -1,4 +1,4 @@
-export { exportStore, checkRow, MANIFEST_FILE, RECORDS_FILE, type ExportOptions, type ExportResult, type ExportSource } from "./exportStore.js";
+export { exportStore, checkRow, tableSchemaFile, MANIFEST_FILE, RECORDS_FILE, type ExportOptions, type ExportResult, type ExportSource } from "./exportStore.js";
 export { resolveExportTarget, type ExportTarget } from "./resolveExportTarget.js";
 export { ExportOptionError } from "./ExportOptionError.js";
 export { flattenRecord, type FlatRecord } from "./flattenRecord.js";
@@ -9,3 +9,4 @@ export { csvCell } from "./csvTableWriter.js";
 export { parquetElement } from "./parquetTableWriter.js";
 export { pagesOf, isUnderPath } from "./pagesOf.js";
 export { reportKey } from "./reportKey.js";
+export { renderSchemaSql, sqlType, SCHEMA_SQL_FILE } from "./schemaSql.js";
