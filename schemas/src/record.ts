@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BBox, Unit } from "./page.js";
+import type { FlagCode } from "./flagCodes.js";
 
 /** Numbers (money, weights, scores, rates in percent units) or null for an empty cell. */
 const Num = z.number().finite().nullable();
@@ -14,7 +15,12 @@ export type FlagSeverity = z.infer<typeof FlagSeverity>;
  * or "" for the whole record. A review flag covers everything under its path.
  */
 export const Flag = z.object({
-  code: z.string().regex(/^[a-z][a-z0-9_]*$/),
+  /**
+   * A code of the flag-code table (flagCodes.ts). The record contract leaves codes open, so
+   * validation accepts any snake_case code (records from other versions stay readable); the
+   * type is the table's, so the pipeline can only raise codes the table describes.
+   */
+  code: z.string().regex(/^[a-z][a-z0-9_]*$/) as unknown as z.ZodType<FlagCode, string>,
   severity: FlagSeverity,
   path: z.string(),
   message: z.string(),

@@ -3,3 +3,6 @@ export * from "./text.js";
 export * from "./taxonomy.js";
 export * from "./numbers.js";
 export * from "./fuzzy.js";
+export * from "./forms.js";
+export * from "./recordPaths.js";
+export * from "./recordFields.js";

@@ -1,12 +1,8 @@
+import { isUnderPath } from "@jixiao/core";
 import type { JxRecord } from "@jixiao/schemas";
 
-/** True when `key` is `path` itself or a path below it ("indicators[3]" covers "indicators[3].name"). */
-export function isUnderPath(key: string, path: string): boolean {
-  if (path === "") return true;
-  if (!key.startsWith(path)) return false;
-  const next = key.charAt(path.length);
-  return next === "" || next === "." || next === "[";
-}
+/** Record paths are parsed in one place (@jixiao/core recordPaths.ts). */
+export { isUnderPath };
 
 /** Pages as warehouse text: ascending, distinct, comma-separated ("1,2"). */
 export function pagesText(pages: Iterable<number>): string {

@@ -1,6 +1,6 @@
-import type { Flag, Provenance } from "@jixiao/schemas";
+import { isFlagCode, type Flag, type FlagCode, type Provenance } from "@jixiao/schemas";
 import type { ConfidenceOptions } from "./fieldConfidence.js";
-import { readNumber, readRate, readMoney, cleanText, isEmptyValue, type MoneyUnit } from "@jixiao/core";
+import { readNumber, readRate, readMoney, cleanText, isEmptyValue, isUnderPath, lastField, type MoneyUnit } from "@jixiao/core";
 import type { RowCell } from "@jixiao/layout";
 
 /** A number read with one or two dots before its digits and none between them (".3", "..3"). */
@@ -45,7 +45,7 @@ export class RecordBuilder {
 
   private readonly flagKeys = new Set<string>();
 
-  flag(code: string, severity: "info" | "review", path: string, message: string): void {
+  flag(code: FlagCode, severity: "info" | "review", path: string, message: string): void {
     const key = `${code}\u0000${severity}\u0000${path}`;
     if (this.flagKeys.has(key)) return;
     this.flagKeys.add(key);
@@ -59,7 +59,7 @@ export class RecordBuilder {
       (this.provenance[path] ??= []).push(...cell.prov);
       for (const p of cell.prov) this.pages.add(p.page);
       this.confidence[path] = Math.min(this.confidence[path] ?? 1, cell.confidence);
-      for (const r of cell.repairs) this.flag(r.code, r.severity, path, r.message);
+      for (const r of cell.repairs) this.flag(flagCodeOf(r.code), r.severity, path, r.message);
     }
   }
 
@@ -87,13 +87,15 @@ export class RecordBuilder {
     // likely a misread glyph ("≥320 天" → "≥320K") than a real one.
     // A target states an operator or a unit ("=100%", "≥60 次"); a bare number read by OCR has
     // most likely lost one ("=0" read as "0").
-    if (/\.target$/.test(path) && /^\d+(\.\d+)?$/.test(t)) {
+    const field = lastField(path);
+    const pattern = field === "target" || field === "actual";
+    if (field === "target" && /^\d+(\.\d+)?$/.test(t)) {
       this.flag("bare_target", "review", path, `target "${t}" has no operator or unit: OCR may have dropped one`);
     }
-    if (/\.(target|actual)$/.test(path) && /\d\s*[A-Za-z]{1,3}$/.test(t)) {
+    if (pattern && /\d\s*[A-Za-z]{1,3}$/.test(t)) {
       this.flag("latin_unit", "review", path, `"${t}" ends in a Latin unit, which OCR often makes of a Chinese one`);
     }
-    if (/\.(target|actual)$/.test(path) && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
+    if (pattern && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }
   }
@@ -146,7 +148,8 @@ export class RecordBuilder {
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
     const doubted = new Set(this.flags.filter((f) => f.severity === "review").map((f) => f.path));
     for (const [path, c] of Object.entries(this.confidence)) {
-      const min = /\.(target|actual)$/.test(path) ? this.minPatternConfidence : this.minConfidence;
+      const field = lastField(path);
+      const min = field === "target" || field === "actual" ? this.minPatternConfidence : this.minConfidence;
       if (c >= min || confirmed.has(path) || doubted.has(path)) continue;
       this.flag("low_ocr_confidence", "review", path, `read with confidence ${c.toFixed(2)}`);
     }
@@ -154,8 +157,15 @@ export class RecordBuilder {
 
   /** True when a review flag covers the path. */
   underReview(path: string): boolean {
-    return this.flags.some(
-      (f) => f.severity === "review" && (f.path === "" || f.path === path || path.startsWith(f.path + ".") || path.startsWith(f.path + "[")),
-    );
+    return this.flags.some((f) => f.severity === "review" && isUnderPath(path, f.path));
   }
+}
+
+/**
+ * A repair's or an OCR doubt's code (carried as text through the layout and the page model) as a
+ * code of the flag-code table; a code missing from the table is a bug of the stage that raised it.
+ */
+function flagCodeOf(code: string): FlagCode {
+  if (!isFlagCode(code)) throw new Error(`flag code "${code}" is not in the flag-code table (schemas/src/flagCodes.ts)`);
+  return code;
 }

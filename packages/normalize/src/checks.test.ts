@@ -185,12 +185,12 @@ describe("RecordBuilder", () => {
   it("says which paths a review flag covers", () => {
     const b = new RecordBuilder();
     b.flag("weights_do_not_sum", "review", "indicators", "m");
-    b.flag("x", "info", "funds", "m");
+    b.flag("row_label_inferred", "info", "funds", "m");
     expect(b.underReview("indicators[3]")).toBe(true);
     expect(b.underReview("indicators")).toBe(true);
     expect(b.underReview("indicatorsX")).toBe(false);
     expect(b.underReview("funds.total")).toBe(false);
-    b.flag("whole", "review", "", "m");
+    b.flag("record_unreliable", "review", "", "m");
     expect(b.underReview("funds.total")).toBe(true);
   });
 });

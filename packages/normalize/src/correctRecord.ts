@@ -1,94 +1,18 @@
-import { JxRecord as RecordSchema, type Flag, type JxRecord, type ReviewTrailEntry } from "@jixiao/schemas";
-import { parseTarget } from "@jixiao/core";
+import { CHECK_FLAG_CODES, JxRecord as RecordSchema, type Flag, type FlagCode, type JxRecord, type ReviewTrailEntry } from "@jixiao/schemas";
+import { holderOf, isEditablePath, isUnderPath, parseTarget, valueAt } from "@jixiao/core";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { runChecks } from "./checks.js";
+import { checkInputOf } from "./checkInput.js";
 
-/** Flag codes the arithmetic checks raise (runChecks); a correction re-derives exactly these. */
-export const CHECK_CODES: ReadonlySet<string> = new Set([
-  "no_indicators",
-  "weight_from_total",
-  "weights_unread",
-  "weights_do_not_sum",
-  "missing_total",
-  "missing_total_score",
-  "score_from_total",
-  "scores_unread",
-  "scores_do_not_sum",
-  "score_above_weight",
-  "missing_weight",
-  "missing_score",
-  "missing_level1_weight",
-  "block_weights_do_not_sum",
-  "rate_mismatch",
-  "budget_score_mismatch",
-]);
+/** Flag codes the arithmetic checks raise (runChecks); a correction re-derives exactly these (the flag-code table's `check` codes). */
+export const CHECK_CODES: ReadonlySet<FlagCode> = CHECK_FLAG_CODES;
 
 /** Runs the form's arithmetic checks on a finished record; returns the flags they raise. */
 export function checkRecord(record: JxRecord): Flag[] {
   const b = new RecordBuilder();
-  if (record.kind === "project_self_eval") {
-    const t = record.funds.total;
-    runChecks(b, {
-      indicators: record.indicators,
-      total: record.total,
-      budgetRow: { weight: t.weight, score: t.score, path: "funds.total" },
-      rates: [{ path: "funds.total", budget: t.annual_budget, executed: t.executed, rate: t.execution_rate }],
-      level1Weights: false,
-    });
-  } else if (record.kind === "department_self_eval") {
-    runChecks(b, {
-      indicators: record.indicators,
-      total: record.total,
-      rates: Object.entries(record.spending).map(([k, r]) => ({
-        path: `spending.${k}`,
-        budget: r.annual_budget,
-        executed: r.executed,
-        rate: r.execution_rate,
-      })),
-      level1Weights: true,
-    });
-  } else {
-    runChecks(b, {
-      indicators: record.indicators,
-      total: record.total,
-      rates: [{ path: "", budget: record.budget_current_year, executed: record.executed, rate: record.execution_rate }],
-      level1Weights: true,
-    });
-  }
+  runChecks(b, checkInputOf(record));
   return b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
 }
-
-/** A record path split into keys: "indicators[3].score" → ["indicators", 3, "score"]. */
-export function parsePath(path: string): (string | number)[] | null {
-  if (typeof path !== "string" || path.length === 0 || path.length > 200) return null;
-  const keys: (string | number)[] = [];
-  const re = /([a-z][a-z0-9_]*)|\[(\d{1,6})\]|(\.)/gy;
-  let expectKey = true;
-  let m: RegExpExecArray | null;
-  let pos = 0;
-  while (pos < path.length) {
-    re.lastIndex = pos;
-    m = re.exec(path);
-    if (!m) return null;
-    if (m[1] !== undefined) {
-      if (!expectKey) return null;
-      keys.push(m[1]);
-      expectKey = false;
-    } else if (m[2] !== undefined) {
-      if (expectKey) return null;
-      keys.push(Number(m[2]));
-    } else {
-      if (expectKey) return null;
-      expectKey = true;
-    }
-    pos = re.lastIndex;
-  }
-  return expectKey ? null : keys;
-}
-
-/** Keys a person may not edit: identity, provenance and everything the pipeline derives. */
-const NOT_EDITABLE_TOP = new Set(["kind", "source", "confidence", "flags", "review"]);
-const NOT_EDITABLE_LEAF = new Set(["confidence", "target_parsed", "actual_parsed"]);
 
 export type CorrectionOutcome =
   | { ok: true; record: JxRecord; before: unknown; after: unknown; newlyFailing: Flag[] }
@@ -110,23 +34,15 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * (`newlyFailing`); whether to accept those is the caller's decision.
  */
 export function correctRecord(record: JxRecord, path: string, value: unknown, expected: unknown): CorrectionOutcome {
-  const keys = parsePath(path);
-  if (!keys || keys.length === 0) return { ok: false, reason: "bad_path", message: `"${String(path)}" is not a record path` };
-  const top = keys[0] as string;
-  const leaf = keys[keys.length - 1];
-  if (NOT_EDITABLE_TOP.has(top) || (typeof leaf === "string" && keys.length > 1 && NOT_EDITABLE_LEAF.has(leaf))) {
-    return { ok: false, reason: "bad_path", message: `${path} is derived by the pipeline and cannot be edited` };
+  if (typeof path !== "string" || !isEditablePath(record.kind, path)) {
+    return { ok: false, reason: "bad_path", message: `"${String(path)}" is not a value field of a ${record.kind} record (see the form model)` };
   }
   const copy = structuredClone(record) as unknown as { [k: string]: unknown };
-  let parent: unknown = copy;
-  for (const key of keys.slice(0, -1)) {
-    parent = parent !== null && typeof parent === "object" ? (parent as { [k: string]: unknown })[key as string] : undefined;
-  }
-  if (parent === null || typeof parent !== "object" || leaf === undefined || !Object.hasOwn(parent, leaf)) {
-    return { ok: false, reason: "bad_path", message: `${path} does not exist in this record` };
-  }
-  const holder = parent as { [k: string]: unknown };
-  const before = holder[leaf as string];
+  const at = holderOf(copy, path);
+  if (!at) return { ok: false, reason: "bad_path", message: `${path} does not exist in this record` };
+  const holder = at.holder;
+  const leaf = at.key;
+  const before = holder[leaf];
   if (!isLeafValue(before)) return { ok: false, reason: "bad_path", message: `${path} is not a single value` };
   if (!sameJson(before, expected)) {
     return { ok: false, reason: "stale", message: `${path} is ${JSON.stringify(before)} now, not ${JSON.stringify(expected)}`, current: before };
@@ -136,16 +52,16 @@ export function correctRecord(record: JxRecord, path: string, value: unknown, ex
   const set = (h: { [k: string]: unknown }, k: string) => {
     h[k] = stored;
     // A parsed form beside a corrected target/actual follows the text.
-    if ((k === "target" || k === "actual") && keys[0] === "indicators") {
+    if ((k === "target" || k === "actual") && isUnderPath(path, "indicators")) {
       h[`${k}_parsed`] = typeof stored === "string" ? parseTarget(stored) : null;
     }
   };
-  set(holder, leaf as string);
+  set(holder, leaf);
   // One value read from one place (a merged cell copied into several rows) is one doubt: its
   // correction applies to every path the flag names that still holds what the person saw.
   for (const other of samePlacePaths(record, path)) {
-    const at = locate(copy, other);
-    if (at && sameJson(at.holder[at.key], expected)) set(at.holder, at.key);
+    const there = holderOf(copy, other);
+    if (there && sameJson(there.holder[there.key], expected)) set(there.holder, there.key);
   }
   const parsed = RecordSchema.safeParse(copy);
   if (!parsed.success) {
@@ -164,7 +80,7 @@ export function correctRecord(record: JxRecord, path: string, value: unknown, ex
   const newlyFailing = newChecks.filter((f) => f.severity === "review" && !had.has(key(f)));
   // The record's check flags now describe the corrected values; every other flag stays as history.
   next.flags = [...next.flags.filter((f) => !CHECK_CODES.has(f.code)), ...newChecks];
-  return { ok: true, record: next, before, after: holder[leaf as string], newlyFailing };
+  return { ok: true, record: next, before, after: holder[leaf], newlyFailing };
 }
 
 /** The other paths of flags that name `path` among several (`paths`): copies of one cell. */
@@ -174,25 +90,6 @@ function samePlacePaths(record: JxRecord, path: string): string[] {
     if (f.paths?.includes(path)) for (const p of f.paths) if (p !== path) out.add(p);
   }
   return [...out];
-}
-
-/** The object holding the value at `path` and its key, or undefined. */
-function locate(root: unknown, path: string): { holder: { [k: string]: unknown }; key: string } | undefined {
-  const keys = parsePath(path);
-  if (!keys?.length) return undefined;
-  let parent: unknown = root;
-  for (const key of keys.slice(0, -1)) {
-    parent = parent !== null && typeof parent === "object" ? (parent as { [k: string]: unknown })[key as string] : undefined;
-  }
-  const key = String(keys[keys.length - 1]);
-  if (parent === null || typeof parent !== "object" || !Object.hasOwn(parent, key)) return undefined;
-  return { holder: parent as { [k: string]: unknown }, key };
-}
-
-/** Whether `path` is `under` itself or lies below it ("indicators[3].name" is under "indicators[3]"). */
-export function pathIsUnder(path: string, under: string): boolean {
-  if (under === "") return true;
-  return path === under || path.startsWith(`${under}.`) || path.startsWith(`${under}[`);
 }
 
 /**
@@ -206,7 +103,7 @@ export function pathIsUnder(path: string, under: string): boolean {
 export function flagsResolvedByCorrection(record: JxRecord, path: string): Flag[] {
   return record.flags.filter((f) => {
     if (f.severity !== "review" || CHECK_CODES.has(f.code) || f.path === "") return false;
-    if (!(f.paths ?? [f.path]).some((p) => pathIsUnder(path, p))) return false;
+    if (!(f.paths ?? [f.path]).some((p) => isUnderPath(path, p))) return false;
     const at = valueAt(record, f.path);
     return at.found && !Array.isArray(at.value);
   });
@@ -255,15 +152,4 @@ export function reapplyCorrections(records: readonly JxRecord[], trail: readonly
     const review = applied ? { state: "corrected" as const, by: applied.reviewer, at: applied.at } : current.review;
     return { ...current, flags, review };
   });
-}
-
-function valueAt(record: JxRecord, path: string): { found: boolean; value?: unknown } {
-  const keys = parsePath(path);
-  if (!keys) return { found: false };
-  let v: unknown = record;
-  for (const k of keys) {
-    if (v === null || typeof v !== "object" || !Object.hasOwn(v, k)) return { found: false };
-    v = (v as { [key: string]: unknown })[k as string];
-  }
-  return { found: true, value: v };
 }

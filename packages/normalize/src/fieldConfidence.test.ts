@@ -31,22 +31,22 @@ describe("fieldConfidences", () => {
 
   it("takes the reading's confidence, raised by a confirming check and capped by a review flag", () => {
     const read = { project_name: 0.97, "total.weight": 0.9, "total.score": 0.99, "indicators[0].name": 0.95, "indicators[0].weight": 0.93 };
-    const flags: Flag[] = [{ code: "x", severity: "review", path: "indicators[0]", message: "m" }];
+    const flags: Flag[] = [{ code: "row_in_doubt", severity: "review", path: "indicators[0]", message: "m" }];
     const c = fieldConfidences(record, read, flags, new Set(["total.weight"]));
     expect(c).toEqual({ kind: 0.995, project_name: 0.97, "total.weight": 0.998, "total.score": 0.99, "indicators[0].name": 0.8, "indicators[0].weight": 0.8 });
     expect(recordConfidence(c)).toBeCloseTo((0.995 + 0.97 + 0.998 + 0.99 + 0.8 + 0.8) / 6, 2);
   });
 
   it("a whole-record review flag caps everything", () => {
-    const c = fieldConfidences(record, {}, [{ code: "x", severity: "review", path: "", message: "m" }], new Set());
+    const c = fieldConfidences(record, {}, [{ code: "record_unreliable", severity: "review", path: "", message: "m" }], new Set());
     expect(Object.values(c).every((x) => x === 0.8)).toBe(true);
   });
 });
 
 describe("flagDoubtfulRows", () => {
-  const f = (path: string, code = "x"): Flag => ({ code, severity: "review", path, message: "m" });
+  const f = (path: string, code: Flag["code"] = "low_ocr_confidence"): Flag => ({ code, severity: "review", path, message: "m" });
   it("flags a row with doubts on three of its values, once", () => {
-    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].score", "y"), f("indicators[4].weight"), f("indicators[5].name"), f("indicators[5].score")];
+    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].score", "long_ocr_text"), f("indicators[4].weight"), f("indicators[5].name"), f("indicators[5].score")];
     const out = flagDoubtfulRows(flags);
     expect(out.filter((x) => x.code === "row_in_doubt").map((x) => x.path)).toEqual(["indicators[4]"]);
     expect(flagDoubtfulRows([...flags, f("indicators[4]")]).filter((x) => x.code === "row_in_doubt")).toEqual([]);

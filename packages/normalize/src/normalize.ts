@@ -6,6 +6,7 @@ import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
 import { runChecks } from "./checks.js";
+import { checkInputOf } from "./checkInput.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
 import { fieldConfidences, flagDoubtfulRows, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
 
@@ -152,7 +153,7 @@ function emptyFunds() {
 function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const v = parseTabular(kind, rows, b, spansKnown);
   for (const [part, found] of Object.entries(v.found)) {
-    if (!found) b.flag(`missing_${part}`, "review", part === "money" ? (kind === "project_self_eval" ? "funds" : "spending") : part === "indicators" ? "indicators" : part, `the ${part} part of the form was not found`);
+    if (!found) b.flag(`missing_${part as keyof typeof v.found}`, "review", part === "money" ? (kind === "project_self_eval" ? "funds" : "spending") : part === "indicators" ? "indicators" : part, `the ${part} part of the form was not found`);
   }
   if (spansKnown) {
     const paths = { money: kind === "project_self_eval" ? "funds" : "spending", goals: "goals", indicators: "indicators" };
@@ -185,13 +186,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       other: { ...emptyFunds(), ...v.money.other },
     };
     for (const k of ["total", "fiscal", "carryover", "other"]) if (!v.money[k]) b.flag("missing_funds_row", "review", `funds.${k}`, `funds row "${k}" not found`);
-    confirmed = runChecks(b, {
-      indicators,
-      total: v.total,
-      budgetRow: { weight: funds.total.weight, score: funds.total.score, path: "funds.total" },
-      rates: [{ path: "funds.total", budget: funds.total.annual_budget, executed: funds.total.executed, rate: funds.total.execution_rate }],
-      level1Weights: false,
-    });
+    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }));
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -218,12 +213,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       project: { ...empty, ...v.money.project },
     };
     for (const k of Object.keys(spending)) if (!v.money[k]) b.flag("missing_spending_row", "review", `spending.${k}`, `spending row "${k}" not found`);
-    confirmed = runChecks(b, {
-      indicators,
-      total: v.total,
-      rates: Object.entries(spending).map(([k, r]) => ({ path: `spending.${k}`, budget: r.annual_budget, executed: r.executed, rate: r.execution_rate })),
-      level1Weights: true,
-    });
+    confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }));
     flagInferredRows(b, v.inferredRows, "spending", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -333,12 +323,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const executed = num("executed");
   const rate = num("execution_rate", true);
   const indicators = v.indicators.map((i) => ({ ...i, confidence: 1 }));
-  const confirmed = runChecks(b, {
-    indicators,
-    total: v.total,
-    rates: [{ path: "", budget, executed, rate }],
-    level1Weights: true,
-  });
+  const confirmed = runChecks(b, checkInputOf({ kind: "project_self_assessment", budget_current_year: budget, executed, execution_rate: rate, indicators, total: v.total }));
   const record = {
     kind: "project_self_assessment" as const,
     project_name: text("project_name"),

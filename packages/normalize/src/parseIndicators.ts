@@ -1,4 +1,5 @@
 import { compact, isSectionLabelPiece, matchLabel, parentOf, TAXONOMY, cleanText, isEmptyValue, hintScore, splitLevelWeight } from "@jixiao/core";
+import type { FlagCode } from "@jixiao/schemas";
 import type { Row, RowCell } from "@jixiao/layout";
 import { joinAcrossBreak } from "@jixiao/layout";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -20,7 +21,7 @@ export type RawIndicator = {
   pageStart: boolean;
   /** How the row's cells were mapped: by header column, or by order after removing labels. */
   mode: "columns" | "order";
-  repairs: { code: string; severity: "info" | "review"; message: string; field: string }[];
+  repairs: { code: FlagCode; severity: "info" | "review"; message: string; field: string }[];
 };
 
 const DATA_FIELDS = ["name", "target", "actual", "weight", "score", "deviation"] as const;
@@ -428,7 +429,7 @@ export function resolveIndicators(
 const BLOCK_DOUBT_MESSAGE =
   "this row lies between two blocks at a page break and the dump does not show which block it belongs to (its label may have printed on the next page)";
 
-type PendingFlag = [code: string, severity: "info" | "review", field: string, message: string];
+type PendingFlag = [code: FlagCode, severity: "info" | "review", field: string, message: string];
 
 /** An indicator row with the labels it was given, before its values are typed. */
 type LabelledRow = {
