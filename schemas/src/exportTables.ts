@@ -7,7 +7,7 @@ import { z } from "zod";
  */
 
 /** Bump when a table gains, loses, renames or retypes a column. */
-export const EXPORT_SCHEMA_VERSION = 2;
+export const EXPORT_SCHEMA_VERSION = 3;
 
 export const ExportFormat = z.enum(["jsonl", "csv", "parquet"]);
 export type ExportFormat = z.infer<typeof ExportFormat>;
@@ -84,14 +84,25 @@ const reports = {
   columns: [
     ...keyColumns,
     col("kind", "string", false, "project_self_eval, department_self_eval or project_self_assessment."),
-    col("fiscal_year", "int", true, "Fiscal year (project_self_eval, department_self_eval)."),
+    col(
+      "fiscal_year",
+      "int",
+      true,
+      "Fiscal year the report is about: as printed near the title (project_self_eval, department_self_eval); for project_self_assessment, whose form prints no year, the year before 自评时间 (a self-assessment reviews a year that has ended). fiscal_year_source says which.",
+    ),
+    col(
+      "fiscal_year_source",
+      "string",
+      true,
+      "Where fiscal_year comes from: form (printed on the form) or evaluation_date (the year before 自评时间); null when fiscal_year is null.",
+    ),
     col("project_name", "string", true, "项目名称."),
     col("department_name", "string", true, "部门名称 (department_self_eval)."),
     col("competent_department", "string", true, "主管部门 (project_self_eval)."),
     col("implementing_unit", "string", true, "实施单位 (project_self_eval)."),
     col("budget_unit", "string", true, "预算单位 (project_self_assessment)."),
     col("implementing_office", "string", true, "具体实施处（科室） (project_self_assessment)."),
-    col("subordinate_units", "double", true, "下属单位个数 (department_self_eval)."),
+    col("subordinate_units", "int", true, "下属单位个数 (department_self_eval), a count."),
     col("recurring", "bool", true, "是否为经常性项目 (project_self_assessment)."),
     col("budget_current_year", "double", true, "当年预算数, yuan (project_self_assessment)."),
     col("budget_previous_year", "double", true, "上年预算金额, yuan (project_self_assessment)."),

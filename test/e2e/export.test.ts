@@ -159,9 +159,28 @@ describe("jixiao export (warehouse tables)", () => {
       expect(await rowsOf(`SELECT count(*)::INT AS n FROM ${parquet(out, table)}`), table).toEqual([{ n: full.rows[table] }]);
     }
     const types = Object.fromEntries(
-      (await rowsOf(`DESCRIBE SELECT fiscal_year, executed, evaluation_date, recurring, project_name, reviewed_at FROM ${parquet(out, "reports")}`)).map((d) => [d.column_name, d.column_type]),
+      (await rowsOf(`DESCRIBE SELECT fiscal_year, subordinate_units, executed, evaluation_date, recurring, project_name, reviewed_at FROM ${parquet(out, "reports")}`)).map((d) => [
+        d.column_name,
+        d.column_type,
+      ]),
     );
-    expect(types).toEqual({ fiscal_year: "INTEGER", executed: "DOUBLE", evaluation_date: "DATE", recurring: "BOOLEAN", project_name: "VARCHAR", reviewed_at: "TIMESTAMP WITH TIME ZONE" });
+    expect(types).toEqual({
+      fiscal_year: "INTEGER",
+      subordinate_units: "INTEGER",
+      executed: "DOUBLE",
+      evaluation_date: "DATE",
+      recurring: "BOOLEAN",
+      project_name: "VARCHAR",
+      reviewed_at: "TIMESTAMP WITH TIME ZONE",
+    });
+    // Every report has its fiscal year: printed on the form, or (项目绩效自评价) the year before 自评时间.
+    const years = await rowsOf(`SELECT kind, fiscal_year_source, count(*)::INT AS n, count(fiscal_year)::INT AS with_year FROM ${parquet(out, "reports")} GROUP BY ALL ORDER BY kind`);
+    const assessments = full.records.filter((r) => r.kind === "project_self_assessment").length;
+    expect(assessments).toBeGreaterThan(0);
+    expect(years).toContainEqual({ kind: "project_self_assessment", fiscal_year_source: "evaluation_date", n: assessments, with_year: assessments });
+    expect(years.every((y) => y.with_year === y.n && y.fiscal_year_source !== null)).toBe(true);
+    const derived = await rowsOf(`SELECT count(*)::INT AS n FROM ${parquet(out, "reports")} WHERE kind = 'project_self_assessment' AND fiscal_year <> year(evaluation_date) - 1`);
+    expect(derived).toEqual([{ n: 0 }]);
     expect((await rowsOf(`DESCRIBE SELECT "at" FROM ${parquet(out, "reviews")}`))[0]!.column_type).toBe("TIMESTAMP WITH TIME ZONE");
 
     // Keys are unique and every dependent row points at a report.
@@ -240,7 +259,9 @@ describe("jixiao export (warehouse tables)", () => {
 
   it("jsonl: one file per table plus records.jsonl in the record format", async () => {
     const out = join(dir, "jsonl");
-    expect(readdirSync(out).sort()).toEqual([...exportTableNames.map((t) => `${t}.jsonl`), "manifest.json", "records.jsonl"].sort());
+    expect(readdirSync(out).sort()).toEqual(
+      [...exportTableNames.map((t) => `${t}.jsonl`), ...exportTableNames.map((t) => `table_${t}.schema.json`), "schema.sql", "manifest.json", "records.jsonl"].sort(),
+    );
     const lines = readFileSync(join(out, "records.jsonl"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(full.records.length);
     lines.forEach((line, i) => expect(JxRecord.parse(JSON.parse(line))).toEqual(full.records[i]));
@@ -250,6 +271,9 @@ describe("jixiao export (warehouse tables)", () => {
     }
     const manifest = ExportManifest.parse(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")));
     expect(Object.fromEntries(manifest.tables.map((t) => [t.name, t.rows]))).toEqual(full.rows);
+    // Every file the manifest names is there.
+    for (const t of manifest.tables) for (const f of [t.file, t.json_schema]) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(existsSync(join(out, manifest.schema_sql))).toBe(true);
   });
 
   it("--approved-only: only reports with no open review, keyed by their own ordinals, and only their rows", async () => {

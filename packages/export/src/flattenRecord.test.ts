@@ -72,12 +72,41 @@ describe("flattenRecord", () => {
     expect(dept.funds.every((f) => f.initial_budget === null && f.weight === null)).toBe(true);
     expect(dept.indicators.map((i) => i.level1_weight)).toEqual(deptRecord.indicators.map((i) => ("level1_weight" in i ? i.level1_weight : undefined)));
     expect(dept.indicators[0]!.level1_weight).toBeTypeOf("number");
+    expect(dept.reports).toMatchObject({ fiscal_year: 2024, fiscal_year_source: "form", subordinate_units: (deptRecord as { subordinate_units: number }).subordinate_units });
+    expect(Number.isInteger(dept.reports.subordinate_units)).toBe(true);
 
     const assessment = byKind("project_self_assessment");
     const a = flattenRecord(assessment, 0);
-    expect(a.reports).toMatchObject({ recurring: false, evaluation_date: "2022-03-10", grade: "优", fiscal_year: null, goals_expected: null });
+    // The form prints no year: the year before 自评时间 (2022-03-10 reviews fiscal 2021).
+    expect(a.reports).toMatchObject({ recurring: false, evaluation_date: "2022-03-10", grade: "优", fiscal_year: 2021, fiscal_year_source: "evaluation_date", goals_expected: null });
     expect(a.funds).toEqual([]);
     expect(a.indicators[1]).toMatchObject({ level2: null, target: null, deviation: null, explanation: "预算执行率是对预算执行情况进行考核的指标", note: null, level1_weight: 45 });
+  });
+
+  it("leaves the year null when it is not known, and refuses a count that is not a whole number", () => {
+    const assessment = structuredClone(byKind("project_self_assessment"));
+    if (assessment.kind !== "project_self_assessment") throw new Error("unreachable");
+    assessment.evaluation_date = null;
+    expect(flattenRecord(assessment, 0).reports).toMatchObject({ fiscal_year: null, fiscal_year_source: null });
+    const project = structuredClone(byKind("project_self_eval")) as ProjectSelfEval;
+    project.fiscal_year = null;
+    expect(flattenRecord(project, 0).reports).toMatchObject({ fiscal_year: null, fiscal_year_source: null });
+
+    const dept = structuredClone(byKind("department_self_eval"));
+    if (dept.kind !== "department_self_eval") throw new Error("unreachable");
+    dept.subordinate_units = null;
+    expect(flattenRecord(dept, 0).reports.subordinate_units).toBeNull();
+    dept.subordinate_units = 2.5; // the record format allows it (a misread, a mistyped correction); a count does not
+    const err = (() => {
+      try {
+        flattenRecord(dept, 4);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(JixiaoError);
+    expect((err as JixiaoError).code).toBe("INVALID_PAYLOAD");
+    expect((err as JixiaoError).message).toMatch(/:4 subordinate_units: 2.5 is not a count/);
   });
 
   it("flattens parsed targets into op/value/unit", () => {
@@ -110,8 +139,8 @@ describe("flattenRecord", () => {
     rec.flags = [
       { code: "row_joined_across_pages", severity: "info", path: "indicators[1]", message: "joined" },
       { code: "weights_do_not_sum", severity: "review", path: "indicators", message: "sum" },
-      { code: "odd", severity: "review", path: "goals.actual", message: "no provenance" },
-      { code: "whole", severity: "info", path: "", message: "whole record" },
+      { code: "missing_goals", severity: "review", path: "goals.actual", message: "no provenance" },
+      { code: "record_unreliable", severity: "info", path: "", message: "whole record" },
     ];
     const flat = flattenRecord(rec, 0);
     expect(flat.indicators[1]!.pages).toBe("2,3");

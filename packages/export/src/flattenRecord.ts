@@ -54,8 +54,24 @@ export function toDate(value: string, what: string): string {
   return value;
 }
 
+/** A count (下属单位个数): a whole number; a fraction (a misread or a mistyped correction) is a bad stored record. */
+export function toCount(value: number | null, what: string): number | null {
+  if (value === null) return null;
+  if (!Number.isSafeInteger(value) || value < 0) throw new JixiaoError("INVALID_PAYLOAD", `${what}: ${value} is not a count (a whole number)`);
+  return value;
+}
+
+/**
+ * The fiscal year of a 项目绩效自评价, whose form prints no year: the year before its 自评时间
+ * (a self-assessment reviews a fiscal year that has ended: 自评时间 2022-03-10 → 2021).
+ */
+export function assessedFiscalYear(evaluationDate: string | null): number | null {
+  return evaluationDate === null ? null : Number(evaluationDate.slice(0, 4)) - 1;
+}
+
 const emptyReportFields = {
   fiscal_year: null,
+  fiscal_year_source: null,
   project_name: null,
   department_name: null,
   competent_department: null,
@@ -83,6 +99,7 @@ function kindFields(record: JxRecord, key: string): Partial<ReportsRow> {
     case "project_self_eval":
       return {
         fiscal_year: record.fiscal_year,
+        fiscal_year_source: record.fiscal_year === null ? null : "form",
         project_name: record.project_name,
         competent_department: record.competent_department,
         implementing_unit: record.implementing_unit,
@@ -92,13 +109,18 @@ function kindFields(record: JxRecord, key: string): Partial<ReportsRow> {
     case "department_self_eval":
       return {
         fiscal_year: record.fiscal_year,
+        fiscal_year_source: record.fiscal_year === null ? null : "form",
         department_name: record.department_name,
-        subordinate_units: record.subordinate_units,
+        subordinate_units: toCount(record.subordinate_units, `${key} subordinate_units`),
         goals_expected: record.goals.expected,
         goals_actual: record.goals.actual,
       };
-    case "project_self_assessment":
+    case "project_self_assessment": {
+      const evaluationDate = record.evaluation_date === null ? null : toDate(record.evaluation_date, `${key} evaluation_date`);
+      const fiscalYear = assessedFiscalYear(evaluationDate);
       return {
+        fiscal_year: fiscalYear,
+        fiscal_year_source: fiscalYear === null ? null : "evaluation_date",
         project_name: record.project_name,
         budget_unit: record.budget_unit,
         implementing_office: record.implementing_office,
@@ -107,13 +129,14 @@ function kindFields(record: JxRecord, key: string): Partial<ReportsRow> {
         budget_previous_year: record.budget_previous_year,
         executed: record.executed,
         execution_rate: record.execution_rate,
-        evaluation_date: record.evaluation_date === null ? null : toDate(record.evaluation_date, `${key} evaluation_date`),
+        evaluation_date: evaluationDate,
         grade: record.grade,
         annual_goal: record.annual_goal,
         achievements: record.achievements,
         problems: record.problems,
         improvements: record.improvements,
       };
+    }
   }
 }
 
