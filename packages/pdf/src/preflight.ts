@@ -1,5 +1,6 @@
 import { createInflate, constants, type Inflate } from "node:zlib";
 import { JixiaoError } from "@jixiao/core";
+import { DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES } from "@jixiao/core/limits";
 
 export type PdfPreflightOptions = {
   /** Input file name, attached to errors. */
@@ -10,8 +11,8 @@ export type PdfPreflightOptions = {
   maxImagePixels?: number;
 };
 
-export const DEFAULT_MAX_STREAM_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_IMAGE_PIXELS = 100_000_000;
+// The defaults are written once, in @jixiao/core's limits.ts.
+export { DEFAULT_MAX_STREAM_BYTES, DEFAULT_MAX_IMAGE_PIXELS };
 
 /** deflate cannot expand by more than about 1032:1; a stream this much smaller than the limit is safe. */
 const MAX_DEFLATE_RATIO = 1100;

@@ -3,12 +3,15 @@ import { constants as fsConstants } from "node:fs";
 import { basename, extname } from "node:path";
 import { createHash } from "node:crypto";
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
+import {
+  DEFAULT_MAX_BYTES, DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, DEFAULT_MAX_PAGES, DEFAULT_MAX_STREAM_BYTES,
+} from "@jixiao/core/limits";
 import type { DocumentModel, InputKind, Page, JxRecord } from "@jixiao/schemas";
 import { readTextDump } from "@jixiao/textdump";
 import { reconstruct } from "@jixiao/layout";
 import { normalize, type NormalizeOptions } from "@jixiao/normalize";
 import {
-  DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES, extractPage, extractPages, mapPdfError, openPdf, pageCount, preflightPdf, withPdf,
+  extractPage, extractPages, mapPdfError, openPdf, pageCount, preflightPdf, withPdf,
   type PdfDocument,
 } from "@jixiao/pdf";
 
@@ -45,20 +48,25 @@ export type ProcessOptions = NormalizeOptions & {
    * text-less pages hold an image to read and leaves blank ones as they are.
    */
   extractScan?: (data: Uint8Array, meta: { file: string; sha256: string }, doc: DocumentModel | null, pdf?: PdfDocument) => Promise<DocumentModel>;
+  /**
+   * Told as the file's pages are read, when it runs in a sandbox: OCR reports each page it
+   * finishes (`pagesDone` of `pageCount` pages to OCR). For progress bars; optional.
+   */
+  onProgress?: (progress: FileProgress) => void;
 };
 
-export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
-export const DEFAULT_MAX_PAGES = 2000;
-export const DEFAULT_MAX_LINE_CHARS = 1024 * 1024;
-export const DEFAULT_MAX_LINES = 10_000;
-export { DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES };
+/** How far one file's extraction is: pages read of the pages it has to read. */
+export type FileProgress = { pagesDone: number; pageCount: number };
+
+// The limits' defaults are written once, in @jixiao/core's limits.ts.
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_LINE_CHARS, DEFAULT_MAX_LINES, DEFAULT_MAX_IMAGE_PIXELS, DEFAULT_MAX_STREAM_BYTES };
 
 /**
  * Something that processes a document's bytes elsewhere, bounded in time and memory
  * (createExtractionSandbox): extraction, then reconstruct and normalize.
  */
 export type ExtractionSandbox = {
-  process: (data: Uint8Array, meta: { file: string; sha256: string }) => Promise<SandboxResult>;
+  process: (data: Uint8Array, meta: { file: string; sha256: string }, onProgress?: (progress: FileProgress) => void) => Promise<SandboxResult>;
   /**
    * Starts the extracting process now, so that its start-up (loading the pipeline and pdf.js)
    * overlaps the caller's own (opening the store); otherwise it starts with the first file.
@@ -428,7 +436,7 @@ export async function processBytes(data: Uint8Array, file: string, path = file, 
     result.inputKind = detectInputKind(data, file);
     const meta = { file, sha256: result.sha256 };
     if (options.sandbox) {
-      const out = await options.sandbox.process(data, meta);
+      const out = await options.sandbox.process(data, meta, options.onProgress);
       Object.assign(result, { ...out, status: statusOf(out.issues) });
       return result;
     }

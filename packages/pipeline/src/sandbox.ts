@@ -3,16 +3,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JixiaoError, type ErrorCode } from "@jixiao/core";
+import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/core/limits";
 import type { OcrOptions } from "@jixiao/ocr";
-import type { ExtractionSandbox, ExtractionUsage, ProcessOptions, SandboxResult } from "./processFile.js";
+import type { ExtractionSandbox, ExtractionUsage, FileProgress, ProcessOptions, SandboxResult } from "./processFile.js";
 import type { ChildReply, ChildRequest } from "./sandboxChild.js";
 
-/** Default time one file's extraction may take (decoding, text layer, OCR): 60 s. */
-export const DEFAULT_TIME_LIMIT_MS = 60_000;
-/** Default extra time per OCR'd page: 30 s. */
-export const DEFAULT_OCR_PAGE_TIME_MS = 30_000;
-/** Default resident memory of the process a file is processed in: 1.5 GB. */
-export const DEFAULT_MEMORY_LIMIT_BYTES = 1_500_000_000;
+// Defaults (@jixiao/core's limits.ts): 60 s a file, 30 s more per OCR'd page, 1.5 GB of memory.
+export { DEFAULT_TIME_LIMIT_MS, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_MEMORY_LIMIT_BYTES };
 
 export type SandboxOptions = {
   /** Time one file's extraction may take; over it, the process is killed and the file gets TIMEOUT. */
@@ -136,7 +133,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
     (c.proc.stderr as { ref?: () => void } | null)?.ref?.();
   };
 
-  const run: ExtractionSandbox["process"] = async (data, meta) => {
+  const run: ExtractionSandbox["process"] = async (data, meta, onProgress) => {
     if (closed) throw new JixiaoError("INTERNAL", "the extraction sandbox is closed");
     child ??= spawnChild();
     const c = child;
@@ -177,6 +174,12 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
         const onMessage = (m: ChildReply) => {
           if (settled || m.type === "ready" || m.id !== id) return;
           if (m.type === "page") {
+            const progress: FileProgress = { pagesDone: m.pagesDone, pageCount: m.pageCount };
+            try {
+              onProgress?.(progress);
+            } catch {
+              // a progress display's failure is not the file's
+            }
             if (!ocrPageTimeMs) return;
             pagesDone++;
             deadline += ocrPageTimeMs;

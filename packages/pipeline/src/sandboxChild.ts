@@ -14,7 +14,7 @@ export type ChildRequest =
 export type ChildReply =
   | { type: "ready" }
   | { type: "done"; id: number; result: Omit<SandboxResult, "usage"> }
-  | { type: "page"; id: number }
+  | { type: "page"; id: number; pagesDone: number; pageCount: number }
   | { type: "error"; id: number; code: string; message: string };
 
 const send = (m: ChildReply) => process.send?.(m);
@@ -23,6 +23,8 @@ const init = JSON.parse(process.env["JIXIAO_SANDBOX_INIT"] ?? "{}") as ChildInit
 let scans: ScanExtractor | undefined;
 /** The file being processed: OCR progress is reported for it. */
 let current = 0;
+/** Pages OCR finished of the current file (pages may finish out of order). */
+let pagesDone = 0;
 
 process.on("message", (m: ChildRequest) => {
   if (m.type === "close") {
@@ -33,6 +35,7 @@ process.on("message", (m: ChildRequest) => {
     return;
   }
   current = m.id;
+  pagesDone = 0;
   void (async () => {
     try {
       if (init.ocr !== false) {
@@ -41,7 +44,7 @@ process.on("message", (m: ChildRequest) => {
           ...(init.limits.maxImagePixels === undefined ? {} : { maxImagePixels: init.limits.maxImagePixels }),
           ...(init.limits.maxPages === undefined ? {} : { maxPages: init.limits.maxPages }),
           // Each OCR'd page earns the file more time (see SandboxOptions.ocrPageTimeMs).
-          onPage: () => send({ type: "page", id: current }),
+          onPage: (_page, total) => send({ type: "page", id: current, pagesDone: ++pagesDone, pageCount: total }),
         });
       }
       const doc = await extractDocument(m.data, m.meta, { ...init.limits, ...(scans ? { extractScan: scans.extractScan } : {}) });

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { JixiaoError } from "@jixiao/core";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES } from "@jixiao/core/limits";
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -19,9 +20,9 @@ export const QueueConfig = z.object({
   /** JIXIAO_QUEUE_PREFIX: Redis key prefix of every queue. Default "jixiao". */
   prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, _ . - only").default("jixiao"),
   /** JIXIAO_MAX_BYTES: largest accepted input. Default 200 MiB (checked at intake). */
-  maxBytes: int(1).default(200 * 1024 * 1024),
+  maxBytes: int(1).default(DEFAULT_MAX_BYTES),
   /** JIXIAO_MAX_PAGES: most pages per file. Default 2000 (checked at intake). */
-  maxPages: int(1).default(2000),
+  maxPages: int(1).default(DEFAULT_MAX_PAGES),
   /** JIXIAO_CONCURRENCY: jobs per queue a worker process runs at once (page jobs: sandboxed processes). Default: the cores. */
   concurrency: int(1).default(() => availableParallelism()),
   /** JIXIAO_ATTEMPTS: tries of a job whose failure is retryable. Default 5. */
