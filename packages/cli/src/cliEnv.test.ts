@@ -1,18 +1,26 @@
 // The few values --help shows are mirrored in cliEnv.ts (so that --help loads neither the
 // pipeline, the review server nor zod): each must equal what the package that owns it says.
+// The limits' defaults are not mirrored: everything reads them from @jixiao/core/limits.
 import { describe, it, expect } from "vitest";
-import { DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/pipeline";
 import { USER_ROLES } from "@jixiao/review";
 import { readQueueEnv } from "@jixiao/queue";
-import { readEnv, RUN_LIMIT_DEFAULTS, USER_ROLE_NAMES } from "./cliEnv.js";
+import { readEnv, USER_ROLE_NAMES } from "./cliEnv.js";
 
 describe("cliEnv's mirrored defaults", () => {
-  it("run's limits are the pipeline's defaults", () => {
-    expect(RUN_LIMIT_DEFAULTS).toEqual({
+  it("run's limits default to the pipeline's, which queue mode uses too, and follow the environment", () => {
+    expect(readEnv({}).limits).toEqual({
       timeLimitMs: DEFAULT_TIME_LIMIT_MS,
       ocrPageTimeMs: DEFAULT_OCR_PAGE_TIME_MS,
       memoryLimitBytes: DEFAULT_MEMORY_LIMIT_BYTES,
+      maxBytes: DEFAULT_MAX_BYTES,
+      maxPages: DEFAULT_MAX_PAGES,
     });
+    expect(readQueueEnv({})).toMatchObject({ maxBytes: DEFAULT_MAX_BYTES, maxPages: DEFAULT_MAX_PAGES });
+    const env = { JIXIAO_MAX_BYTES: "1000", JIXIAO_MAX_PAGES: "3", JIXIAO_TIME_LIMIT_S: "5" };
+    expect(readEnv(env).limits).toMatchObject({ maxBytes: 1000, maxPages: 3, timeLimitMs: 5000 });
+    expect(readQueueEnv(env)).toMatchObject({ maxBytes: 1000, maxPages: 3 });
+    expect(() => readEnv({ JIXIAO_MAX_PAGES: "2.5" })).toThrow(/JIXIAO_MAX_PAGES/);
   });
 
   it("the review roles are the review package's", () => {

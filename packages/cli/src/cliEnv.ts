@@ -2,14 +2,13 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import type { QueueConfig } from "@jixiao/queue";
 import type { StoreConfig, UserRole } from "@jixiao/store";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MEMORY_LIMIT_BYTES, DEFAULT_OCR_PAGE_TIME_MS, DEFAULT_TIME_LIMIT_MS } from "@jixiao/core/limits";
 import { UsageError } from "./UsageError.js";
 
 // This module is loaded for every command, `--help` included: it imports nothing heavy (no zod,
-// no pipeline, no store). The few values the options' help shows are mirrored here; a unit test
-// (cliEnv.test.ts) checks each against the package that owns it.
-
-/** `run`'s bounds per file when the environment sets none: @jixiao/pipeline's DEFAULT_* limits. */
-export const RUN_LIMIT_DEFAULTS = { timeLimitMs: 60_000, ocrPageTimeMs: 30_000, memoryLimitBytes: 1_500_000_000 } as const;
+// no pipeline, no store; @jixiao/core/limits imports nothing). The few other values the options'
+// help shows are mirrored here; a unit test (cliEnv.test.ts) checks each against the package
+// that owns it.
 
 /** The review roles (@jixiao/review's USER_ROLES), for the help of `user add --role`. */
 export const USER_ROLE_NAMES: readonly UserRole[] = ["admin", "reviewer", "viewer"];
@@ -36,17 +35,27 @@ export type CliEnv = {
   queueHelp: { databaseUrl: string | undefined; concurrency: number; storeWaitMs: number };
   /**
    * `run`'s bounds per file: JIXIAO_TIME_LIMIT_S (default 60), JIXIAO_OCR_PAGE_TIME_S (more
-   * time per OCR'd page, default 30) and JIXIAO_MEMORY_LIMIT_MB (default 1500).
+   * time per OCR'd page, default 30), JIXIAO_MEMORY_LIMIT_MB (default 1500), JIXIAO_MAX_BYTES
+   * (default 200 MiB) and JIXIAO_MAX_PAGES (default 2000); the defaults are @jixiao/core's limits.
    */
-  limits: { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number };
+  limits: RunLimits;
 };
+
+export type RunLimits = { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number; maxBytes: number; maxPages: number };
 
 /** A positive number from the environment, or the default when unset. */
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!(n > 0)) throw new Error(`${name} must be a positive number, not ${JSON.stringify(raw)}`);
+  if (!(n > 0)) throw new UsageError(`${name} must be a positive number, not ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** A positive integer from the environment, or the default when unset. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const n = positive(env, name, fallback);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a positive integer, not ${JSON.stringify(env[name])}`);
   return n;
 }
 
@@ -55,7 +64,7 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!(n >= 0)) throw new Error(`${name} must be a number ≥ 0, not ${JSON.stringify(raw)}`);
+  if (!(n >= 0)) throw new UsageError(`${name} must be a number ≥ 0, not ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -64,9 +73,11 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
   let queue: Promise<QueueConfig> | undefined;
   return {
     limits: {
-      timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", RUN_LIMIT_DEFAULTS.timeLimitMs / 1000) * 1000,
-      ocrPageTimeMs: nonNegative(env, "JIXIAO_OCR_PAGE_TIME_S", RUN_LIMIT_DEFAULTS.ocrPageTimeMs / 1000) * 1000,
-      memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", RUN_LIMIT_DEFAULTS.memoryLimitBytes / 1e6) * 1e6,
+      timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_MS / 1000) * 1000,
+      ocrPageTimeMs: nonNegative(env, "JIXIAO_OCR_PAGE_TIME_S", DEFAULT_OCR_PAGE_TIME_MS / 1000) * 1000,
+      memoryLimitBytes: positive(env, "JIXIAO_MEMORY_LIMIT_MB", DEFAULT_MEMORY_LIMIT_BYTES / 1e6) * 1e6,
+      maxBytes: positiveInteger(env, "JIXIAO_MAX_BYTES", DEFAULT_MAX_BYTES),
+      maxPages: positiveInteger(env, "JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES),
     },
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,

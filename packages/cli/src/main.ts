@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { readEnv } from "./cliEnv.js";
+import { readEnv, type CliEnv } from "./cliEnv.js";
 import { registerReviewCommands } from "./reviewCommands.js";
 import { UsageError } from "./UsageError.js";
+import { checkOutPath } from "./checkOutPath.js";
+import type { RunCommandOptions } from "./runFiles.js";
 
 // Loaded for every command, `--help` and `--version` included: only commander and the CLI's own
 // light modules are imported here. Each command's action imports what it needs (pdf.js, OCR, the
@@ -16,9 +18,48 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
+type RunFlags = {
+  out?: string;
+  store: string;
+  reprocess?: boolean;
+  progress: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  timeLimit: string;
+  ocrPageTime: string;
+  memoryLimit: string;
+  maxBytes: string;
+  maxPages: string;
+};
+
+/** `run`'s options checked (a UsageError, exit status 2, before any work) and in the units runCommand takes. */
+function runOptions(o: RunFlags): RunCommandOptions {
+  const timeLimitMs = Number(o.timeLimit) * 1000;
+  const ocrPageTimeMs = Number(o.ocrPageTime) * 1000;
+  if (!(ocrPageTimeMs >= 0)) throw new UsageError("--ocr-page-time must be a number of seconds");
+  const memoryLimitBytes = Number(o.memoryLimit) * 1e6;
+  if (!(timeLimitMs > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
+  if (!(memoryLimitBytes >= 100e6)) throw new UsageError("--memory-limit must be a number of MB, at least 100");
+  const maxBytes = Number(o.maxBytes);
+  const maxPages = Number(o.maxPages);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new UsageError("--max-bytes must be a positive whole number of bytes");
+  if (!Number.isInteger(maxPages) || maxPages < 1) throw new UsageError("--max-pages must be a positive whole number");
+  if (o.out !== undefined) checkOutPath(o.out);
+  if (o.json && o.out === "-") throw new UsageError("--json and --out - both write to standard output: name a file for --out");
+  const { timeLimit: _t, ocrPageTime: _o, memoryLimit: _m, maxBytes: _b, maxPages: _p, ...rest } = o;
+  return { ...rest, timeLimitMs, ocrPageTimeMs, memoryLimitBytes, maxBytes, maxPages };
+}
+
 /** The CLI. Returns the exit status: 0, or 1 when some file failed, 2 on a usage error. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const config = readEnv(env);
+  let config: CliEnv;
+  try {
+    config = readEnv(env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    return 2;
+  }
   let status = 0;
   const program = new Command()
     .name("jixiao")
@@ -31,22 +72,21 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .command("run")
     .description("process files or directories in-process, store them, and write this run's records as jsonl")
     .argument("<paths...>", "input files or directories")
-    .option("--out <file>", "write the records of this run to this jsonl file")
+    .option("--out <file>", "write the records of this run to this jsonl file (- for standard output)")
     .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
     .option("--reprocess", "extract files again whose document (same SHA-256) is already stored, instead of giving its stored records")
     .option("--no-progress", "no progress bar")
-    .option("--time-limit <seconds>", "most time one file's processing may take (TIMEOUT)", String(config.limits.timeLimitMs / 1000))
-    .option("--ocr-page-time <seconds>", "more time for each page OCR reads", String(config.limits.ocrPageTimeMs / 1000))
-    .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT)", String(config.limits.memoryLimitBytes / 1e6))
-    .action(async (paths: string[], o: { out?: string; store: string; reprocess?: boolean; progress: boolean; timeLimit: string; ocrPageTime: string; memoryLimit: string }) => {
-      const timeLimitMs = Number(o.timeLimit) * 1000;
-      const ocrPageTimeMs = Number(o.ocrPageTime) * 1000;
-      if (!(ocrPageTimeMs >= 0)) throw new UsageError("--ocr-page-time must be a number of seconds");
-      const memoryLimitBytes = Number(o.memoryLimit) * 1e6;
-      if (!(timeLimitMs > 0)) throw new UsageError("--time-limit must be a positive number of seconds");
-      if (!(memoryLimitBytes >= 100e6)) throw new UsageError("--memory-limit must be a number of MB, at least 100");
+    .option("--quiet", "print only the failed files' errors: no progress bar, no summary")
+    .option("--json", "print the summary as one JSON object on standard output (for scripts)")
+    .option("--time-limit <seconds>", "most time one file's processing may take (TIMEOUT; JIXIAO_TIME_LIMIT_S)", String(config.limits.timeLimitMs / 1000))
+    .option("--ocr-page-time <seconds>", "more time for each page OCR reads (JIXIAO_OCR_PAGE_TIME_S)", String(config.limits.ocrPageTimeMs / 1000))
+    .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT; JIXIAO_MEMORY_LIMIT_MB)", String(config.limits.memoryLimitBytes / 1e6))
+    .option("--max-bytes <n>", "largest file accepted, in bytes (OVER_LIMIT; JIXIAO_MAX_BYTES)", String(config.limits.maxBytes))
+    .option("--max-pages <n>", "most pages of one file (OVER_LIMIT; JIXIAO_MAX_PAGES)", String(config.limits.maxPages))
+    .action(async (paths: string[], o: RunFlags) => {
+      const options = runOptions(o);
       const { runCommand } = await import("./runFiles.js");
-      status = await runCommand(paths, { ...o, timeLimitMs, ocrPageTimeMs, memoryLimitBytes });
+      status = await runCommand(paths, options);
     });
 
   program
