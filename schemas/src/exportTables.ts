@@ -191,6 +191,18 @@ const flags = {
     col("severity", "string", false, "info or review."),
     col("path", "string", false, 'Record path the flag is about ("indicators[3].name", "funds.total", "" for the whole report).'),
     col("paths", "string", true, 'Every path, joined with "|", when one doubt concerns several fields (a merged cell copied into rows); null otherwise.'),
+    col(
+      "indicator_index",
+      "int",
+      true,
+      'The indicator row path lies in (indicators[3].name → 3): joins the indicators row of the same report_key and index; null when path is not in an indicator row.',
+    ),
+    col(
+      "field",
+      "string",
+      true,
+      'The column of the value path names, in the row it lies in: the indicators row (indicators[3].name → name), the funds row of path (funds.total.executed → executed), else the reports row (project_name, total.score → total_score, goals.actual → goals_actual); null when path names a whole row, a list or the report.',
+    ),
     col("message", "string", false, "Human-readable explanation."),
     pagesColumn("what the flag is about"),
     reviewStateColumn,

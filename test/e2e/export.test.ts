@@ -190,6 +190,16 @@ describe("jixiao export (warehouse tables)", () => {
       const orphans = await rowsOf(`SELECT count(*)::INT AS n FROM ${parquet(out, table)} t ANTI JOIN ${parquet(out, "reports")} r USING (report_key)`);
       expect(orphans, table).toEqual([{ n: 0 }]);
     }
+    // A flag in an indicator row names that row (indicator_index) and, for a value, its column (field).
+    const flagged = await rowsOf(
+      `SELECT f.path, f.indicator_index, f.field, i."index" AS joined FROM ${parquet(out, "flags")} f LEFT JOIN ${parquet(out, "indicators")} i ON i.report_key = f.report_key AND i."index" = f.indicator_index WHERE f.path LIKE 'indicators[%'`,
+    );
+    expect(flagged.length).toBeGreaterThan(0);
+    for (const f of flagged) {
+      expect(f.joined, f.path as string).toBe(f.indicator_index);
+      expect(f.path, "path = indicators[indicator_index](.field)").toBe(`indicators[${f.indicator_index}]${f.field === null ? "" : `.${f.field}`}`);
+    }
+    expect(flagged.some((f) => f.field !== null)).toBe(true);
     // Values survive: sums of money and scores equal the store's.
     const sumScore = full.records.reduce((s, r) => s + r.indicators.reduce((t, i) => t + (i.score ?? 0), 0), 0);
     const [agg] = await rowsOf(`SELECT sum(score) AS s FROM ${parquet(out, "indicators")}`);

@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
-import { JixiaoError } from "@jixiao/core";
+import { JixiaoError, RECORD_FIELDS } from "@jixiao/core";
 import { exportRowSchemas, exportTables, type JxRecord, type ProjectSelfEval } from "@jixiao/schemas";
 import type { StoredReview } from "@jixiao/store";
-import { flattenRecord } from "./flattenRecord.js";
+import { flagTarget, flattenRecord } from "./flattenRecord.js";
 import { flattenReview } from "./flattenReview.js";
 import { pagesOf } from "./pagesOf.js";
 import { truthFiles } from "../test-fixtures/truthRecords.js";
@@ -150,9 +150,54 @@ describe("flattenRecord", () => {
     expect(flat.funds.find((f) => f.row === "fiscal")!.pages).toBeNull();
     expect(flat.flags.map((f) => f.pages)).toEqual(["2,3", "1,2,3", null, "1,2,3"]);
     expect(flat.flags.map((f) => f.index)).toEqual([0, 1, 2, 3]);
+    expect(flat.flags.map((f) => [f.indicator_index, f.field])).toEqual([[1, null], [null, null], [null, "goals_actual"], [null, null]]);
     expect(flat.reports).toMatchObject({ flag_count: 4, review_flag_count: 2, pages: "1,2,3" });
     expect(pagesOf(rec, "funds.total")).toBe("1");
     expect(pagesOf(rec, "funds.tota")).toBeNull();
+  });
+
+  it("links a flag to its indicator row and to the column of its value", () => {
+    const project = byKind("project_self_eval");
+    const dept = byKind("department_self_eval");
+    const assessment = byKind("project_self_assessment");
+    const cases: [JxRecord, string, number | null, string | null][] = [
+      [project, "indicators[3].score", 3, "score"],
+      [project, "indicators[12].name", 12, "name"],
+      [project, "indicators[3]", 3, null], // the whole row
+      [project, "indicators[3].target_parsed", 3, null], // derived, not a field of the form
+      [project, "indicators", null, null],
+      [project, "", null, null],
+      [project, "funds.total.execution_rate", null, "execution_rate"],
+      [project, "funds.total", null, null],
+      [project, "total.score", null, "total_score"],
+      [project, "goals.expected", null, "goals_expected"],
+      [project, "project_name", null, "project_name"],
+      [project, "fiscal_year", null, "fiscal_year"],
+      [dept, "spending.fiscal.annual_budget", null, "annual_budget"],
+      [dept, "subordinate_units", null, "subordinate_units"],
+      [assessment, "indicators[0].level1_weight", 0, "level1_weight"],
+      [assessment, "evaluation_date", null, "evaluation_date"],
+      [project, "not a path", null, null],
+    ];
+    for (const [record, path, index, field] of cases) expect(flagTarget(record, path), path).toEqual({ indicator_index: index, field });
+  });
+
+  it("names as field a column of the row's table, for every field of the form model", () => {
+    const columns = (table: "reports" | "funds" | "indicators") => new Set<string>(exportTables[table].columns.map((c) => c.name));
+    let checked = 0;
+    for (const kind of ["project_self_eval", "department_self_eval", "project_self_assessment"] as const) {
+      const record = byKind(kind);
+      for (const f of RECORD_FIELDS[kind]) {
+        const path = f.path.replace("[]", "[0]");
+        const { indicator_index, field } = flagTarget(record, path);
+        const table = path.startsWith("indicators[") ? "indicators" : /^(funds|spending)\./.test(path) ? "funds" : "reports";
+        expect(field, `${kind} ${path}`).not.toBeNull();
+        expect(columns(table).has(field!), `${kind} ${path} → ${table}.${field}`).toBe(true);
+        expect(indicator_index, path).toBe(table === "indicators" ? 0 : null);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
   });
 
   it("normalises the review time to UTC and rejects dates that do not exist", () => {

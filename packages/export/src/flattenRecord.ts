@@ -1,4 +1,4 @@
-import { JixiaoError } from "@jixiao/core";
+import { JixiaoError, fieldAt, parsePath } from "@jixiao/core";
 import type {
   AssessmentIndicator,
   DepartmentIndicator,
@@ -223,6 +223,23 @@ function indicatorRows(record: JxRecord, keys: ReportKeyColumns): IndicatorsRow[
   });
 }
 
+/** Parts of a path that name a row of a table below the report: indicators[3], funds.total, spending.fiscal. */
+const ROW_PREFIX_KEYS: { readonly [top: string]: number } = { indicators: 2, funds: 2, spending: 2 };
+
+/**
+ * Where a flag's path points in the flat tables: the indicator row it lies in, and the column of
+ * the value it names in its row (indicators[3].score → 3, "score"; funds.total.executed → null,
+ * "executed"; total.score → null, "total_score"). A path that names no value field of the form
+ * model (a whole row, a list, the report, a derived part) has no field.
+ */
+export function flagTarget(record: JxRecord, path: string): { indicator_index: number | null; field: string | null } {
+  const keys = parsePath(path);
+  if (!keys || keys.length === 0) return { indicator_index: null, field: null };
+  const indicator_index = keys[0] === "indicators" && typeof keys[1] === "number" ? keys[1] : null;
+  if (!fieldAt(record.kind, path)) return { indicator_index, field: null };
+  return { indicator_index, field: keys.slice(ROW_PREFIX_KEYS[keys[0] as string] ?? 0).join("_") };
+}
+
 function flagRows(record: JxRecord, keys: ReportKeyColumns): FlagsRow[] {
   return record.flags.map((flag, index) => ({
     ...keys,
@@ -231,6 +248,7 @@ function flagRows(record: JxRecord, keys: ReportKeyColumns): FlagsRow[] {
     severity: flag.severity,
     path: flag.path,
     paths: flag.paths ? flag.paths.join("|") : null,
+    ...flagTarget(record, flag.path),
     message: flag.message,
     pages: pagesOf(record, flag.path),
     review_state: record.review.state,
