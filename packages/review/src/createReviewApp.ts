@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -9,11 +10,16 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import { z } from "zod";
 import { JixiaoError, errorCodes, type ErrorCode } from "@jixiao/core";
-import { correctRecord, flagsResolvedByCorrection } from "@jixiao/normalize";
 import { RecordKind } from "@jixiao/schemas";
-import type { Store, StoredRecord, StoredSession, UserRole } from "@jixiao/store";
+import type { Store, StoredSession, UserRole } from "@jixiao/store";
 import { DUMMY_HASH, verifyPassword } from "./passwords.js";
-import { SOURCE_CONTENT_TYPES, readSource, sourceType } from "./readSource.js";
+import { SOURCE_CONTENT_TYPES, readSource } from "./readSource.js";
+import { formModelView, registerRecordRoutes } from "./recordRoutes.js";
+import { RequestError, parse, type RequestSession } from "./requests.js";
+import { registerUploadRoutes, type UploadOptions } from "./uploadRoutes.js";
+import { inProcessUploads } from "./uploads.js";
+
+export { RequestError };
 
 /** Options of the review server; every field but `store` has a default. */
 export interface ReviewAppOptions {
@@ -31,11 +37,13 @@ export interface ReviewAppOptions {
   loginRateLimit?: number;
   /** Fastify's logger. Default false. */
   logger?: boolean;
-}
-
-/** The session a request carries, once authenticated. */
-interface RequestSession extends StoredSession {
-  idHash: string;
+  /**
+   * The upload page for admins (API.md, "Uploads"): where uploaded files are kept and how they
+   * are processed (inProcessUploads as `jixiao run`, queueUploads as `jixiao submit`), or false
+   * for none. Default: kept under the system's temporary directory (jixiao-uploads), processed
+   * in-process with the pipeline's default limits (the defaults of `jixiao run`).
+   */
+  uploads?: UploadOptions | false;
 }
 
 declare module "fastify" {
@@ -48,15 +56,6 @@ export const SESSION_COOKIE = "jixiao_session";
 const ADMIN_TOKEN_USER = "admin-token";
 const WRITE_ROLES: ReadonlySet<UserRole> = new Set(["admin", "reviewer"]);
 
-/** An error answered with its code's HTTP status and optional details (zod issues, failed checks). */
-export class RequestError extends JixiaoError {
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(code, message);
-    this.details = details;
-  }
-}
-
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 function sameSecret(a: string, b: string): boolean {
@@ -68,25 +67,6 @@ const LoginBody = z.union([
   z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
   z.object({ token: z.string().min(1).max(1024) }).strict(),
 ]);
-
-const JsonValue = z.union([z.string().max(100_000), z.number().finite(), z.boolean(), z.null()]);
-const CorrectionBody = z
-  .object({
-    path: z.string().min(1).max(200),
-    value: JsonValue,
-    expected: JsonValue,
-    acknowledgeChecks: z.boolean().optional(),
-  })
-  .strict();
-const ApproveBody = z.object({}).strict();
-const AcknowledgeBody = z
-  .object({
-    code: z.string().regex(/^[a-z][a-z0-9_]*$/).max(64),
-    path: z.string().max(200),
-    /** The flag's message as shown; when given, only that flag (a code may appear twice at one path). */
-    message: z.string().max(10_000).optional(),
-  })
-  .strict();
 
 const QueueQuery = z
   .object({
@@ -108,15 +88,7 @@ const DocumentsQuery = z
   })
   .strict();
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const ShaParam = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const res = schema.safeParse(value ?? {});
-  if (res.success) return res.data;
-  const issues = res.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  throw new RequestError("INVALID_PAYLOAD", `malformed ${what}`, issues);
-}
 
 function errorBody(code: ErrorCode | "NOT_FOUND", message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -295,11 +267,18 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
   });
 
   app.get("/api/documents", async (req) => {
-    session(req);
+    const s = session(req);
     const q = parse(DocumentsQuery, req.query, "document list");
     const { total, items } = await store.reviewDocuments(q);
-    // Where the file lies on the server is not the browser's business.
-    return { total, items: items.map(({ path: _path, ...doc }) => doc) };
+    // Where the file lies on the server is for admins only (they upload and run the pipeline).
+    return { total, items: items.map(({ path, ...doc }) => (s.role === "admin" ? { ...doc, sourcePath: path } : doc)) };
+  });
+
+  // The form model (fields, the form's labels, types) and the flag-code table, for the page.
+  app.get("/api/form-model", async (req, reply) => {
+    session(req);
+    reply.header("cache-control", "private, max-age=3600");
+    return formModelView();
   });
 
   app.get("/api/facets", async (req) => {
@@ -307,118 +286,10 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
     return store.reviewFacets();
   });
 
-  const recordView = async (r: StoredRecord) => {
-    const type = r.sourcePath === null ? null : await sourceType(r.inputKind, r.sourcePath);
-    const reviews = (await store.listReviews({ documentSha256: r.documentSha256 })).filter((v) => v.ordinal === r.ordinal);
-    return {
-      id: r.id,
-      documentSha256: r.documentSha256,
-      file: r.file,
-      ordinal: r.ordinal,
-      kind: r.kind,
-      state: r.state,
-      record: r.record,
-      // Every review flag with its state: what is still open, and who resolved the rest, how.
-      reviewFlags: r.reviewFlags,
-      openFlags: r.reviewFlags.filter((f) => f.open).length,
-      pages: r.pages,
-      source: { available: type !== null, type, url: `/api/documents/${r.documentSha256}/source` },
-      reviews,
-    };
-  };
-
-  const loadRecord = async (req: FastifyRequest): Promise<StoredRecord> => {
-    const { id } = parse(IdParam, req.params, "record id");
-    const r = await store.getRecord(id);
-    if (!r) throw new RequestError("RECORD_NOT_FOUND", `no record ${id}`);
-    return r;
-  };
-
-  app.get("/api/records/:id", async (req) => {
-    session(req);
-    return recordView(await loadRecord(req));
-  });
-
-  app.post("/api/records/:id/corrections", async (req) => {
-    const s = mayWrite(req);
-    const { id } = parse(IdParam, req.params, "record id");
-    const body = parse(CorrectionBody, req.body, "correction");
-    const by = reviewerName(s);
-    const stored = await store.reviewRecord(id, by, (current) => {
-      const out = correctRecord(current.record, body.path, body.value, body.expected);
-      if (!out.ok) {
-        if (out.reason === "bad_path") throw new RequestError("INVALID_PAYLOAD", out.message);
-        if (out.reason === "stale") throw new RequestError("STALE_VALUE", out.message, { current: out.current });
-        throw new RequestError("VALIDATION_FAILED", out.message, out.issues);
-      }
-      if (out.newlyFailing.length > 0 && body.acknowledgeChecks !== true) {
-        throw new RequestError(
-          "CHECK_FAILED",
-          `the correction breaks ${out.newlyFailing.length} arithmetic check(s); send acknowledgeChecks to keep it anyway`,
-          { checks: out.newlyFailing },
-        );
-      }
-      // The correction resolves the flags about this value (or its row); the checks it breaks
-      // and the reviewer acknowledged are resolved as acknowledged. The store sets the state.
-      const acknowledged = body.acknowledgeChecks === true ? out.newlyFailing : [];
-      return {
-        record: out.record,
-        action: "correct",
-        fieldPath: body.path,
-        before: out.before,
-        after: out.after,
-        resolves: { flags: flagsResolvedByCorrection(out.record, body.path), how: "corrected" },
-        ...(acknowledged.length ? { acknowledges: acknowledged } : {}),
-      };
-    });
-    return recordView(stored);
-  });
-
-  app.post("/api/records/:id/flags/acknowledge", async (req) => {
-    const s = mayWrite(req);
-    const { id } = parse(IdParam, req.params, "record id");
-    const body = parse(AcknowledgeBody, req.body, "acknowledgement");
-    const by = reviewerName(s);
-    const stored = await store.reviewRecord(id, by, (current) => {
-      const matching = current.reviewFlags.filter(
-        (f) => f.code === body.code && f.path === body.path && (body.message === undefined || f.message === body.message),
-      );
-      if (matching.length === 0) throw new RequestError("INVALID_PAYLOAD", `record ${id} has no review flag ${body.code} at "${body.path}"`);
-      const open = matching.filter((f) => f.open);
-      if (open.length === 0) {
-        const r = matching[0]!.resolution!;
-        throw new RequestError("STALE_VALUE", `the flag ${body.code} at "${body.path}" is resolved already (${r.how} by ${r.by})`, { resolution: r });
-      }
-      return {
-        record: current.record,
-        action: "acknowledge",
-        fieldPath: body.path,
-        flagCode: body.code,
-        before: null,
-        after: null,
-        resolves: { flags: open, how: "acknowledged" },
-      };
-    });
-    return recordView(stored);
-  });
-
-  app.post("/api/records/:id/approve", async (req) => {
-    const s = mayWrite(req);
-    const { id } = parse(IdParam, req.params, "record id");
-    parse(ApproveBody, req.body, "approval");
-    const by = reviewerName(s);
-    // Approving the whole record resolves every flag still open; the store sets approved (or
-    // corrected, when a field of it was corrected).
-    const stored = await store.reviewRecord(id, by, (current) => ({
-      record: current.record,
-      action: "approve",
-      fieldPath: "",
-      before: null,
-      after: null,
-      resolves: { flags: current.reviewFlags.filter((f) => f.open), how: "approved" },
-    }));
-    return recordView(stored);
-  });
+  registerRecordRoutes(app, { store, session, mayWrite, reviewerName });
+  if (options.uploads !== false) {
+    registerUploadRoutes(app, options.uploads ?? { dir: join(tmpdir(), "jixiao-uploads"), processor: inProcessUploads(store) }, { session, reviewerName });
+  }
 
   app.get("/api/documents/:sha256/source", async (req, reply: FastifyReply) => {
     session(req);

@@ -149,6 +149,11 @@ export class Store {
     return reviewQueue.getRecord(this.#db, id);
   }
 
+  /** One stored record by its document and ordinal (0-based, as the export numbers it): stable across re-processing. */
+  getRecordAt(documentSha256: string, ordinal: number): Promise<reviewQueue.StoredRecord | null> {
+    return reviewQueue.getRecordAt(this.#db, documentSha256, ordinal);
+  }
+
   /** A person's change to one record, with its audit row, in one transaction. */
   reviewRecord(id: number, reviewer: string, change: (current: reviewQueue.StoredRecord) => audit.ReviewChange): Promise<reviewQueue.StoredRecord> {
     return audit.reviewRecord(this.#db, id, reviewer, change);

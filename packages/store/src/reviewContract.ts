@@ -26,16 +26,16 @@ export function reviewContract(withStore: <T>(fn: (store: Store) => Promise<T>) 
         ["queue.pdf", "project_self_eval", 0.93],
       ]);
       expect(mine[1]).toMatchObject({ title: "合作交流工作业务费", office: "上海市人民政府合作交流办公室", year: 2022, state: "pending" });
-      expect(mine[1]!.flags.map((f) => f.code)).toEqual(["total_mismatch"]);
+      expect(mine[1]!.flags.map((f) => f.code)).toEqual(["scores_do_not_sum"]);
       expect(q.total).toBe(q.counts.pending);
-      const filtered = await store.reviewQueue({ office: "测试部门甲", year: 2031, kind: "project_self_eval", flag: "total_mismatch" });
+      const filtered = await store.reviewQueue({ office: "测试部门甲", year: 2031, kind: "project_self_eval", flag: "scores_do_not_sum" });
       expect(filtered.items.map((i) => i.documentSha256)).toEqual([other]);
       expect(filtered.counts).toEqual({ pending: 1, approved: 0, corrected: 0 });
       expect((await store.reviewQueue({ office: "测试部门甲", kind: "department_self_eval" })).total).toBe(0);
       const facets = await store.reviewFacets();
       expect(facets.offices).toContain("测试部门甲");
       expect(facets.years).toContain(2031);
-      expect(facets.flagCodes).toContain("total_mismatch");
+      expect(facets.flagCodes).toContain("scores_do_not_sum");
       await expectCode(store.reviewQueue({ limit: 0 }), "INVALID_PAYLOAD");
     }));
 
@@ -87,7 +87,7 @@ export function reviewContract(withStore: <T>(fn: (store: Store) => Promise<T>) 
       expect(after.state).toBe("corrected");
       expect((after.record as ProjectSelfEval).project_name).toBe("改正后的名称");
       // The flag index follows the record: no review flag left, so it leaves the queue.
-      expect((await store.listFlags({ documentSha256: sha })).map((f) => f.code)).toEqual(["number_repaired"]);
+      expect((await store.listFlags({ documentSha256: sha })).map((f) => f.code)).toEqual(["cell_joined_across_pages"]);
       expect((await store.reviewQueue({ state: "all", limit: 500 })).items.some((i) => i.id === id)).toBe(false);
       const trail = await store.listReviews({ documentSha256: sha });
       expect(trail).toHaveLength(1);

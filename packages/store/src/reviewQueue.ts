@@ -97,10 +97,12 @@ const QUEUE_WHERE = `
   AND ($4::text IS NULL OR r.kind = $4::text)
   AND ($5::text IS NULL OR r.document_sha256 = $5::text)`;
 
-export const STORED_RECORD = `
+const STORED_RECORD_FROM = `
   SELECT r.id, r.document_sha256, d.file, r.ordinal, r.kind, r.review_state, r.record,
          d.page_geometry, d.source_path, d.input_kind
-  FROM records r JOIN documents d ON d.sha256 = r.document_sha256
+  FROM records r JOIN documents d ON d.sha256 = r.document_sha256`;
+
+export const STORED_RECORD = `${STORED_RECORD_FROM}
   WHERE r.id = $1::bigint`;
 
 export interface StoredRecordRow {
@@ -232,6 +234,17 @@ export async function reviewFacets(db: SqlClient): Promise<{ flagCodes: string[]
 export async function getRecord(db: SqlClient, id: number): Promise<StoredRecord | null> {
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const { rows } = await db.query<StoredRecordRow>(STORED_RECORD, [id]);
+  const row = rows[0];
+  return row === undefined ? null : toStoredRecord(row, await resolutionsOf(db, row.document_sha256, row.ordinal));
+}
+
+/**
+ * One stored record by its document and ordinal (its position in the file, 0-based, as the
+ * export numbers it): an address that stays the same when the document is processed again.
+ */
+export async function getRecordAt(db: SqlClient, documentSha256: string, ordinal: number): Promise<StoredRecord | null> {
+  if (!/^[0-9a-f]{64}$/.test(documentSha256) || !Number.isSafeInteger(ordinal) || ordinal < 0) return null;
+  const { rows } = await db.query<StoredRecordRow>(`${STORED_RECORD_FROM} WHERE r.document_sha256 = $1 AND r.ordinal = $2::int`, [documentSha256, ordinal]);
   const row = rows[0];
   return row === undefined ? null : toStoredRecord(row, await resolutionsOf(db, row.document_sha256, row.ordinal));
 }

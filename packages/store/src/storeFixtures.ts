@@ -61,8 +61,8 @@ export function projectRecord(sha256: string, file: string): ProjectSelfEval {
     },
     confidence: 0.93,
     flags: [
-      { code: "total_mismatch", severity: "review", path: "total.score", message: "indicator scores add up to 38, total says 98.09" },
-      { code: "number_repaired", severity: "info", path: "funds.total.executed", message: "read 506,745.04 as 506745.04" },
+      { code: "scores_do_not_sum", severity: "review", path: "total.score", message: "indicator scores add up to 38, total says 98.09" },
+      { code: "cell_joined_across_pages", severity: "info", path: "funds.total.executed", message: "read 506,745.04 as 506745.04" },
     ],
     review: { state: "pending", by: null, at: null },
   };
