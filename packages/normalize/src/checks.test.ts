@@ -193,4 +193,27 @@ describe("RecordBuilder", () => {
     b.flag("record_unreliable", "review", "", "m");
     expect(b.underReview("funds.total")).toBe(true);
   });
+
+  it("flags each value a confused digit could put right when a sum fails (5 read as 3 on a coarse scan)", () => {
+    const b = new RecordBuilder();
+    // Block 效益指标 of 20 printed 5 5 5 5; two 5s were read as 3.
+    runChecks(b, {
+      indicators: [ind(20, 20, "产出指标", 20), ind(5, 5, "效益指标", 20), ind(3, 3, "效益指标", 20), ind(3, 5, "效益指标", 20), ind(5, 5, "效益指标", 20)],
+      total: { weight: 40, score: 40 },
+      rates: [],
+      level1Weights: true,
+    });
+    expect(codesAt(b, "indicators[2].weight")).toContain("digit_suspect");
+    expect(codesAt(b, "indicators[3].weight")).toContain("digit_suspect");
+    // A 5 could only be a 3 or a 6, which do not close the gap of +4.
+    expect(codesAt(b, "indicators[1].weight")).toEqual([]);
+    expect(codesAt(b, "indicators[4].weight")).toEqual([]);
+    // Only the block that fails: the other one sums.
+    expect(codesAt(b, "indicators[0].weight")).toEqual([]);
+    // The total weight fails too and names the same two (one flag each); the scores sum to 38
+    // where 40 was printed, and only the 3 read for the third row's score closes that gap.
+    expect(b.flags.filter((f) => f.code === "digit_suspect").map((f) => f.path).sort()).toEqual(
+      ["indicators[2].weight", "indicators[3].weight", "indicators[2].score"].sort(),
+    );
+  });
 });

@@ -1,9 +1,32 @@
 import type { RecordBuilder } from "./RecordBuilder.js";
+import { digitSuspects, type Addend } from "./digitSuspects.js";
 
 type Ind = { weight: number | null; score: number | null; level1: string | null; level1_weight?: number | null };
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const sum = (xs: readonly (number | null)[]) => round2(xs.reduce<number>((s, x) => s + (x ?? 0), 0));
+
+/**
+ * A failed sum whose gap one or two commonly confused digits would close: each value that could
+ * be such a misread gets its own review flag (it may or may not be the wrong one), so a person
+ * looks at the values that can explain the gap and not only at the total.
+ */
+function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string): void {
+  const sum = round2(addends.reduce((s, a) => s + a.value, 0));
+  for (const d of digitSuspects(addends, expected)) {
+    b.flag("digit_suspect", "review", d.path, `read ${d.read}; ${what} sum to ${sum}, not ${expected}: ${d.could_be.join(" or ")} here would make it come out`);
+  }
+}
+
+const addendsOf = (indicators: readonly Ind[], rows: readonly number[], field: "weight" | "score"): Addend[] | undefined => {
+  const out: Addend[] = [];
+  for (const k of rows) {
+    const v = indicators[k]![field];
+    if (v === null) return undefined;
+    out.push({ path: `indicators[${k}].${field}`, value: v });
+  }
+  return out;
+};
 
 /**
  * The form's arithmetic. Each failed check is a review flag on what it involves; each check
@@ -44,6 +67,8 @@ export function runChecks(
     if (Math.abs(s - total.weight) > 0.011) {
       b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${extraW ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
       b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
+      const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
+      if (addends) flagDigitSuspects(b, addends, round2(total.weight - extraW), "the indicator weights");
     } else {
       confirmed.add("total.weight");
       indicators.forEach((_, k) => confirmed.add(`indicators[${k}].weight`));
@@ -68,6 +93,8 @@ export function runChecks(
     if (Math.abs(s - total.score) > 0.051) {
       b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
       b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);
+      const addends = addendsOf(indicators, indicators.map((_, k) => k), "score");
+      if (addends) flagDigitSuspects(b, addends, round2(total.score - (extraS ?? 0)), "the indicator scores");
     } else {
       confirmed.add("total.score");
       indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
@@ -97,6 +124,8 @@ export function runChecks(
         for (const k of blk.rows) {
           b.flag("block_weights_do_not_sum", "review", `indicators[${k}].level1_weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}`);
         }
+        const addends = addendsOf(indicators, blk.rows, "weight");
+        if (addends) flagDigitSuspects(b, addends, blk.weight, "the block's weights");
       } else for (const k of blk.rows) confirmed.add(`indicators[${k}].level1_weight`);
     }
   }

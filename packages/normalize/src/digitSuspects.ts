@@ -1,0 +1,74 @@
+/**
+ * Digit pairs that OCR confuses on coarse or broken print (a thin stroke lost at 200 dpi bitonal
+ * turns 5 into 3, a closed loop turns 3 into 8 …). Each pair works both ways.
+ */
+export const CONFUSABLE_DIGITS: readonly (readonly [string, string])[] = [
+  ["3", "5"],
+  ["3", "8"],
+  ["5", "6"],
+  ["6", "8"],
+  ["8", "9"],
+  ["0", "8"],
+  ["1", "7"],
+];
+
+/** Options of `digitSuspects`; every field has a default. */
+export type DigitSuspectOptions = {
+  /** Most misread digits one explanation may assume. Default 2 (more explains almost any sum). */
+  maxChanges?: number;
+  /** Two sums this close are equal. Default 0.011. */
+  tolerance?: number;
+};
+
+/** One value of a sum, as read, and the path it has in the record. */
+export type Addend = { path: string; value: number };
+
+/** A value the sum could be put right with: the addend, and what it would read. */
+export type DigitSuspect = { path: string; read: number; could_be: number[] };
+
+/** The values one confusable digit away from `value` (each digit of its printed form swapped). */
+export function confusableReadings(value: number): number[] {
+  const text = String(value);
+  const out = new Set<number>();
+  for (let i = 0; i < text.length; i++) {
+    for (const [a, b] of CONFUSABLE_DIGITS) {
+      const to = text[i] === a ? b : text[i] === b ? a : undefined;
+      if (to === undefined) continue;
+      const v = Number(text.slice(0, i) + to + text.slice(i + 1));
+      if (Number.isFinite(v) && v !== value) out.add(v);
+    }
+  }
+  return [...out];
+}
+
+/**
+ * A sum that does not come out is often one or two digits misread the way OCR confuses them.
+ * Returns the addends that take part in some explanation of `expected` by the fewest such
+ * misreads (at most `maxChanges`), each with the readings that would make the sum come out;
+ * none when no such explanation exists (the fault then lies elsewhere: a missing row, a
+ * misread total, a value read in the wrong column).
+ */
+export function digitSuspects(addends: readonly Addend[], expected: number, options: DigitSuspectOptions = {}): DigitSuspect[] {
+  const maxChanges = options.maxChanges ?? 2;
+  const tol = options.tolerance ?? 0.011;
+  const gap = expected - addends.reduce((s, a) => s + a.value, 0);
+  if (Math.abs(gap) <= tol) return [];
+  const options1 = addends.map((a) => confusableReadings(a.value).map((v) => ({ v, delta: v - a.value })));
+  for (let k = 1; k <= maxChanges; k++) {
+    const found = new Map<number, Set<number>>();
+    const pick = (start: number, left: number, rest: number, chosen: [number, number][]) => {
+      if (left === 0) {
+        if (Math.abs(rest) <= tol) for (const [i, v] of chosen) (found.get(i) ?? found.set(i, new Set()).get(i)!).add(v);
+        return;
+      }
+      for (let i = start; i < addends.length; i++) {
+        for (const o of options1[i]!) pick(i + 1, left - 1, rest - o.delta, [...chosen, [i, o.v]]);
+      }
+    };
+    pick(0, k, gap, []);
+    if (found.size) {
+      return [...found].sort((x, y) => x[0] - y[0]).map(([i, vs]) => ({ path: addends[i]!.path, read: addends[i]!.value, could_be: [...vs].sort((a, b) => a - b) }));
+    }
+  }
+  return [];
+}
