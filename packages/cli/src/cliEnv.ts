@@ -10,6 +10,9 @@ import { UsageError } from "./UsageError.js";
 // help shows are mirrored here; a unit test (cliEnv.test.ts) checks each against the package
 // that owns it.
 
+/** The log levels of `jixiao worker --log-level` and JIXIAO_LOG_LEVEL (pino's). */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
 /** The review roles (@jixiao/review's USER_ROLES), for the help of `user add --role`. */
 export const USER_ROLE_NAMES: readonly UserRole[] = ["admin", "reviewer", "viewer"];
 
@@ -22,11 +25,20 @@ export const USER_ROLE_NAMES: readonly UserRole[] = ["admin", "reviewer", "viewe
 export type CliEnv = {
   storeDir: string;
   adminToken: string | undefined;
+  /** JIXIAO_LOG_LEVEL: the worker's log level (default info). */
+  logLevel: (typeof LOG_LEVELS)[number];
   /**
    * Queue mode's settings, read and validated on first use (a UsageError for a bad value), so
    * that the commands which need none of them, and `--help`, do not load the queue package.
    */
   queue: () => Promise<QueueConfig>;
+  /**
+   * Queue mode's settings for a command that works on the queues and the shared store
+   * (worker, submit, status, reconcile): `--redis-url` and `--database-url` override
+   * JIXIAO_REDIS_URL and JIXIAO_DATABASE_URL. A bad URL, or no PostgreSQL at all, is a UsageError
+   * (exit status 2) that names the flag and the variable.
+   */
+  queueWith: (flags: QueueFlags) => Promise<QueueConfig>;
   /**
    * What the options' help shows of queue mode's settings, read from the environment without
    * validation: JIXIAO_DATABASE_URL, JIXIAO_CONCURRENCY (default: the cores), JIXIAO_STORE_WAIT_MS
@@ -40,6 +52,9 @@ export type CliEnv = {
    */
   limits: RunLimits;
 };
+
+/** The flags of the queue commands that override queue mode's environment. */
+export type QueueFlags = { redisUrl?: string | undefined; databaseUrl?: string | undefined };
 
 export type RunLimits = { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number; maxBytes: number; maxPages: number };
 
@@ -68,9 +83,25 @@ function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   return n;
 }
 
+function logLevel(raw: string | undefined): CliEnv["logLevel"] {
+  if (raw === undefined) return "info";
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new UsageError(`JIXIAO_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(raw)}`);
+  return raw as CliEnv["logLevel"];
+}
+
 export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
   const set = (name: string) => (env[name] === undefined || env[name] === "" ? undefined : env[name]);
   let queue: Promise<QueueConfig> | undefined;
+  // A bad setting is a usage error (exit status 2), as it was when the settings were read up front.
+  const queueConfig = (): Promise<QueueConfig> =>
+    (queue ??= import("@jixiao/queue").then((q) => {
+      try {
+        return q.readQueueEnv(env);
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        throw new UsageError(`${typeof code === "string" ? `${code}: ` : ""}${(err as Error).message}`);
+      }
+    }));
   return {
     limits: {
       timeLimitMs: positive(env, "JIXIAO_TIME_LIMIT_S", DEFAULT_TIME_LIMIT_MS / 1000) * 1000,
@@ -81,16 +112,27 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
     },
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
-    // A bad setting is a usage error (exit status 2), as it was when the settings were read up front.
-    queue: () =>
-      (queue ??= import("@jixiao/queue").then((q) => {
-        try {
-          return q.readQueueEnv(env);
-        } catch (err) {
-          const code = (err as { code?: unknown }).code;
-          throw new UsageError(`${typeof code === "string" ? `${code}: ` : ""}${(err as Error).message}`);
-        }
-      })),
+    logLevel: logLevel(set("JIXIAO_LOG_LEVEL")),
+    queue: queueConfig,
+    async queueWith(flags) {
+      const base = await queueConfig();
+      const { parseQueueConfig } = await import("@jixiao/queue");
+      let config: QueueConfig;
+      try {
+        config = parseQueueConfig({
+          ...base,
+          ...(flags.redisUrl === undefined ? {} : { redisUrl: flags.redisUrl }),
+          ...(flags.databaseUrl === undefined ? {} : { databaseUrl: flags.databaseUrl }),
+        });
+      } catch (err) {
+        const message = (err as Error).message.replace(/\bredisUrl\b/g, "--redis-url").replace(/\bdatabaseUrl\b/g, "--database-url");
+        throw new UsageError(message);
+      }
+      if (!config.databaseUrl) {
+        throw new UsageError("queue mode needs the PostgreSQL every worker shares: give --database-url postgresql://… or set JIXIAO_DATABASE_URL");
+      }
+      return config;
+    },
     queueHelp: {
       databaseUrl: set("JIXIAO_DATABASE_URL"),
       concurrency: Number(set("JIXIAO_CONCURRENCY") ?? availableParallelism()),

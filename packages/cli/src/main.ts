@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { readEnv, type CliEnv } from "./cliEnv.js";
+import { registerQueueCommands } from "./queueCommandDefs.js";
 import { registerReviewCommands } from "./reviewCommands.js";
 import { UsageError } from "./UsageError.js";
 import { checkOutPath } from "./checkOutPath.js";
@@ -110,65 +111,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       await exportCommand(o, config);
     });
 
-  program
-    .command("worker")
-    .description("run queue workers (BullMQ on Redis, store in PostgreSQL) until SIGTERM/SIGINT")
-    .option("--queues <names>", "comma-separated queues to work on: intake,page,assemble", "intake,page,assemble")
-    .option("--concurrency <n>", "jobs at once per queue; page jobs run in as many sandboxed processes", String(config.queueHelp.concurrency))
-    .action(async (o: { queues: string; concurrency: string }, cmd: Command) => {
-      const queue = await config.queue();
-      // Not given: JIXIAO_CONCURRENCY as queue mode's configuration read it (the help shows the same).
-      const concurrency = cmd.getOptionValueSource("concurrency") === "default" ? queue.concurrency : Number(o.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a positive integer");
-      const { parseQueues, runWorker } = await import("./queueCommands.js");
-      let queues;
-      try {
-        queues = parseQueues(o.queues);
-      } catch (err) {
-        throw new UsageError((err as Error).message);
-      }
-      status = await runWorker(queue, { queues, concurrency });
-    });
-
-  program
-    .command("submit")
-    .description("queue files or directories for the workers and wait until every document is finished")
-    .argument("<paths...>", "input files or directories, on storage every worker can read")
-    .option("--reprocess", "process documents again that are already finished")
-    .option("--no-wait", "return once everything is queued")
-    .option("--no-progress", "no progress bar")
-    .option("--timeout <seconds>", "give up waiting after this long")
-    .option(
-      "--store-wait <seconds>",
-      `while PostgreSQL is unreachable, retry for this long before giving up (default JIXIAO_STORE_WAIT_MS, ${Math.round(config.queueHelp.storeWaitMs / 1000)} s)`,
-    )
-    .action(async (paths: string[], o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string; storeWait?: string }) => {
-      const queue = await config.queue();
-      const { runSubmit } = await import("./queueCommands.js");
-      status = (await runSubmit(queue, paths, o)).code;
-    });
-
-  program
-    .command("status")
-    .description("documents in the shared store by state, with counts")
-    .addOption(new Option("--status <state>", "only this state").choices(["queued", "processing", "succeeded", "partial", "failed"]))
-    .option("--all", "list every document (default: 20 per state, succeeded ones only counted)")
-    .option("--json", "machine-readable output")
-    .action(async (o: { status?: string; all?: boolean; json?: boolean }) => {
-      const queue = await config.queue();
-      const { runStatus } = await import("./queueCommands.js");
-      status = await runStatus(queue, o);
-    });
-
-  program
-    .command("reconcile")
-    .description("enqueue again the unfinished documents no job will finish (e.g. after Redis lost its data)")
-    .option("--grace <seconds>", "only documents unchanged this long (default JIXIAO_RECONCILE_GRACE_MS)")
-    .action(async (o: { grace?: string }) => {
-      const queue = await config.queue();
-      const { runReconcile } = await import("./queueCommands.js");
-      status = await runReconcile(queue, o);
-    });
+  registerQueueCommands(program, config, (code) => {
+    status = code;
+  });
 
   registerReviewCommands(program, config, (code) => {
     status = code;

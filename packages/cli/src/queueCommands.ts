@@ -18,8 +18,11 @@ import { createIntakeWorker } from "@jixiao/worker-intake";
 import { createPageWorker } from "@jixiao/worker-page";
 import { createAssembleWorker } from "@jixiao/worker-assemble";
 import { DocumentStatus } from "@jixiao/schemas";
-import { collectInputs } from "./collectInputs.js";
+import type { Logger } from "pino";
+import { findInputs, skippedLine } from "./collectInputs.js";
+import { errorLine } from "./errorLine.js";
 import { UsageError } from "./UsageError.js";
+import { logWorkerEvents, workerLogger } from "./workerLogs.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -45,10 +48,15 @@ export function parseQueues(value: string): QueueName[] {
  * `jixiao worker`: runs the workers of the given queues (page jobs in sandboxed child
  * processes) and the reconciler until SIGTERM or SIGINT, then stops taking jobs, lets the
  * active ones finish, and exits 0. A second signal exits at once (the jobs it abandons are taken
- * up again by another worker once their lock expires).
+ * up again by another worker once their lock expires). Logs are JSON lines on standard error
+ * (workerLogs.ts), at `logLevel` (default info).
  */
-export async function runWorker(config: QueueConfig, options: { queues: QueueName[]; concurrency: number; stop?: Promise<unknown> }): Promise<number> {
-  const redisError = throttled((s) => log(`jixiao worker: Redis: ${s}`));
+export async function runWorker(
+  config: QueueConfig,
+  options: { queues: QueueName[]; concurrency: number; logLevel?: string; logger?: Logger; stop?: Promise<unknown> },
+): Promise<number> {
+  const logger = options.logger ?? workerLogger(options.logLevel ?? "info");
+  const redisError = throttled((s) => logger.error({ code: "QUEUE_UNAVAILABLE" }, `Redis: ${s}`));
   const ctx = await openQueueContext(config, { onRedisError: (err) => redisError(err.message) });
   // Redis passed the start-up check (noeviction): queues paused by a worker that saw an evicting
   // policy and died before it was fixed are taken up again.
@@ -64,10 +72,7 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
           : q === "page"
             ? createPageWorker(ctx, { concurrency: options.concurrency })
             : createAssembleWorker(ctx, { concurrency: options.concurrency });
-      w.on("failed", (job, err) => {
-        const final = job && (err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1));
-        log(`jixiao worker: ${q} ${job?.id ?? "?"} ${final ? "failed" : "will retry"}: ${err.message}`);
-      });
+      logWorkerEvents(w, q, logger);
       w.on("error", (err) => redisError(err.message));
       workers.push(w);
     }
@@ -78,14 +83,14 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
       intervalMs: config.redisPolicyCheckMs,
       url: config.redisUrl,
       onUnsafe: (err) => {
-        log(`jixiao worker ${process.pid}: ${err.code}: ${err.message}; not taking jobs until it is noeviction again`);
+        logger.error({ code: err.code }, `${err.code}: ${err.message}; not taking jobs until it is noeviction again`);
         // The queues are paused for every worker (a worker's own pause lets through the job its
         // pending fetch brings), and this worker's fetching stops.
         for (const q of Object.values(ctx.queues)) void q.pause().catch(() => {});
         for (const w of workers) void w.pause(true).catch(() => {});
       },
       onSafe: () => {
-        log(`jixiao worker ${process.pid}: Redis maxmemory-policy is noeviction again: taking jobs`);
+        logger.info("Redis maxmemory-policy is noeviction again: taking jobs");
         for (const q of Object.values(ctx.queues)) void q.resume().catch(() => {});
         for (const w of workers) w.resume();
       },
@@ -93,12 +98,16 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
     const watch = policy;
     reconciler = startReconciler(ctx, {
       paused: () => !watch.safe(),
-      onResult: (r) => r.requeued.length && log(`jixiao worker: reconciler enqueued ${r.requeued.length} unfinished document(s) again`),
+      onResult: (r) => r.requeued.length && logger.info({ requeued: r.requeued.length }, `reconciler enqueued ${r.requeued.length} unfinished document(s) again`),
       onError: (err) => redisError(`reconciler: ${(err as Error).message}`),
     });
-    log(`jixiao worker ${process.pid}: ready (queues ${options.queues.join(",")}, concurrency ${options.concurrency}, prefix ${config.prefix})`);
+    logger.info(
+      { queues: options.queues, concurrency: options.concurrency, prefix: config.prefix },
+      `jixiao worker ${process.pid}: ready (queues ${options.queues.join(",")}, concurrency ${options.concurrency}, prefix ${config.prefix})`,
+    );
     const signal = await (options.stop ?? waitForSignal());
-    log(`jixiao worker ${process.pid}: ${typeof signal === "string" ? signal : "stop"}: finishing active jobs`);
+    const name = typeof signal === "string" ? signal : "stop";
+    logger.info({ signal: name }, `${name}: finishing active jobs`);
   } finally {
     const forceExit = () => process.exit(130);
     process.once("SIGTERM", forceExit);
@@ -110,7 +119,7 @@ export async function runWorker(config: QueueConfig, options: { queues: QueueNam
     process.off("SIGTERM", forceExit);
     process.off("SIGINT", forceExit);
   }
-  log(`jixiao worker ${process.pid}: stopped`);
+  logger.info("worker stopped");
   return 0;
 }
 
@@ -132,7 +141,7 @@ export async function runSubmit(
   paths: string[],
   o: { reprocess?: boolean; wait: boolean; progress: boolean; timeout?: string; storeWait?: string },
 ): Promise<{ code: number; results: SubmitResult[] }> {
-  const files = await collectInputs(paths);
+  const { files, skipped } = await findInputs(paths);
   const storeWaitMs = o.storeWait === undefined ? config.storeWaitMs : Number(o.storeWait) * 1000;
   if (!Number.isFinite(storeWaitMs) || storeWaitMs < 0) throw new UsageError("--store-wait must be a number of seconds ≥ 0");
   // PostgreSQL down for a while (a restart, a fail-over): wait and retry as the workers do.
@@ -173,7 +182,9 @@ export async function runSubmit(
     });
     bar?.stop();
     const count = (s: string) => results.filter((r) => r.status === s).length;
-    for (const r of results) if (r.error) log(`${r.file}: ${r.error.code}: ${r.error.message}`);
+    for (const r of results) if (r.error) log(errorLine(r.file, r.error));
+    const skippedText = skippedLine(skipped);
+    if (skippedText) log(skippedText);
     log(
       o.wait
         ? `${results.length} files: ${count("succeeded")} succeeded, ${count("partial")} partial, ${count("failed")} failed · ${results.reduce((s, r) => s + r.recordCount, 0)} records`
@@ -209,7 +220,7 @@ export async function runStatus(config: QueueConfig, o: { status?: string; all?:
       if (!list.length || (s === "succeeded" && !o.all && !o.status)) continue;
       process.stdout.write(`\n${s} (${list.length}):\n`);
       for (const d of list.slice(0, limit)) {
-        const extra = d.error ? `  ${d.error.code}: ${d.error.message}` : d.recordCount ? `  ${d.recordCount} records` : "";
+        const extra = d.error ? `  ${errorLine(d.file, d.error).slice(d.file.length + 2)}` : d.recordCount ? `  ${d.recordCount} records` : "";
         process.stdout.write(`  ${d.file}  ${d.sha256.slice(0, 12)}  ${d.pageCount ?? "?"} pages  ${d.updatedAt}${extra}\n`);
       }
       if (list.length > limit) process.stdout.write(`  … ${list.length - limit} more (--all)\n`);
