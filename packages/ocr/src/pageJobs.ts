@@ -1,0 +1,207 @@
+import type { Ruling, Table, TextItem } from "@jixiao/schemas";
+import { binarize, inkThreshold, isBitonal } from "./binarize.js";
+import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
+import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
+import { clampPixels, type GreyImage, type InkMask, type PixelRect } from "./greyImage.js";
+import { measureSkew } from "./measureSkew.js";
+import type { Psm } from "./OcrPool.js";
+import type { LineJob } from "./readLinesTwice.js";
+import { removeSeal } from "./removeSeal.js";
+import { removeSpecks } from "./removeSpecks.js";
+import { rotateImage } from "./rotateImage.js";
+import { splitTallBand, typicalLineHeight } from "./splitBands.js";
+
+/*
+ * The first passes of a page image, before any OCR: the image is prepared (size, seal, skew,
+ * rulings, dust) and cut into reading jobs (table cells, and lines of text outside the tables).
+ * Both ways of reading the jobs (readLinesTwice with two engines, readLinesTesseract alone) take
+ * the same jobs.
+ */
+
+/** On a bitonal scan, gaps up to dpi / this many pixels inside a ruling are bridged. */
+const BITONAL_RULING_GAP = 33;
+/** On a bitonal scan, found ruling pieces are extended along their line through gaps up to dpi / this (a dotted border). */
+const BITONAL_EXTEND_GAP = 14;
+/** Ink blobs up to dpi / this many pixels across are dust (removeSpecks). */
+const SPECK_SIZE = 70;
+/** A job's rectangle reaches dpi / this many pixels beyond its ink (at least 2). */
+const MARGIN = 100;
+/** Least ink (pixels at 300 dpi, scaled with the area) for a cell to be read. */
+const MIN_CELL_INK_300DPI = 40;
+/** A band at most this tall (inches) and four times as wide is a flat bar (a ruling's remnant, an underline), not text. */
+const FLAT_BAR_INCHES = 0.03;
+/** Confidence of a dash recognised from the ink's shape (dashOf), not by OCR. */
+const DASH_CONFIDENCE = 0.9;
+
+/** The page image prepared for reading. */
+export type PreparedPage = {
+  /** Deskewed, with the rulings erased. */
+  grey: GreyImage;
+  /** Its ink, with the rulings and dust removed. */
+  mask: InkMask;
+  /** Resolution after the size clamp. */
+  dpi: number;
+  /** The skew removed (0 when below `minSkewDegrees`). */
+  skewDegrees: number;
+  /** Whether the scan was black and white (its strokes are ragged). */
+  bitonal: boolean;
+  /** The table rulings, in pixels of `grey`. */
+  rulings: Ruling[];
+};
+
+/** One reading job of a page: a table cell's interior, or a line of text outside the tables. */
+export type PageJob = LineJob & {
+  /** Tight bounds of the job's ink: the box of a one-line reading (Tesseract's can be loose). */
+  ink: PixelRect;
+  /** Page segmentation mode of Tesseract's first reading: 7 one line of ink, 6 several. */
+  psm: Psm;
+  free: boolean;
+};
+
+/**
+ * Pass 1, preparation: clamp to `maxPixels` (area downscale), whiten a red seal, binarize (Otsu),
+ * measure the skew from long horizontal runs and rotate the grey image by −skew (bilinear); find
+ * the table rulings on the deskewed mask, erase them, and remove dust. `image` is consumed.
+ */
+export function preparePage(
+  image: GreyImage,
+  dpi: number,
+  o: { maxPixels: number; maxSkewDegrees: number; minSkewDegrees: number },
+): PreparedPage {
+  const { image: clamped, scale } = clampPixels(image, o.maxPixels);
+  const pageDpi = dpi * scale;
+  // A red seal scanned to grey: its mid-grey ink is whitened inside its ring, the print stays.
+  const unsealed = removeSeal(clamped, pageDpi).image;
+  const threshold = inkThreshold(unsealed);
+  const bitonal = isBitonal(unsealed);
+  let grey = unsealed;
+  let mask = binarize(grey, threshold);
+  let skew = measureSkew(mask, { maxDegrees: o.maxSkewDegrees });
+  if (Math.abs(skew) >= o.minSkewDegrees) {
+    grey = rotateImage(grey, -skew);
+    mask = binarize(grey, threshold);
+  } else {
+    skew = 0;
+  }
+
+  // A bitonal scan's rulings come out ragged and broken by the scanner's threshold: bridge
+  // wider gaps along them (BITONAL_RULING_GAP pixels per inch).
+  // A one-pixel wobble across the line is closed, and found pieces are extended along their line
+  // through gaps up to dpi / BITONAL_EXTEND_GAP (a dotted border).
+  const found = findRulings(
+    mask,
+    bitonal
+      ? {
+          dpi: pageDpi,
+          maxGap: Math.max(2, Math.round(pageDpi / BITONAL_RULING_GAP)),
+          wobble: true,
+          extendGap: Math.round(pageDpi / BITONAL_EXTEND_GAP),
+        }
+      : { dpi: pageDpi },
+  );
+  const rulings: Ruling[] = toPageRulings(found);
+  eraseRulings(found, grey.width, grey.data, mask.data, 2);
+  // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
+  removeSpecks(mask, grey, Math.max(2, Math.round(pageDpi / SPECK_SIZE)));
+  return { grey, mask, dpi: pageDpi, skewDegrees: skew, bitonal, rulings };
+}
+
+/** The margin of a job's rectangle around its ink, in pixels. */
+export function jobMargin(dpi: number): number {
+  return Math.max(2, Math.round(dpi / MARGIN));
+}
+
+/**
+ * Pass 2, the table cells: each cell with ink becomes a job over its text bands (flat bars and
+ * dust left out, tall bands that are two touching lines split); a cell holding only a dash is
+ * recognised from the ink's shape and comes back in `direct`.
+ */
+export function planCellJobs(
+  prepared: PreparedPage,
+  tables: readonly Table[],
+  minInkRatio: number,
+): { jobs: PageJob[]; direct: TextItem[] } {
+  const { mask, dpi } = prepared;
+  const maxRuling = prepared.rulings.reduce((m, r) => Math.max(m, r.width), 0);
+  const inset = Math.ceil(maxRuling / 2) + 2;
+  const minInk = Math.max(12, Math.round(MIN_CELL_INK_300DPI * (dpi / 300) ** 2));
+  const margin = jobMargin(dpi);
+  const direct: TextItem[] = [];
+
+  // First each cell's ink profile and candidate text bands; the page's typical line height comes
+  // from all of them (a band much taller than it may be two touching lines).
+  const cellInks: { interior: PixelRect; bands: InkBand[] }[] = [];
+  for (const table of tables) {
+    for (const cell of table.cells) {
+      const interior: PixelRect = {
+        x0: Math.round(cell.bbox.x0 + inset),
+        y0: Math.round(cell.bbox.y0 + inset),
+        x1: Math.round(cell.bbox.x1 - inset),
+        y1: Math.round(cell.bbox.y1 - inset),
+      };
+      if (interior.x1 - interior.x0 < 4 || interior.y1 - interior.y0 < 4) continue;
+      const prof = inkProfile(mask, interior, dpi);
+      if (!prof.bounds) continue;
+      const dash = dashOf(mask, prof, dpi);
+      if (dash) {
+        const b = prof.bounds;
+        direct.push({ text: dash, bbox: { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1 }, size: b.y1 - b.y0, confidence: DASH_CONFIDENCE, origin: "ocr" });
+        continue;
+      }
+      const area = (interior.x1 - interior.x0) * (interior.y1 - interior.y0);
+      if (prof.ink < minInk || prof.ink / area < minInkRatio) continue;
+      // Bands that cannot be text: flat bars (what is left of a ruling, an underline) and dust;
+      // dust beside the words is trimmed off.
+      const bands = prof.bands
+        .filter((b) => !(b.y1 - b.y0 <= dpi * FLAT_BAR_INCHES && b.x1 - b.x0 >= 4 * (b.y1 - b.y0)))
+        .map((b) => trimBand(mask, b, dpi))
+        .filter((b): b is InkBand => b !== undefined);
+      if (!bands.length) continue;
+      cellInks.push({ interior, bands });
+    }
+  }
+  const lineHeight = typicalLineHeight(cellInks.flatMap((c) => c.bands));
+  const jobs: PageJob[] = [];
+  for (const { interior, bands: found } of cellInks) {
+    // Two lines that touch (or are one blank row apart on a coarse scan) come as one tall
+    // band: split where the projection has a near-empty row between two line-tall parts.
+    const bands = lineHeight ? found.flatMap((b) => splitTallBand(mask, b, lineHeight, dpi)) : found;
+    const ink: PixelRect = {
+      x0: Math.min(...bands.map((b) => b.x0)),
+      y0: bands[0]!.y0,
+      x1: Math.max(...bands.map((b) => b.x1)),
+      y1: bands[bands.length - 1]!.y1,
+    };
+    const rect: PixelRect = {
+      x0: Math.max(interior.x0, ink.x0 - margin),
+      y0: Math.max(interior.y0, ink.y0 - margin),
+      x1: Math.min(interior.x1, ink.x1 + margin),
+      y1: Math.min(interior.y1, ink.y1 + margin),
+    };
+    jobs.push({ rect, bands, ink, psm: bands.length <= 1 ? 7 : 6, free: false });
+  }
+  return { jobs, direct };
+}
+
+/**
+ * Pass 3, text outside the tables (titles, the year line, label/value lines of forms without
+ * rulings): grouped into line pieces, each a one-line job.
+ */
+export function planFreeLineJobs(prepared: PreparedPage, tables: readonly Table[]): PageJob[] {
+  const { mask, dpi } = prepared;
+  const margin = jobMargin(dpi);
+  const tol = Math.max(2, (dpi / 72) * 2);
+  const exclude = tables.map((t) => ({
+    x0: t.bbox.x0 - tol,
+    y0: t.bbox.y0 - tol,
+    x1: t.bbox.x1 + tol,
+    y1: t.bbox.y1 + tol,
+  }));
+  return findTextLines(mask, { dpi, exclude }).map((p) => ({
+    rect: { x0: p.x0 - margin, y0: p.y0 - margin, x1: p.x1 + margin, y1: p.y1 + margin },
+    bands: [{ y0: p.y0, y1: p.y1, x0: p.x0, x1: p.x1 }],
+    ink: p,
+    psm: 7,
+    free: true,
+  }));
+}
