@@ -1,0 +1,114 @@
+import type { JxRecord } from "@jixiao/schemas";
+import { describe, expect, it } from "vitest";
+import { ASSESSMENT, DEPARTMENT, flagsAt, inds, only, reviewFlags } from "../test-fixtures/normalizeDump.js";
+
+// normalize on text dumps of the department form and the assessment form (the project form and
+// form detection are in normalize.test.ts).
+
+describe("normalize: 部门（单位）整体支出绩效自评表", () => {
+  it("reads the department form: name, units, spending, goals, indicators with level-1 weights", () => {
+    const r = only(DEPARTMENT) as Extract<JxRecord, { kind: "department_self_eval" }>;
+    expect(r.kind).toBe("department_self_eval");
+    expect(r.fiscal_year).toBe(2024);
+    expect(r.department_name).toBe("上海市普陀区人民政府办公室");
+    expect(r.subordinate_units).toBe(1);
+    expect(r.spending).toEqual({
+      fiscal: { annual_budget: 113569961.85, executed: 107247165.67, execution_rate: 94.43 },
+      other: { annual_budget: 0, executed: 0, execution_rate: 0 },
+      basic: { annual_budget: 26880908.77, executed: 24931946.3, execution_rate: 92.74 },
+      project: { annual_budget: 86689053.08, executed: 82315219.37, execution_rate: 94.95 },
+    });
+    expect(r.goals).toEqual({ expected: "组织起草文件。", actual: "全力开创“三服务”事业新局面。" });
+    expect(r.total).toEqual({ weight: 100, score: 99 });
+    expect(inds(r).map((i) => [i.level1, i.level1_weight, i.level2, i.weight, i.score])).toEqual([
+      ["投入管理指标", 30, "预算编审管理", 20, 20],
+      ["投入管理指标", 30, "预算执行管理", 10, 10],
+      ["产出指标", 40, "数量指标", 40, 40],
+      ["满意度指标", 30, "服务对象满意度指标", 30, 29],
+    ]);
+    expect(reviewFlags(r)).toEqual([]);
+  });
+
+  it("gives every row of the 投入管理指标 block the note printed once as its name", () => {
+    const r = only(DEPARTMENT);
+    const note = "根据沪财绩【2022】13号文的规定要求设置三级指标和指标值";
+    expect(inds(r).slice(0, 2).map((i) => [i.name, i.target, i.actual])).toEqual([
+      [note, null, null],
+      [note, null, null],
+    ]);
+    expect(flagsAt(r, "indicators[1].name")).toEqual([expect.objectContaining({ code: "name_inherited", severity: "info" })]);
+  });
+
+  it("flags level-1 blocks whose weights do not sum to the printed 权重", () => {
+    const r = only(DEPARTMENT.replace("产出指标\t40", "产出指标\t45").replace("总分\t\t\t\t100\t99", "总分\t\t\t\t100\t99"));
+    expect(inds(r)[2]!.level1_weight).toBe(45);
+    expect(flagsAt(r, "indicators[2].level1_weight")).toEqual([expect.objectContaining({ code: "block_weights_do_not_sum", severity: "review" })]);
+    expect(flagsAt(r, "indicators[0].level1_weight")).toEqual([]);
+  });
+});
+
+describe("normalize: 项目绩效自评价 from plain lines", () => {
+  it("reads labels and values printed on one line", () => {
+    const r = only(ASSESSMENT) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r).toMatchObject({
+      kind: "project_self_assessment",
+      project_name: "对口支援专项经费",
+      budget_unit: "上海市普陀区人民政府办公室",
+      implementing_office: "对口支援科",
+      recurring: true,
+      budget_current_year: 19725000,
+      budget_previous_year: 9220000,
+      executed: 19725000,
+      execution_rate: 100,
+      evaluation_date: "2022-03-11",
+      grade: "优",
+      achievements: "2021年，普陀区坚持“民生为本”的工作方针。",
+      problems: "对服务的效果还需要进一步分析改进",
+      improvements: "进一步开展面对用户的调查。",
+      total: { weight: 100, score: 98 },
+    });
+    // prose wrapped by the layout is joined with nothing inserted
+    expect(r.annual_goal).toBe("加快推进东西部扶贫协作和对口支援地区乡村治理体系和治理能力现代化，走中国特色社会主义乡村振兴道路。");
+    expect(r.flags).toEqual([]);
+    expect(r.confidence).toBe(1);
+  });
+
+  it("reads labels whose colon OCR read as a dot, or whose unit lost its closing bracket", () => {
+    const misread = ASSESSMENT.replace("项目名称： 对口支援专项经费 预算单位：", "项目名称· 对口支援专项经费预算单位·").replace(
+      "上年预算金额（元）： 9,220,000.00",
+      "上年预算金额（元 9,220,000.00",
+    );
+    const r = only(misread) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r).toMatchObject({ project_name: "对口支援专项经费", budget_unit: "上海市普陀区人民政府办公室", budget_current_year: 19725000, budget_previous_year: 9220000 });
+  });
+
+  it("takes level1_weight from a (45分) line and explanation lines between a name and its numbers", () => {
+    const r = only(ASSESSMENT);
+    expect(inds(r).map((i) => [i.level1, i.level1_weight, i.name, i.explanation, i.weight, i.score, i.note])).toEqual([
+      ["产出指标", 45, "资金到位率", null, 10, 10, null],
+      ["产出指标", 45, "预算执行率", "预算执行率是对预算执行情况进行考核的指标", 35, 35, null],
+      ["效益指标", 35, "综合业务开展完成率", null, 35, 34, null],
+      ["满意度指标", 20, "综合业务人员满意度", null, 20, 19, null],
+    ]);
+  });
+
+  it("reads 否 as false, an empty 具体实施处 as null and a label with (N分) on the same line", () => {
+    const text = ASSESSMENT.replace("具体实施处（科室）： 对口支援科 是否为经常性项目： 是", "具体实施处（科室）： 是否为经常性项目： 否")
+      .replace("产出指标\n(45分)", "产出指标(45分)");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.implementing_office).toBeNull();
+    expect(r.recurring).toBe(false);
+    expect(inds(r)[0]).toMatchObject({ level1: "产出指标", level1_weight: 45, name: "资金到位率" });
+  });
+
+  it("flags a budget that is not a number and a rate that does not match", () => {
+    const text = ASSESSMENT.replace("当年预算数（元）： 19,725,000.00", "当年预算数（元）： 待定").replace("预算执行率（%）： 100.00%", "预算执行率（%）： 90.00%");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.budget_current_year).toBeNull();
+    expect(flagsAt(r, "budget_current_year")).toEqual([expect.objectContaining({ code: "not_a_number", severity: "review" })]);
+    // the rate check needs the budget: with the budget unreadable there is nothing to compare
+    expect(r.flags.filter((f) => f.code === "rate_mismatch")).toEqual([]);
+    const r2 = only(ASSESSMENT.replace("预算执行率（%）： 100.00%", "预算执行率（%）： 90.00%"));
+    expect(flagsAt(r2, "execution_rate")).toEqual([expect.objectContaining({ code: "rate_mismatch", severity: "review" })]);
+  });
+});
