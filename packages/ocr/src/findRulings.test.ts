@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildTables } from "@jixiao/layout";
 import type { Page } from "@jixiao/schemas";
 import { binarize } from "./binarize.js";
-import { eraseRulings, findRulings, textEdgeBesideBorder, toPageRulings } from "./findRulings.js";
+import { eraseRulings, findRulings, solidShare, textEdgeBesideBorder, toPageRulings } from "./findRulings.js";
+import { decodeImage } from "./decodeImage.js";
 import { findTextLines } from "./findTextLines.js";
 import { rng, tablePage } from "../test-fixtures/synthetic.js";
 
@@ -261,5 +263,62 @@ describe("findRulings: the edge of a cell's text a padding's width from the cell
     expect(textEdgeBesideBorder(make(true), edge, [border], 2, 5, 24, 7)).toBe(false);
     // The border itself has no text beside it.
     expect(textEdgeBesideBorder(m, border, [border, edge], 2, 5, 24, 7)).toBe(false);
+  });
+});
+
+describe("findRulings in a cell whose wrapped text fills it from border to border (fixture)", () => {
+  // test-fixtures/wrapped-cell-g4-200.png: one cell of a generated spreadsheet form, printed,
+  // scanned at 200 dpi bitonal (CCITT G4) with a 1.44° skew, deskewed as the page pipeline does
+  // (bilinear, so its edges are grey; the page's ink threshold was 191). The cell (borders at
+  // x 20 and 289, rows at y 32 and 192) holds 「(农村综合帮扶专项资」 over 「金)项目资金拨付管理」:
+  // the first line runs from border to border, and its characters' bottoms at y 83 bridge into a
+  // broken "line" that meets both borders.
+  const grey = decodeImage(new Uint8Array(readFileSync(new URL("../test-fixtures/wrapped-cell-g4-200.png", import.meta.url))))[0]!.image;
+  const found = findRulings(binarize(grey, 191), { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 });
+  const hs = found.filter((r) => r.orientation === "h");
+
+  it("takes the first line's bottoms for no row line (the cell stays one row)", () => {
+    expect(hs.filter((r) => r.pos > 40 && r.pos < 185)).toEqual([]);
+  });
+
+  it("keeps the cell's own row lines and borders", () => {
+    for (const y of [32, 192]) expect(hs.some((r) => Math.abs(r.pos - y) <= 1.5 && r.from <= 22 && r.to >= 287)).toBe(true);
+    for (const x of [20.5, 289]) expect(found.some((r) => r.orientation === "v" && Math.abs(r.pos - x) <= 1.5)).toBe(true);
+  });
+
+  it("its row lines are solid ink along their length", () => {
+    for (const r of hs) expect(solidShare(binarize(grey, 191), r)).toBeGreaterThan(0.95);
+  });
+});
+
+describe("findRulings on a row line that text touches (a merged cell's label printed across it)", () => {
+  // A table 100…1300 × 40…300 with a row line at y 160. At the left, in the first column
+  // (100…220), a label's characters run from y 150 to y 235, across the row line: their rows of
+  // ink, gaps bridged, overlap the line and once joined its group, which then spanned the text's
+  // height and put the "line" at the text's middle.
+  const width = 1400;
+  const height = 340;
+  const make = () => {
+    const data = new Uint8Array(width * height);
+    const set = (x: number, y: number) => (data[y * width + x] = 1);
+    for (const y of [40, 160, 300]) for (let x = 100; x <= 1300; x++) set(x, y);
+    for (const x of [100, 220, 700, 1300]) for (let y = 40; y <= 300; y++) set(x, y);
+    const rand = rng(5);
+    for (let y = 150; y <= 235; y++) {
+      // Dense strokes: most of each row inked, short gaps (a bold label, thresholded).
+      for (let x = 110; x < 210; x++) if (rand() < 0.8) set(x, y);
+    }
+    return { width, height, data };
+  };
+  const found = findRulings(make(), { dpi: 200, maxGap: 6, wobble: true, extendGap: 14 });
+
+  it("finds the row line at its place and full length", () => {
+    const row = found.filter((r) => r.orientation === "h" && Math.abs(r.pos - 160) <= 1.5);
+    expect(row).toHaveLength(1);
+    expect(row[0]!.to - row[0]!.from).toBeGreaterThan(1100);
+  });
+
+  it("takes nothing in the label's middle for a line", () => {
+    expect(found.filter((r) => r.orientation === "h" && r.pos > 140 && r.pos < 245 && Math.abs(r.pos - 160) > 1.5)).toEqual([]);
   });
 });
