@@ -160,3 +160,56 @@ describe("jixiao run / export", () => {
     }
   });
 });
+
+describe("jixiao show", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "jixiao-show-"));
+    mkdirSync(join(dir, "in", "a"), { recursive: true });
+    mkdirSync(join(dir, "in", "b"), { recursive: true });
+    copyFileSync(join(digital, tiny), join(dir, "in", "a", "report.pdf"));
+    writeFileSync(join(dir, "in", "b", "report.pdf"), "not a PDF at all");
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the CLI with standard output and standard error captured. */
+  async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+    process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
+    process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      return { code: await main(["node", "jixiao", ...args], {}), stdout: out.join(""), stderr: err.join("") };
+    } finally {
+      process.stdout.write = write.out;
+      process.stderr.write = write.err;
+    }
+  }
+
+  it("prints one stored document's state, records and flags, found by file, SHA-256 prefix or stored name; its error when it failed", async () => {
+    const store = join(dir, "store");
+    expect((await cli(["run", join(dir, "in"), "--store", store, "--no-progress"])).code).toBe(1);
+    const sha = (await processFile(join(dir, "in", "a", "report.pdf"))).sha256!;
+
+    const byFile = await cli(["show", join(dir, "in", "a", "report.pdf"), "--store", store]);
+    expect(byFile.code, byFile.stderr).toBe(0);
+    expect(byFile.stdout).toMatch(/^a\/report\.pdf\n  sha256   [0-9a-f]{64}\n  input    pdf, \d+ pages? · .*report\.pdf\n  status   succeeded · 1 record · updated /);
+    expect(byFile.stdout).toMatch(/^record 0: department_self_eval · .+ · \d+ indicators · confidence \d\.\d{3} · review /m);
+    expect((await cli(["show", sha.slice(0, 10), "--store", store])).stdout).toBe(byFile.stdout);
+
+    const failed = await cli(["show", "b/report.pdf", "--store", store]);
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toMatch(/status   failed · 0 records/);
+    expect(failed.stdout).toMatch(/^  error    (UNSUPPORTED_INPUT|TRUNCATED_PDF): /m);
+    expect(failed.stdout).not.toMatch(/error    .*b\/report\.pdf/); // the name once, at the top
+
+    const json = JSON.parse((await cli(["show", sha, "--store", store, "--json"])).stdout) as { document: { sha256: string }; records: { ordinal: number; record: { source: { sha256: string } } }[] };
+    expect(json.document.sha256).toBe(sha);
+    expect(json.records.map((r) => [r.ordinal, r.record.source.sha256])).toEqual([[0, sha]]);
+
+    const none = await cli(["show", "c/nothing.pdf", "--store", store]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no stored document for c\/nothing\.pdf/);
+  });
+});

@@ -111,6 +111,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       await exportCommand(o, config);
     });
 
+  program
+    .command("show")
+    .description("print one stored document: its state, error, records and their flags")
+    .argument("<file|sha256>", "a file (found by its SHA-256), a SHA-256 or its first digits, or a stored name (a/report.pdf)")
+    .option("--store <dir>", "embedded store directory (PGlite)", config.storeDir)
+    .option("--database-url <url>", "use this PostgreSQL (queue mode's store) instead of the embedded store", config.queueHelp.databaseUrl)
+    .option("--json", "the document and its records as one JSON object")
+    .action(async (what: string, o: { store: string; databaseUrl?: string; json?: boolean }) => {
+      const { showCommand } = await import("./showCommand.js");
+      status = await showCommand(what, o, config);
+    });
+
   registerQueueCommands(program, config, (code) => {
     status = code;
   });
