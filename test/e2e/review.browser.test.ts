@@ -4,14 +4,13 @@
 // "image"): the page draws the image and the value's box on it. Set JIXIAO_SCREENSHOT=1 to rewrite
 // docs/review-page.png (CI leaves the committed file alone).
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { FastifyInstance } from "fastify";
 import { createScanExtractor } from "@jixiao/ocr";
 import { processFile, type FileResult } from "@jixiao/pipeline";
@@ -19,23 +18,12 @@ import { collect, openStore, type Store } from "@jixiao/store";
 import { exportStore } from "@jixiao/export";
 import { addUser, createReviewApp } from "@jixiao/review";
 import type { JxRecord } from "@jixiao/schemas";
+import { apiLoginAt, apiPostAt, asScanned, canvasPixels, launchChromium, pickCorrection, signIn, unionBox, valueAt, watchPage as watchPageFor, type Json } from "./reviewBrowserKit.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const SAMPLE = join(root, "samples/degraded/004_d6b6ad76fc616d0b_p1.pdf");
 const TRUTH = join(root, "samples/degraded/004_d6b6ad76fc616d0b_p1.jsonl");
 const SCREENSHOT = join(root, "docs/review-page.png");
-const CHROMIUM = process.env.JIXIAO_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
 const ADMIN_TOKEN = "browser-test-admin-token-0123456789";
 const REVIEWER = { name: "li.wei", password: "reviewer password 1", role: "reviewer" as const };
 const VIEWER = { name: "zhao.min", password: "viewer password 1", role: "viewer" as const };
@@ -61,128 +49,23 @@ let imageScan: FileResult;
 let imageContext: BrowserContext | undefined;
 const pageProblems: string[] = [];
 
-/** Page errors and console errors go to `pageProblems` (the 401 of the start-up probe excepted). */
-function watchPage(p: Page): void {
-  p.on("pageerror", (e) => pageProblems.push(`pageerror: ${e.message}`));
-  p.on("console", (m) => {
-    // The start-up probe GET /api/session answers 401 before login: expected.
-    if (m.type() === "error" && !/status of 401/.test(m.text())) pageProblems.push(`console: ${m.text()}`);
-  });
-}
-
 /** Signs the reviewer in on the page (at the login form). */
 async function loginReviewer(p: Page): Promise<void> {
-  await p.locator("#login-form").waitFor();
-  await p.fill("#login-name", REVIEWER.name);
-  await p.fill("#login-password", REVIEWER.password);
-  await p.click("#login-submit");
+  await signIn(p, REVIEWER);
   await p.locator("#user-name", { hasText: REVIEWER.name }).waitFor();
 }
 
-/** How much of the canvas is opaque grey paper, and how many samples are dark ink. */
-async function canvasPixels(p: Page): Promise<{ samples: number; paper: number; ink: number }> {
-  return p.evaluate(() => {
-    const c = document.getElementById("page-canvas") as HTMLCanvasElement;
-    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-    let samples = 0;
-    let paper = 0;
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4 * 97) {
-      samples++;
-      if (data[i + 3] !== 255) continue;
-      if (data[i]! < 100) ink++;
-      else if (data[i]! < 250) paper++;
-    }
-    return { samples, paper, ink };
-  });
-}
-
-/**
- * Where a box of the straightened scan lies on the page as scanned: OCR rotated the image by
- * −skew about its centre, so the corners turn back by +skew (y down, positive clockwise) and the
- * drawn box is the one around them.
- */
-function asScanned<B extends { x0: number; y0: number; x1: number; y1: number }>(b: B, g: { width: number; height: number; skewDegrees?: number }): B {
-  const s = ((g.skewDegrees ?? 0) * Math.PI) / 180;
-  const cx = (g.width - 1) / 2;
-  const cy = (g.height - 1) / 2;
-  const corners = [[b.x0, b.y0], [b.x1, b.y0], [b.x0, b.y1], [b.x1, b.y1]].map(([x, y]) => [
-    cx + (x! - cx) * Math.cos(s) - (y! - cy) * Math.sin(s),
-    cy + (x! - cx) * Math.sin(s) + (y! - cy) * Math.cos(s),
-  ]);
-  return {
-    ...b,
-    x0: Math.min(...corners.map((c) => c[0]!)),
-    y0: Math.min(...corners.map((c) => c[1]!)),
-    x1: Math.max(...corners.map((c) => c[0]!)),
-    y1: Math.max(...corners.map((c) => c[1]!)),
-  };
-}
-
-/** The union of the provenance boxes at or under `path` (what the page draws for a flag's path). */
-function unionBox(record: JxRecord, path: string): { page: number; x0: number; y0: number; x1: number; y1: number } | null {
-  const entries = Object.entries(record.source.provenance)
-    .filter(([key]) => key === path || key.startsWith(`${path}.`) || key.startsWith(`${path}[`))
-    .flatMap(([, list]) => list);
-  if (!entries.length) return null;
-  return {
-    page: entries[0]!.page,
-    x0: Math.min(...entries.map((e) => e.bbox.x0)),
-    y0: Math.min(...entries.map((e) => e.bbox.y0)),
-    x1: Math.max(...entries.map((e) => e.bbox.x1)),
-    y1: Math.max(...entries.map((e) => e.bbox.y1)),
-  };
-}
-
-type Json = Record<string, unknown>;
-
-function valueAt(record: unknown, path: string): unknown {
-  let cur: unknown = record;
-  for (const seg of path.match(/[^.[\]]+/g) ?? []) {
-    if (cur === null || typeof cur !== "object") return undefined;
-    cur = (cur as Json)[/^\d+$/.test(seg) ? Number(seg) : seg];
-  }
-  return cur;
-}
+const watchPage = (p: Page) => watchPageFor(p, pageProblems);
 
 async function storedScanRecord(): Promise<JxRecord> {
   const [rec] = await collect(store.listRecords({ documentSha256: scan.sha256! }));
   return rec!;
 }
 
-/** A session through the API: cookie header and CSRF token. */
-async function apiLogin(body: object): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${base}/api/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  expect(res.status).toBe(200);
-  const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("jixiao_session="));
-  expect(setCookie).toBeDefined();
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: setCookie!.split(";")[0]!, csrf: csrfToken };
-}
-
-async function apiPost(url: string, body: string, headers: Record<string, string>) {
-  const res = await fetch(`${base}${url}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string; details?: unknown } } };
-}
-
-/** The flagged top-level text field whose OCR reading differs from the truth (there is one in this scan). */
-function pickCorrection(record: JxRecord, truth: Json): { path: string; truth: string } {
-  const flagged = record.flags.filter((f) => f.severity === "review").map((f) => f.path);
-  const textFields = flagged.filter((p) => /^[a-z_]+(\.[a-z_]+)?$/.test(p) && typeof valueAt(truth, p) === "string");
-  const differing = textFields.find((p) => valueAt(record, p) !== valueAt(truth, p));
-  const path = differing ?? textFields[0];
-  if (!path) throw new Error(`no flagged text field among ${flagged.join(", ")}`);
-  return { path, truth: valueAt(truth, path) as string };
-}
+const apiLogin = (body: object) => apiLoginAt(base, body);
+const apiPost = (url: string, body: string, headers: Record<string, string>) => apiPostAt(base, url, body, headers);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install chromium), or set JIXIAO_CHROMIUM`);
-  }
   dir = await mkdtemp(join(tmpdir(), "jixiao-review-browser-"));
   store = await openStore({ kind: "pglite", dataDir: join(dir, "store") });
 
@@ -255,7 +138,7 @@ beforeAll(async () => {
   await app.listen({ host: "127.0.0.1", port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   // Generous: CI runs this beside the OCR tests on two cores.
