@@ -8,8 +8,10 @@
 //       each PDF has its expected records next to it (see samples/degraded/README.md).
 // Every fixture must reach: accuracy ≥ 97 %, silent wrong fields ≤ 0.3 % of all fields, review
 // load ≤ 10 %, and no missing record. Fixtures that do not yet are listed in KNOWN_FAILURES with
-// what was measured, and run in a skipped "known failures" block instead (not weakened). A
-// smoke test still runs the real scan through the pipeline so the OCR wiring stays covered.
+// what was measured, and run in the "known failures" block instead (not weakened), which expects
+// them to miss the bar: the suite stays green, and a fixture that reaches it fails there, so it
+// is taken off the list. A smoke test still runs the real scan through the pipeline so the OCR
+// wiring stays covered.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, readdirSync, rmSync, existsSync } from "node:fs";
@@ -44,8 +46,8 @@ const degraded: Fixture[] = readdirSync(degradedDir)
 const fixtures = [realScan, ...degraded];
 
 /**
- * Fixtures below a threshold, with the figures measured and what goes wrong. Skipped, not
- * weakened, until the pipeline reads them. Empty: the three cases first listed here (a silent
+ * Fixtures below a threshold, with the figures measured and what goes wrong. Each runs in the
+ * "known failures" block, which expects it to miss the bar, until the pipeline reads it. Empty: the three cases first listed here (a silent
  * 拨→拔 confusion on the real scan, specks merged into text lines on both degraded fixtures)
  * read within the thresholds since the OCR's speck removal and line-by-line retries.
  */
@@ -140,11 +142,11 @@ describe.skipIf(passing.length === 0)("scans: accuracy, silent errors and review
   }
 });
 
-// Fixtures that miss a threshold today (figures and causes in KNOWN_FAILURES). Run them with
-// `describe` instead of `describe.skip` to see the current figures.
+// Fixtures that miss a threshold today (figures and causes in KNOWN_FAILURES): each must still
+// miss it (it.fails), so one that reaches the bar fails here and is taken off the list.
 describe.skipIf(failing.length === 0)("known failures", () => {
   for (const fx of failing) {
-    it(`${fx.name} (${KNOWN_FAILURES[fx.name]}): accuracy ≥ 97 %, silent ≤ 0.3 % of fields, review load ≤ 10 %`, { timeout: TIMEOUT }, async () => {
+    it.fails(`${fx.name} (${KNOWN_FAILURES[fx.name]}): still misses accuracy ≥ 97 %, silent ≤ 0.3 % of fields, review load ≤ 10 %`, { timeout: TIMEOUT }, async () => {
       expectGood(fx, await run(fx));
     });
   }

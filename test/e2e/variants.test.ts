@@ -17,10 +17,11 @@ const variants = join(root, "samples", "variants");
 
 
 /**
- * Variants the pipeline does not read correctly yet, with what goes wrong. Skipped (not
- * weakened) until the pipeline is fixed. Empty: the three cases found by this test (a merged
- * label wrapped across a page break, a wrapped value glued to the next label in the borderless
- * header, labels wrapped over two lines) are fixed.
+ * Variants the pipeline does not read correctly yet, with what goes wrong. Each runs in the
+ * "known failures" block, which expects it to miss the bar (not weakened, and the suite stays
+ * green); once the pipeline reads it, that test fails: take the variant off this list. Empty: the
+ * three cases found by this test (a merged label wrapped across a page break, a wrapped value
+ * glued to the next label in the borderless header, labels wrapped over two lines) are fixed.
  */
 const KNOWN_FAILURES: { [stem: string]: string } = {};
 
@@ -65,9 +66,10 @@ describe("variants: other fonts, column widths, orientations", () => {
   }
 });
 
+// Each still misses the bar (it.fails: the test fails once the variant is read correctly).
 describe.skipIf(failing.length === 0)("known failures", () => {
   for (const stem of failing) {
-    it(`${stem} (${KNOWN_FAILURES[stem]}): ≥ 99.5 % of fields correct and no silent wrong field`, async () => {
+    it.fails(`${stem} (${KNOWN_FAILURES[stem]}): still misses ≥ 99.5 % of fields correct and no silent wrong field`, async () => {
       const s = await run(stem);
       expect(s.fields).toBeGreaterThan(50);
       expect(s.missingRecords).toBe(0);
