@@ -51,4 +51,15 @@ describe("flagDoubtfulRows", () => {
     expect(out.filter((x) => x.code === "row_in_doubt").map((x) => x.path)).toEqual(["indicators[4]"]);
     expect(flagDoubtfulRows([...flags, f("indicators[4]")]).filter((x) => x.code === "row_in_doubt")).toEqual([]);
   });
+
+  it("does not count a failed sum, which is raised on every row of a block, as a doubt about the row", () => {
+    const flags = [
+      f("indicators[2].name"),
+      f("indicators[2].level1_weight", "block_weights_do_not_sum"),
+      f("indicators[2].weight", "digit_suspect"),
+      f("indicators[2].score", "score_above_weight"),
+    ];
+    expect(flagDoubtfulRows(flags).filter((x) => x.code === "row_in_doubt")).toEqual([]);
+    expect(flagDoubtfulRows([...flags, f("indicators[2].target"), f("indicators[2].actual")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Flag, Provenance } from "@jixiao/schemas";
+import { CHECK_FLAG_CODES, type Flag, type Provenance } from "@jixiao/schemas";
 
 /**
  * How a field's confidence is derived from what the pipeline knows about it. Every field has a
@@ -131,12 +131,14 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
  * A row with doubts on several of its values was most likely read out of line (a cell that
  * spilled into its neighbour, a seal or a fold across it): besides the values, the row itself
  * gets a review flag, so that the values nobody doubted are looked at too. `minFields` (default
- * 3) distinct doubted fields make a row doubtful.
+ * 3) distinct doubted fields make a row doubtful. Only doubts about reading the row's cells count:
+ * a failed sum (the check codes of the flag-code table) concerns a block or the total, it is
+ * raised on every row of the block, and tells nothing about how this row's cells lined up.
  */
 export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] {
   const fieldsOfRow = new Map<string, Set<string>>();
   for (const f of flags) {
-    if (f.severity !== "review") continue;
+    if (f.severity !== "review" || CHECK_FLAG_CODES.has(f.code)) continue;
     for (const p of f.paths ?? [f.path]) {
       const m = /^(indicators\[\d+\])\.([a-z0-9_]+)$/.exec(p);
       if (m) (fieldsOfRow.get(m[1]!) ?? fieldsOfRow.set(m[1]!, new Set()).get(m[1]!)!).add(m[2]!);
