@@ -272,6 +272,14 @@ describe("reconstruct: page furniture", () => {
     }
     for (const t of ["第3季度", "第3页内容", "共7项", "3", "第三页"]) expect([t, isPageNumber(t)]).toEqual([t, false]);
   });
+  it("takes the dashes left of a \"- 1 -\" footer for furniture only in a margin, outermost", () => {
+    for (const t of ["一", "-", "— —"]) {
+      expect([t, isPageFurniture(t, true)]).toEqual([t, true]);
+      expect([t, isPageFurniture(t, false)]).toEqual([t, false]);
+      expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
+    }
+    expect(isPageFurniture("一级指标", true)).toBe(false);
+  });
   it("knows a page number with one of its words misread, which only a margin line may be", () => {
     for (const t of ["第2页、共6项", "第 2 页，其 6 页", "第2贝共6页", "2页共6页"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, true]);
     for (const t of ["第2项、共6项", "第7页、共6页", "第3季度", "共7项", "第2项"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, false]);

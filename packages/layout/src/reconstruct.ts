@@ -67,6 +67,8 @@ const MARGIN_ONLY = [
   /^\d{1,3}$/,
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
   /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
+  // What OCR kept of a "- 1 -" footer on a coarse scan: its dashes (a dash reads as 一).
+  /^[-—–一_~·]{1,3}$/,
 ];
 /**
  * Depth of the bands at the top and bottom of a page where running headers and footers print, as
