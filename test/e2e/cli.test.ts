@@ -169,6 +169,7 @@ describe("jixiao show", () => {
     mkdirSync(join(dir, "in", "b"), { recursive: true });
     copyFileSync(join(digital, tiny), join(dir, "in", "a", "report.pdf"));
     writeFileSync(join(dir, "in", "b", "report.pdf"), "not a PDF at all");
+    writeFileSync(join(dir, "notes.doc"), "a Word file, named directly");
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -189,7 +190,7 @@ describe("jixiao show", () => {
 
   it("prints one stored document's state, records and flags, found by file, SHA-256 prefix or stored name; its error when it failed", async () => {
     const store = join(dir, "store");
-    expect((await cli(["run", join(dir, "in"), "--store", store, "--no-progress"])).code).toBe(1);
+    expect((await cli(["run", join(dir, "in"), join(dir, "notes.doc"), "--store", store, "--no-progress"])).code).toBe(1);
     const sha = (await processFile(join(dir, "in", "a", "report.pdf"))).sha256!;
 
     const byFile = await cli(["show", join(dir, "in", "a", "report.pdf"), "--store", store]);
@@ -203,6 +204,11 @@ describe("jixiao show", () => {
     expect(failed.stdout).toMatch(/status   failed · 0 records/);
     expect(failed.stdout).toMatch(/^  error    (UNSUPPORTED_INPUT|TRUNCATED_PDF): /m);
     expect(failed.stdout).not.toMatch(/error    .*b\/report\.pdf/); // the name once, at the top
+
+    // A file whose kind could not be told is stored as failed, of no kind (not as a PDF).
+    const unknown = await cli(["show", "notes.doc", "--store", store]);
+    expect(unknown.stdout).toMatch(/^  input    unknown\b/m);
+    expect(unknown.stdout).toMatch(/^  error    UNSUPPORTED_INPUT: /m);
 
     const json = JSON.parse((await cli(["show", sha, "--store", store, "--json"])).stdout) as { document: { sha256: string }; records: { ordinal: number; record: { source: { sha256: string } } }[] };
     expect(json.document.sha256).toBe(sha);

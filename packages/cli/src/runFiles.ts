@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { mkdir, open, stat } from "node:fs/promises";
 import {
-  createExtractionSandbox, processBytes, processFile, readInput, sha256Of, type FileProgress, type FileResult, type ProcessOptions,
+  createExtractionSandbox, documentToStore, processBytes, processFile, readInput, sha256Of, type FileProgress, type FileResult, type ProcessOptions,
 } from "@jixiao/pipeline";
 import { collect, isFinished, openStore, type Store, type StoredDocument } from "@jixiao/store";
 import { createScanExtractor } from "@jixiao/ocr";
@@ -73,19 +73,8 @@ export async function runFiles(
     const onProgress = opts.onProgress;
     const options = onProgress ? { ...opts.options, onProgress: (p: FileProgress) => onProgress(input, p) } : opts.options;
     const r = await processInput(input, { ...opts, ...(options ? { options } : {}) });
-    if (r.sha256 && !r.skipped) {
-      await opts.store.saveDocument({
-        sha256: r.sha256,
-        file: r.file,
-        inputKind: r.inputKind ?? "pdf",
-        status: r.status,
-        pageCount: r.pageCount,
-        error: r.error,
-        records: r.records,
-        path: resolve(r.path),
-        pageGeometry: r.pageGeometry,
-      }, { reapply: reapplyCorrections });
-    }
+    const doc = r.skipped ? null : documentToStore(r);
+    if (doc) await opts.store.saveDocument(doc, { reapply: reapplyCorrections });
     results.push(r);
     await opts.onResult?.(r, i, files.length);
   }

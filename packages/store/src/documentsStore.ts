@@ -31,7 +31,8 @@ import { OPEN_FLAG_SQL, resolutionsOf, reviewStateFrom, type FlagResolution } fr
 export interface SaveDocumentInput {
   sha256: string;
   file: string;
-  inputKind: InputKind;
+  /** null: the kind could not be told (UNSUPPORTED_INPUT); only for a failed document. */
+  inputKind: InputKind | null;
   status: DocumentStatus;
   pageCount: number;
   error?: DocumentError | null;
@@ -170,8 +171,8 @@ function validateRecords(doc: SaveDocumentInput): JxRecord[] {
  */
 export async function saveDocument(db: SqlClient, doc: SaveDocumentInput, options: SaveDocumentOptions = {}): Promise<{ inserted: boolean; skipped?: true }> {
   checkDocumentFields(doc.sha256, doc.file, doc.status);
-  if (!InputKind.safeParse(doc.inputKind).success) {
-    throw invalid(`unknown inputKind ${JSON.stringify(doc.inputKind)}`, doc.file);
+  if (doc.inputKind === null ? doc.status !== "failed" : !InputKind.safeParse(doc.inputKind).success) {
+    throw invalid(`unknown inputKind ${JSON.stringify(doc.inputKind)}${doc.inputKind === null ? " (only a failed document may have none)" : ""}`, doc.file);
   }
   checkPageCount(doc.pageCount, doc.file);
   checkError(doc.error, doc.file);

@@ -185,6 +185,12 @@ export function storeContract(open: () => Promise<Store>): void {
         store.saveDocument(documentWith(sha, "broken.pdf", { error: { code: "NOPE" as never, message: "x" } })),
         "INVALID_PAYLOAD",
       );
+      // A file whose kind could not be told is stored without one (never as a PDF it is not).
+      const unknown = randomSha256();
+      const error = { code: "UNSUPPORTED_INPUT" as const, message: "notes.doc: not a PDF, PNG/JPEG/TIFF image or .txt text dump" };
+      await store.saveDocument(documentWith(unknown, "notes.doc", { status: "failed", inputKind: null, pageCount: 0, error, records: [] }));
+      expect(await store.getDocument(unknown)).toMatchObject({ status: "failed", inputKind: null, error });
+      await expectCode(store.saveDocument(documentWith(randomSha256(), "x.pdf", { inputKind: null })), "INVALID_PAYLOAD");
     }));
 
   it("lists records in file/ordinal order across batches, optionally only approved ones", () =>
