@@ -1,7 +1,8 @@
-// Development helper: OCR scanned files once (cached as page-model JSON in /tmp), then run
+// Development helper: OCR scanned files once (cached as page-model JSON in the temporary directory), then run
 // reconstruct + normalize on the cached pages, so normalizer changes can be measured quickly.
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, join } from "node:path";
+import { tmpdir } from "node:os";
 import { createHash } from "node:crypto";
 import type { DocumentModel } from "@jixiao/schemas";
 import { createScanExtractor } from "@jixiao/ocr";
@@ -14,7 +15,7 @@ try {
   for (const f of process.argv.slice(3)) {
     const data = readFileSync(f);
     const sha256 = createHash("sha256").update(data).digest("hex");
-    const cache = `/tmp/ocrcache-${sha256}.json`;
+    const cache = join(tmpdir(), `ocrcache-${sha256}.json`);
     let doc: DocumentModel;
     if (existsSync(cache) && !process.env.NO_CACHE) doc = JSON.parse(readFileSync(cache, "utf8"));
     else {

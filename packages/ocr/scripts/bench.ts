@@ -9,7 +9,8 @@ const outIdx = args.indexOf("--out");
 const outDir = outIdx >= 0 ? args.splice(outIdx, 2)[1] : undefined;
 const repIdx = args.indexOf("--repeat");
 const repeat = repIdx >= 0 ? Number(args.splice(repIdx, 2)[1]) : 1;
-const dir = "/work/shared/corpus/scan";
+// Default: the shared scan corpus beside the repository (../shared/corpus/scan).
+const dir = path.resolve(import.meta.dirname, "../../../../shared/corpus/scan");
 const once = args.length ? args : fs.readdirSync(dir).filter((f) => f.endsWith(".pdf")).map((f) => path.join(dir, f));
 const files = Array.from({ length: repeat }, () => once).flat();
 let peak = 0;

@@ -8,7 +8,8 @@ import { extractPdf } from "@jixiao/pdf";
 import { cleanText } from "@jixiao/core";
 import type { Page, Table } from "@jixiao/schemas";
 
-const corpus = "/work/shared/corpus";
+// The shared corpus beside the repository (../shared/corpus), or $CORPUS.
+const corpus = process.env.CORPUS ?? path.resolve(import.meta.dirname, "../../../../shared/corpus");
 const maxPages = Number(process.argv[2] ?? 1);
 const files = process.argv.slice(3).length ? process.argv.slice(3) : fs.readdirSync(`${corpus}/scan`).filter((f) => f.endsWith(".pdf"));
 const norm = (s: string) => cleanText(s).normalize("NFKC").replace(/\s+/g, "");

@@ -1,5 +1,5 @@
 // Runs saved OCR page models (from bench.ts --out) through reconstruct + normalize and writes
-// records as jsonl, to score with /work/shared/eval/score.mjs against the truth files.
+// records as jsonl, to score with ../shared/eval/score.mjs against the truth files.
 // Usage: e2e.ts <dir with *.pdf.json> <out.jsonl>
 import fs from "node:fs";
 import path from "node:path";

@@ -1,12 +1,14 @@
 // Prints the text items of one page: OCR (from a bench.ts --out JSON) next to the digital twin's.
 import fs from "node:fs";
+import path from "node:path";
 import { extractPdf } from "@jixiao/pdf";
 import type { DocumentModel } from "@jixiao/schemas";
-// Usage: items.ts <dir from bench.ts --out> <stem> <page> [y0 y1]
+// Usage: items.ts <dir from bench.ts --out> <stem> <page> [y0 y1]; the digital twin is
+// <stem>.pdf in ../shared/corpus/digital beside the repository, or in $DIGITAL.
 const [dir, stem, pageArg, y0, y1] = process.argv.slice(2);
 const pn = Number(pageArg ?? 1);
 const scan = JSON.parse(fs.readFileSync(`${dir}/${stem}.pdf.json`, "utf8")) as DocumentModel;
-const dig = await extractPdf(new Uint8Array(fs.readFileSync(`/work/shared/corpus/digital/${stem}.pdf`)), { file: stem, sha256: "0".repeat(64) });
+const dig = await extractPdf(new Uint8Array(fs.readFileSync(path.join(process.env.DIGITAL ?? path.resolve(import.meta.dirname, "../../../../shared/corpus/digital"), `${stem}.pdf`))), { file: stem, sha256: "0".repeat(64) });
 const k = scan.pages[pn - 1]!.image!.dpi / 72;
 const lo = Number(y0 ?? 0), hi = Number(y1 ?? 1e9);
 console.log("--- digital (scaled to px)");
