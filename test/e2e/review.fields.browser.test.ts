@@ -41,7 +41,7 @@ async function ingest(path: string, file: string, flagPath: string): Promise<str
     flags: [...rec.flags, { code: "low_ocr_confidence", severity: "review", path: flagPath, message: "read with confidence 0.61" }],
   }));
   await store.saveDocument(
-    { sha256: r.sha256!, file, inputKind: r.inputKind ?? "text", status: r.status, pageCount: r.pageCount, error: r.error, records, path: resolve(path), pageGeometry: r.pageGeometry },
+    { sha256: r.sha256!, file, inputKind: r.inputKind ?? "text-dump", status: r.status, pageCount: r.pageCount, error: r.error, records, path: resolve(path), pageGeometry: r.pageGeometry },
     { reapply: reapplyCorrections },
   );
   return r.sha256!;
@@ -92,7 +92,7 @@ describe("review page: fields, numbers, addresses", () => {
     await p.goto(`${base}/#document=${seedSha}&ordinal=1`);
     await signIn(p, REVIEWER);
     // The bookmark opens the record the export numbers 1 in this document.
-    await p.locator("#record-title", { hasText: String(second.record.project_name) }).waitFor();
+    await p.locator("#record-title", { hasText: String((second.record as { project_name?: string | null }).project_name) }).waitFor();
     expect(await p.textContent("#record-meta")).toContain(`000.txt · ${seedSha.slice(0, 8)} · record 1`);
     expect(new URL(p.url()).hash).toBe(`#document=${seedSha}&ordinal=1`);
 
