@@ -1,8 +1,8 @@
-import { resolve } from "node:path";
 import { JixiaoError, toJixiaoError, type ErrorCode } from "@jixiao/core";
 import { reapplyCorrections } from "@jixiao/normalize";
 import {
   createExtractionSandbox,
+  documentToStore,
   processBytes,
   processFile,
   readInput,
@@ -68,22 +68,8 @@ export function inProcessUploads(store: Store, options: { limits?: Omit<ProcessO
       }
       sandbox ??= createExtractionSandbox({ ...options.sandbox, limits });
       const r = await processBytes(read.data, read.file, input.path, { ...limits, sandbox, onProgress: (p: FileProgress) => onProgress(p) });
-      if (r.sha256) {
-        await store.saveDocument(
-          {
-            sha256: r.sha256,
-            file: r.file,
-            inputKind: r.inputKind ?? "pdf",
-            status: r.status,
-            pageCount: r.pageCount,
-            error: r.error,
-            records: r.records,
-            path: resolve(r.path),
-            pageGeometry: r.pageGeometry,
-          },
-          { reapply: reapplyCorrections },
-        );
-      }
+      const doc = documentToStore(r);
+      if (doc) await store.saveDocument(doc, { reapply: reapplyCorrections });
       return { sha256: r.sha256, status: r.status, error: r.error, records: r.records.length, skipped: false };
     },
     async close() {
