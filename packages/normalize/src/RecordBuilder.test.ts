@@ -45,3 +45,22 @@ describe("RecordBuilder: doubt on OCR text", () => {
     expect(codesFor("一".repeat(29), 0.99)).toEqual([]);
   });
 });
+
+describe("RecordBuilder: amounts with dots for thousands separators", () => {
+  it("takes the dots of 19.725.000.00 as thousands separators, with a review flag", () => {
+    const b = new RecordBuilder();
+    expect(b.money("budget_current_year", cell("19.725.000.00", 0.9))).toBe(19725000);
+    expect(b.money("executed", cell("9.220.000", 0.9))).toBe(9220000);
+    expect(b.flags.map((f) => `${f.path}:${f.code}`)).toEqual(["budget_current_year:thousands_dot", "executed:thousands_dot"]);
+  });
+
+  it("leaves what is not grouped in threes, or has one dot, to the other rules", () => {
+    const b = new RecordBuilder();
+    expect(b.money("a", cell("19.72.000.00", 0.9))).toBeNull();
+    expect(b.money("b", cell("1.2345", 0.9))).toBe(1.2345);
+    expect(b.money("c", cell("19.725.00.00", 0.9))).toBeNull();
+    const codes = b.flags.map((f) => `${f.path}:${f.code}`);
+    expect(codes).toEqual(expect.arrayContaining(["a:not_a_number", "b:money_unit_doubt", "c:not_a_number"]));
+    expect(codes.filter((c) => c.endsWith("thousands_dot"))).toEqual([]);
+  });
+});

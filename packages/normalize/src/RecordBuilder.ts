@@ -6,6 +6,22 @@ import type { RowCell } from "@jixiao/layout";
 /** A number read with one or two dots before its digits and none between them (".3", "..3"). */
 const LEADING_DOT = /^\s*[.·。:：]{1,2}\s*(\d+)\s*$/;
 
+/**
+ * An amount whose thousands separators OCR read as dots ("19.725.000.00" for 19,725,000.00: a
+ * comma's tail is lost at 200 dpi bitonal): two or more dots, groups of three digits between
+ * them, and at most two decimals after the last. No amount prints two decimal points.
+ */
+const DOTTED_THOUSANDS = /^(\d{1,3}(?:\.\d{3})+?)(?:\.(\d{1,2}))?$/;
+
+/** The amount `text` spells with dots for thousands separators, or undefined. */
+export function dottedThousands(text: string): number | undefined {
+  const t = text.replace(/[\s,，]/g, "");
+  if ((t.match(/\./g) ?? []).length < 2) return undefined;
+  const m = DOTTED_THOUSANDS.exec(t);
+  if (!m) return undefined;
+  return Number(`${m[1]!.replace(/\./g, "")}${m[2] ? `.${m[2]}` : ""}`);
+}
+
 /** Options of the normalizer; every field has a default. */
 export type NormalizeOptions = {
   /** A value read with lower OCR confidence than this gets a review flag unless a check confirms it. Default 0.8. */
@@ -108,6 +124,13 @@ export class RecordBuilder {
     if (!cell) return null;
     this.track(path, [cell]);
     const r = readMoney(cell.text, this.moneyUnit);
+    if (!r.ok && this.moneyUnit === "元") {
+      const repaired = dottedThousands(cell.text);
+      if (repaired !== undefined) {
+        this.flag("thousands_dot", "review", path, `"${cell.text}" read with dots for thousands separators: taken as ${repaired}`);
+        return repaired;
+      }
+    }
     this.doubtDecimals(path, cell.text, this.moneyUnit);
     if (r.ok) return r.value;
     this.flag("not_a_number", "review", path, `"${r.text}" is not an amount`);
