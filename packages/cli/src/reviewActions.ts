@@ -1,16 +1,22 @@
 import { JixiaoError } from "@jixiao/core";
-import { addUser, createReviewApp, USER_ROLES } from "@jixiao/review";
+import { addUser, createReviewApp, hashPassword, MIN_PASSWORD_LENGTH, USER_ROLES } from "@jixiao/review";
 import { openStore, type Store, type UserRole } from "@jixiao/store";
 import { storeConfig, type CliEnv } from "./cliEnv.js";
 import { UsageError } from "./UsageError.js";
 
-// The work of `jixiao serve` and `jixiao user add|list`: loaded by their actions only (fastify,
-// the store), never for --help. reviewCommands.ts defines the commands.
+import { PromptInterrupted, readNewPassword } from "./readPassword.js";
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+// The work of `jixiao serve` and `jixiao user add|passwd|remove|list`: loaded by their actions
+// only (fastify, the store), never for --help. reviewCommands.ts defines the commands.
+
+/** The new password (see readNewPassword); Ctrl-C at the prompt stops the command with status 130. */
+async function newPassword(name: string): Promise<string | null> {
+  try {
+    return await readNewPassword(name);
+  } catch (err) {
+    if (err instanceof PromptInterrupted) return null;
+    throw err;
+  }
 }
 
 export type ServeOptions = { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean };
@@ -73,10 +79,11 @@ export async function serveCommand(o: ServeOptions, env: CliEnv): Promise<number
 
 export type UserStoreOptions = { store: string; databaseUrl?: string };
 
-/** `jixiao user add`: the password is the first line of standard input. */
+/** `jixiao user add`: the password is typed at a prompt without echo, or the first line of standard input. */
 export async function userAddCommand(name: string, o: UserStoreOptions & { role: string; replace?: boolean }, env: CliEnv): Promise<number> {
   if (!USER_ROLES.includes(o.role as UserRole)) throw new UsageError(`--role must be one of ${USER_ROLES.join(", ")}`);
-  const password = (await readStdin()).split(/\r?\n/)[0] ?? "";
+  const password = await newPassword(name);
+  if (password === null) return 130;
   let store: Store | undefined;
   try {
     store = await openStore(await storeConfig(o, env));
@@ -88,6 +95,39 @@ export async function userAddCommand(name: string, o: UserStoreOptions & { role:
     throw err;
   } finally {
     await store?.close();
+  }
+}
+
+/** `jixiao user passwd`: a new password for an existing user (same prompt or standard input as `add`); their sessions end. */
+export async function userPasswdCommand(name: string, o: UserStoreOptions, env: CliEnv): Promise<number> {
+  const password = await newPassword(name);
+  if (password === null) return 130;
+  if ([...password].length < MIN_PASSWORD_LENGTH) throw new UsageError(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+  const store = await openStore(await storeConfig(o, env));
+  try {
+    if (!(await store.setUserPassword(name, await hashPassword(password)))) {
+      process.stderr.write(`no user ${name}\n`);
+      return 1;
+    }
+    process.stderr.write(`changed the password of ${name}; their sessions ended\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** `jixiao user remove`: the user can no longer log in; their sessions end (their review trail stays). */
+export async function userRemoveCommand(name: string, o: UserStoreOptions, env: CliEnv): Promise<number> {
+  const store = await openStore(await storeConfig(o, env));
+  try {
+    if (!(await store.removeUser(name))) {
+      process.stderr.write(`no user ${name}\n`);
+      return 1;
+    }
+    process.stderr.write(`removed ${name}\n`);
+    return 0;
+  } finally {
+    await store.close();
   }
 }
 

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { USER_ROLE_NAMES, type CliEnv } from "./cliEnv.js";
 
 /**
- * `jixiao serve` (the review page) and `jixiao user add|list`. `setStatus` receives the exit
+ * `jixiao serve` (the review page) and `jixiao user add|passwd|remove|list`. `setStatus` receives the exit
  * status. Only the commands are defined here; their work (reviewActions.ts) is loaded when one runs.
  */
 export function registerReviewCommands(program: Command, env: CliEnv, setStatus: (code: number) => void): void {
@@ -23,7 +23,7 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
   const user = program.command("user").description("review users (passwords are stored as scrypt hashes)");
   user
     .command("add")
-    .description("add a review user; the password is read from standard input (first line)")
+    .description("add a review user; the password is typed at a prompt (no echo), or read from standard input (first line)")
     .argument("<name>", "user name: letters, digits, . _ @ -")
     .requiredOption("--role <role>", `one of ${USER_ROLE_NAMES.join(", ")}`)
     .option("--replace", "change an existing user's role and password")
@@ -32,6 +32,26 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
     .action(async (name: string, o: { role: string; replace?: boolean; store: string; databaseUrl?: string }) => {
       const { userAddCommand } = await import("./reviewActions.js");
       setStatus(await userAddCommand(name, o, env));
+    });
+  user
+    .command("passwd")
+    .description("change a review user's password (prompt or standard input, as for add); their sessions end")
+    .argument("<name>", "user name")
+    .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
+    .action(async (name: string, o: { store: string; databaseUrl?: string }) => {
+      const { userPasswdCommand } = await import("./reviewActions.js");
+      setStatus(await userPasswdCommand(name, o, env));
+    });
+  user
+    .command("remove")
+    .description("remove a review user; their sessions end (their review trail stays)")
+    .argument("<name>", "user name")
+    .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
+    .action(async (name: string, o: { store: string; databaseUrl?: string }) => {
+      const { userRemoveCommand } = await import("./reviewActions.js");
+      setStatus(await userRemoveCommand(name, o, env));
     });
   user
     .command("list")

@@ -175,6 +175,16 @@ export class Store {
     return users.getUser(this.#db, name);
   }
 
+  /** Changes a user's password hash, keeping the role; the user's sessions end. False when there is no such user. */
+  setUserPassword(name: string, passwordHash: string): Promise<boolean> {
+    return users.setUserPassword(this.#db, name, passwordHash);
+  }
+
+  /** Removes a user and ends their sessions. False when there is no such user. */
+  removeUser(name: string): Promise<boolean> {
+    return users.removeUser(this.#db, name);
+  }
+
   listUsers(): Promise<{ name: string; role: users.UserRole }[]> {
     return users.listUsers(this.#db);
   }

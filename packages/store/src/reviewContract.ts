@@ -135,4 +135,30 @@ export function reviewContract(withStore: <T>(fn: (store: Store) => Promise<T>) 
       expect(await store.getSession(next)).toBeNull();
     }));
 
+  it("changes a user's password (keeping the role, ending the sessions) and removes a user", () =>
+    withStore(async (store) => {
+      const name = `u${randomSha256().slice(0, 12)}`;
+      const other = `${name}-other`;
+      await store.putUser({ name, role: "admin", passwordHash: "scrypt$old" });
+      await store.putUser({ name: other, role: "viewer", passwordHash: "scrypt$o" });
+      const session = randomSha256();
+      const otherSession = randomSha256();
+      await store.createSession(session, { userName: name, role: "admin", csrfToken: "c" }, 60_000);
+      await store.createSession(otherSession, { userName: other, role: "viewer", csrfToken: "c" }, 60_000);
+
+      expect(await store.setUserPassword(name, "scrypt$new")).toBe(true);
+      expect(await store.getUser(name)).toEqual({ name, role: "admin", passwordHash: "scrypt$new" });
+      expect(await store.getSession(session)).toBeNull();
+      expect(await store.setUserPassword(`${name}-nope`, "h")).toBe(false);
+
+      await store.createSession(session, { userName: name, role: "admin", csrfToken: "c" }, 60_000);
+      expect(await store.removeUser(name)).toBe(true);
+      expect(await store.getUser(name)).toBeNull();
+      expect(await store.getSession(session)).toBeNull();
+      expect(await store.removeUser(name)).toBe(false);
+      // Nobody else is touched.
+      expect(await store.getUser(other)).toMatchObject({ role: "viewer", passwordHash: "scrypt$o" });
+      expect(await store.getSession(otherSession)).toMatchObject({ userName: other });
+    }));
+
 }

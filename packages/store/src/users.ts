@@ -42,6 +42,26 @@ export async function getUser(db: SqlClient, name: string): Promise<StoredUser |
   return row ? { name: row.name, role: row.role, passwordHash: row.password_hash } : null;
 }
 
+/** Changes a user's password hash, keeping the role; the user's sessions end. False when there is no such user. */
+export async function setUserPassword(db: SqlClient, name: string, passwordHash: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ name: string }>(`UPDATE users SET password_hash = $2 WHERE name = $1 RETURNING name`, [name, passwordHash]);
+    if (rows.length === 0) return false;
+    await tx.query(`DELETE FROM sessions WHERE user_name = $1`, [name]);
+    return true;
+  });
+}
+
+/** Removes a user and ends their sessions (their review trail stays, under their name). False when there is no such user. */
+export async function removeUser(db: SqlClient, name: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ name: string }>(`DELETE FROM users WHERE name = $1 RETURNING name`, [name]);
+    if (rows.length === 0) return false;
+    await tx.query(`DELETE FROM sessions WHERE user_name = $1`, [name]);
+    return true;
+  });
+}
+
 export async function listUsers(db: SqlClient): Promise<{ name: string; role: UserRole }[]> {
   const { rows } = await db.query<{ name: string; role: UserRole }>(`SELECT name, role FROM users ORDER BY name`);
   return rows;
