@@ -82,6 +82,14 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(r).toMatchObject({ project_name: "对口支援专项经费", budget_unit: "上海市普陀区人民政府办公室", budget_current_year: 19725000, budget_previous_year: 9220000 });
   });
 
+  it("reads a label whose closing bracket OCR read as ！ or ], glued to the value before it", () => {
+    for (const close of ["！", "!", "]"]) {
+      const misread = ASSESSMENT.replace("对口支援科 是否为经常性项目： 是", `对口支援科是否为经常性项目（是/否${close}：是`);
+      const r = only(misread) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([close, r.implementing_office, r.recurring]).toEqual([close, "对口支援科", true]);
+    }
+  });
+
   it("takes level1_weight from a (45分) line and explanation lines between a name and its numbers", () => {
     const r = only(ASSESSMENT);
     expect(inds(r).map((i) => [i.level1, i.level1_weight, i.name, i.explanation, i.weight, i.score, i.note])).toEqual([

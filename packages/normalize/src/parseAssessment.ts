@@ -29,6 +29,9 @@ const NOT_IN_RECORD = "";
 // A label's colon, or what OCR of a coarse scan reads it as (a middle dot, a full stop).
 const COLON = "[:：·•.．]";
 
+// A bracket's closing half, or what OCR of a coarse scan reads it as ("（是/否！：" for "（是/否）：").
+const CLOSE = "[)）!！|\\]]";
+
 // Labels as regular expressions tolerant of spaces between characters, with an optional unit in
 // brackets ("当年预算数（万元）"), followed by a colon. Longer spellings first, so a label that
 // contains another ("项目年度总目标" ⊃ "年度总目标") is found whole.
@@ -40,7 +43,7 @@ const LABEL_RES: [string, RegExp][] = [
 ).sort((a, b) => b[1].length - a[1].length).map(([field, s]) => {
   const body = [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*");
   // A money unit whose closing bracket OCR lost ("上年预算金额（万元") still is the label's unit.
-  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()]{0,8}?)\\s*[)）]|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*${COLON}?`, "g")];
+  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()!！|\\]]{0,8}?)\\s*${CLOSE}|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*${COLON}?`, "g")];
 });
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
