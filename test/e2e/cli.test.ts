@@ -3,6 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync, mkdtempSync, writeFileSync, readFileSync, copyFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { main } from "@jixiao/cli";
 import { openStore } from "@jixiao/store";
@@ -219,3 +220,39 @@ describe("jixiao show", () => {
     expect(none.stderr).toMatch(/no stored document for c\/nothing\.pdf/);
   });
 });
+
+describe("the Debian set-up script", () => {
+  const script = join(root, "scripts", "setup-debian.sh");
+  const print = (...groups: string[]) => {
+    const r = spawnSync("bash", [script, "--print", ...groups], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.trim().split("\n");
+  };
+
+  it("installs by feature what the README's table says, and CI calls it", () => {
+    expect(print()).toEqual(["tesseract-ocr", "tesseract-ocr-chi-sim", "tesseract-ocr-eng"]);
+    expect(print("queue")).toEqual(expect.arrayContaining(["redis-server", "postgresql"]));
+    const all = new Set(print("queue", "test"));
+    expect(all.has("chromium") && all.has("libreoffice-calc-nogui") && all.has("img2pdf")).toBe(true);
+
+    // The README's table: the packages column of every row, against the script's lists.
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("**System packages, by feature**"));
+    const rows = table.slice(0, table.indexOf("\n\n", table.indexOf("|---"))).split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| feature"));
+    const named = new Set(rows.flatMap((row) => [...(row.split("|")[2] ?? "").matchAll(/`([a-z0-9][a-z0-9.+-]+)`/g)].map((m) => m[1]!)));
+    expect([...named].sort()).toEqual([...all].sort());
+
+    const ci = readFileSync(join(root, ".ci", "run"), "utf8");
+    expect(ci).toMatch(/^bash scripts\/setup-debian\.sh test$/m);
+    expect(ci).toMatch(/^set -euo pipefail$/m);
+    expect(ci).toMatch(/^npm test$/m);
+    expect(ci).not.toMatch(/apt-get/); // one list, in the script
+  });
+
+  it("refuses an unknown group", () => {
+    const r = spawnSync("bash", [script, "everything"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown argument 'everything'/);
+  });
+});
+
