@@ -2,7 +2,7 @@
  * Digit pairs that OCR confuses on coarse or broken print (a thin stroke lost at 200 dpi bitonal
  * turns 5 into 3, a closed loop turns 3 into 8 …). Each pair works both ways.
  */
-export const CONFUSABLE_DIGITS: readonly (readonly [string, string])[] = [
+const CONFUSABLE_DIGITS: readonly (readonly [string, string])[] = [
   ["3", "5"],
   ["3", "8"],
   ["5", "6"],

@@ -121,7 +121,7 @@ export function isSectionTitle(row: Row, cols: HeaderColumns): boolean {
  * the top of a page with nothing in the weight and score columns continues the row above, cell
  * by cell ("可持续影响" + "指标" → "可持续影响指标").
  */
-export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
   const out: Row[] = [];
   const numbersOf = (r: Row) => cellsOf(r, false).filter((c) => {
     const col = columnOf(c, cols);
@@ -171,7 +171,7 @@ export function joinSplitRows(rows: readonly Row[], cols: HeaderColumns, b: Reco
  * this page are drawn empty. A line of free text right before a table row, whose pieces each lie
  * in a column where that row's cell is empty, is those cells' text (for every row the cells span).
  */
-export function placeFloatingText(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
+function placeFloatingText(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
   const out: Row[] = rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c })), spanned: r.spanned.map((c) => ({ ...c })) }));
   for (let i = 0; i + 1 < out.length; i++) {
     const f = out[i]!;

@@ -27,7 +27,7 @@ import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect 
  */
 
 /** Height the PP-OCRv4 recogniser is trained for. */
-export const PADDLE_LINE_HEIGHT = 48;
+const PADDLE_LINE_HEIGHT = 48;
 /**
  * Lines are padded to at least this width. PaddleOCR pads to 320 (its image shape 3×48×320);
  * 160 reads the corpus crops as well (3,234 lines clean and noisy: the same errors) with 35 %
@@ -257,27 +257,4 @@ export class PaddleRecognizer {
     this.closed = true;
     await this.runner.close();
   }
-}
-
-let shared: Promise<PaddleRecognizer> | undefined;
-
-/**
- * The process's one recogniser, created on first use (the session is shared by every caller).
- * Options apply to the first call only.
- */
-export function sharedPaddleRecognizer(options: PaddleRecognizerOptions = {}): Promise<PaddleRecognizer> {
-  if (!shared) {
-    shared = PaddleRecognizer.create(options);
-    shared.catch(() => {
-      shared = undefined;
-    });
-  }
-  return shared;
-}
-
-/** Closes the shared recogniser, if one was created. */
-export async function closeSharedPaddleRecognizer(): Promise<void> {
-  const s = shared;
-  shared = undefined;
-  if (s) await (await s).close();
 }

@@ -112,14 +112,14 @@ export function placedImages(
 }
 
 /** Sets the size of a placement whose size was unknown (paintImageXObjectRepeat). */
-export function withSize(p: PlacedImage, width: number, height: number): PlacedImage {
+function withSize(p: PlacedImage, width: number, height: number): PlacedImage {
   if (p.width > 0) return p;
   const unit: Matrix = [1 / width, 0, 0, -1 / height, 0, 1];
   return { ...p, width, height, toDevice: multiply(p.toDevice, unit) };
 }
 
 /** The device-space box of a placement. */
-export function deviceBox(p: PlacedImage): { x0: number; y0: number; x1: number; y1: number } {
+function deviceBox(p: PlacedImage): { x0: number; y0: number; x1: number; y1: number } {
   const m = p.toDevice;
   const xs: number[] = [];
   const ys: number[] = [];
@@ -131,7 +131,7 @@ export function deviceBox(p: PlacedImage): { x0: number; y0: number; x1: number;
 }
 
 /** Pixels per device point along the image's own x and y axes. */
-export function pixelsPerPoint(p: PlacedImage): { x: number; y: number } {
+function pixelsPerPoint(p: PlacedImage): { x: number; y: number } {
   const m = p.toDevice;
   return { x: 1 / Math.hypot(m[0], m[1]), y: 1 / Math.hypot(m[2], m[3]) };
 }

@@ -13,21 +13,21 @@ export function rng(seed: number): () => number {
   };
 }
 
-export function blank(width: number, height: number, rand?: () => number): GreyImage {
+function blank(width: number, height: number, rand?: () => number): GreyImage {
   const data = new Uint8Array(width * height).fill(250);
   // Light grain: a few darker specks.
   if (rand) for (let i = 0; i < data.length / 500; i++) data[Math.floor(rand() * data.length)] = 120 + Math.floor(rand() * 80);
   return { width, height, data };
 }
 
-export function fillRect(img: GreyImage, x0: number, y0: number, x1: number, y1: number, v = 20): void {
+function fillRect(img: GreyImage, x0: number, y0: number, x1: number, y1: number, v = 20): void {
   for (let y = Math.max(0, y0); y < Math.min(img.height, y1); y++) {
     for (let x = Math.max(0, x0); x < Math.min(img.width, x1); x++) img.data[y * img.width + x] = v;
   }
 }
 
 /** A 40×40 "glyph": a few strokes, like a Chinese character (no stroke longer than 40 px). */
-export function glyph(img: GreyImage, x: number, y: number, rand: () => number): void {
+function glyph(img: GreyImage, x: number, y: number, rand: () => number): void {
   fillRect(img, x, y + 8, x + 40, y + 12); // a horizontal stroke
   fillRect(img, x + 18, y, x + 22, y + 40); // a vertical stroke
   const k = Math.floor(rand() * 3);
@@ -36,7 +36,7 @@ export function glyph(img: GreyImage, x: number, y: number, rand: () => number):
   if (k === 2) fillRect(img, x + 30, y + 20, x + 34, y + 36);
 }
 
-export function text(img: GreyImage, x: number, y: number, n: number, rand: () => number): void {
+function text(img: GreyImage, x: number, y: number, n: number, rand: () => number): void {
   for (let i = 0; i < n; i++) glyph(img, x + i * 46, y, rand);
 }
 

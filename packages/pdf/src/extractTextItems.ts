@@ -104,7 +104,7 @@ function nominalAdvance(ch: string): number {
  * taking what is left of the item's width. A string that runs over a cell border can then be
  * cut at the ruling like single glyphs are.
  */
-export function splitGlyph(g: Glyph): Glyph[] {
+function splitGlyph(g: Glyph): Glyph[] {
   const chars = [...g.text];
   if (chars.length < 2 || g.space) return [g];
   const spaces = chars.filter((c) => c.trim() === "").length;

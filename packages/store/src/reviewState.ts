@@ -63,10 +63,10 @@ export const OPEN_FLAG_SQL = `EXISTS (SELECT 1 FROM flags f WHERE f.record_id = 
   AND NOT EXISTS (SELECT 1 FROM flag_resolutions x WHERE x.document_sha256 = r.document_sha256
                   AND x.ordinal = r.ordinal AND x.code = f.code AND x.path = f.path AND x.message = f.message))`;
 
-export const RESOLUTIONS = `SELECT ordinal, code, path, message, resolution, reviewer, at FROM flag_resolutions
+const RESOLUTIONS = `SELECT ordinal, code, path, message, resolution, reviewer, at FROM flag_resolutions
   WHERE document_sha256 = $1 AND ($2::int IS NULL OR ordinal = $2::int)`;
 
-export interface ResolutionRow {
+interface ResolutionRow {
   ordinal: number;
   code: string;
   path: string;

@@ -37,7 +37,7 @@ function procStartOf(pid: number): string | undefined {
 }
 
 /** Whether the process that wrote the lock is still running (on another host: assumed so). */
-export function ownerAlive(owner: StoreOwner): boolean {
+function ownerAlive(owner: StoreOwner): boolean {
   if (owner.host !== hostname()) return true;
   try {
     process.kill(owner.pid, 0);
@@ -64,7 +64,7 @@ function parseOwner(text: string): StoreOwner | null {
   }
 }
 
-export type StoreLock = {
+type StoreLock = {
   path: string;
   owner: StoreOwner;
   /** Records the socket other processes reach the store through. */

@@ -14,7 +14,7 @@ export function hash(s) {
 }
 
 /** mulberry32: a small deterministic generator returning floats in [0, 1). */
-export function rng(seed) {
+function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -26,7 +26,7 @@ function table(b) {
 }
 
 /** The whole document: reports = [{ blocks }], page = { landscape, font, size, labelTop }. */
-export function renderHtml(reports, page) {
+function renderHtml(reports, page) {
   const size = page.size;
   const css = `
 @page { size: A4 ${page.landscape ? "landscape" : "portrait"}; margin: 15mm 13mm 15mm 13mm; }
@@ -56,7 +56,7 @@ thead { display: table-header-group; }
 }
 
 /** Prints an HTML file to PDF with a fresh Chromium profile. */
-export function printHtml(htmlPath, pdfPath) {
+function printHtml(htmlPath, pdfPath) {
   const chromium = process.env.CHROMIUM ?? "chromium";
   const profile = mkdtempSync(join(tmpdir(), "tpl-chromium-"));
   try {

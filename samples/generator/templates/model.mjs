@@ -120,7 +120,7 @@ function numbered(text, X, key) {
 }
 
 /** Deep copy of the record the report will state, plus display overrides. */
-export function prepare(record, X) {
+function prepare(record, X) {
   const r = structuredClone(record);
   for (const k of ["source", "confidence", "flags", "review"]) delete r[k];
   if (X.wan) roundToYuan(r);

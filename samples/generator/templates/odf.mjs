@@ -18,7 +18,7 @@ function paras(t, style = "") {
 const NS = `xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0" xmlns:loext="urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0"`;
 
 /** Occupancy grid of a model table: grid[r][c] = { cell } at a cell's origin, { covered } elsewhere. */
-export function expand(b) {
+function expand(b) {
   const n = b.cols.length;
   const grid = b.rows.map(() => new Array(n).fill(null));
   b.rows.forEach((row, ri) => {
