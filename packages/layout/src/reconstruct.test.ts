@@ -221,6 +221,29 @@ describe("reconstruct: free text and text-dump grids", () => {
     expect(texts(rows[2]!.cells)).toEqual(["合计"]);
   });
 
+  it("continues a two-field line's cell with a wrapped line, but not with a label line or after a short line", () => {
+    // Pixel boxes of a 200 dpi scan of a 项目绩效自评价 form, as OCR gave them (a colon lost).
+    const it = (t: string, x0: number, y0: number, x1: number): TextItem => ({ text: t, bbox: { x0, y0, x1, y1: y0 + 27 }, size: 27, confidence: 0.95, origin: "ocr" });
+    const items: TextItem[] = [
+      it("预算单位名称：", 820, 200, 1010), it("福建省厦门市思明区人民政府办", 1100, 200, 1500), it("项目名称：", 128, 200, 260), it("对口支援专项经费", 300, 200, 500),
+      it("公室", 1100, 241, 1156),
+      it("绩效等级", 128, 670, 240), it("优", 289, 671, 314),
+      it("取得的主要绩效：", 128, 712, 337),
+      it("思路上沟通磨合力度还不够大，前方干部与当地干部在项目理解上存在一定分歧", 129, 1214, 1146), it("需要进一步统一思想，理清", 1178, 1215, 1524),
+      it("思路。", 129, 1254, 203),
+      it("整改措施", 129, 1296, 242),
+    ];
+    const p: Page = { number: 1, width: 1654, height: 2339, unit: "px", origin: "top-left", items, rulings: [], tables: [] };
+    const rows = reconstruct(doc(p)).rows.map((r) => texts(r.cells));
+    expect(rows).toEqual([
+      ["项目名称：", "对口支援专项经费", "预算单位名称：", "福建省厦门市思明区人民政府办公室"],
+      ["绩效等级", "优"],
+      ["取得的主要绩效："],
+      ["思路上沟通磨合力度还不够大，前方干部与当地干部在项目理解上存在一定分歧思路。", "需要进一步统一思想，理清"],
+      ["整改措施"],
+    ]);
+  });
+
   it("uses a page's known tables (text dumps) instead of rulings", () => {
     const p: Page = {
       number: 1, width: 2, height: 1, unit: "grid", origin: "top-left", items: [], rulings: [],

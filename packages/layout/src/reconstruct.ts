@@ -242,6 +242,8 @@ function stitch(a: LTable, b: LTable): void {
 function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFactor = 0.5): (Block & { kind: "text" })[] {
   const blocks: (Block & { kind: "text" })[] = [];
   let prevLine: { y0: number; y1: number } | null = null;
+  /** Where the last line a cell took ended on the right (a short line ends its paragraph). */
+  const lastLineEnd = new Map<RowCell, number>();
   for (const line of groupLines(items)) {
     const cells: RowCell[] = splitLineByGaps(line, gapFactor).map((part) => {
       const bbox: BBox = union(part.map((i) => i.bbox));
@@ -268,9 +270,15 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
         .map((c) => ({ c, ov: overlap1d(c.x0, c.x1, only.x0, only.x1) }))
         .sort((a, b) => b.ov - a.ov)[0];
       // A cell holding a label after other text ("…第三方预算单位：") is two fields run together: which
-      // of them a wrapped line continues is left to the reader of the row, by position.
-      if (target && target.ov >= 0.5 * (only.x1 - only.x0) && !/\S\s*[:：]/.test(target.c.text)) {
+      // of them a wrapped line continues is left to the reader of the row, by position. A line
+      // ending in a colon opens a field of its own ("取得的主要绩效：" under "绩效等级  优", whose
+      // colon a scan lost), and a line under one that stopped short of its cell's right edge
+      // starts a new paragraph ("思路。" then "整改措施").
+      const opensField = /[:：]\s*$/.test(only.text);
+      const endedShort = target ? (lastLineEnd.get(target.c) ?? target.c.x1) < target.c.x1 - 2 * h : false;
+      if (target && target.ov >= 0.5 * (only.x1 - only.x0) && !/\S\s*[:：]/.test(target.c.text) && !opensField && !endedShort) {
         target.c.text = cleanText(target.c.text + only.text);
+        lastLineEnd.set(target.c, only.x1);
         target.c.x1 = Math.max(target.c.x1, only.x1);
         target.c.prov.push(...only.prov);
         prevLine = bbox;
