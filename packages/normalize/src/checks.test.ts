@@ -216,4 +216,17 @@ describe("RecordBuilder", () => {
       ["indicators[2].weight", "indicators[3].weight", "indicators[2].score"].sort(),
     );
   });
+
+  it("narrows a failed score sum to the digits that explain it when the weights sum (no row is missing)", () => {
+    const b = new RecordBuilder();
+    // Printed scores 20 5 5 (total 30); the second 5 was read as 3. The weights sum.
+    runChecks(b, { indicators: [ind(20, 20), ind(5, 5), ind(5, 3)], total: { weight: 30, score: 30 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "indicators")).toEqual([]);
+    expect(codesAt(b, "total.score")).toEqual(["scores_do_not_sum"]);
+    expect(codesAt(b, "indicators[2].score")).toEqual(["digit_suspect"]);
+    // A missing row breaks both sums: then every row stays in doubt.
+    const missing = new RecordBuilder();
+    runChecks(missing, { indicators: [ind(20, 20), ind(5, 3)], total: { weight: 30, score: 30 }, rates: [], level1Weights: false });
+    expect(codesAt(missing, "indicators")).toEqual(["weights_do_not_sum", "scores_do_not_sum"]);
+  });
 });

@@ -11,11 +11,13 @@ const sum = (xs: readonly (number | null)[]) => round2(xs.reduce<number>((s, x) 
  * be such a misread gets its own review flag (it may or may not be the wrong one), so a person
  * looks at the values that can explain the gap and not only at the total.
  */
-function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string): void {
+function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string): number {
   const sum = round2(addends.reduce((s, a) => s + a.value, 0));
-  for (const d of digitSuspects(addends, expected)) {
+  const suspects = digitSuspects(addends, expected);
+  for (const d of suspects) {
     b.flag("digit_suspect", "review", d.path, `read ${d.read}; ${what} sum to ${sum}, not ${expected}: ${d.could_be.join(" or ")} here would make it come out`);
   }
+  return suspects.length;
 }
 
 const addendsOf = (indicators: readonly Ind[], rows: readonly number[], field: "weight" | "score"): Addend[] | undefined => {
@@ -57,6 +59,7 @@ export function runChecks(
   // Weights (+ the budget row's points) sum to the total's weight. When some weights were not
   // read, the sum cannot decide; if exactly one is missing, its expected value is reported on it.
   const missingW = indicators.flatMap((i, k) => (i.weight === null ? [k] : []));
+  let weightsFail: { s: number; extraW: number } | undefined;
   if (total.weight !== null && indicators.length && missingW.length) {
     if (missingW.length === 1) {
       const expected = round2(total.weight - extraW - sum(indicators.map((i) => i.weight)));
@@ -65,10 +68,7 @@ export function runChecks(
   } else if (total.weight !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.weight)) + extraW);
     if (Math.abs(s - total.weight) > 0.011) {
-      b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${extraW ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
-      b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
-      const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
-      if (addends) flagDigitSuspects(b, addends, round2(total.weight - extraW), "the indicator weights");
+      weightsFail = { s, extraW };
     } else {
       confirmed.add("total.weight");
       indicators.forEach((_, k) => confirmed.add(`indicators[${k}].weight`));
@@ -79,6 +79,7 @@ export function runChecks(
     b.flag("missing_total", "review", "indicators", "the total row was not found: indicator rows cannot be checked for completeness");
   }
   const missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
+  let scoresFail: { s: number } | undefined;
   if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
@@ -91,13 +92,32 @@ export function runChecks(
   } else if (total.score !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0));
     if (Math.abs(s - total.score) > 0.051) {
-      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
-      b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);
-      const addends = addendsOf(indicators, indicators.map((_, k) => k), "score");
-      if (addends) flagDigitSuspects(b, addends, round2(total.score - (extraS ?? 0)), "the indicator scores");
+      scoresFail = { s };
     } else {
       confirmed.add("total.score");
       indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
+    }
+  }
+  // A failed sum is a review flag on the total and on what can explain it. When one or two
+  // confused digits explain it and the other sum holds (so no row is missing or extra: a row
+  // adds both a weight and a score), the doubt is those digits and the total; otherwise it is
+  // every indicator row.
+  if (weightsFail && total.weight !== null) {
+    const { s, extraW: w } = weightsFail;
+    b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
+    const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
+    const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights") : 0;
+    if (!explained || !confirmed.has("total.score")) {
+      b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
+    }
+  }
+  if (scoresFail && total.score !== null) {
+    const { s } = scoresFail;
+    b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);
+    const addends = addendsOf(indicators, indicators.map((_, k) => k), "score");
+    const explained = addends ? flagDigitSuspects(b, addends, round2(total.score - (extraS ?? 0)), "the indicator scores") : 0;
+    if (!explained || !confirmed.has("total.weight")) {
+      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
     }
   }
   indicators.forEach((ind, k) => {
