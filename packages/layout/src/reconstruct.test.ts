@@ -1,6 +1,6 @@
 import type { DocumentModel, Page, Ruling, TextItem } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
-import { isMisreadPageNumber, isPageFurniture, isPageNumber, joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
+import { isGarbledPageNumber, isMisreadPageNumber, isPageFurniture, isPageNumber, joinAcrossBreak, pageTables, reconstruct, type Row, type RowCell } from "./reconstruct.js";
 
 // Columns: 一级指标 | 二级指标 | 三级指标 | 分值
 const XS = [50, 150, 250, 350, 450];
@@ -302,6 +302,18 @@ describe("reconstruct: page furniture", () => {
       expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
     }
     expect(isPageFurniture("一级指标", true)).toBe(false);
+  });
+  it("knows the shape of a page number garbled beyond one word", () => {
+    for (const t of ["第！ 成 共7次", "第2贞 共7 贞", "第3贞 共？风", "第+页.共7页", "第 2 页 共 7 页"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, true]);
+    for (const t of ["第三部分 共同目标", "共7页第2页", "第2项指标", "合计", "第2页共7页及附件一份"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, false]);
+  });
+  it("leaves out a garbled footer in the bottom margin, and keeps such text above other text", () => {
+    const piece = (t: string, x: number, y: number): TextItem => ({ text: t, bbox: { x0: x, y0: y, x1: x + 10 * t.length, y1: y + 10 }, size: 10, confidence: 0.9, origin: "ocr" });
+    const rows = (items: TextItem[]) => reconstruct(doc(page(1, gridRulings([100, 130]), [text("指标甲", 2, 115), ...items]))).rows;
+    const footer = [piece("第2贞", 240, 800), piece("共7", 300, 800), piece("贞", 340, 800)];
+    expect(rows(footer).filter((r) => r.source === "text")).toEqual([]);
+    // With a line further out, it is not the margin's outermost line.
+    expect(rows([...footer, piece("签字", 240, 825)]).filter((r) => r.source === "text").length).toBeGreaterThan(0);
   });
   it("knows a page number with one of its words misread, which only a margin line may be", () => {
     for (const t of ["第2页、共6项", "第 2 页，其 6 页", "第2贝共6页", "2页共6页"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, true]);

@@ -95,6 +95,18 @@ export function isMisreadPageNumber(text: string): boolean {
   return words.filter(Boolean).length >= words.length - 1 && Number(m[2]) <= Number(m[5]);
 }
 
+/**
+ * True when a line has the shape of "第 N 页 共 M 页" with its small print garbled beyond one word
+ * (a 200 dpi bitonal footer: "第2贞 共7 贞", "第！成 共7次", "第+页.共7页"): it starts with 第, has 共
+ * after one to three characters, one to three characters follow, and a digit is among them.
+ * Only for the outermost line of a margin: nothing a form prints there reads so.
+ */
+export function isGarbledPageNumber(text: string): boolean {
+  const t = text.replace(/\s+/g, "").normalize("NFKC");
+  const m = /^第([^第共]{1,3})共([^第共]{1,3})$/u.exec(t);
+  return !!m && /\d/.test(m[1]! + m[2]!);
+}
+
 /** True when a free-text line is page furniture rather than part of a form. */
 export function isPageFurniture(text: string, inMargin: boolean, outermost = inMargin): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
@@ -319,7 +331,8 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   // piece by piece a bare "1" would go and "第 页，共7 页" stay.
   for (const line of groupLines(inMargin)) {
     const t = line.map((it) => it.text).join("");
-    if (!isPageNumber(t) && !isMisreadPageNumber(t)) continue;
+    const garbled = isGarbledPageNumber(t) && outermost(union(line.map((it) => it.bbox)));
+    if (!isPageNumber(t) && !isMisreadPageNumber(t) && !garbled) continue;
     for (const it of line) dropped.add(it);
     lines.push(cleanText(lineText(line)));
   }
