@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { INDICATOR_HEADER } from "./forms.js";
 import { normalize } from "./normalize.js";
 import { nearestLabel, nearestLevel2, readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
+import { labelAmidSpecks } from "./parseIndicatorsRows.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { headerColumns } from "./rowTools.js";
 
@@ -279,5 +280,16 @@ describe("normalize on a synthetic digital-page reconstruction", () => {
     ]);
     expect(r.flags.filter((f) => f.severity === "review")).toEqual([]);
     expect(r.confidence).toBe(1);
+  });
+});
+
+describe("labelAmidSpecks", () => {
+  it("takes a level label read with a speck or two beside it (a ruling's stub read as 1)", () => {
+    expect(labelAmidSpecks("1产出指标")).toBe("产出指标");
+    expect(labelAmidSpecks("|效益指标 ")).toBe("效益指标");
+    expect(labelAmidSpecks("数量指标l")).toBe("数量指标");
+  });
+  it("leaves labels, labels with their weight, Chinese text and unknown words alone", () => {
+    for (const t of ["产出指标", "产出指标（45分）", "满意度指标 10", "新产出指标", "12产出", "ab指标甲"]) expect([t, labelAmidSpecks(t)]).toEqual([t, undefined]);
   });
 });

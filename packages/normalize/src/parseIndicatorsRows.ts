@@ -1,4 +1,4 @@
-import { compact, isSectionLabelPiece, matchLabel, TAXONOMY, cleanText, isEmptyValue } from "@jixiao/core";
+import { ALL_LABELS, compact, isSectionLabelPiece, matchLabel, TAXONOMY, cleanText, isEmptyValue } from "@jixiao/core";
 import type { FlagCode } from "@jixiao/schemas";
 import type { Row, RowCell } from "@jixiao/layout";
 import { cellsOf, columnOf, isExtraColumn, isNumeric, type HeaderColumns } from "./rowTools.js";
@@ -139,6 +139,13 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
     if (level2Misread !== undefined) {
       raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${level2Misread}" in the level2 column is no taxonomy label; read as "${raw.level2}"`, field: "level2" });
     }
+    for (const field of ["level1", "level2"] as const) {
+      const read = raw[field];
+      const label = read !== null ? labelAmidSpecks(read) : undefined;
+      if (read === null || label === undefined) continue;
+      raw[field] = label;
+      raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${read}" in the ${field} column holds the label "${label}" with specks beside it; read as the label`, field });
+    }
     if (!mapByColumns(nonEmpty, header, raw)) mapByOrder(nonEmpty, header, raw);
     out.push(raw);
   }
@@ -167,6 +174,20 @@ export function nearestLabel(text: string, pool: readonly string[]): string | nu
     return t.length === l.length ? m === 1 : m === 0 || (m === 1 && t.length >= MIN_LABEL_PART + 1);
   });
   return hits.length === 1 ? hits[0]! : null;
+}
+
+/**
+ * A taxonomy label read with one or two specks beside it ("1产出指标": a ruling's stub or dust
+ * read as a digit or a stroke), or undefined when the text is a label already or holds none.
+ * Only characters that are no Chinese characters count as specks.
+ */
+export function labelAmidSpecks(text: string): string | undefined {
+  const t = compact(text);
+  if (matchLabel(t)) return undefined;
+  // Digits after a label are its weight, not specks.
+  const m = /^([^\p{Script=Han}（）()]{0,2})(.+?)([^\p{Script=Han}（）()\d]{0,2})$/u.exec(t);
+  if (!m || (!m[1] && !m[3])) return undefined;
+  return ALL_LABELS.includes(m[2]!) ? m[2] : undefined;
 }
 
 /** Fewest characters of a label that tell it (a shorter piece is too often a word of a name). */
