@@ -32,6 +32,13 @@ describe("RecordBuilder: doubt on OCR text", () => {
     expect(codesFor("≥320K", 1, "indicators[1].actual")).toEqual([]);
   });
 
+  it("flags an OCR-read > or < in a target or actual (≥ and ≤ that lost their lower bar)", () => {
+    expect(codesFor(">96.00%", 0.95, "indicators[3].target")).toContain("review:ambiguous_operator");
+    expect(codesFor("<5%", 0.95, "indicators[3].actual")).toContain("review:ambiguous_operator");
+    expect(codesFor("≥96.00%", 0.95, "indicators[3].target")).not.toContain("review:ambiguous_operator");
+    expect(codesFor(">96.00%", 1, "indicators[3].target")).toEqual([]);
+  });
+
   it("flags an OCR-read target that is a bare number (an operator or unit was lost)", () => {
     expect(codesFor("0", 0.97, "indicators[2].target")).toContain("review:bare_target");
     expect(codesFor("=0", 0.97, "indicators[2].target")).not.toContain("review:bare_target");
