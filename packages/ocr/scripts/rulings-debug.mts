@@ -6,10 +6,8 @@ import path from "node:path";
 import { PNG } from "pngjs";
 import { buildTables } from "@jixiao/layout";
 import type { Page } from "@jixiao/schemas";
-import { removeSeal } from "../src/removeSeal.js";
-import { binarize, inkThreshold, isBitonal } from "../src/binarize.js";
-import { measureSkew } from "../src/measureSkew.js";
-import { rotateImage } from "../src/rotateImage.js";
+import { PAGE_IMAGE_DEFAULTS } from "../src/ocrPageImage.js";
+import { deskewPage, rulingOptions } from "../src/pageJobs.js";
 import { findRulings, besideInk, toPageRulings } from "../src/findRulings.js";
 
 const args = process.argv.slice(2);
@@ -17,20 +15,12 @@ const pi = args.indexOf("--png");
 const pngDir = pi >= 0 ? args.splice(pi, 2)[1] : undefined;
 const file = args.shift()!;
 const wantPages = args.map(Number);
-await forEachScanPage(file, wantPages, async ({ n, image: clamped, dpi: pageDpi }) => {
-  const unsealed = removeSeal(clamped, pageDpi).image;
-  const threshold = inkThreshold(unsealed);
-  const bitonal = isBitonal(unsealed);
-  let grey = unsealed;
-  let mask = binarize(grey, threshold);
-  let skew = measureSkew(mask, { maxDegrees: 6 });
-  if (Math.abs(skew) >= 0.03) {
-    grey = rotateImage(grey, -skew);
-    mask = binarize(grey, threshold);
-  } else skew = 0;
+await forEachScanPage(file, wantPages, async ({ n, image: clamped, dpi }) => {
+  // The page pipeline's own first steps (pageJobs.ts), so this view cannot drift from them.
+  const { grey, mask, dpi: pageDpi, skewDegrees: skew, bitonal } = deskewPage(clamped, dpi, PAGE_IMAGE_DEFAULTS);
   const t0 = performance.now();
   const extra = JSON.parse(process.env.RULINGS_OPTS ?? "{}") as Record<string, unknown>;
-  const found = findRulings(mask, bitonal ? { dpi: pageDpi, maxGap: Math.max(2, Math.round(pageDpi / 33)), wobble: true, extendGap: Math.round(pageDpi / 14), ...extra } : { dpi: pageDpi, ...extra });
+  const found = findRulings(mask, { ...rulingOptions(pageDpi, bitonal), ...extra });
   const ms = performance.now() - t0;
   const { width, height } = grey;
   const page: Page = {

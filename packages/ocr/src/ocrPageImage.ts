@@ -31,7 +31,8 @@ export type PageImageOptions = {
   softenBitonal?: boolean;
 };
 
-const DEFAULTS = {
+/** The defaults of PageImageOptions (besides the engines' own). */
+export const PAGE_IMAGE_DEFAULTS = {
   maxPixels: 40_000_000,
   maxSkewDegrees: 6,
   minSkewDegrees: 0.03,
@@ -69,7 +70,7 @@ export async function ocrPageImage(
   pool: OcrPool,
   options: PageImageOptions = {},
 ): Promise<PageImageResult> {
-  const o = { ...DEFAULTS, ...withoutUndefined(options) };
+  const o = { ...PAGE_IMAGE_DEFAULTS, ...withoutUndefined(options) };
   const prepared = preparePage(image, dpi, o);
   const { grey, mask, rulings } = prepared;
   const { width, height } = grey;

@@ -1,6 +1,6 @@
 import type { Ruling, Table, TextItem } from "@jixiao/schemas";
 import { binarize, inkThreshold, isBitonal } from "./binarize.js";
-import { eraseRulings, findRulings, toPageRulings } from "./findRulings.js";
+import { eraseRulings, findRulings, toPageRulings, type FindRulingsOptions } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
 import { clampPixels, type GreyImage, type InkMask, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
@@ -58,16 +58,37 @@ export type PageJob = LineJob & {
   free: boolean;
 };
 
+/** The page image turned straight: clamped, unsealed, binarized and deskewed. */
+export type DeskewedPage = Pick<PreparedPage, "grey" | "mask" | "dpi" | "skewDegrees" | "bitonal">;
+
 /**
- * Pass 1, preparation: clamp to `maxPixels` (area downscale), whiten a red seal, binarize (Otsu),
- * measure the skew from long horizontal runs and rotate the grey image by −skew (bilinear); find
- * the table rulings on the deskewed mask, erase them, and remove dust. `image` is consumed.
+ * Pass 1, preparation: `deskewPage`, then the table rulings found on the deskewed mask
+ * (`rulingOptions`), erased, and dust removed. `image` is consumed.
  */
 export function preparePage(
   image: GreyImage,
   dpi: number,
   o: { maxPixels: number; maxSkewDegrees: number; minSkewDegrees: number },
 ): PreparedPage {
+  const page = deskewPage(image, dpi, o);
+  const { grey, mask, dpi: pageDpi } = page;
+  const found = findRulings(mask, rulingOptions(pageDpi, page.bitonal));
+  const rulings: Ruling[] = toPageRulings(found);
+  eraseRulings(found, grey.width, grey.data, mask.data, 2);
+  // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
+  removeSpecks(mask, grey, Math.max(2, Math.round(pageDpi / SPECK_SIZE)));
+  return { ...page, rulings };
+}
+
+/**
+ * Clamp to `maxPixels` (area downscale), whiten a red seal, binarize (Otsu), measure the skew
+ * from long horizontal runs and rotate the grey image by −skew (bilinear). `image` is consumed.
+ */
+export function deskewPage(
+  image: GreyImage,
+  dpi: number,
+  o: { maxPixels: number; maxSkewDegrees: number; minSkewDegrees: number },
+): DeskewedPage {
   const { image: clamped, scale } = clampPixels(image, o.maxPixels);
   const pageDpi = dpi * scale;
   // A red seal scanned to grey: its mid-grey ink is whitened inside its ring, the print stays.
@@ -83,27 +104,24 @@ export function preparePage(
   } else {
     skew = 0;
   }
+  return { grey, mask, dpi: pageDpi, skewDegrees: skew, bitonal };
+}
 
-  // A bitonal scan's rulings come out ragged and broken by the scanner's threshold: bridge
-  // wider gaps along them (BITONAL_RULING_GAP pixels per inch).
-  // A one-pixel wobble across the line is closed, and found pieces are extended along their line
-  // through gaps up to dpi / BITONAL_EXTEND_GAP (a dotted border).
-  const found = findRulings(
-    mask,
-    bitonal
-      ? {
-          dpi: pageDpi,
-          maxGap: Math.max(2, Math.round(pageDpi / BITONAL_RULING_GAP)),
-          wobble: true,
-          extendGap: Math.round(pageDpi / BITONAL_EXTEND_GAP),
-        }
-      : { dpi: pageDpi },
-  );
-  const rulings: Ruling[] = toPageRulings(found);
-  eraseRulings(found, grey.width, grey.data, mask.data, 2);
-  // Dust and grain specks (and what is left of the rulings) are removed before text is sought.
-  removeSpecks(mask, grey, Math.max(2, Math.round(pageDpi / SPECK_SIZE)));
-  return { grey, mask, dpi: pageDpi, skewDegrees: skew, bitonal, rulings };
+/**
+ * How rulings are sought on a page. A bitonal scan's rulings come out ragged and broken by the
+ * scanner's threshold: wider gaps along them are bridged (BITONAL_RULING_GAP pixels per inch),
+ * a one-pixel wobble across the line is closed, and found pieces are extended along their line
+ * through gaps up to dpi / BITONAL_EXTEND_GAP (a dotted border).
+ */
+export function rulingOptions(dpi: number, bitonal: boolean): FindRulingsOptions {
+  return bitonal
+    ? {
+        dpi,
+        maxGap: Math.max(2, Math.round(dpi / BITONAL_RULING_GAP)),
+        wobble: true,
+        extendGap: Math.round(dpi / BITONAL_EXTEND_GAP),
+      }
+    : { dpi };
 }
 
 /** The margin of a job's rectangle around its ink, in pixels. */
