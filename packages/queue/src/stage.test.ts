@@ -33,10 +33,19 @@ describe("runStage: errors mapped through the error table", () => {
     expect(onFinal).toHaveBeenCalledWith(expect.objectContaining({ code: "INTERNAL" }));
   });
 
-  it("a failure while recording the failure does not hide the job's own error", async () => {
-    const err = await runStage(job(0), async () => { throw new JixiaoError("EMPTY_FILE", "e"); }, async () => { throw new Error("store down"); })
-      .catch((e: unknown) => e);
+  it("a failure while recording the failure does not hide the job's own error, and is logged as a JSON line", async () => {
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((s: string | Uint8Array) => (lines.push(String(s)), true));
+    let err: unknown;
+    try {
+      err = await runStage(job(0), async () => { throw new JixiaoError("EMPTY_FILE", "e"); }, async () => { throw new Error("store down"); })
+        .catch((e: unknown) => e);
+    } finally {
+      write.mockRestore();
+    }
     expect((err as Error).message).toBe("EMPTY_FILE: e");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 50, name: "jixiao-worker", jobId: "j", code: "EMPTY_FILE", msg: "job j: could not record the failure: store down" });
   });
 
   it("reads a failure reason back, and knows the last try", () => {

@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { UnrecoverableError } from "bullmq";
 import type { z } from "zod";
 import { JixiaoError, errorCodes, toJixiaoError, type ErrorCode } from "@jixiao/core";
@@ -13,6 +14,15 @@ export function parsePayload<T>(schema: z.ZodType<T>, data: unknown, what: strin
     throw new JixiaoError("INVALID_PAYLOAD", `${what} job payload is invalid: ${issues}`);
   }
   return res.data;
+}
+
+/**
+ * One log line in the worker's format (JSON, pino's fields: level, time, pid, hostname, name,
+ * msg) on standard error, for what a stage says itself: it also runs in BullMQ's sandboxed page
+ * processes, which have no logger of the worker's.
+ */
+function logLine(level: number, fields: { [k: string]: unknown }, msg: string): void {
+  process.stderr.write(`${JSON.stringify({ level, time: Date.now(), pid: process.pid, hostname: hostname(), name: "jixiao-worker", ...fields, msg })}\n`);
 }
 
 /** A job's failure reason: the error code first, so it can be read back (parseFailureReason). */
@@ -54,7 +64,7 @@ export async function runStage<T>(
       try {
         await onFinalFailure(e);
       } catch (recordErr) {
-        process.stderr.write(`jixiao: job ${job.id ?? "?"}: could not record the failure: ${(recordErr as Error).message}\n`);
+        logLine(50, { jobId: job.id, code: e.code }, `job ${job.id ?? "?"}: could not record the failure: ${(recordErr as Error).message}`);
       }
     }
     if (!e.retryable) throw new UnrecoverableError(failureReason(e));
