@@ -47,7 +47,7 @@ export function toTimestamp(value: string, what: string): string {
 }
 
 /** A calendar date "YYYY-MM-DD" that exists; anything else is a bad stored record. */
-export function toDate(value: string, what: string): string {
+function toDate(value: string, what: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ok = m !== null && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
   if (!ok) throw new JixiaoError("INVALID_PAYLOAD", `${what}: ${JSON.stringify(value)} is not a calendar date`);
@@ -55,7 +55,7 @@ export function toDate(value: string, what: string): string {
 }
 
 /** A count (下属单位个数): a whole number; a fraction (a misread or a mistyped correction) is a bad stored record. */
-export function toCount(value: number | null, what: string): number | null {
+function toCount(value: number | null, what: string): number | null {
   if (value === null) return null;
   if (!Number.isSafeInteger(value) || value < 0) throw new JixiaoError("INVALID_PAYLOAD", `${what}: ${value} is not a count (a whole number)`);
   return value;
@@ -65,7 +65,7 @@ export function toCount(value: number | null, what: string): number | null {
  * The fiscal year of a 项目绩效自评价, whose form prints no year: the year before its 自评时间
  * (a self-assessment reviews a fiscal year that has ended: 自评时间 2022-03-10 → 2021).
  */
-export function assessedFiscalYear(evaluationDate: string | null): number | null {
+function assessedFiscalYear(evaluationDate: string | null): number | null {
   return evaluationDate === null ? null : Number(evaluationDate.slice(0, 4)) - 1;
 }
 

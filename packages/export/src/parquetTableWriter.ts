@@ -34,7 +34,7 @@ export function parquetElement(column: ColumnSpec): SchemaElement {
 }
 
 /** A row value as the Parquet writer takes it: days since 1970-01-01 for dates, a Date for timestamps. */
-export function parquetValue(column: ColumnSpec, value: unknown): unknown {
+function parquetValue(column: ColumnSpec, value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (column.type === "date") return Math.round(Date.parse(`${String(value)}T00:00:00Z`) / DAY_MS);
   if (column.type === "timestamp") return new Date(String(value));

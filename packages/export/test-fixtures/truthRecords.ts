@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { JxRecord } from "@jixiao/schemas";
 
-export const root = join(import.meta.dirname, "..", "..", "..");
+const root = join(import.meta.dirname, "..", "..", "..");
 
 export interface TruthFile {
   file: string;

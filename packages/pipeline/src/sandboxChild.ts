@@ -7,7 +7,7 @@ import { toJixiaoError } from "@jixiao/core";
 import { loadPdfjs } from "@jixiao/pdf";
 import { extractDocument, inputError, pageGeometryOf, recordsOf, type ProcessOptions, type SandboxResult } from "./processFile.js";
 
-export type ChildInit = { limits: Omit<ProcessOptions, "extractScan" | "sandbox">; ocr: OcrOptions | false };
+type ChildInit = { limits: Omit<ProcessOptions, "extractScan" | "sandbox">; ocr: OcrOptions | false };
 export type ChildRequest =
   | { type: "extract"; id: number; data: Uint8Array; meta: { file: string; sha256: string } }
   | { type: "close" };

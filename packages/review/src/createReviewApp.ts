@@ -313,7 +313,7 @@ export async function createReviewApp(options: ReviewAppOptions): Promise<Fastif
  * ports made explicit by URL), so `https://host` is not the origin of a server reached at
  * `http://host`. The server's scheme is the connection's own (no proxy headers are trusted).
  */
-export function sameOrigin(origin: string, protocol: string, host: string | undefined): boolean {
+function sameOrigin(origin: string, protocol: string, host: string | undefined): boolean {
   if (host === undefined || host === "") return false;
   try {
     const theirs = new URL(origin);

@@ -4,7 +4,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { JixiaoError } from "@jixiao/core";
 
 /** Largest source file the review server reads (the pipeline's default input limit). */
-export const MAX_SOURCE_BYTES = 200 * 1024 * 1024;
+const MAX_SOURCE_BYTES = 200 * 1024 * 1024;
 
 /** What the browser is sent for each kind of source it can show. */
 export const SOURCE_CONTENT_TYPES = { pdf: "application/pdf", png: "image/png", jpeg: "image/jpeg" } as const;

@@ -28,10 +28,10 @@ export type UploadOptions = {
   keep?: number;
 };
 
-export type UploadState = "waiting" | "processing" | DocumentStatus | "skipped";
+type UploadState = "waiting" | "processing" | DocumentStatus | "skipped";
 
 /** One uploaded file and what became of it. */
-export type UploadItem = {
+type UploadItem = {
   id: string;
   /** The name its records carry (`source.file`): its path in the dropped folder or in the zip. */
   file: string;

@@ -19,7 +19,7 @@ import { isFinished, type Store } from "@jixiao/store";
 export type UploadInput = { path: string; file: string };
 
 /** What became of one uploaded file. `skipped`: the store held the same bytes finished, so it was not extracted again. */
-export type UploadOutcome = {
+type UploadOutcome = {
   sha256: string | null;
   status: DocumentStatus;
   error: { code: ErrorCode; message: string } | null;
@@ -28,7 +28,7 @@ export type UploadOutcome = {
 };
 
 /** Progress of one file: pages read of the pages to read (OCR reports each page it finishes). */
-export type UploadProgress = { pagesDone: number; pageCount: number };
+type UploadProgress = { pagesDone: number; pageCount: number };
 
 /**
  * Runs uploaded files through the pipeline, one at a time: in this process's extraction sandbox
