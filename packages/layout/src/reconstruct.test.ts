@@ -295,8 +295,8 @@ describe("reconstruct: page furniture", () => {
     }
     for (const t of ["第3季度", "第3页内容", "共7项", "3", "第三页"]) expect([t, isPageNumber(t)]).toEqual([t, false]);
   });
-  it("takes the dashes left of a \"- 1 -\" footer for furniture only in a margin, outermost", () => {
-    for (const t of ["一", "-", "— —"]) {
+  it("takes what is left of a \"- 1 -\" footer for furniture only in a margin, outermost", () => {
+    for (const t of ["一", "-", "— —", "-6.", "一6", "6-", "12"]) {
       expect([t, isPageFurniture(t, true)]).toEqual([t, true]);
       expect([t, isPageFurniture(t, false)]).toEqual([t, false]);
       expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
