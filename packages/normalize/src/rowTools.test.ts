@@ -45,6 +45,17 @@ describe("headerColumns / columnOf", () => {
     expect(found.name).toEqual({ x0: 3, x1: 4 });
   });
 
+  it("takes a two-character label with one character misread for the open field it half matches", () => {
+    const h = row([cell("一级指标", 1), cell("指标名称", 2), cell("指标解释", 3), cell("权币", 4), cell("自评分", 5), cell("备注", 6)]);
+    const found = headerColumns(h, INDICATOR_HEADER.project_self_assessment!, 3)!;
+    expect(found.weight).toEqual({ x0: 4, x1: 5 });
+    expect(found.score).toEqual({ x0: 5, x1: 6 });
+    // Not before the row is known to be a header, and not for a longer text.
+    expect(headerColumns(row([cell("权币", 4), cell("自评分", 5)]), INDICATOR_HEADER.project_self_assessment!, 2)).toBeNull();
+    const long = headerColumns(row([cell("一级指标", 1), cell("指标名称", 2), cell("权益类别", 4), cell("自评分", 5)]), INDICATOR_HEADER.project_self_assessment!, 3)!;
+    expect(long.weight).toBeUndefined();
+  });
+
   it("puts a cell in the column it overlaps most, a wide cell in the leftmost it covers", () => {
     expect(columnOf(cell("x", 3.2, 4.1), cols)).toBe("name");
     expect(columnOf(cell("x", 3, 5), cols)).toBe("name");

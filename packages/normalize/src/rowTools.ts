@@ -118,6 +118,9 @@ export function headerColumns(row: Row, labels: Spellings, minHits: number): Hea
   // two fields equally ("--级指标", "：级指标" for 一级指标 and 二级指标) get one each, where the
   // second was dropped (its column lost: a bitonal scan's level-2 labels went into the name).
   pass((cell, open) => whichLabel(cell.text, open, 0.6), true);
+  // A two-character label with one character misread ("权币" for 权重 on a 200 dpi bitonal scan)
+  // is half like its label: in a known header, among the fields still open, that is enough.
+  pass((cell, open) => ([...compact(cell.text)].length === 2 ? whichLabel(cell.text, open, 0.5) : null), true);
   return cols;
 }
 
