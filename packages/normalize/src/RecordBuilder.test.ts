@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
 import { RecordBuilder } from "./RecordBuilder.js";
+import { flagLoneOperators } from "./normalize.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
   text, x0: 0, x1: 10, col: 0, colSpan: 1, rowSpan: 1, confidence,
@@ -30,13 +31,6 @@ describe("RecordBuilder: doubt on OCR text", () => {
     expect(codesFor("≥320 天", 0.95, "indicators[1].actual")).not.toContain("review:latin_unit");
     expect(codesFor("≥95%", 0.95, "indicators[1].target")).not.toContain("review:latin_unit");
     expect(codesFor("≥320K", 1, "indicators[1].actual")).toEqual([]);
-  });
-
-  it("flags an OCR-read > or < in a target or actual (≥ and ≤ that lost their lower bar)", () => {
-    expect(codesFor(">96.00%", 0.95, "indicators[3].target")).toContain("review:ambiguous_operator");
-    expect(codesFor("<5%", 0.95, "indicators[3].actual")).toContain("review:ambiguous_operator");
-    expect(codesFor("≥96.00%", 0.95, "indicators[3].target")).not.toContain("review:ambiguous_operator");
-    expect(codesFor(">96.00%", 1, "indicators[3].target")).toEqual([]);
   });
 
   it("flags an OCR-read target that is a bare number (an operator or unit was lost)", () => {
@@ -69,5 +63,23 @@ describe("RecordBuilder: amounts with dots for thousands separators", () => {
     const codes = b.flags.map((f) => `${f.path}:${f.code}`);
     expect(codes).toEqual(expect.arrayContaining(["a:not_a_number", "b:money_unit_doubt", "c:not_a_number"]));
     expect(codes.filter((c) => c.endsWith("thousands_dot"))).toEqual([]);
+  });
+});
+
+describe("flagLoneOperators", () => {
+  const read = (values: [string, string][], confidence = 0.95) => {
+    const b = new RecordBuilder();
+    const indicators = values.map(([target, actual], k) => ({ target: b.text(`indicators[${k}].target`, [cell(target, confidence)]), actual: b.text(`indicators[${k}].actual`, [cell(actual, confidence)]) }));
+    flagLoneOperators(b, indicators);
+    return b.flags.filter((f) => f.code === "ambiguous_operator").map((f) => f.path);
+  };
+
+  it("flags an OCR-read > or < where the record reads ≥ or ≤ elsewhere (≥ that lost its lower bar)", () => {
+    expect(read([["≥95%", "98%"], [">96.00%", "99%"], ["<5%", "3%"]])).toEqual(["indicators[1].target", "indicators[2].target"]);
+  });
+
+  it("leaves a form that prints > throughout, and a text layer, alone", () => {
+    expect(read([[">95%", "98%"], [">96.00%", "99%"]])).toEqual([]);
+    expect(read([["≥95%", "98%"], [">96.00%", "99%"]], 1)).toEqual([]);
   });
 });

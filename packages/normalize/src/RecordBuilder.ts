@@ -111,11 +111,6 @@ export class RecordBuilder {
     if (pattern && /\d\s*[A-Za-z]{1,3}$/.test(t)) {
       this.flag("latin_unit", "review", path, `"${t}" ends in a Latin unit, which OCR often makes of a Chinese one`);
     }
-    // ≥ and ≤ lose their lower bar on a coarse scan and read as > and <, which the forms print
-    // far less often: an OCR-read > or < is in doubt.
-    if (pattern && /^[<>＜＞]/.test(t.trim())) {
-      this.flag("ambiguous_operator", "review", path, `"${t}" starts with ${t.trim()[0]}: a scan often loses the lower bar of ≥ or ≤`);
-    }
     if (pattern && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }

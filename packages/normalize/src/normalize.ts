@@ -176,6 +176,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     actual_parsed: parseTarget(ind.actual),
   }));
   indicators.forEach((ind, k) => flagImplausiblePercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed));
+  flagLoneOperators(b, indicators);
   let confirmed: Set<string>;
   let record;
   if (kind === "project_self_eval") {
@@ -392,6 +393,23 @@ function finish(
   } as JxRecord;
 }
 
+
+/**
+ * ≥ and ≤ lose their lower bar on a coarse scan and read as > and <. A form prints one kind or
+ * the other (one office writes ">95%" throughout, another "≥95%"), so an OCR-read > or < is in
+ * doubt where the same record reads ≥ or ≤ elsewhere: each gets a review flag.
+ */
+export function flagLoneOperators(b: RecordBuilder, indicators: readonly { target: string | null; actual: string | null }[]): void {
+  const read = indicators.flatMap((ind, k) =>
+    (["target", "actual"] as const).map((field) => ({ path: `indicators[${k}].${field}`, text: (ind[field] ?? "").trim() })),
+  ).filter((v) => v.text && (b.confidence[v.path] ?? 1) < 1);
+  if (!read.some((v) => /^[≥≤]/.test(v.text))) return;
+  for (const v of read) {
+    if (/^[<>＜＞]/.test(v.text)) {
+      b.flag("ambiguous_operator", "review", v.path, `"${v.text}" starts with ${v.text[0]} where the form prints ≥ or ≤ elsewhere: a scan often loses their lower bar`);
+    }
+  }
+}
 
 /**
  * A percentage target and its actual value lie on one scale: "≥290%" against "96%" is far more
