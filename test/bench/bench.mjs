@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { execFileSync, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { processFile } from "@jixiao/pipeline";
+import { documentToStore, processFile } from "@jixiao/pipeline";
 import { openStore } from "@jixiao/store";
 import { stageTable, withStageProfile } from "./stageProfile.mjs";
 
@@ -67,7 +67,7 @@ try {
     for (const f of files) {
       const r = await processFile(f);
       if (r.error) throw new Error(`${f}: ${r.error.code} ${r.error.message}`);
-      await store.saveDocument({ sha256: r.sha256, file: r.file, inputKind: r.inputKind, status: r.status, pageCount: r.pageCount, error: null, records: r.records });
+      await store.saveDocument(documentToStore(r));
       n += r.pageCount;
       recs += r.records.length;
     }

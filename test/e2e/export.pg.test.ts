@@ -10,7 +10,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { main } from "@jixiao/cli";
-import { processFile } from "@jixiao/pipeline";
+import { documentToStore, processFile } from "@jixiao/pipeline";
 import { collect, openStore } from "@jixiao/store";
 
 const url = process.env.JIXIAO_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -27,7 +27,9 @@ beforeAll(async () => {
   try {
     for (const f of readdirSync(seeds).filter((n) => n.endsWith(".txt")).sort()) {
       const r = await processFile(join(seeds, f));
-      await store.saveDocument({ sha256: r.sha256!, file: r.file, inputKind: "text-dump", status: r.status, pageCount: r.pageCount, error: null, records: r.records });
+      const doc = documentToStore(r);
+      if (!doc) throw new Error(`${f}: ${r.error?.message}`);
+      await store.saveDocument(doc);
     }
     const records = await collect(store.listRecords());
     expected = {

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { FastifyInstance } from "fastify";
 import { createScanExtractor } from "@jixiao/ocr";
-import { processFile, type FileResult } from "@jixiao/pipeline";
+import { documentToStore, processFile, type FileResult } from "@jixiao/pipeline";
+import { reapplyCorrections } from "@jixiao/normalize";
 import { collect, openStore, type Store } from "@jixiao/store";
 import { exportStore } from "@jixiao/export";
 import { addUser, createReviewApp } from "@jixiao/review";
@@ -90,17 +91,7 @@ beforeAll(async () => {
   expect(scan.sha256, scan.error?.message).toBeTruthy();
   expect(imageScan.sha256, imageScan.error?.message).toBeTruthy();
   expect(imageScan.inputKind).toBe("image");
-  await store.saveDocument({
-    sha256: scan.sha256!,
-    file: scan.file,
-    inputKind: scan.inputKind ?? "pdf",
-    status: scan.status,
-    pageCount: scan.pageCount,
-    error: scan.error,
-    records: scan.records,
-    path: resolve(scan.path),
-    pageGeometry: scan.pageGeometry,
-  });
+  await store.saveDocument(documentToStore(scan)!, { reapply: reapplyCorrections });
 
   // A second document whose text is markup, with no readable source: the page must show the text
   // as text, and say the source is unavailable.
@@ -384,17 +375,7 @@ describe("review page in chromium", () => {
   }, 60_000);
 
   it("draws a scanned PNG (input kind image) with the flagged value's box on it, and keeps editing when the image cannot be decoded", async () => {
-    await store.saveDocument({
-      sha256: imageScan.sha256!,
-      file: imageScan.file,
-      inputKind: "image",
-      status: imageScan.status,
-      pageCount: imageScan.pageCount,
-      error: imageScan.error,
-      records: imageScan.records,
-      path: resolve(imageScan.path),
-      pageGeometry: imageScan.pageGeometry,
-    });
+    await store.saveDocument(documentToStore(imageScan)!, { reapply: reapplyCorrections });
     const geometry = imageScan.pageGeometry[0]!;
     expect(imageScan.pageGeometry).toHaveLength(1);
     expect(geometry.unit).toBe("px");

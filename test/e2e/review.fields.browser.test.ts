@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { FastifyInstance } from "fastify";
 import { numberRecords } from "@jixiao/export";
-import { processFile } from "@jixiao/pipeline";
+import { documentToStore, processFile } from "@jixiao/pipeline";
 import { reapplyCorrections } from "@jixiao/normalize";
 import { collect, openStore, type Store } from "@jixiao/store";
 import { addUser, createReviewApp, inProcessUploads } from "@jixiao/review";
@@ -40,11 +40,10 @@ async function ingest(path: string, file: string, flagPath: string): Promise<str
     ...rec,
     flags: [...rec.flags, { code: "low_ocr_confidence", severity: "review", path: flagPath, message: "read with confidence 0.61" }],
   }));
-  await store.saveDocument(
-    { sha256: r.sha256!, file, inputKind: r.inputKind ?? "text-dump", status: r.status, pageCount: r.pageCount, error: r.error, records, path: resolve(path), pageGeometry: r.pageGeometry },
-    { reapply: reapplyCorrections },
-  );
-  return r.sha256!;
+  const doc = documentToStore(r);
+  if (!doc) throw new Error(`${path}: ${r.error?.message}`);
+  await store.saveDocument({ ...doc, records }, { reapply: reapplyCorrections });
+  return doc.sha256;
 }
 
 async function newPage(): Promise<Page> {

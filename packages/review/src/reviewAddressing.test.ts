@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { FORM_MODELS } from "@jixiao/core";
 import { numberRecords } from "@jixiao/export";
-import { processFile } from "@jixiao/pipeline";
+import { documentToStore, processFile } from "@jixiao/pipeline";
 import { reapplyCorrections } from "@jixiao/normalize";
 import { openStore, type Store } from "@jixiao/store";
 import { addUser, createReviewApp, inProcessUploads } from "./index.js";
@@ -26,10 +26,9 @@ let seedSha: string;
 
 async function ingest(path: string) {
   const r = await processFile(path);
-  await store.saveDocument(
-    { sha256: r.sha256!, file: r.file, inputKind: r.inputKind ?? "pdf", status: r.status, pageCount: r.pageCount, error: r.error, records: r.records, path: resolve(path), pageGeometry: r.pageGeometry },
-    { reapply: reapplyCorrections },
-  );
+  const doc = documentToStore(r);
+  if (!doc) throw new Error(`${path}: ${r.error?.message}`);
+  await store.saveDocument(doc, { reapply: reapplyCorrections });
   return r;
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { processFile } from "@jixiao/pipeline";
+import { documentToStore, processFile } from "@jixiao/pipeline";
 import { reapplyCorrections } from "@jixiao/normalize";
 import { collect, type Store } from "@jixiao/store";
 import { addUser, createReviewApp } from "./index.js";
@@ -27,11 +27,9 @@ let app: FastifyInstance;
 
 async function ingest(path: string) {
   const r = await processFile(path);
-  if (!r.sha256) throw new Error(`${path}: ${r.error?.message}`);
-  await store.saveDocument({
-    sha256: r.sha256, file: r.file, inputKind: r.inputKind ?? "pdf", status: r.status, pageCount: r.pageCount,
-    error: r.error, records: r.records, path: resolve(path), pageGeometry: r.pageGeometry,
-  }, { reapply: reapplyCorrections });
+  const doc = documentToStore(r);
+  if (!doc) throw new Error(`${path}: ${r.error?.message}`);
+  await store.saveDocument(doc, { reapply: reapplyCorrections });
   return r;
 }
 
