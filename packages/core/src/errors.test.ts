@@ -90,4 +90,22 @@ describe("toJixiaoError", () => {
     expect(toJixiaoError(42).message).toBe("42");
     expect(toJixiaoError(undefined).cause).toBeUndefined();
   });
+
+  it("takes a thrown plain object's message from its message property or its JSON, never [object Object]", () => {
+    const withMessage = { message: "connection reset", code: "ECONNRESET" };
+    const e = toJixiaoError(withMessage, "f.pdf");
+    expect(e.code).toBe("INTERNAL");
+    expect(e.message).toBe("connection reset");
+    expect(e.cause).toBe(withMessage);
+    expect(toJixiaoError({ code: 7, reason: "worker gone" }).message).toBe('{"code":7,"reason":"worker gone"}');
+    expect(toJixiaoError({ message: 42 }).message).toBe('{"message":42}');
+    expect(toJixiaoError({ blob: "x".repeat(2000) }).message).toMatch(/^\{"blob":"x+…$/);
+    expect(toJixiaoError({ blob: "x".repeat(2000) }).message.length).toBeLessThan(600);
+    const cyclic: { self?: unknown } = {};
+    cyclic.self = cyclic;
+    expect(toJixiaoError(cyclic).message).toBe("a thrown Object without a message");
+    expect(toJixiaoError({}).message).toBe("a thrown Object without a message");
+    expect(toJixiaoError(Object.create(null)).message).toBe("a thrown object without a message");
+    for (const v of [{}, { a: 1 }, cyclic, [1, 2], new (class Oops {})()]) expect(toJixiaoError(v).message).not.toContain("[object");
+  });
 });

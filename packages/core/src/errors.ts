@@ -53,9 +53,34 @@ export class JixiaoError extends Error {
   }
 }
 
+/** The longest message taken from a thrown object's JSON; longer JSON is cut and marked with "…". */
+const THROWN_JSON_MAX_CHARS = 500;
+
+/**
+ * The message of anything thrown: an Error's message; for another object its own `message`
+ * string, else its JSON (cut at THROWN_JSON_MAX_CHARS), else its constructor's name (never
+ * "[object Object]"); for anything else its string form.
+ */
+function thrownMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err !== "object" || err === null) return String(err);
+  const own = (err as { message?: unknown }).message;
+  if (typeof own === "string" && own !== "") return own;
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(err);
+  } catch {
+    json = undefined; // a cycle or a BigInt
+  }
+  if (json !== undefined && json !== "{}") {
+    return json.length > THROWN_JSON_MAX_CHARS ? `${json.slice(0, THROWN_JSON_MAX_CHARS)}…` : json;
+  }
+  const name = (err as { constructor?: { name?: unknown } }).constructor?.name;
+  return `a thrown ${typeof name === "string" && name !== "" ? name : "object"} without a message`;
+}
+
 /** Wraps anything thrown into a JixiaoError (unknown errors become INTERNAL). */
 export function toJixiaoError(err: unknown, file?: string): JixiaoError {
   if (err instanceof JixiaoError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new JixiaoError("INTERNAL", message, { cause: err, ...(file === undefined ? {} : { file }) });
+  return new JixiaoError("INTERNAL", thrownMessage(err), { cause: err, ...(file === undefined ? {} : { file }) });
 }
