@@ -54,9 +54,9 @@ export type CliEnv = {
 };
 
 /** The flags of the queue commands that override queue mode's environment. */
-export type QueueFlags = { redisUrl?: string | undefined; databaseUrl?: string | undefined };
+type QueueFlags = { redisUrl?: string | undefined; databaseUrl?: string | undefined };
 
-export type RunLimits = { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number; maxBytes: number; maxPages: number };
+type RunLimits = { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number; maxBytes: number; maxPages: number };
 
 /** A positive number from the environment, or the default when unset. */
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -14,14 +14,14 @@ import { UsageError } from "./UsageError.js";
 export type ShowOptions = { store: string; databaseUrl?: string; json?: boolean };
 
 /** A stored record as `show` gives it: its position, review state, the record and its flags' review states. */
-export type ShownRecord = { ordinal: number; reviewState: string; record: JxRecord; openFlags: number };
+type ShownRecord = { ordinal: number; reviewState: string; record: JxRecord; openFlags: number };
 
 /**
  * The stored document `what` names: a file on disk (by its SHA-256, so a renamed or moved copy
  * is found), a SHA-256 or a prefix of one (at least 6 hex digits, as `status` prints 12), or a
  * stored name (`source.file`, e.g. `a/report.pdf`). Several matches are a usage error that lists them.
  */
-export async function findDocument(store: Store, what: string): Promise<StoredDocument | null> {
+async function findDocument(store: Store, what: string): Promise<StoredDocument | null> {
   const st = await stat(what).catch(() => null);
   if (st?.isFile()) {
     const { data } = await readInput(what);
@@ -53,7 +53,7 @@ function shown(value: unknown): string {
 }
 
 /** The readable form of a document and its records. */
-export function formatDocument(doc: StoredDocument, records: readonly ShownRecord[], reviewFlags: ReadonlyMap<number, readonly { index: number; open: boolean; resolution: { how: string; by: string } | null }[]>): string {
+function formatDocument(doc: StoredDocument, records: readonly ShownRecord[], reviewFlags: ReadonlyMap<number, readonly { index: number; open: boolean; resolution: { how: string; by: string } | null }[]>): string {
   const lines: string[] = [];
   const pages = doc.pageCount === null ? "" : `, ${doc.pageCount} page${doc.pageCount === 1 ? "" : "s"}`;
   lines.push(`${doc.file}`);
