@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPath, holderOf, isUnderPath, lastField, parsePath, pathPattern, valueAt } from "./recordPaths.js";
+import { formatPath, holderOf, indicatorValuePath, isUnderPath, lastField, parsePath, pathPattern, valueAt } from "./recordPaths.js";
 
 describe("record paths", () => {
   it("parse and format back", () => {
@@ -29,5 +29,10 @@ describe("record paths", () => {
     expect(holderOf(r, "total.score")).toEqual({ holder: r.total, key: "score" });
     expect(pathPattern("indicators[12].score")).toBe("indicators[].score");
     expect(lastField("indicators[12]")).toBe("indicators");
+  });
+
+  it("splits an indicator row's value path, and only that", () => {
+    expect(indicatorValuePath("indicators[3].score")).toEqual({ index: 3, field: "score" });
+    for (const p of ["indicators[3]", "indicators", "indicators[3].target_parsed.value", "funds.total.executed", "indicators[x].score", ""]) expect([p, indicatorValuePath(p)]).toEqual([p, null]);
   });
 });

@@ -67,6 +67,13 @@ export function indexOfPath(path: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** An indicator row's value path split: "indicators[3].score" → { index: 3, field: "score" }; null for any other path. */
+export function indicatorValuePath(path: string): { index: number; field: string } | null {
+  const keys = parsePath(path);
+  if (!keys || keys.length !== 3 || keys[0] !== "indicators" || typeof keys[1] !== "number" || typeof keys[2] !== "string") return null;
+  return { index: keys[1], field: keys[2] };
+}
+
 /** The last field name of a path ("indicators[3].score" → "score"), or "" for "". */
 export function lastField(path: string): string {
   const keys = parsePath(path) ?? [];

@@ -1,3 +1,4 @@
+import { indicatorValuePath } from "@jixiao/core";
 import { CHECK_FLAG_CODES, type Flag, type Provenance } from "@jixiao/schemas";
 
 /**
@@ -109,11 +110,12 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
   for (const f of flags) {
     const where = place(f.path);
     // Only value paths of indicator rows are copies of one cell; a flag on a whole row stays.
-    if (!where || !/^indicators\[\d+\]\.[a-z0-9_]+$/.test(f.path)) {
+    const value = indicatorValuePath(f.path);
+    if (!where || !value) {
       out.push(f);
       continue;
     }
-    const field = f.path.replace(/^indicators\[\d+\]\./, "");
+    const field = value.field;
     const key = `${f.code}\u0000${f.severity}\u0000${f.message}\u0000${field}\u0000${where}`;
     const seen = byKey.get(key);
     if (seen) {
@@ -140,8 +142,10 @@ export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] 
   for (const f of flags) {
     if (f.severity !== "review" || CHECK_FLAG_CODES.has(f.code)) continue;
     for (const p of f.paths ?? [f.path]) {
-      const m = /^(indicators\[\d+\])\.([a-z0-9_]+)$/.exec(p);
-      if (m) (fieldsOfRow.get(m[1]!) ?? fieldsOfRow.set(m[1]!, new Set()).get(m[1]!)!).add(m[2]!);
+      const v = indicatorValuePath(p);
+      if (!v) continue;
+      const row = `indicators[${v.index}]`;
+      (fieldsOfRow.get(row) ?? fieldsOfRow.set(row, new Set()).get(row)!).add(v.field);
     }
   }
   const rowFlagged = new Set(flags.filter((f) => f.severity === "review").map((f) => f.path));

@@ -1,4 +1,4 @@
-import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError } from "@jixiao/core";
+import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError, indexOfPath, isUnderPath } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
 import { JxRecord as RecordSchema, type JxRecord, type RecordKind, type Flag } from "@jixiao/schemas";
 import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS } from "./forms.js";
@@ -378,8 +378,8 @@ function finish(
   const inds = (record as { indicators: { confidence: number }[] }).indicators;
   const rowConfidence = new Map<number, number>();
   for (const [path, c] of Object.entries(fields)) {
-    const k = /^indicators\[(\d+)\]/.exec(path)?.[1];
-    if (k !== undefined) rowConfidence.set(Number(k), Math.min(rowConfidence.get(Number(k)) ?? 1, c));
+    const k = isUnderPath(path, "indicators") ? indexOfPath(path) : null;
+    if (k !== null) rowConfidence.set(k, Math.min(rowConfidence.get(k) ?? 1, c));
   }
   inds.forEach((ind, k) => {
     ind.confidence = rowConfidence.get(k) ?? 1;
