@@ -2,6 +2,7 @@ import { JixiaoError } from "@jixiao/core";
 import { addUser, createReviewApp, hashPassword, MIN_PASSWORD_LENGTH, USER_ROLES } from "@jixiao/review";
 import { openStore, type Store, type UserRole } from "@jixiao/store";
 import { storeConfig, type CliEnv } from "./cliEnv.js";
+import { serveUploads, type ServeUploadFlags } from "./serveUploads.js";
 import { UsageError } from "./UsageError.js";
 
 import { PromptInterrupted, readNewPassword } from "./readPassword.js";
@@ -19,7 +20,7 @@ async function newPassword(name: string): Promise<string | null> {
   }
 }
 
-export type ServeOptions = { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean };
+export type ServeOptions = ServeUploadFlags & { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean };
 
 /** `jixiao serve`: the review page over the store until SIGTERM/SIGINT. */
 export async function serveCommand(o: ServeOptions, env: CliEnv): Promise<number> {
@@ -40,14 +41,19 @@ export async function serveCommand(o: ServeOptions, env: CliEnv): Promise<number
       : config,
   );
   let app;
+  let uploads: Awaited<ReturnType<typeof serveUploads>> | undefined;
   try {
+    // The upload page: in-process as `run`, or through the queues as `submit` with --database-url.
+    uploads = await serveUploads(o, env, store);
     app = await createReviewApp({
       store,
       ...(env.adminToken ? { adminToken: env.adminToken } : {}),
       secureCookies: o.secureCookies === true,
       logger: o.log === true,
+      uploads: uploads.uploads,
     });
   } catch (err) {
+    await uploads?.uploads.processor.close();
     await store.close();
     if (err instanceof JixiaoError && err.code === "INVALID_PAYLOAD") throw new UsageError(`JIXIAO_ADMIN_TOKEN: ${err.message}`);
     throw err;
@@ -57,6 +63,7 @@ export async function serveCommand(o: ServeOptions, env: CliEnv): Promise<number
   }
   const address = await app.listen({ host: o.host, port });
   process.stderr.write(`review page on ${address}\n`);
+  process.stderr.write(`uploads (admins) kept in ${uploads.uploads.dir}, processed ${uploads.uploads.processor.mode === "queue" ? "by the queue's workers" : "in this process"}\n`);
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once("SIGINT", stop);
@@ -69,6 +76,7 @@ export async function serveCommand(o: ServeOptions, env: CliEnv): Promise<number
   process.once("SIGTERM", now);
   try {
     await app.close();
+    await uploads.close();
     await store.close();
   } finally {
     process.off("SIGINT", now);

@@ -10,12 +10,14 @@ export function registerReviewCommands(program: Command, env: CliEnv, setStatus:
     .command("serve")
     .description("serve the review page and its API over the store until SIGTERM/SIGINT")
     .option("--store <dir>", "embedded store directory (PGlite)", env.storeDir)
-    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store", env.queueHelp.databaseUrl)
+    .option("--database-url <url>", "use this PostgreSQL instead of the embedded store (queue mode: uploads go to the workers)", env.queueHelp.databaseUrl)
+    .option("--redis-url <url>", "queue mode's Redis, for uploads (default JIXIAO_REDIS_URL, or redis://127.0.0.1:6379)")
+    .option("--uploads-dir <dir>", "where uploaded files are kept (default <store>.uploads; in queue mode, storage every worker can read)")
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on", "8080")
     .option("--secure-cookies", "mark the session cookie Secure (when served over HTTPS)")
     .option("--log", "log every request as JSON lines on standard output")
-    .action(async (o: { store: string; databaseUrl?: string; host: string; port: string; secureCookies?: boolean; log?: boolean }) => {
+    .action(async (o: { store: string; databaseUrl?: string; redisUrl?: string; uploadsDir?: string; host: string; port: string; secureCookies?: boolean; log?: boolean }) => {
       const { serveCommand } = await import("./reviewActions.js");
       setStatus(await serveCommand(o, env));
     });
