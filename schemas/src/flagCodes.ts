@@ -43,6 +43,7 @@ export const flagCodes = {
   latin_unit: { by: "normalize", check: false, description: "an OCR-read value ends in a Latin unit, often a misread Chinese one" },
   ambiguous_operator: { by: "normalize", check: false, description: "an OCR-read value starts with a character OCR reads for ≥" },
   low_ocr_confidence: { by: "normalize", check: false, description: "a value read with low OCR confidence that no check confirms" },
+  row_out_of_line: { by: "normalize", check: false, description: "an indicator's name reads as a value or a level label: the row's cells may be shifted by a column" },
   row_in_doubt: { by: "normalize", check: false, description: "several values of one indicator row are in doubt: its cells may be out of line" },
   label_in_value: { by: "normalize", check: false, description: "a short value holds a label: a neighbouring field may be joined to it" },
 

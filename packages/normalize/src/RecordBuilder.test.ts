@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
 import { RecordBuilder } from "./RecordBuilder.js";
-import { flagLoneOperators } from "./normalize.js";
+import { flagLoneOperators, flagNamesOutOfLine } from "./normalize.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
   text, x0: 0, x1: 10, col: 0, colSpan: 1, rowSpan: 1, confidence,
@@ -83,3 +83,12 @@ describe("flagLoneOperators", () => {
     expect(read([["≥95%", "98%"], [">96.00%", "99%"]], 1)).toEqual([]);
   });
 });
+
+describe("flagNamesOutOfLine", () => {
+  it("flags the row whose name reads as a value or a level label, and no other", () => {
+    const b = new RecordBuilder();
+    flagNamesOutOfLine(b, [{ name: "公务用车保障率" }, { name: "≥5" }, { name: "内部控制管理" }, { name: "100%" }, { name: null }, { name: "数量指标" }]);
+    expect(b.flags.map((f) => `${f.code}:${f.path}`)).toEqual(["row_out_of_line:indicators[1]", "row_out_of_line:indicators[3]", "row_out_of_line:indicators[5]"]);
+  });
+});
+

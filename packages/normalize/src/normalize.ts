@@ -1,4 +1,4 @@
-import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError, indexOfPath, isUnderPath } from "@jixiao/core";
+import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError, indexOfPath, isUnderPath, matchLabel } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
 import { JxRecord as RecordSchema, type JxRecord, type RecordKind, type Flag } from "@jixiao/schemas";
 import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS } from "./forms.js";
@@ -177,6 +177,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
   }));
   indicators.forEach((ind, k) => flagImplausiblePercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed));
   flagLoneOperators(b, indicators);
+  flagNamesOutOfLine(b, indicators);
   let confirmed: Set<string>;
   let record;
   if (kind === "project_self_eval") {
@@ -393,6 +394,21 @@ function finish(
   } as JxRecord;
 }
 
+
+/**
+ * An indicator's name is words: a name that reads as a target value ("≥5", "100%") or as a level
+ * label ("数量指标", which the level-2 column should hold) shows the row's cells shifted by a
+ * column, so the whole row gets a review flag.
+ */
+export function flagNamesOutOfLine(b: RecordBuilder, indicators: readonly { name: string | null }[]): void {
+  indicators.forEach((ind, k) => {
+    const name = compact(ind.name ?? "");
+    if (!name) return;
+    const valueLike = /^[≥≤<>=＞＜]?[\d.]+[%％]?$/.test(name);
+    if (!valueLike && !matchLabel(name)) return;
+    b.flag("row_out_of_line", "review", `indicators[${k}]`, `the name "${ind.name}" reads as ${valueLike ? "a value" : "a level label"}: the row's cells may be shifted by a column`);
+  });
+}
 
 /**
  * ≥ and ≤ lose their lower bar on a coarse scan and read as > and <. A form prints one kind or

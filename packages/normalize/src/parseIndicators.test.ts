@@ -95,6 +95,17 @@ describe("readIndicatorRows", () => {
     expect(nearestLabel("满音", ["满意度指标"])).toBeNull(); // too short to tell
   });
 
+  it("reads an OCR-read level-1 label with one character misread as the label, with a review repair", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.95 })) });
+    const [raw] = readIndicatorRows([ocr(row(["", "投人管理指标", "预算执行管理", "指标甲", "", "", "10.2", "10.2", ""]))], HEADER);
+    expect(raw!.level1).toBe("投入管理指标");
+    expect(raw!.repairs.filter((r) => r.field === "level1").map((r) => r.code)).toEqual(["label_not_read"]);
+    // From a text layer the text stands as printed.
+    const [asPrinted] = readIndicatorRows([row(["", "投人管理指标", "预算执行管理", "指标甲", "", "", "10.2", "10.2", ""])], HEADER);
+    expect(asPrinted!.level1).toBe("投人管理指标");
+    expect(asPrinted!.repairs.filter((r) => r.field === "level1")).toEqual([]);
+  });
+
   it("maps an aligned row by column and takes labels wherever they are", () => {
     const [raw] = readIndicatorRows([row(["", "产出指标", "数量指标", "指标甲", "=100%", "100%", "20", "20", "无偏差"])], HEADER);
     expect(raw!.mode).toBe("columns");

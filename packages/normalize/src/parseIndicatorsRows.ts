@@ -1,4 +1,4 @@
-import { ALL_LABELS, compact, isSectionLabelPiece, matchLabel, TAXONOMY, cleanText, isEmptyValue } from "@jixiao/core";
+import { ALL_LABELS, EXTRA_LEVEL1, compact, isSectionLabelPiece, matchLabel, TAXONOMY, cleanText, isEmptyValue } from "@jixiao/core";
 import type { FlagCode } from "@jixiao/schemas";
 import type { Row, RowCell } from "@jixiao/layout";
 import { cellsOf, columnOf, isExtraColumn, isNumeric, type HeaderColumns } from "./rowTools.js";
@@ -146,6 +146,16 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
       raw[field] = label;
       raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${read}" in the ${field} column holds the label "${label}" with specks beside it; read as the label`, field });
     }
+    // An OCR-read level-1 label with one character misread ("投人管理指标") is the label, in doubt:
+    // the level-1 labels are few and known.
+    const l1 = raw.level1;
+    if (l1 !== null && level1Misread === undefined && raw.level1Cell && raw.level1Cell.confidence < 1 && !matchLabel(l1)) {
+      const label = nearestLabel(l1, LEVEL1_LABELS);
+      if (label) {
+        raw.level1 = label;
+        raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${l1}" in the level1 column is no level-1 label; read as "${label}"`, field: "level1" });
+      }
+    }
     if (!mapByColumns(nonEmpty, header, raw)) mapByOrder(nonEmpty, header, raw);
     out.push(raw);
   }
@@ -189,6 +199,9 @@ export function labelAmidSpecks(text: string): string | undefined {
   if (!m || (!m[1] && !m[3])) return undefined;
   return ALL_LABELS.includes(m[2]!) ? m[2] : undefined;
 }
+
+/** Every level-1 label: the taxonomy's and those of the department form's own blocks. */
+const LEVEL1_LABELS: readonly string[] = [...Object.keys(TAXONOMY), ...EXTRA_LEVEL1];
 
 /** Fewest characters of a label that tell it (a shorter piece is too often a word of a name). */
 const MIN_LABEL_PART = 3;
