@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { main } from "@jixiao/cli";
 import { openStore } from "@jixiao/store";
 import { processFile } from "@jixiao/pipeline";
+import { writePdf } from "../../packages/pdf/test-fixtures/makePdf.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const digital = join(root, "samples", "digital");
@@ -23,16 +24,7 @@ function pdfWithoutForm(): Buffer {
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
   ];
-  let out = "%PDF-1.7\n";
-  const offsets: number[] = [];
-  objects.forEach((b, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${b}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
+  return Buffer.from(writePdf(objects));
 }
 
 describe("jixiao run / export", () => {

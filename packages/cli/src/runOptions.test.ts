@@ -11,6 +11,7 @@ import { openStore } from "@jixiao/store";
 import { main } from "./main.js";
 import { runFiles, type RunJsonSummary } from "./runFiles.js";
 import { errorLine, messageOf } from "./errorLine.js";
+import { writePdf } from "../../pdf/test-fixtures/makePdf.js";
 
 const root = join(import.meta.dirname, "..", "..", "..");
 const tiny = join(root, "samples", "digital", "002_fe319b84d2aa7d28.pdf");
@@ -20,16 +21,7 @@ function blankPdf(n: number): Buffer {
   const kids = Array.from({ length: n }, (_, i) => `${i + 3} 0 R`).join(" ");
   const objects = ["<< /Type /Catalog /Pages 2 0 R >>", `<< /Type /Pages /Kids [${kids}] /Count ${n} >>`];
   for (let i = 0; i < n; i++) objects.push("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>");
-  let out = "%PDF-1.7\n";
-  const offsets: number[] = [];
-  objects.forEach((b, i) => {
-    offsets.push(out.length);
-    out += `${i + 1} 0 obj\n${b}\nendobj\n`;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, "latin1");
+  return Buffer.from(writePdf(objects));
 }
 
 /** Runs the CLI with standard output and standard error captured. */

@@ -21,6 +21,14 @@ export function makePdf(opts: { content: string; width?: number; height?: number
       "/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] " +
       "/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> >>",
   ];
+  return writePdf(objects);
+}
+
+/**
+ * A well-formed PDF of the given objects (numbered from 1, object 1 the catalog), with the
+ * cross-reference table's offsets computed.
+ */
+export function writePdf(objects: readonly string[]): Uint8Array {
   let out = "%PDF-1.7\n";
   const offsets: number[] = [];
   objects.forEach((body, i) => {
