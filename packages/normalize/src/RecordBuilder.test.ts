@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder } from "./RecordBuilder.js";
+import { RecordBuilder, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagNamesOutOfLine } from "./normalize.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
@@ -89,6 +89,23 @@ describe("flagNamesOutOfLine", () => {
     const b = new RecordBuilder();
     flagNamesOutOfLine(b, [{ name: "公务用车保障率" }, { name: "≥5" }, { name: "内部控制管理" }, { name: "100%" }, { name: null }, { name: "数量指标" }]);
     expect(b.flags.map((f) => `${f.code}:${f.path}`)).toEqual(["row_out_of_line:indicators[1]", "row_out_of_line:indicators[3]", "row_out_of_line:indicators[5]"]);
+  });
+});
+
+describe("withoutStrayEndMark", () => {
+  it("drops a quote mark after the last word that closes nothing", () => {
+    expect(withoutStrayEndMark("根据沪财绩【2022】13号文的规定要求设置三级指标和指标值‘")).toBe("根据沪财绩【2022】13号文的规定要求设置三级指标和指标值");
+    expect(withoutStrayEndMark("达成指标’")).toBe("达成指标");
+    expect(withoutStrayEndMark("达成指标'")).toBe("达成指标");
+  });
+  it("keeps a closing mark that closes a quotation, and text without one", () => {
+    for (const t of ["打造‘一网通办’", "开展“一网通办”", "达成指标", "Let's", "“双减半”"]) expect(withoutStrayEndMark(t)).toBe(t);
+  });
+  it("is applied to OCR-read text only, with a review flag", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].actual", [cell("达成指标‘", 0.95)])).toBe("达成指标");
+    expect(b.flags.map((f) => f.code)).toEqual(["stray_mark"]);
+    expect(new RecordBuilder().text("indicators[0].actual", [cell("达成指标‘", 1)])).toBe("达成指标‘");
   });
 });
 

@@ -13,6 +13,21 @@ const LEADING_DOT = /^\s*[.·。:：]{1,2}\s*(\d+)\s*$/;
  */
 const DOTTED_THOUSANDS = /^(\d{1,3}(?:\.\d{3})+?)(?:\.(\d{1,2}))?$/;
 
+/**
+ * The text without a quote mark at its end that closes nothing: an opening ‘ or “ as the last
+ * character, or a closing ’ ” ' ` with no opening mark before it (a speck OCR read as a quote
+ * after the last word).
+ */
+export function withoutStrayEndMark(text: string): string {
+  const last = text.at(-1) ?? "";
+  const body = text.slice(0, -1);
+  if (last === "‘" || last === "“") return body.trimEnd();
+  if (last === "’" && !body.includes("‘") && !body.includes("'")) return body.trimEnd();
+  if (last === "”" && !body.includes("“") && !body.includes('"')) return body.trimEnd();
+  if ((last === "'" || last === "`") && !/['‘`]/.test(body) && /\p{Script=Han}/u.test(body)) return body.trimEnd();
+  return text;
+}
+
 /** The amount `text` spells with dots for thousands separators, or undefined. */
 export function dottedThousands(text: string): number | undefined {
   const t = text.replace(/[\s,，]/g, "");
@@ -82,9 +97,16 @@ export class RecordBuilder {
   text(path: string, cells: readonly (RowCell | undefined)[]): string | null {
     const present = cells.filter((c): c is RowCell => !!c && !!c.text);
     this.track(path, present);
-    const t = cleanText(present.map((c) => c.text).join(""));
+    let t = cleanText(present.map((c) => c.text).join(""));
     if (isEmptyValue(t)) return null;
-    if (present.some((c) => c.confidence < 1)) this.doubtOcrText(path, t);
+    if (present.some((c) => c.confidence < 1)) {
+      const kept = withoutStrayEndMark(t);
+      if (kept !== t) {
+        this.flag("stray_mark", "review", path, `"${t}" ends in a quote mark that closes nothing (a speck read by OCR); taken as "${kept}"`);
+        t = kept;
+      }
+      this.doubtOcrText(path, t);
+    }
     return t;
   }
 
