@@ -59,6 +59,7 @@ export const flagCodes = {
   missing_level1: { by: "normalize", check: false, description: "no level-1 label was found for an indicator row" },
   missing_level2: { by: "normalize", check: false, description: "no level-2 label was found for an indicator row" },
   missing_name: { by: "normalize", check: false, description: "an indicator row has no name" },
+  title_not_read: { by: "normalize", check: false, description: "no form title was read: the report was started at its opening label lines" },
   record_unreliable: { by: "normalize", check: false, description: "only the title of the record was read: its kind and extent are in doubt" },
   row_label_inferred: { by: "normalize", check: false, description: "a money row's label was not recognised; the row was placed by the form's row order" },
   total_label_inferred: { by: "normalize", check: false, description: "the total row's label was not recognised; the row was taken by its shape" },

@@ -265,6 +265,16 @@ describe("form detection", () => {
     ]);
   });
 
+  it("reads a title with specks before it, and starts an untitled 项目绩效自评价 at its opening captions", () => {
+    expect(titleKind(row("，项自绩效自评价"))).toBe("project_self_assessment");
+    const text = (t: string) => ({ ...row(t), source: "text" as const });
+    const reports = splitReports([row("财政项目支出绩效自评表"), row("项目名称：甲"), text("单位：万元"), text("项目名称：乙 预算单位：丙"), text("当年预算数：1")]);
+    expect(reports.map((r) => [r.kind, r.rows.length, !!r.untitled])).toEqual([
+      ["project_self_eval", 3, false],
+      ["project_self_assessment", 2, true],
+    ]);
+  });
+
   it("throws NO_FORM_FOUND when nothing matches", () => {
     const noForm = () => run("会议纪要\n\n时间\t2022年3月1日\n地点\t区政府\n");
     expect(noForm).toThrow(JixiaoError);

@@ -16,6 +16,8 @@ export type NormalizeResult = { records: JxRecord[]; issues: { code: string; mes
 export function titleKind(row: Row): RecordKind | null {
   const t = compact(row.cells.map((c) => c.text).join(""))
     .replace(/[《》#*“”"]/g, "")
+    // Specks OCR read as punctuation before the title ("，项自绩效自评价").
+    .replace(/^[\p{P}\p{S}]+/u, "")
     .replace(/^(附件|附表|表)\s*[\d一二三四五六七八九十]+(-\d+)?[:：.、]?/, "")
     .replace(/^\d{4}年度?/, "")
     .replace(/[（(][^（）()]*[)）]$/, "");
@@ -34,6 +36,15 @@ export function titleKind(row: Row): RecordKind | null {
   return best;
 }
 
+/**
+ * How many label–value captions of the 项目绩效自评价 a row holds ("项目名称：…  预算单位：…"):
+ * two on one line are that form's opening lines, which no other form prints.
+ */
+function assessmentCaptions(row: Row): number {
+  const text = compact(row.cells.map((c) => c.text).join(""));
+  return Object.values(FORM_MODELS.project_self_assessment.fields).filter((spec) => spec.labels.some((l) => text.includes(`${compact(l)}:`))).length;
+}
+
 /** Guesses the form from its headers when no title was found. */
 function kindFromHeaders(rows: readonly Row[]): RecordKind | null {
   const votes: { [k in RecordKind]: number } = { project_self_eval: 0, department_self_eval: 0, project_self_assessment: 0 };
@@ -42,24 +53,28 @@ function kindFromHeaders(rows: readonly Row[]): RecordKind | null {
     if (headerColumns(row, DEPARTMENT_KV, 2)) votes.department_self_eval += 2;
     if (headerColumns(row, INDICATOR_HEADER.department_self_eval!, 8)) votes.department_self_eval += 1;
     if (headerColumns(row, INDICATOR_HEADER.project_self_assessment!, 4)) votes.project_self_assessment += 2;
-    const text = compact(row.cells.map((c) => c.text).join(""));
-    // Label–value lines of the 项目绩效自评价 ("项目名称：…  预算单位：…").
-    const captioned = Object.values(FORM_MODELS.project_self_assessment.fields).filter((spec) => spec.labels.some((l) => text.includes(`${compact(l)}:`)));
-    if (captioned.length >= 2) votes.project_self_assessment += 1;
+    if (assessmentCaptions(row) >= 2) votes.project_self_assessment += 1;
   }
   const [kind, n] = (Object.entries(votes) as [RecordKind, number][]).sort((a, b) => b[1] - a[1])[0]!;
   return n >= 2 ? kind : null;
 }
 
-/** Splits a document's rows into reports: each report starts at a form title. */
-export function splitReports(rows: readonly Row[]): { kind: RecordKind; rows: Row[] }[] {
-  const reports: { kind: RecordKind; rows: Row[] }[] = [];
-  let current: { kind: RecordKind; rows: Row[] } | null = null;
+/**
+ * Splits a document's rows into reports: each report starts at a form title. A 项目绩效自评价
+ * whose title was not read (OCR garbled it) still starts a report at its opening caption line
+ * inside a report of another form; `untitled` marks it.
+ */
+export function splitReports(rows: readonly Row[]): { kind: RecordKind; rows: Row[]; untitled?: boolean }[] {
+  const reports: { kind: RecordKind; rows: Row[]; untitled?: boolean }[] = [];
+  let current: { kind: RecordKind; rows: Row[]; untitled?: boolean } | null = null;
   const preamble: Row[] = [];
   for (const row of rows) {
     const kind = titleKind(row);
     if (kind) {
       current = { kind, rows: [row] };
+      reports.push(current);
+    } else if (current && current.kind !== "project_self_assessment" && row.source === "text" && assessmentCaptions(row) >= 2) {
+      current = { kind: "project_self_assessment", rows: [row], untitled: true };
       reports.push(current);
     } else if (current) current.rows.push(row);
     else preamble.push(row);
@@ -93,6 +108,9 @@ export function normalize(
       ({ record, confirmed } = buildAssessment(report.rows, b, spansKnown));
     } else {
       ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
+    }
+    if (report.untitled) {
+      b.flag("title_not_read", "review", "kind", "no form title was read: the report's kind comes from its opening label lines");
     }
     b.flagLowConfidence(confirmed);
     const pages = new Set(report.rows.flatMap((r) => r.pages));
