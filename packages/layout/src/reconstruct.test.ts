@@ -232,6 +232,8 @@ describe("reconstruct: free text and text-dump grids", () => {
       it("思路上沟通磨合力度还不够大，前方干部与当地干部在项目理解上存在一定分歧", 129, 1214, 1146), it("需要进一步统一思想，理清", 1178, 1215, 1524),
       it("思路。", 129, 1254, 203),
       it("整改措施", 129, 1296, 242),
+      it("具体实施处（科", 128, 1400, 300), it("是否为经常性项目：", 820, 1400, 1060), it("否", 1100, 1400, 1127),
+      it("室）：", 128, 1441, 200),
     ];
     const p: Page = { number: 1, width: 1654, height: 2339, unit: "px", origin: "top-left", items, rulings: [], tables: [] };
     const rows = reconstruct(doc(p)).rows.map((r) => texts(r.cells));
@@ -241,6 +243,7 @@ describe("reconstruct: free text and text-dump grids", () => {
       ["取得的主要绩效："],
       ["思路上沟通磨合力度还不够大，前方干部与当地干部在项目理解上存在一定分歧思路。", "需要进一步统一思想，理清"],
       ["整改措施"],
+      ["具体实施处（科室）：", "是否为经常性项目：", "否"],
     ]);
   });
 

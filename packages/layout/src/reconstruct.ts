@@ -287,7 +287,9 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
       // ending in a colon opens a field of its own ("取得的主要绩效：" under "绩效等级  优", whose
       // colon a scan lost), and a line under one that stopped short of its cell's right edge
       // starts a new paragraph ("思路。" then "整改措施").
-      const opensField = /[:：]\s*$/.test(only.text);
+      // (A line closing a bracket opened above, "室）：" under "具体实施处（科", ends a wrapped label.)
+      const closesBracket = (only.text.match(/[)）]/g) ?? []).length > (only.text.match(/[(（]/g) ?? []).length;
+      const opensField = /[:：]\s*$/.test(only.text) && !closesBracket;
       const endedShort = target ? (lastLineEnd.get(target.c) ?? target.c.x1) < target.c.x1 - 2 * h : false;
       if (target && target.ov >= 0.5 * (only.x1 - only.x0) && !/\S\s*[:：]/.test(target.c.text) && !opensField && !endedShort) {
         target.c.text = cleanText(target.c.text + only.text);

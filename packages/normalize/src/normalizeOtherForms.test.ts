@@ -90,6 +90,13 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     }
   });
 
+  it("reads a label OCR gave two colons as the label, not a colon as its value", () => {
+    const text = ASSESSMENT.replace("具体实施处（科室）： 对口支援科", "具体实施处（科室）：：");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.implementing_office).toBeNull();
+    expect(r.recurring).toBe(true);
+  });
+
   it("takes level1_weight from a (45分) line and explanation lines between a name and its numbers", () => {
     const r = only(ASSESSMENT);
     expect(inds(r).map((i) => [i.level1, i.level1_weight, i.name, i.explanation, i.weight, i.score, i.note])).toEqual([

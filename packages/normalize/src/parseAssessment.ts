@@ -43,7 +43,7 @@ const LABEL_RES: [string, RegExp][] = [
 ).sort((a, b) => b[1].length - a[1].length).map(([field, s]) => {
   const body = [...s].map((ch) => (/[（(]/.test(ch) ? "[（(]" : /[）)]/.test(ch) ? "[）)]" : ch.replace(/[%]/, "[%％]"))).join("\\s*");
   // A money unit whose closing bracket OCR lost ("上年预算金额（万元") still is the label's unit.
-  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()!！|\\]]{0,8}?)\\s*${CLOSE}|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*${COLON}?`, "g")];
+  return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()!！|\\]]{0,8}?)\\s*${CLOSE}|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*(?:${COLON}\\s*){0,2}`, "g")];
 });
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
