@@ -299,12 +299,13 @@ describe("reconstruct: page furniture", () => {
     for (const t of ["第3季度", "第3页内容", "共7项", "3", "第三页"]) expect([t, isPageNumber(t)]).toEqual([t, false]);
   });
   it("takes what is left of a \"- 1 -\" footer for furniture only in a margin, outermost", () => {
-    for (const t of ["一", "-", "— —", "-6.", "一6", "6-", "12"]) {
+    for (const t of ["一", "-", "— —", "-6.", "一6", "6-", "12", "F2-", "|3|"]) {
       expect([t, isPageFurniture(t, true)]).toEqual([t, true]);
       expect([t, isPageFurniture(t, false)]).toEqual([t, false]);
       expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
     }
     expect(isPageFurniture("一级指标", true)).toBe(false);
+    for (const t of ["第2", "2项", "1234", "ABC2-"]) expect([t, isPageFurniture(t, true)]).toEqual([t, false]);
   });
   it("knows the shape of a page number garbled beyond one word", () => {
     for (const t of ["第！ 成 共7次", "第2贞 共7 贞", "第3贞 共？风", "第+页.共7页", "第 2 页 共 7 页"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, true]);
