@@ -65,9 +65,8 @@ const PAGE_NUMBER = [
 const PRINT_STAMP = /^(?:打印|制表|导出|生成|输出)(?:日期|时间)[:：]?.*\d/;
 const MARGIN_ONLY = [
   // A bare page number, or a "- 6 -" whose dashes OCR garbled ("-6.", "一6", "F2-"): one to
-  // three digits with at most two marks (no Chinese) on either side.
-  /^[-—–一~.。·]{0,2}\d{1,3}[-—–一~.。·]{0,2}$/,
-  /^[^\p{Script=Han}\d]{0,2}\d{1,3}[^\p{Script=Han}\d]{0,2}$/u,
+  // three digits with at most two marks on either side (no Chinese but 一, a dash read as one).
+  /^(?:[^\p{Script=Han}\d]|一){0,2}\d{1,3}(?:[^\p{Script=Han}\d]|一){0,2}$/u,
   /^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\d{1,2}:\d{2}(?::\d{2})?)?$/,
   /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
   // What OCR kept of a "- 1 -" footer on a coarse scan: its dashes (a dash reads as 一).
