@@ -41,14 +41,15 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
   const sw = Math.ceil(W / f);
   const sh = Math.ceil(H / f);
   const counts = new Uint16Array(sw * sh);
+  const spans: number[] = [];
   for (let y = 0; y < H; y++) {
-    const ex = exclude.filter((r) => y >= r.y0 && y < r.y1);
     const row = y * W;
     const srow = ((y / f) | 0) * sw;
-    for (let x = 0; x < W; x++) {
-      if (!data[row + x]) continue;
-      if (ex.length && ex.some((r) => x >= r.x0 && x < r.x1)) continue;
-      counts[srow + ((x / f) | 0)]!++;
+    const n = openSpans(exclude, y, 0, W, spans);
+    for (let k = 0; k < n; k += 2) {
+      for (let x = spans[k]!, end = spans[k + 1]!; x < end; x++) {
+        if (data[row + x]) counts[srow + ((x / f) | 0)]!++;
+      }
     }
   }
   // A block is ink when it holds at least two ink pixels (isolated grain specks do not count).
@@ -180,14 +181,17 @@ export function inkBounds(mask: InkMask, rect: PixelRect, exclude: readonly Pixe
   const cols = new Uint32Array(Math.max(0, x1 - x0));
   let top = -1;
   let bottom = -1;
+  const spans: number[] = [];
   for (let y = y0; y < y1; y++) {
-    const ex = exclude.filter((r) => y >= r.y0 && y < r.y1);
+    const row = y * W;
+    const count = openSpans(exclude, y, x0, x1, spans);
     let n = 0;
-    for (let x = x0; x < x1; x++) {
-      if (!data[y * W + x]) continue;
-      if (ex.length && ex.some((r) => x >= r.x0 && x < r.x1)) continue;
-      n++;
-      cols[x - x0]!++;
+    for (let k = 0; k < count; k += 2) {
+      for (let x = spans[k]!, end = spans[k + 1]!; x < end; x++) {
+        if (!data[row + x]) continue;
+        n++;
+        cols[x - x0]!++;
+      }
     }
     if (n >= minPerLine) {
       if (top < 0) top = y;
@@ -205,6 +209,31 @@ export function inkBounds(mask: InkMask, rect: PixelRect, exclude: readonly Pixe
   }
   if (left < 0) return undefined;
   return { x0: x0 + left, y0: top, x1: x0 + right + 1, y1: bottom + 1 };
+}
+
+/**
+ * The columns of row `y` between `xa` and `xb` (exclusive) that no rectangle of `exclude`
+ * covers (x covered when r.x0 ≤ x < r.x1 and r.y0 ≤ y < r.y1), as [start, end) pairs written
+ * into `out`; returns the number of entries written (twice the number of spans).
+ */
+function openSpans(exclude: readonly PixelRect[], y: number, xa: number, xb: number, out: number[]): number {
+  out.length = 0;
+  if (!exclude.length) {
+    if (xa < xb) out.push(xa, xb);
+    return out.length;
+  }
+  // Covered integer columns of a rectangle: [ceil(x0), ceil(x1)).
+  const cuts: [number, number][] = [];
+  for (const r of exclude) if (y >= r.y0 && y < r.y1) cuts.push([Math.ceil(r.x0), Math.ceil(r.x1)]);
+  cuts.sort((a, b) => a[0] - b[0]);
+  let x = xa;
+  for (const [a, b] of cuts) {
+    if (x >= xb) break;
+    if (a > x) out.push(x, Math.min(a, xb));
+    if (b > x) x = b;
+  }
+  if (x < xb) out.push(x, xb);
+  return out.length;
 }
 
 /** One text line of ink inside a rectangle. */

@@ -51,6 +51,11 @@ export function toGrey(pixels: ArrayLike<number>, width: number, height: number,
       const r = pixels[j]!;
       const g = pixels[j + 1]!;
       const b = pixels[j + 2]!;
+      // A grey pixel (pdf.js hands grey JPEGs over as RGB): its luma is the value itself.
+      if (r === g && g === b && (channels === 3 || pixels[j + 3] === 255)) {
+        out[i] = r;
+        continue;
+      }
       let v = (r * 299 + g * 587 + b * 114) / 1000;
       const max = r > g ? (r > b ? r : b) : g > b ? g : b;
       const min = r < g ? (r < b ? r : b) : g < b ? g : b;

@@ -251,6 +251,13 @@ export function composePage(sources: ImageSource[], pageWidth: number, pageHeigh
   }
   const kx = W / bw;
   const ky = H / bh;
+  const dpi = Math.round(72 * Math.sqrt(kx * ky) * 100) / 100;
+  // One grey image that lands pixel for pixel on the canvas (upright, its own size): it is the
+  // page raster as it is, without a copy (8.7 MB less for a 300 dpi A4 page).
+  const only = sources.length === 1 ? sources[0]! : undefined;
+  if (only?.grey && only.placed.width === W && only.placed.height === H && pixelForPixel(only.placed, bx0, by0, kx, ky)) {
+    return { image: only.grey, dpi };
+  }
   const out = new Uint8Array(W * H).fill(255);
   sources.forEach((s, i) => {
     const { width: w, height: h } = s.placed;
@@ -283,5 +290,26 @@ export function composePage(sources: ImageSource[], pageWidth: number, pageHeigh
       }
     }
   });
-  return { image: { width: W, height: H, data: out }, dpi: Math.round(72 * Math.sqrt(kx * ky) * 100) / 100 };
+  return { image: { width: W, height: H, data: out }, dpi };
+}
+
+/**
+ * Whether the canvas pixel centres of a W × H canvas (W, H = the image's own size) fall inside
+ * the image pixel of the same column and row, as composePage samples them: then composing is a
+ * copy. The map is affine, so checking the four corner pixels (within a quarter pixel of their
+ * own centres) covers every pixel.
+ */
+function pixelForPixel(p: PlacedImage, bx0: number, by0: number, kx: number, ky: number): boolean {
+  const inv = invert(p.toDevice);
+  if (!inv.every(Number.isFinite)) return false;
+  for (const X of [0, p.width - 1]) {
+    for (const Y of [0, p.height - 1]) {
+      const px = bx0 + (X + 0.5) / kx;
+      const py = by0 + (Y + 0.5) / ky;
+      const u = inv[0] * px + inv[2] * py + inv[4];
+      const v = inv[1] * px + inv[3] * py + inv[5];
+      if (Math.abs(u - (X + 0.5)) > 0.25 || Math.abs(v - (Y + 0.5)) > 0.25) return false;
+    }
+  }
+  return true;
 }

@@ -14,6 +14,8 @@ export function rotateImage(img: GreyImage, degrees: number): GreyImage {
   const cx = (width - 1) / 2;
   const cy = (height - 1) / 2;
   const out = new Uint8Array(width * height);
+  const xMax = width - 1;
+  const yMax = height - 1;
   for (let v = 0; v < height; v++) {
     const dy = v - cy;
     // Source position of output (u, v): rotate the output point back by −degrees.
@@ -21,17 +23,20 @@ export function rotateImage(img: GreyImage, degrees: number): GreyImage {
     let sy = cy + cx * sin + dy * cos;
     const row = v * width;
     for (let u = 0; u < width; u++, sx += cos, sy -= sin) {
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      if (x0 < 0 || y0 < 0 || x0 >= width - 1 || y0 >= height - 1) {
+      // floor(s) < 0 exactly when s < 0, and floor(s) ≥ n − 1 when s ≥ n − 1; inside, s | 0 is floor(s).
+      if (sx < 0 || sy < 0 || sx >= xMax || sy >= yMax) {
         out[row + u] = 255;
         continue;
       }
+      const x0 = sx | 0;
+      const y0 = sy | 0;
       const fx = sx - x0;
       const fy = sy - y0;
       const i = y0 * width + x0;
-      const top = data[i]! + (data[i + 1]! - data[i]!) * fx;
-      const bot = data[i + width]! + (data[i + width + 1]! - data[i + width]!) * fx;
+      const p00 = data[i]!;
+      const p10 = data[i + width]!;
+      const top = p00 + (data[i + 1]! - p00) * fx;
+      const bot = p10 + (data[i + width + 1]! - p10) * fx;
       out[row + u] = (top + (bot - top) * fy + 0.5) | 0;
     }
   }
