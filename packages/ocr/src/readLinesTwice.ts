@@ -134,11 +134,13 @@ export async function readLinesTwice(
       if (r.text && (r.confidence >= o.checkBelow || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) return undefined;
-      if (sameReading(r.text, tess)) return item(r.text, o.agreedConfidence);
+      const agreed = agreedReading(r.text, tess, mask, bbox);
+      if (agreed !== null) return item(agreed, o.agreedConfidence);
       // Before flagging: Tesseract reads the line once more at a finer scale; PP-OCR agreeing
       // with that reading confirms it, as above (two independent engines agree).
       const tess2 = o.confirmDpi > 0 && r.text ? await tesseractAt(pool, grey, r.rect, dpi, o.confirmDpi) : "";
-      if (tess2 && sameReading(r.text, tess2)) return item(r.text, o.agreedConfidence);
+      const agreed2 = tess2 ? agreedReading(r.text, tess2, mask, bbox) : null;
+      if (agreed2 !== null) return item(agreed2, o.agreedConfidence);
       const text = r.text || tess;
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",
@@ -147,6 +149,29 @@ export async function readLinesTwice(
     }),
   );
   return items.filter((i): i is TextItem => i !== undefined);
+}
+
+/** A number PP-OCR spelled with the letter o for a zero ("o", "1o0"): its digits when that is all it holds. */
+const NUMBER_WITH_O = /^[\d.,%oO]*[oO][\d.,%oO]*$/;
+
+/**
+ * The reading two engines agree on, or null. Besides the same text (`sameReading`), they agree
+ * when the only difference is one each engine is known to make and the other not:
+ * - PP-OCR spells a zero the letter o ("o" for "0" in an empty-amount cell); Tesseract's digit
+ *   there agrees, and the digits are taken;
+ * - Tesseract reads a leading ≥ or ≤ as "2", "之", "过", ">" or "2=" ("296.00%" for "≥96.00%");
+ *   when the first glyph's shape (withLeadingComparison) makes both readings the same, they agree.
+ */
+export function agreedReading(paddle: string, tess: string, mask: InkMask, ink: PixelRect): string | null {
+  if (sameReading(paddle, tess)) return paddle;
+  if (NUMBER_WITH_O.test(paddle)) {
+    const digits = paddle.replace(/[oO]/g, "0");
+    if (/\d/.test(tess) && sameReading(digits, tess)) return digits;
+  }
+  const p = withLeadingComparison(paddle, mask, ink);
+  const t = withLeadingComparison(tess.replace(/^(?:2=|>=)(?=\d)/, "≥").replace(/^(?:<=)(?=\d)/, "≤"), mask, ink);
+  if (/^[≥≤]/.test(p) && sameReading(p, t)) return p;
+  return null;
 }
 
 /** Tesseract's reading of one line at `ocrDpi` (the crop enlarged if the page is coarser). */
