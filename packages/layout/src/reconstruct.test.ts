@@ -307,9 +307,26 @@ describe("reconstruct: page furniture", () => {
     expect(isPageFurniture("一级指标", true)).toBe(false);
     for (const t of ["第2", "2项", "1234", "ABC2-"]) expect([t, isPageFurniture(t, true)]).toEqual([t, false]);
   });
+  it("takes a print stamp's label whose date OCR lost for furniture only in a margin, outermost", () => {
+    for (const t of ["打印日期", "印日期：", "制表时间:"]) {
+      expect([t, isPageFurniture(t, true)]).toEqual([t, true]);
+      expect([t, isPageFurniture(t, false)]).toEqual([t, false]);
+      expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
+    }
+    for (const t of ["打印日期及份数", "日期"]) expect([t, isPageFurniture(t, true)]).toEqual([t, false]);
+  });
+  it("leaves out a print stamp OCR read as two pieces on one margin line", () => {
+    const piece = (t: string, x: number, y: number): TextItem => ({ text: t, bbox: { x0: x, y0: y, x1: x + 10 * t.length, y1: y + 10 }, size: 10, confidence: 0.9, origin: "ocr" });
+    const page: Page = {
+      number: 1, width: 600, height: 800, unit: "pt", origin: "top-left", rulings: [], tables: [],
+      items: [piece("打印日期", 200, 20), piece("2023年3月20日", 260, 21), piece("项目名称", 50, 300)],
+    };
+    const r = reconstruct({ file: "f.pdf", sha256: "0".repeat(64), pages: [page] } as never);
+    expect(r.rows.map((row) => row.cells.map((c) => c.text).join("|"))).toEqual(["项目名称"]);
+  });
   it("knows the shape of a page number garbled beyond one word", () => {
-    for (const t of ["第！ 成 共7次", "第2贞 共7 贞", "第3贞 共？风", "第+页.共7页", "第 2 页 共 7 页"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, true]);
-    for (const t of ["第三部分 共同目标", "共7页第2页", "第2项指标", "合计", "第2页共7页及附件一份"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, false]);
+    for (const t of ["第！ 成 共7次", "第2贞 共7 贞", "第3贞 共？风", "第+页.共7页", "第 2 页 共 7 页", "第之镇 共"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, true]);
+    for (const t of ["第三部分 共同目标", "共7页第2页", "第2项指标", "合计", "第2页共7页及附件一份", "第三方 共同", "第一 共计"]) expect([t, isGarbledPageNumber(t)]).toEqual([t, false]);
   });
   it("leaves out a garbled footer in the bottom margin, and keeps such text above other text", () => {
     const piece = (t: string, x: number, y: number): TextItem => ({ text: t, bbox: { x0: x, y0: y, x1: x + 10 * t.length, y1: y + 10 }, size: 10, confidence: 0.9, origin: "ocr" });

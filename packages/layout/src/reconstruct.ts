@@ -71,6 +71,8 @@ const MARGIN_ONLY = [
   /\.[a-z][a-z0-9]{1,4}$/i, // a file name (报表.xlsx, report.fods)
   // What OCR kept of a "- 1 -" footer on a coarse scan: its dashes (a dash reads as 一).
   /^[-—–一_~·]{1,3}$/,
+  // A print stamp whose date OCR lost or read apart ("打印日期", "印日期："): its label alone.
+  /^(?:打?印|制表|导出|生成|输出)(?:日期|时间)[:：,，.]?$/,
 ];
 /**
  * Depth of the bands at the top and bottom of a page where running headers and footers print, as
@@ -105,8 +107,9 @@ export function isMisreadPageNumber(text: string): boolean {
  */
 export function isGarbledPageNumber(text: string): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
-  const m = /^第([^第共]{1,3})共([^第共]{1,3})$/u.exec(t);
-  return !!m && /\d/.test(m[1]! + m[2]!);
+  const m = /^第([^第共]{1,3})共([^第共]{0,3})$/u.exec(t);
+  // With no digit left ("第之镇 共": 2 read as 之, 页 as 镇, "8 页" lost), the two words still say it.
+  return !!m && (/\d/.test(m[1]! + m[2]!) || (m[1]!.length === 2 && /^\P{Script=Han}?$/u.test(m[2]!)));
 }
 
 /** True when a free-text line is page furniture rather than part of a form. */
@@ -336,7 +339,9 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   for (const line of groupLines(inMargin)) {
     const t = line.map((it) => it.text).join("");
     const garbled = isGarbledPageNumber(t) && outermost(union(line.map((it) => it.bbox)));
-    if (!isPageNumber(t) && !isMisreadPageNumber(t) && !garbled) continue;
+    // A print stamp read in pieces ("打印日期" "2023年3月20日") is one too.
+    const stamp = PRINT_STAMP.test(t.replace(/\s+/g, "").normalize("NFKC"));
+    if (!isPageNumber(t) && !isMisreadPageNumber(t) && !garbled && !stamp) continue;
     for (const it of line) dropped.add(it);
     lines.push(cleanText(lineText(line)));
   }
