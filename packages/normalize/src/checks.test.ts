@@ -43,6 +43,39 @@ describe("runChecks", () => {
     expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
   });
 
+  it("doubts the total row, not the rows, when the weights make 100 and the total reads otherwise", () => {
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, { indicators: [ind(60, 50), ind(40, 40)], total: { weight: 10, score: 90 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
+    expect(codesAt(b, "indicators")).toEqual([]);
+    expect(b.flags[0]!.message).toContain("the total row was misread");
+    expect(confirmed.has("indicators[0].score")).toBe(true);
+    // Weights that do not make 100 still put every row under review.
+    const b2 = new RecordBuilder();
+    runChecks(b2, { indicators: [ind(60, 50), ind(30, 30)], total: { weight: 100, score: 85 }, rates: [], level1Weights: false });
+    expect(codesAt(b2, "indicators")).toContain("weights_do_not_sum");
+  });
+
+  it("checks the scores against a total row whose one number sits in the weight cell (shifted by a column)", () => {
+    // The total row printed 100 | 93.42; OCR lost the 100 and read 93.42 as the weight.
+    const rows = [ind(50, 48.42), ind(30, 30), ind(20, 15)];
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, { indicators: rows, total: { weight: 93.42, score: null }, rates: [], level1Weights: false });
+    expect(codesAt(b, "total.score")).toEqual(["missing_total_score"]);
+    expect(codesAt(b, "indicators")).toEqual([]);
+    expect(["indicators[0].score", "indicators[1].score", "indicators[2].score"].every((p) => confirmed.has(p))).toBe(true);
+    // A score misread 5 → 3 fails that check and is named (the weights prove no row is missing).
+    const b2 = new RecordBuilder();
+    const confirmed2 = runChecks(b2, { indicators: [ind(50, 48.42), ind(30, 30), ind(20, 13)], total: { weight: 93.42, score: null }, rates: [], level1Weights: false });
+    expect(codesAt(b2, "indicators[2].score")).toContain("digit_suspect");
+    expect(codesAt(b2, "indicators")).toEqual([]);
+    expect(confirmed2.has("indicators[2].score")).toBe(false);
+    // Not explained by a confused digit: every row is under review.
+    const b3 = new RecordBuilder();
+    runChecks(b3, { indicators: [ind(50, 40), ind(30, 30), ind(20, 15)], total: { weight: 93.42, score: null }, rates: [], level1Weights: false });
+    expect(codesAt(b3, "indicators")).toEqual(["scores_do_not_sum"]);
+  });
+
   it("flags a score above its weight, and missing weights and scores", () => {
     const b = new RecordBuilder();
     runChecks(b, { indicators: [ind(10, 12), ind(null, 5), ind(5, null)], total: { weight: null, score: null }, rates: [], level1Weights: false });
@@ -111,6 +144,47 @@ describe("runChecks", () => {
     const off = new RecordBuilder();
     runChecks(off, { indicators: [ind(10, 10, "产出指标", null)], total: { weight: 10, score: 10 }, rates: [], level1Weights: false });
     expect(off.flags).toEqual([]);
+  });
+
+  it("doubts every weight of a level-1 block whose sum no confused digit explains, unless the total vouches for them", () => {
+    // 效益指标 (35) read as 5 + 3 + 9 + 3: no one- or two-digit misread makes 35; several may be wrong.
+    const rows = [ind(20, 20, "产出指标", 20), ind(5, 5, "效益指标", 35), ind(3, 3, "效益指标", 35), ind(9, 9, "效益指标", 35), ind(3, 3, "效益指标", 35), ind(45, 45, "满意度指标", 45)];
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, { indicators: rows, total: { weight: null, score: null }, rates: [], level1Weights: true });
+    for (const k of [1, 2, 3, 4]) expect(codesAt(b, `indicators[${k}].weight`)).toContain("block_weights_do_not_sum");
+    // A block that sums confirms its weights as well as its level-1 weight.
+    for (const k of [0, 5]) {
+      expect(codesAt(b, `indicators[${k}].weight`)).toEqual([]);
+      expect(confirmed.has(`indicators[${k}].weight`)).toBe(true);
+    }
+  });
+
+  it("does not doubt a block whose only gap is its one weight not read, by what the total implies", () => {
+    const rows = [ind(30, 30, "产出指标", 30), ind(null, 4, "效益指标", 35), ind(31, 31, "效益指标", 35), ind(35, 35, "满意度指标", 35)];
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: rows, total: { weight: 100, score: 100 }, rates: [], level1Weights: true });
+    expect(codesAt(b, "indicators[1].weight")).toEqual(["weight_from_total", "missing_weight"]);
+    expect(b.flags.filter((f) => f.code === "block_weights_do_not_sum")).toEqual([]);
+    // The total implies another value than the block: the block's weights are in doubt.
+    const other = new RecordBuilder();
+    runChecks(other, { indicators: rows, total: { weight: 90, score: 100 }, rates: [], level1Weights: true });
+    expect(codesAt(other, "indicators[1].level1_weight")).toContain("block_weights_do_not_sum");
+  });
+
+  it("doubts each read weight or score when several others were not read (no sum checks them)", () => {
+    const rows = [ind(20, 20), ind(null, null), ind(null, null), ind(30, 28)];
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: rows, total: { weight: 100, score: 98 }, rates: [], level1Weights: false });
+    for (const k of [0, 3]) {
+      expect(codesAt(b, `indicators[${k}].weight`)).toEqual(["weights_unread"]);
+      expect(codesAt(b, `indicators[${k}].score`)).toEqual(["scores_unread"]);
+    }
+    expect(codesAt(b, "total.weight")).toEqual(["weights_unread"]);
+    // One value not read: the total implies it, and the others are not doubted for it.
+    const one = new RecordBuilder();
+    runChecks(one, { indicators: [ind(20, 20), ind(null, 50), ind(30, 28)], total: { weight: 100, score: 98 }, rates: [], level1Weights: false });
+    expect(codesAt(one, "indicators[0].weight")).toEqual([]);
+    expect(codesAt(one, "indicators[1].weight")).toEqual(["weight_from_total", "missing_weight"]);
   });
 });
 

@@ -3,6 +3,9 @@ import { digitSuspects, type Addend } from "./digitSuspects.js";
 
 type Ind = { weight: number | null; score: number | null; level1: string | null; level1_weight?: number | null };
 
+/** What the weights of these forms add up to (the total row's weight). */
+const FORM_TOTAL_WEIGHT = 100;
+
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const sum = (xs: readonly (number | null)[]) => round2(xs.reduce<number>((s, x) => s + (x ?? 0), 0));
 
@@ -60,9 +63,12 @@ export function runChecks(
   // read, the sum cannot decide; if exactly one is missing, its expected value is reported on it.
   const missingW = indicators.flatMap((i, k) => (i.weight === null ? [k] : []));
   let weightsFail: { s: number; extraW: number } | undefined;
+  // The one weight not read, and what the total implies for it.
+  let onlyMissing: { row: number; expected: number } | null = null;
   if (total.weight !== null && indicators.length && missingW.length) {
     if (missingW.length === 1) {
       const expected = round2(total.weight - extraW - sum(indicators.map((i) => i.weight)));
+      onlyMissing = { row: missingW[0]!, expected };
       b.flag("weight_from_total", "review", `indicators[${missingW[0]}].weight`, `not read; the total implies ${expected}`);
     } else b.flag("weights_unread", "review", "total.weight", `${missingW.length} weights were not read: the weights cannot be checked against the total`);
   } else if (total.weight !== null && indicators.length) {
@@ -78,8 +84,16 @@ export function runChecks(
     // Without the total nothing proves the rows are complete.
     b.flag("missing_total", "review", "indicators", "the total row was not found: indicator rows cannot be checked for completeness");
   }
+  // The rows' weights (+ the budget row's points) make the forms' total of 100 and the total row
+  // reads something else: it is the total row that was misread, not the rows (a misread weight
+  // that keeps the sum at 100 would take two errors that cancel). With no score read in it, the
+  // number in its weight cell is most likely its score, shifted by a column (the weight lost):
+  // the scores are checked against that number instead of going unchecked.
+  const totalRowMisread = weightsFail !== undefined && weightsFail.s === FORM_TOTAL_WEIGHT;
+  const shiftedScore =
+    totalRowMisread && total.score === null && total.weight !== null && total.weight > 0 && total.weight < FORM_TOTAL_WEIGHT ? total.weight : null;
   const missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
-  let scoresFail: { s: number } | undefined;
+  let scoresFail: { s: number; against: number } | undefined;
   if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
@@ -89,10 +103,15 @@ export function runChecks(
     // The total row was read, its score was not: nothing confirms the scores, and the total
     // score the form states is missing from the record.
     b.flag("missing_total_score", "review", "total.score", "the total row's score was not read");
+    if (shiftedScore !== null && !missingS.length && !(input.budgetRow && extraS === null)) {
+      const s = round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0));
+      if (Math.abs(s - shiftedScore) <= 0.051) indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
+      else scoresFail = { s, against: shiftedScore };
+    }
   } else if (total.score !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0));
     if (Math.abs(s - total.score) > 0.051) {
-      scoresFail = { s };
+      scoresFail = { s, against: total.score };
     } else {
       confirmed.add("total.score");
       indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
@@ -104,20 +123,26 @@ export function runChecks(
   // every indicator row.
   if (weightsFail && total.weight !== null) {
     const { s, extraW: w } = weightsFail;
-    b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
-    const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
-    const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights") : 0;
-    if (!explained || !confirmed.has("total.score")) {
-      b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
+    if (totalRowMisread) {
+      b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}, the total row reads ${total.weight}: the total row was misread`);
+    } else {
+      b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
+      const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
+      const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights") : 0;
+      if (!explained || !confirmed.has("total.score")) {
+        b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
+      }
     }
   }
-  if (scoresFail && total.score !== null) {
-    const { s } = scoresFail;
-    b.flag("scores_do_not_sum", "review", "total.score", `indicator scores sum to ${s}`);
+  if (scoresFail) {
+    const { s, against } = scoresFail;
+    const shifted = total.score === null;
+    b.flag("scores_do_not_sum", "review", "total.score", shifted ? `indicator scores sum to ${s}; the total row's one number is ${against}` : `indicator scores sum to ${s}`);
     const addends = addendsOf(indicators, indicators.map((_, k) => k), "score");
-    const explained = addends ? flagDigitSuspects(b, addends, round2(total.score - (extraS ?? 0)), "the indicator scores") : 0;
-    if (!explained || !confirmed.has("total.weight")) {
-      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${total.score}`);
+    const explained = addends ? flagDigitSuspects(b, addends, round2(against - (extraS ?? 0)), "the indicator scores") : 0;
+    // Narrowed to the digits only when the weights prove no row is missing or extra.
+    if (!explained || !(confirmed.has("total.weight") || totalRowMisread)) {
+      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${against}`);
     }
   }
   indicators.forEach((ind, k) => {
@@ -127,7 +152,10 @@ export function runChecks(
     if (ind.weight === null) b.flag("missing_weight", "review", `indicators[${k}].weight`, "no weight");
     if (ind.score === null) b.flag("missing_score", "review", `indicators[${k}].score`, "no score");
   });
-  // Level-1 blocks sum to their weight.
+  // Level-1 blocks sum to their weight. A block whose only gap is the one weight not read, by
+  // exactly what the total implies for it, agrees with the total: nothing more is in doubt there.
+  // A block with a weight not read cannot say which of its others is wrong: those are doubted
+  // only when several weights were not read (below).
   if (input.level1Weights) {
     const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
     indicators.forEach((ind, k) => {
@@ -140,14 +168,38 @@ export function runChecks(
     for (const blk of blocks.values()) {
       if (blk.weight === null) {
         for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
-      } else if (Math.abs(blk.sum - blk.weight) > 0.011) {
+      } else if (Math.abs(blk.sum - blk.weight) > 0.011 && !(onlyMissing !== null && Math.abs(blk.weight - blk.sum - onlyMissing.expected) <= 0.011 && blk.rows.includes(onlyMissing.row))) {
         for (const k of blk.rows) {
           b.flag("block_weights_do_not_sum", "review", `indicators[${k}].level1_weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}`);
         }
         const addends = addendsOf(indicators, blk.rows, "weight");
-        if (addends) flagDigitSuspects(b, addends, blk.weight, "the block's weights");
-      } else for (const k of blk.rows) confirmed.add(`indicators[${k}].level1_weight`);
+        const explained = addends ? flagDigitSuspects(b, addends, blk.weight, "the block's weights") : 0;
+        // Not explained by confused digits (or a weight not read): any weight of the block may
+        // be the wrong one, unless the total's sum vouches for them all.
+        if (!explained && !confirmed.has("total.weight") && blk.rows.every((k) => indicators[k]!.weight !== null)) {
+          for (const k of blk.rows) {
+            if (indicators[k]!.weight !== null) b.flag("block_weights_do_not_sum", "review", `indicators[${k}].weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}: this weight may be misread`);
+          }
+        }
+      } else {
+        for (const k of blk.rows) {
+          confirmed.add(`indicators[${k}].level1_weight`);
+          confirmed.add(`indicators[${k}].weight`);
+        }
+      }
     }
+  }
+  // Several weights or scores not read: the sums check none of the others (the table is likely
+  // damaged where it was read too). Each value no other check confirmed is doubted.
+  if (total.weight !== null && missingW.length > 1) {
+    indicators.forEach((ind, k) => {
+      if (ind.weight !== null && !confirmed.has(`indicators[${k}].weight`)) b.flag("weights_unread", "review", `indicators[${k}].weight`, `${missingW.length} weights were not read: this one is checked by no sum`);
+    });
+  }
+  if (total.score !== null && missingS.length > 1) {
+    indicators.forEach((ind, k) => {
+      if (ind.score !== null) b.flag("scores_unread", "review", `indicators[${k}].score`, `${missingS.length} scores were not read: this one is checked by no sum`);
+    });
   }
   // 执行率 = 执行数 ÷ 预算数.
   for (const r of input.rates) {

@@ -62,4 +62,11 @@ describe("flagDoubtfulRows", () => {
     expect(flagDoubtfulRows(flags).filter((x) => x.code === "row_in_doubt")).toEqual([]);
     expect(flagDoubtfulRows([...flags, f("indicators[2].target"), f("indicators[2].actual")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
   });
+
+  it("does not count a merged cell's doubt (one flag over the rows it spans) as a doubt about each row", () => {
+    const merged = (field: string): Flag => ({ ...f(`indicators[7].${field}`, "ocr_disagreement"), paths: [`indicators[7].${field}`, `indicators[8].${field}`] });
+    const flags = [f("indicators[7].name"), f("indicators[7].target"), merged("level2"), merged("level1_weight")];
+    expect(flagDoubtfulRows(flags).filter((x) => x.code === "row_in_doubt")).toEqual([]);
+    expect(flagDoubtfulRows([...flags, f("indicators[7].actual")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
+  });
 });

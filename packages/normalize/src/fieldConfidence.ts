@@ -133,14 +133,16 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
  * A row with doubts on several of its values was most likely read out of line (a cell that
  * spilled into its neighbour, a seal or a fold across it): besides the values, the row itself
  * gets a review flag, so that the values nobody doubted are looked at too. `minFields` (default
- * 3) distinct doubted fields make a row doubtful. Only doubts about reading the row's cells count:
+ * 3) distinct doubted fields make a row doubtful. Only doubts about reading the row's own cells count:
  * a failed sum (the check codes of the flag-code table) concerns a block or the total, it is
  * raised on every row of the block, and tells nothing about how this row's cells lined up.
  */
 export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] {
   const fieldsOfRow = new Map<string, Set<string>>();
   for (const f of flags) {
-    if (f.severity !== "review" || CHECK_FLAG_CODES.has(f.code)) continue;
+    // A merged cell's doubt (one flag naming every row it spans) is about that cell, not about how
+    // any one row's cells lined up.
+    if (f.severity !== "review" || CHECK_FLAG_CODES.has(f.code) || (f.paths?.length ?? 0) > 1) continue;
     for (const p of f.paths ?? [f.path]) {
       const v = indicatorValuePath(p);
       if (!v) continue;

@@ -48,6 +48,24 @@ function resolve(rows: Row[], opts = OPTS) {
 }
 
 describe("readIndicatorRows", () => {
+  it("doubts a label taken from the rows above when the row's own label cell is empty on a scan", () => {
+    const ocr = (r: Row, empty: number[]): Row => ({
+      ...r,
+      cells: [...r.cells.map((c) => ({ ...c, confidence: 0.997 })), ...empty.map((col) => ({ ...cell("", col), confidence: 1 }))].sort((a, b) => a.x0 - b.x0),
+    });
+    const rows = [
+      ocr(row(["", "效益指标", "经济效益指标", "指标甲", "提高", "提高", "3", "3"]), []),
+      // 社会效益指标 began here, in a cell of its own, and OCR read nothing in it.
+      ocr(row(["", "", "", "指标乙", "巩固", "巩固", "5", "5"]), [2]),
+    ];
+    const { values, flags } = resolve(rows);
+    expect(values[1]!.level2).toBe("经济效益指标");
+    expect(flags.filter((f) => f.path === "indicators[1].level2").map((f) => f.code)).toEqual(["label_not_read"]);
+    // The piece of a merged cell (inherited) or a digital page's empty cell is no doubt.
+    const digital = resolve([row(["", "效益指标", "经济效益指标", "指标甲", "提高", "提高", "3", "3"]), { ...row(["", "", "", "指标乙", "巩固", "巩固", "5", "5"]), cells: [...row(["", "", "", "指标乙", "巩固", "巩固", "5", "5"]).cells, cell("", 2)].sort((a, b) => a.x0 - b.x0) }]);
+    expect(digital.flags.filter((f) => f.path === "indicators[1].level2")).toEqual([]);
+  });
+
   it("finds the header columns", () => {
     expect(Object.keys(HEADER).sort()).toEqual(["actual", "deviation", "level1", "level2", "name", "score", "target", "weight"]);
     expect(HEADER.name).toEqual({ x0: 3, x1: 4 });

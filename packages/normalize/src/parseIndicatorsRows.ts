@@ -156,6 +156,15 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
         raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${l1}" in the level1 column is no level-1 label; read as "${label}"`, field: "level1" });
       }
     }
+    // On a scan, a label cell of its own (not the piece of a merged cell above) with nothing read
+    // in it held a label OCR lost: the label the row gets from the rows above is in doubt.
+    if (row.cells.some((c) => c.confidence < 1)) {
+      for (const field of ["level1", "level2"] as const) {
+        if (raw[`${field}Cell`]) continue;
+        const empty = row.cells.find((c) => !c.inherited && c.text.trim() === "" && columnOf(c, header) === field);
+        if (empty) raw.repairs.push({ code: "label_not_read", severity: "review", message: `the row's own ${field} cell is empty on the scan: a label OCR did not read; the label was taken from the rows above`, field });
+      }
+    }
     if (!mapByColumns(nonEmpty, header, raw)) mapByOrder(nonEmpty, header, raw);
     out.push(raw);
   }
