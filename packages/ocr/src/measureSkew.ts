@@ -26,6 +26,10 @@ export function measureSkew(mask: InkMask, options: MeasureSkewOptions = {}): nu
   const maxPoints = options.maxPoints ?? 300_000;
 
   const collect = (runMin: number): { xs: Int32Array; ys: Int32Array; n: number } => {
+    // One pass over the mask lists the long runs (row, start, end); the points are then taken
+    // from the runs alone, every `step`-th pixel of them in reading order.
+    let runs = new Int32Array(3 * 1024);
+    let nRuns = 0;
     let count = 0;
     for (let y = 0; y < height; y++) {
       const row = y * width;
@@ -37,7 +41,17 @@ export function measureSkew(mask: InkMask, options: MeasureSkewOptions = {}): nu
         }
         const s = x;
         while (x < width && data[row + x]) x++;
-        if (x - s >= runMin) count += x - s;
+        if (x - s < runMin) continue;
+        count += x - s;
+        if (3 * nRuns + 3 > runs.length) {
+          const grown = new Int32Array(runs.length * 2);
+          grown.set(runs);
+          runs = grown;
+        }
+        runs[3 * nRuns] = y;
+        runs[3 * nRuns + 1] = s;
+        runs[3 * nRuns + 2] = x;
+        nRuns++;
       }
     }
     const step = Math.max(1, Math.ceil(count / maxPoints));
@@ -46,24 +60,17 @@ export function measureSkew(mask: InkMask, options: MeasureSkewOptions = {}): nu
     const ys = new Int32Array(n);
     let k = 0;
     let seen = 0;
-    for (let y = 0; y < height; y++) {
-      const row = y * width;
-      let x = 0;
-      while (x < width) {
-        if (!data[row + x]) {
-          x++;
-          continue;
-        }
-        const s = x;
-        while (x < width && data[row + x]) x++;
-        if (x - s < runMin) continue;
-        for (let i = s; i < x; i++, seen++) {
-          if (seen % step === 0 && k < n) {
-            xs[k] = i;
-            ys[k] = y;
-            k++;
-          }
-        }
+    for (let r = 0; r < nRuns; r++) {
+      const y = runs[3 * r]!;
+      const e = runs[3 * r + 2]!;
+      // The first pixel of this run whose index in reading order is a multiple of step.
+      let i = runs[3 * r + 1]!;
+      const first = (step - (seen % step)) % step;
+      seen += e - i;
+      for (i += first; i < e && k < n; i += step) {
+        xs[k] = i;
+        ys[k] = y;
+        k++;
       }
     }
     return { xs, ys, n: k };
@@ -76,14 +83,17 @@ export function measureSkew(mask: InkMask, options: MeasureSkewOptions = {}): nu
   const margin = Math.ceil(width * Math.tan((maxDeg * Math.PI) / 180)) + 2;
   const bins = new Float64Array(height + 2 * margin);
   const cx = width / 2;
+  // Offsets from the centre column (exact: xs are integers, cx a multiple of ½).
+  const { ys, n } = pts;
+  const dxs = new Float64Array(n);
+  for (let i = 0; i < n; i++) dxs[i] = pts.xs[i]! - cx;
   const score = (deg: number): number => {
     const t = Math.tan((deg * Math.PI) / 180);
     bins.fill(0);
-    const { xs, ys, n } = pts;
     for (let i = 0; i < n; i++) {
       // Linear interpolation between the two nearest bins keeps the score smooth in the angle.
-      const p = ys[i]! - (xs[i]! - cx) * t + margin;
-      const b = Math.floor(p);
+      const p = ys[i]! - dxs[i]! * t + margin;
+      const b = p >= 0 ? p | 0 : Math.floor(p);
       const f = p - b;
       bins[b]! += 1 - f;
       bins[b + 1]! += f;
