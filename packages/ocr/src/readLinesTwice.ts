@@ -4,7 +4,7 @@ import type { InkBand } from "./findTextLines.js";
 import type { GreyImage, InkMask, PixelRect } from "./greyImage.js";
 import { withLeadingComparison } from "./glyphs.js";
 import type { OcrPool } from "./OcrPool.js";
-import { sameReading, type PaddleRecognizer } from "./PaddleRecognizer.js";
+import { readingKey, sameReading, type PaddleRecognizer } from "./PaddleRecognizer.js";
 
 /**
  * How two OCR engines share the lines of a page, and what their readings are worth. Every
@@ -145,6 +145,7 @@ export async function readLinesTwice(
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",
         message: `the two OCR engines read this differently: PP-OCR "${r.text}", Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
+        readings: [r.text, tess, ...(tess2 ? [tess2] : [])],
       });
     }),
   );
@@ -160,7 +161,8 @@ const NUMBER_WITH_O = /^[\d.,%oO]*[oO][\d.,%oO]*$/;
  * - PP-OCR spells a zero the letter o ("o" for "0" in an empty-amount cell); Tesseract's digit
  *   there agrees, and the digits are taken;
  * - Tesseract reads a leading ≥ or ≤ as "2", "之", "过", ">" or "2=" ("296.00%" for "≥96.00%");
- *   when the first glyph's shape (withLeadingComparison) makes both readings the same, they agree.
+ *   when the first glyph's shape (withLeadingComparison) makes both readings the same, they agree;
+ * - either engine reads a speck as a mark (withoutSpeckMarks).
  */
 export function agreedReading(paddle: string, tess: string, mask: InkMask, ink: PixelRect): string | null {
   if (sameReading(paddle, tess)) return paddle;
@@ -171,7 +173,37 @@ export function agreedReading(paddle: string, tess: string, mask: InkMask, ink: 
   const p = withLeadingComparison(paddle, mask, ink);
   const t = withLeadingComparison(tess.replace(/^(?:2=|>=)(?=\d)/, "≥").replace(/^(?:<=)(?=\d)/, "≤"), mask, ink);
   if (/^[≥≤]/.test(p) && sameReading(p, t)) return p;
-  return null;
+  return withoutSpeckMarks(paddle, tess);
+}
+
+/** A well-formed number: digits, thousands separators every three digits, decimals. */
+const WELL_FORMED_NUMBER = /^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$/;
+/** Marks a speck on a coarse scan is read as ("防止：", "提升政府.工作效能", "=100°%"). */
+const SPECK_MARKS = /[.·:：!！°'‘’`]/g;
+
+/**
+ * Two readings with the same letters and digits that differ only in marks a speck makes: in a
+ * number, the one that is a well-formed number ("1,087,128" over "1.087,128"); in text, the one
+ * without the extra marks, when the other's extra marks all are speck marks and none lies between
+ * digits (where a point is real). Otherwise null: the engines disagree.
+ */
+function withoutSpeckMarks(a: string, b: string): string | null {
+  const ka = readingKey(a);
+  const kb = readingKey(b);
+  if (/^[-+\d.,%]+$/.test(ka) && /^[-+\d.,%]+$/.test(kb)) {
+    if (ka.replace(/[.,]/g, "") !== kb.replace(/[.,]/g, "")) return null;
+    const wa = WELL_FORMED_NUMBER.test(ka);
+    const wb = WELL_FORMED_NUMBER.test(kb);
+    return wa === wb ? null : wa ? a : b;
+  }
+  const strip = (k: string) => k.replace(SPECK_MARKS, "");
+  if (strip(ka) !== strip(kb) || !/[\p{L}\p{N}]/u.test(strip(ka))) return null;
+  const marks = (k: string) => k.length - strip(k).length;
+  const [fewer, more, kMore] = marks(ka) < marks(kb) ? [a, b, kb] : marks(kb) < marks(ka) ? [b, a, ka] : [null, null, ""];
+  if (fewer === null || more === null) return null;
+  // A point between digits is a decimal point, not a speck.
+  if (/\d[.·:：]\d/.test(kMore) && !/\d[.·:：]\d/.test(readingKey(fewer))) return null;
+  return fewer;
 }
 
 /** Tesseract's reading of one line at `ocrDpi` (the crop enlarged if the page is coarser). */

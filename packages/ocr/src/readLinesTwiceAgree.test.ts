@@ -42,6 +42,21 @@ describe("agreedReading: differences one engine is known to make", () => {
     expect(agreedReading("Bo", "B0", line("blob"), box)).toBeNull();
   });
 
+  it("takes the reading without a speck's mark, or the well-formed number, when letters and digits agree", () => {
+    const m = line("blob");
+    expect(agreedReading("1.087,128", "1,087,128", m, box)).toBe("1,087,128");
+    expect(agreedReading("1,087,128", "1.087.128", m, box)).toBe("1,087,128");
+    expect(agreedReading("防止：", "防止", m, box)).toBe("防止");
+    expect(agreedReading("提升政府.工作效能", "提升政府工作效能", m, box)).toBe("提升政府工作效能");
+    expect(agreedReading("=100%", "=100°%", m, box)).toBe("=100%");
+    // A point between digits is no speck, two well-formed numbers differ, and other marks are real.
+    expect(agreedReading("3.5", "35", m, box)).toBeNull();
+    expect(agreedReading("第3.5项", "第35项", m, box)).toBeNull();
+    expect(agreedReading("其中：当", "其中，当", m, box)).toBeNull();
+    expect(agreedReading("按时完成。", "按时完成", m, box)).toBeNull();
+    expect(agreedReading("：", "", m, box)).toBeNull();
+  });
+
   it("agrees on a leading ≥ Tesseract read as 2, 之, 过 or 2= when the glyph's shape is ≥", () => {
     for (const t of ["296.00%", "之96.00%", "过96.00%", "2=96.00%", ">=96.00%"]) {
       expect(agreedReading("≥96.00%", t, line("≥"), box)).toBe("≥96.00%");
