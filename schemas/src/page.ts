@@ -38,9 +38,10 @@ export const TextItem = z.object({
   /**
    * Why the reading is in doubt, when a person should look at it: e.g. the two OCR engines read
    * it differently (the message shows both readings). Becomes a review flag on every field read
-   * from it.
+   * from it. `readings`: what each engine read, when they disagree (the kept text first), so a
+   * later stage that knows what the field may hold (a closed list of labels) can settle it.
    */
-  doubt: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), message: z.string() }).optional(),
+  doubt: z.object({ code: z.string().regex(/^[a-z][a-z0-9_]*$/), message: z.string(), readings: z.array(z.string()).optional() }).optional(),
 });
 export type TextItem = z.infer<typeof TextItem>;
 

@@ -13,6 +13,8 @@ export type Repair = {
   message: string;
   /** "info" when the repair is certain, "review" when it is a guess. */
   severity: "info" | "review";
+  /** A text item's doubt: what each OCR engine read (TextItem.doubt.readings). */
+  readings?: readonly string[];
 };
 
 /** One cell of a logical row. x0/x1 are in the page unit and comparable within one document. */
@@ -170,7 +172,9 @@ let tableSeq = 0;
 
 /** The doubts of the text items a cell was read from, as review repairs of the cell. */
 function doubtsOf(items: readonly TextItem[]): Repair[] {
-  return items.flatMap((i) => (i.doubt ? [{ code: i.doubt.code, severity: "review" as const, message: i.doubt.message }] : []));
+  return items.flatMap((i) =>
+    i.doubt ? [{ code: i.doubt.code, severity: "review" as const, message: i.doubt.message, ...(i.doubt.readings ? { readings: i.doubt.readings } : {}) }] : [],
+  );
 }
 
 function tableFromPage(t: Table, page: Page, unit: Unit): LTable {

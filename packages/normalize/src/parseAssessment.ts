@@ -2,6 +2,7 @@ import { compact, cleanText, matchLabel, isEmptyValue, splitLevelWeight } from "
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
+import { settledLabelCell } from "./settledLabelCell.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
 
@@ -262,7 +263,7 @@ function readLines(rows: readonly Row[], v: AssessmentValues, b: RecordBuilder):
         const explanation = head ? (pending ? [...pending.name, ...pending.explanation] : []) : pending?.explanation ?? [];
         const path = `indicators[${v.indicators.length}]`;
         if (head && pending) b.flag("unpaired_text", "review", path, "text lines before this indicator had no numbers");
-        b.track(`${path}.level1`, [level1Cell]);
+        b.track(`${path}.level1`, [settledLabelCell(level1Cell)]);
         v.indicators.push({
           level1,
           level1_weight: level1Weight,

@@ -3,6 +3,7 @@ import type { RowCell } from "@jixiao/layout";
 import { joinAcrossBreak } from "@jixiao/layout";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import type { RawIndicator } from "./parseIndicatorsRows.js";
+import { settledLabelCell } from "./settledLabelCell.js";
 import {
   BLOCK_DOUBT_MESSAGE,
   resolveAcrossBreaks,
@@ -153,10 +154,10 @@ export function resolveIndicators(
       score: b.number(`${path}.score`, r.score),
       deviation: b.text(`${path}.deviation`, r.deviation),
     };
-    b.track(`${path}.level1`, [r.level1Cell]);
+    b.track(`${path}.level1`, [settledLabelCell(r.level1Cell)]);
     if (opts.withLevel2) {
       v.level2 = row.l2;
-      b.track(`${path}.level2`, [r.level2Cell]);
+      b.track(`${path}.level2`, [settledLabelCell(r.level2Cell)]);
     }
     if (opts.withLevel1Weight) {
       v.level1_weight = row.l1Weight ? b.number(`${path}.level1_weight`, row.l1Weight) : null;
