@@ -1,7 +1,7 @@
 // The CLI as separate processes on one embedded store: `serve` shares the store while `run`s
 // and `export` go through it, and nothing is lost; without `serve`, a second opener is refused
 // at once; a stale lock does not block; Ctrl-C stops `run` after the current file with the
-// finished documents' records in --out.
+// finished documents' records in --out; `run --jobs 2` writes what `--jobs 1` writes.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, appendFileSync } from "node:fs";
@@ -143,5 +143,17 @@ describe("processes on one embedded store", () => {
     expect(stored.length).toBe(written.length);
     expect(written.length).toBeLessThan(16 * 5);
     expect(existsSync(`${store}.lock`)).toBe(false);
+  });
+
+  it("run --jobs 2 (two extraction processes) stores and writes the records --jobs 1 does, in the same order", async () => {
+    const outs = [];
+    for (const jobs of ["1", "2"]) {
+      const out = join(dir, `jobs-${jobs}.jsonl`);
+      const run = jixiao(["run", digital, "--jobs", jobs, "--out", out, "--store", join(dir, `jobs-${jobs}`), "--no-progress"]);
+      expect(await run.exit, run.stderr()).toBe(0);
+      outs.push(lines(out));
+    }
+    expect(outs[0]!.length).toBeGreaterThan(20);
+    expect(outs[1]).toEqual(outs[0]);
   });
 });

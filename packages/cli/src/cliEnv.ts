@@ -51,6 +51,8 @@ export type CliEnv = {
    * (default 200 MiB) and JIXIAO_MAX_PAGES (default 2000); the defaults are @jixiao/core's limits.
    */
   limits: RunLimits;
+  /** `run`'s files extracted at once, each in a process of its own: JIXIAO_JOBS (default: the cores). */
+  jobs: number;
 };
 
 /** The flags of the queue commands that override queue mode's environment. */
@@ -110,6 +112,7 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
       maxBytes: positiveInteger(env, "JIXIAO_MAX_BYTES", DEFAULT_MAX_BYTES),
       maxPages: positiveInteger(env, "JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES),
     },
+    jobs: positiveInteger(env, "JIXIAO_JOBS", availableParallelism()),
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
     logLevel: logLevel(set("JIXIAO_LOG_LEVEL")),

@@ -31,6 +31,7 @@ type RunFlags = {
   memoryLimit: string;
   maxBytes: string;
   maxPages: string;
+  jobs: string;
 };
 
 /** `run`'s options checked (a UsageError, exit status 2, before any work) and in the units runCommand takes. */
@@ -45,10 +46,12 @@ function runOptions(o: RunFlags): RunCommandOptions {
   const maxPages = Number(o.maxPages);
   if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new UsageError("--max-bytes must be a positive whole number of bytes");
   if (!Number.isInteger(maxPages) || maxPages < 1) throw new UsageError("--max-pages must be a positive whole number");
+  const jobs = Number(o.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError("--jobs must be a positive whole number");
   if (o.out !== undefined) checkOutPath(o.out);
   if (o.json && o.out === "-") throw new UsageError("--json and --out - both write to standard output: name a file for --out");
-  const { timeLimit: _t, ocrPageTime: _o, memoryLimit: _m, maxBytes: _b, maxPages: _p, ...rest } = o;
-  return { ...rest, timeLimitMs, ocrPageTimeMs, memoryLimitBytes, maxBytes, maxPages };
+  const { timeLimit: _t, ocrPageTime: _o, memoryLimit: _m, maxBytes: _b, maxPages: _p, jobs: _j, ...rest } = o;
+  return { ...rest, timeLimitMs, ocrPageTimeMs, memoryLimitBytes, maxBytes, maxPages, jobs };
 }
 
 /** The CLI. Returns the exit status: 0, or 1 when some file failed, 2 on a usage error. */
@@ -84,6 +87,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT; JIXIAO_MEMORY_LIMIT_MB)", String(config.limits.memoryLimitBytes / 1e6))
     .option("--max-bytes <n>", "largest file accepted, in bytes (OVER_LIMIT; JIXIAO_MAX_BYTES)", String(config.limits.maxBytes))
     .option("--max-pages <n>", "most pages of one file (OVER_LIMIT; JIXIAO_MAX_PAGES)", String(config.limits.maxPages))
+    .option("--jobs <n>", "files extracted at once, each in a process of its own with the limits above (JIXIAO_JOBS; default: the cores)", String(config.jobs))
     .action(async (paths: string[], o: RunFlags) => {
       const options = runOptions(o);
       const { runCommand } = await import("./runFiles.js");

@@ -2,8 +2,8 @@
 // finished is not extracted again; its stored records are its result and go to --out, and the
 // summary says how many were skipped. --reprocess extracts it again. Extraction is counted
 // through the sandbox hook processBytes calls, so nothing here depends on timing.
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { describe, it, expect, beforeAll, afterAll, vi } from "vitest";
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExtractionSandbox, SandboxResult } from "@jixiao/pipeline";
@@ -102,6 +102,46 @@ describe("run skips documents already stored", () => {
       expect(records("forced.jsonl")).toEqual(records("first.jsonl"));
     } finally {
       process.stderr.write = write;
+    }
+  });
+
+  it("extracts as many files at once as the sandbox has processes, and stores and reports them in input order", async () => {
+    const inputs = join(dir, "jobs");
+    mkdirSync(inputs);
+    for (const n of [0, 1, 2]) {
+      copyFileSync(tiny, join(inputs, `${n}.pdf`));
+      appendFileSync(join(inputs, `${n}.pdf`), `\n% copy ${n}\n`); // distinct documents
+    }
+    const answer: SandboxResult = { inputKind: "pdf", pageCount: 1, pageGeometry: [], records: [], issues: [], usage: { ms: 0, peakRssBytes: null } };
+    const calls: { file: string; done: () => void }[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const sandbox: ExtractionSandbox = {
+      processes: 2,
+      process: (_data, meta) =>
+        new Promise((resolve) => {
+          most = Math.max(most, ++inFlight);
+          calls.push({ file: meta.file, done: () => (inFlight--, resolve(answer)) });
+        }),
+      close: async () => {},
+    };
+    const store = await openStore({ kind: "pglite", dataDir: join(dir, "store-jobs") });
+    try {
+      const reported: string[] = [];
+      const running = runFiles([inputs], { store, options: { sandbox }, onResult: (r) => void reported.push(r.file) });
+      await vi.waitFor(() => expect(calls.map((c) => c.file)).toEqual(["0.pdf", "1.pdf"]));
+      calls[1]!.done(); // the second file finishes first: its process takes the third
+      await vi.waitFor(() => expect(calls.map((c) => c.file)).toEqual(["0.pdf", "1.pdf", "2.pdf"]));
+      expect(reported).toEqual([]); // nothing is stored or reported before the first file
+      calls[2]!.done();
+      calls[0]!.done();
+      const results = await running;
+      expect(most).toBe(2);
+      expect(results.map((r) => [r.file, r.status])).toEqual([["0.pdf", "succeeded"], ["1.pdf", "succeeded"], ["2.pdf", "succeeded"]]);
+      expect(reported).toEqual(["0.pdf", "1.pdf", "2.pdf"]);
+      expect(await store.listDocuments()).toHaveLength(3);
+    } finally {
+      await store.close();
     }
   });
 });

@@ -1,10 +1,10 @@
 import { dirname, resolve } from "node:path";
-import { mkdir, open, stat } from "node:fs/promises";
+import { mkdir, open, readdir, stat } from "node:fs/promises";
+import { setFlagsFromString } from "node:v8";
 import {
   createExtractionSandbox, documentToStore, processBytes, processFile, readInput, sha256Of, type FileProgress, type FileResult, type ProcessOptions,
 } from "@jixiao/pipeline";
 import { collect, isFinished, openStore, type Store, type StoredDocument } from "@jixiao/store";
-import { createScanExtractor } from "@jixiao/ocr";
 import { reapplyCorrections } from "@jixiao/normalize";
 import { findInputs, skippedLine, type FoundInputs, type InputFile } from "./collectInputs.js";
 import { errorLine } from "./errorLine.js";
@@ -42,56 +42,106 @@ async function storedResult(store: Store, doc: StoredDocument, input: { path: st
 }
 
 /**
- * Processes inputs in-process, stores each document (one transaction per document), and
- * returns every file's result. A file whose SHA-256 the store already holds as a finished
- * document is not extracted again: its stored records are its result (`skipped`), unless
- * `reprocess`. `onResult` runs once the document is stored (awaited, so output written there is
- * as far along as the store). `shouldStop` is asked before each file: when it says yes the loop
- * ends there and the results so far are returned.
+ * Processes inputs, stores each document (one transaction per document), and returns every
+ * file's result. A file whose SHA-256 the store already holds as a finished document is not
+ * extracted again: its stored records are its result (`skipped`), unless `reprocess`. Files are
+ * extracted as many at once as the sandbox has processes (one at a time without a sandbox), but
+ * stored and reported in input order: `onResult` runs once the document is stored (awaited, so
+ * output written there is as far along as the store). `shouldStop` is asked before each file is
+ * started: when it says yes no more are, the ones under way are finished, and the results so
+ * far are returned.
  */
 export async function runFiles(
   paths: readonly string[],
   opts: {
-    store: Store;
+    /** The store, or its opening: files are read, hashed and (see `newStore`) extracted while it opens. */
+    store: Store | PromiseLike<Store>;
+    /**
+     * The store is new (holds no document): files are extracted without asking it first, so
+     * extraction starts before it has opened. Default false.
+     */
+    newStore?: boolean;
     options?: ProcessOptions;
     /** Extract and store again documents the store already holds finished. Default false. */
     reprocess?: boolean;
     onResult?: (r: RunResult, index: number, total: number) => void | Promise<void>;
     /** Told the inputs before the first file: the files to process, and those skipped for their extension. */
     onStart?: (inputs: FoundInputs) => void | Promise<void>;
-    /** Told as the current file's pages are read (OCR, in the extraction sandbox). */
+    /** Told as a file's pages are read (OCR, in the extraction sandbox). */
     onProgress?: (input: InputFile, progress: FileProgress) => void;
     shouldStop?: () => boolean;
   },
 ): Promise<RunResult[]> {
+  const opened = Promise.resolve(opts.store);
+  opened.catch(() => undefined); // awaited below; a failure to open is thrown from there
   const inputs = await findInputs(paths);
   const files = inputs.files;
   await opts.onStart?.(inputs);
+  const lookup = opts.reprocess || opts.newStore ? undefined : opened;
+  // Each file's outcome, filled in by the workers; `null` for a file not started (stopped).
+  const outcomes = files.map(() => {
+    let settle!: (r: Promise<RunResult | null>) => void;
+    const promise = new Promise<RunResult | null>((resolve) => (settle = resolve));
+    promise.catch(() => undefined);
+    return { promise, settle };
+  });
+  let next = 0;
+  let halted = false;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const input = files[i]!;
+      if (halted || opts.shouldStop?.()) {
+        halted = true;
+        for (let j = i; j < files.length; j++) outcomes[j]!.settle(Promise.resolve(null));
+        next = files.length;
+        return;
+      }
+      const onProgress = opts.onProgress;
+      const options = onProgress ? { ...opts.options, onProgress: (p: FileProgress) => onProgress(input, p) } : opts.options;
+      const work = processInput(input, { lookup, ...(options ? { options } : {}) });
+      outcomes[i]!.settle(work);
+      await work.catch(() => {
+        halted = true; // a store failure: start nothing more
+      });
+    }
+  };
+  const jobs = Math.max(1, Math.min(opts.options?.sandbox?.processes ?? 1, files.length));
+  const workers = Array.from({ length: jobs }, worker);
   const results: RunResult[] = [];
-  for (const [i, input] of files.entries()) {
-    if (opts.shouldStop?.()) break;
-    const onProgress = opts.onProgress;
-    const options = onProgress ? { ...opts.options, onProgress: (p: FileProgress) => onProgress(input, p) } : opts.options;
-    const r = await processInput(input, { ...opts, ...(options ? { options } : {}) });
-    const doc = r.skipped ? null : documentToStore(r);
-    if (doc) await opts.store.saveDocument(doc, { reapply: reapplyCorrections });
-    results.push(r);
-    await opts.onResult?.(r, i, files.length);
+  try {
+    const store = await opened;
+    for (const [i, outcome] of outcomes.entries()) {
+      const r = await outcome.promise;
+      if (r === null) break;
+      const doc = r.skipped ? null : documentToStore(r);
+      if (doc) await store.saveDocument(doc, { reapply: reapplyCorrections });
+      results.push(r);
+      await opts.onResult?.(r, i, files.length);
+    }
+  } finally {
+    // On a failure, the files under way are let finish (nothing more starts) before it is thrown.
+    halted = true;
+    await Promise.all(workers);
   }
   return results;
 }
 
-/** One input: read once and hashed; the stored result when the store holds it finished, else processFile's. */
-async function processInput(input: { path: string; file: string }, opts: { store: Store; options?: ProcessOptions; reprocess?: boolean }): Promise<RunResult> {
+/**
+ * One input: read once and hashed; the stored result when the store (`lookup`, once open) holds
+ * it finished, else processBytes's.
+ */
+async function processInput(input: { path: string; file: string }, opts: { lookup: PromiseLike<Store> | undefined; options?: ProcessOptions }): Promise<RunResult> {
   let read: { file: string; data: Uint8Array };
   try {
     read = await readInput(input.path, opts.options, input.file);
   } catch {
     return processFile(input.path, opts.options, input.file); // the same typed failure, as a result
   }
-  if (!opts.reprocess && read.data.byteLength > 0) {
-    const stored = await opts.store.getDocument(sha256Of(read.data));
-    if (stored && isFinished(stored.status)) return storedResult(opts.store, stored, input);
+  if (opts.lookup && read.data.byteLength > 0) {
+    const store = await opts.lookup;
+    const stored = await store.getDocument(sha256Of(read.data));
+    if (stored && isFinished(stored.status)) return storedResult(store, stored, input);
   }
   return processBytes(read.data, read.file, input.path, opts.options);
 }
@@ -160,6 +210,8 @@ export type RunCommandOptions = {
   /** The summary as one JSON object on standard output (see RunJsonSummary). */
   json?: boolean;
   reprocess?: boolean;
+  /** Files extracted at once, each in a process of its own. */
+  jobs: number;
   timeLimitMs: number;
   ocrPageTimeMs: number;
   memoryLimitBytes: number;
@@ -192,37 +244,53 @@ export async function runCommand(paths: string[], o: RunCommandOptions): Promise
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   let status = 0;
-  // SIGINT/SIGTERM: finish the current file (stored, written to --out), then stop; a second one
+  // SIGINT/SIGTERM: finish the current files (stored, written to --out), then stop; a second one
   // stops at once. Listened for from the start, so a signal while the store opens still closes it.
   let interrupted: NodeJS.Signals | null = null;
   const signalStatus = (sig: NodeJS.Signals) => (sig === "SIGINT" ? 130 : 143);
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) {
-      process.stderr.write(`\n${sig} again: stopping now, the current file is not stored\n`);
+      process.stderr.write(`\n${sig} again: stopping now, the current ${o.jobs > 1 ? "files are" : "file is"} not stored\n`);
       process.exit(signalStatus(sig));
     }
     interrupted = sig;
-    process.stderr.write(`\n${sig}: stopping after the current file (${sig === "SIGINT" ? "Ctrl-C" : "signal"} again to stop now)\n`);
+    process.stderr.write(`\n${sig}: stopping after the current file${o.jobs > 1 ? "s" : ""} (${sig === "SIGINT" ? "Ctrl-C" : "signal"} again to stop now)\n`);
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const limits = { maxBytes: o.maxBytes, maxPages: o.maxPages };
+  // PGlite is 9 MB of WebAssembly. V8 compiles its hot functions again with the optimising
+  // compiler in background threads: about a second of CPU at start-up, which process exit then
+  // waits for, and which a run's few queries never pay back (a second run took 4.2 s against
+  // 2.3 s with the baseline compiler only, 400 against 250 MB). This process runs no other
+  // WebAssembly (extraction and OCR are in the sandbox's child), so the flag touches nothing else.
+  setFlagsFromString("--liftoff-only");
   try {
-    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT).
-    // It starts while the store opens (PGlite's start-up takes about a second): on two cores the
-    // two start-ups overlap.
-    const sandbox = createExtractionSandbox({ timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes, limits });
-    sandbox.start?.();
-    // When another process holds the store (and does not share it), nothing is stored or written.
-    let store: Store;
-    try {
-      store = await openStore({ kind: "pglite", dataDir: resolve(o.store) });
-    } catch (err) {
-      await sandbox.close();
-      throw err;
-    }
-    // OCR for pages without a text layer; the worker pool starts on the first scan only.
-    const scans = createScanExtractor();
+    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT),
+    // `jobs` files at once. A new store holds nothing to skip, so extraction starts while it opens
+    // (PGlite's start-up takes about a second); an existing one is asked first, and a child
+    // starts only for a file it does not hold (a second run of the same files starts none).
+    const storeDir = resolve(o.store);
+    const newStore = await readdir(storeDir).then(
+      (entries) => entries.length === 0,
+      (err: NodeJS.ErrnoException) => err.code === "ENOENT",
+    );
+    const sandbox = createExtractionSandbox({
+      timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes, limits, processes: o.jobs,
+    });
+    let out: RecordsOutput | undefined;
+    // When another process holds the store (and does not share it), nothing is stored or written
+    // (the --out file is made once the store is open).
+    const opened = openStore({ kind: "pglite", dataDir: storeDir }).then(async (store) => {
+      try {
+        if (o.out) out = o.out === "-" ? stdoutRecords() : await openRecordsOutput(resolve(o.out));
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+      return store;
+    });
+    opened.catch(() => undefined);
     const showBar = o.progress && !o.quiet && process.stderr.isTTY === true;
     const state: ProgressState = { startedAt, sizes: [], filesDone: 0, pagesDone: 0, current: null };
     const view: { bar: ReturnType<typeof startProgressBar> | null } = { bar: null };
@@ -235,15 +303,16 @@ export async function runCommand(paths: string[], o: RunCommandOptions): Promise
     let total: number | undefined;
     let files: InputFile[] = [];
     let skipped: InputFile[] = [];
-    let out: RecordsOutput | undefined;
     try {
-      if (o.out) out = o.out === "-" ? stdoutRecords() : await openRecordsOutput(resolve(o.out));
       const results = await runFiles(paths, {
-        store,
-        options: { extractScan: scans.extractScan, sandbox, ...limits },
+        store: opened,
+        newStore,
+        // OCR (pages without a text layer) runs in the sandbox's child too.
+        options: { sandbox, ...limits },
         reprocess: o.reprocess === true,
         shouldStop: () => interrupted !== null,
         onStart: async (inputs) => {
+          if (newStore) sandbox.start?.(Math.min(o.jobs, inputs.files.length));
           total = inputs.files.length;
           files = inputs.files;
           skipped = inputs.skipped;
@@ -302,8 +371,7 @@ export async function runCommand(paths: string[], o: RunCommandOptions): Promise
       view.bar?.stop();
       await out?.close();
       await sandbox.close();
-      await scans.close();
-      await store.close();
+      await (await opened.catch(() => undefined))?.close();
     }
   } finally {
     process.off("SIGINT", onSignal);

@@ -68,10 +68,13 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_LINE_CHARS, DEFAULT_M
 export type ExtractionSandbox = {
   process: (data: Uint8Array, meta: { file: string; sha256: string }, onProgress?: (progress: FileProgress) => void) => Promise<SandboxResult>;
   /**
-   * Starts the extracting process now, so that its start-up (loading the pipeline and pdf.js)
-   * overlaps the caller's own (opening the store); otherwise it starts with the first file.
+   * Starts extracting processes now (`count`, default 1, at most `processes`), so that their
+   * start-up (loading the pipeline and pdf.js) overlaps the caller's own (opening the store);
+   * otherwise each starts with the file that needs it.
    */
-  start?: () => void;
+  start?: (count?: number) => void;
+  /** How many files it processes at once, each in a process of its own (default 1). */
+  processes?: number;
   close: () => Promise<void>;
 };
 

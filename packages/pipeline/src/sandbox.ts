@@ -27,6 +27,11 @@ export type SandboxOptions = {
   ocr?: OcrOptions | false;
   /** How often the child's memory is sampled. Default 25 ms. */
   pollMs?: number;
+  /**
+   * Files processed at once, each in a child process of its own with the limits above (so the
+   * memory limit holds per process). Default 1.
+   */
+  processes?: number;
 };
 
 /** Path of the child's module next to this one (.ts from sources, .js when built). */
@@ -57,11 +62,15 @@ function resetPeak(pid: number): boolean {
   }
 }
 
-type Child = { proc: ChildProcess; ready: Promise<void>; stderr: string };
+type Child = { proc: ChildProcess; ready: Promise<void>; stderr: string; /** Given a file since it started. */ used: boolean };
+
+/** One place for a child process: a file at a time goes through it. */
+type Slot = { child: Child | undefined; busy: boolean };
 
 /**
- * Processes files (extraction with OCR, reconstruct, normalize) in a child process bounded in
- * time and memory, one file at a time. The child is kept for the next file, and replaced after a
+ * Processes files (extraction with OCR, reconstruct, normalize) in child processes bounded in
+ * time and memory, one file at a time in each (`processes` of them, default 1; a file given
+ * while all are busy waits for one). A child is kept for the next file, and replaced after a
  * file that made it exceed a limit or die, or left it holding more than half the memory limit:
  * - over `timeLimitMs` (plus `ocrPageTimeMs` for each page OCR finished) → killed, TIMEOUT;
  * - resident memory over `memoryLimitBytes` (sampled from /proc every `pollMs`; the V8 heap is also
@@ -76,11 +85,28 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
   const pollMs = options.pollMs ?? 25;
   const ocrPageTimeMs = options.ocrPageTimeMs ?? DEFAULT_OCR_PAGE_TIME_MS;
   const file = childFile();
-  let child: Child | undefined;
+  const slots: Slot[] = Array.from({ length: Math.max(1, Math.floor(options.processes ?? 1)) }, () => ({ child: undefined, busy: false }));
+  /** Files waiting for a free slot, first come first served. */
+  const waiting: ((slot: Slot) => void)[] = [];
   let nextId = 1;
   let closed = false;
 
-  const spawnChild = (): Child => {
+  /** A free slot, one whose child is already running first; else waits for one. */
+  const acquire = (): Promise<Slot> => {
+    const slot = slots.find((s) => !s.busy && s.child) ?? slots.find((s) => !s.busy);
+    if (slot) {
+      slot.busy = true;
+      return Promise.resolve(slot);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (slot: Slot) => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  };
+
+  const spawnChild = (slot: Slot): Child => {
     const heapMb = Math.max(64, Math.floor(memoryLimit / (1024 * 1024)));
     const execArgv = [`--max-old-space-size=${heapMb}`];
     // From sources (tests, development), the child loads TypeScript through tsx like the parent.
@@ -99,7 +125,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
         JIXIAO_SANDBOX_INIT: JSON.stringify({ limits: options.limits ?? {}, ocr: options.ocr ?? {} }),
       },
     });
-    const c: Child = { proc, stderr: "", ready: Promise.resolve() };
+    const c: Child = { proc, stderr: "", ready: Promise.resolve(), used: false };
     proc.stderr?.on("data", (chunk: Buffer) => {
       c.stderr = (c.stderr + chunk.toString("utf8")).slice(-4096);
     });
@@ -117,7 +143,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
     });
     c.ready.catch(() => undefined);
     proc.on("exit", () => {
-      if (child === c) child = undefined;
+      if (slot.child === c) slot.child = undefined;
     });
     return c;
   };
@@ -135,8 +161,19 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
 
   const run: ExtractionSandbox["process"] = async (data, meta, onProgress) => {
     if (closed) throw new JixiaoError("INTERNAL", "the extraction sandbox is closed");
-    child ??= spawnChild();
-    const c = child;
+    const slot = await acquire();
+    try {
+      if (closed) throw new JixiaoError("INTERNAL", "the extraction sandbox is closed");
+      return await runIn(slot, data, meta, onProgress);
+    } finally {
+      release(slot);
+    }
+  };
+
+  const runIn = async (slot: Slot, ...[data, meta, onProgress]: Parameters<ExtractionSandbox["process"]>): Promise<SandboxResult> => {
+    slot.child ??= spawnChild(slot);
+    const c = slot.child;
+    c.used = true;
     busy(c);
     await c.ready;
     const pid = c.proc.pid!;
@@ -160,7 +197,7 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
           cleanup();
           if (kill) {
             c.proc.kill("SIGKILL");
-            if (child === c) child = undefined;
+            if (slot.child === c) slot.child = undefined;
           }
           reject(Object.assign(new JixiaoError(code, `${meta.file}: ${message}`, { file: meta.file }), { usage: u }));
         };
@@ -223,18 +260,18 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
         });
       });
     } finally {
-      if (child === c) {
+      if (slot.child === c) {
         // Memory a big file made the child take is seldom given back: start the next file in a
         // fresh process rather than from a high baseline.
         const rss = procMemory(pid)?.rss ?? 0;
-        if (rss > memoryLimit / 2) retire(c);
+        if (rss > memoryLimit / 2) retire(slot, c);
         else idle(c);
       }
     }
   };
 
-  const retire = (c: Child) => {
-    if (child === c) child = undefined;
+  const retire = (slot: Slot, c: Child) => {
+    if (slot.child === c) slot.child = undefined;
     c.proc.send({ type: "close" } satisfies ChildRequest, () => undefined);
     const t = setTimeout(() => c.proc.kill("SIGKILL"), 5000);
     t.unref();
@@ -242,30 +279,47 @@ export function createExtractionSandbox(options: SandboxOptions = {}): Extractio
     idle(c);
   };
 
+  /** Stops a child: at once when it was never given a file (it holds nothing), else once its OCR pool is closed. */
+  const stop = async (c: Child) => {
+    if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+    busy(c);
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(() => c.proc.kill("SIGKILL"), 5000);
+      c.proc.once("exit", () => {
+        clearTimeout(t);
+        resolve();
+      });
+      if (!c.used) {
+        c.proc.kill("SIGKILL");
+        return;
+      }
+      c.proc.send({ type: "close" } satisfies ChildRequest, (err) => {
+        if (err) c.proc.kill("SIGKILL");
+      });
+    });
+  };
+
   return {
     process: run,
-    start() {
-      if (closed || child) return;
-      child = spawnChild();
-      // Until a file is given to it, it does not keep this process alive.
-      idle(child);
+    processes: slots.length,
+    start(count = 1) {
+      if (closed) return;
+      for (const slot of slots.slice(0, Math.max(0, count))) {
+        if (slot.child) continue;
+        slot.child = spawnChild(slot);
+        // Until a file is given to it, it does not keep this process alive.
+        idle(slot.child);
+      }
     },
     async close() {
       closed = true;
-      const c = child;
-      child = undefined;
-      if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-      busy(c);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => c.proc.kill("SIGKILL"), 5000);
-        c.proc.once("exit", () => {
-          clearTimeout(t);
-          resolve();
-        });
-        c.proc.send({ type: "close" } satisfies ChildRequest, (err) => {
-          if (err) c.proc.kill("SIGKILL");
-        });
+      for (const next of waiting.splice(0)) next({ child: undefined, busy: true });
+      const children = slots.flatMap((slot) => {
+        const c = slot.child;
+        slot.child = undefined;
+        return c ? [c] : [];
       });
+      await Promise.all(children.map(stop));
     },
   };
 }

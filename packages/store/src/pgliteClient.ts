@@ -3,7 +3,8 @@ import { cp, mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite, type Transaction } from "@electric-sql/pglite";
+// PGlite is loaded when a client is made (its module graph is ~0.1 s), not with the package.
+import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { JixiaoError } from "@jixiao/core";
 import type { SqlClient } from "./SqlClient.js";
 import { toStoreError } from "./toStoreError.js";
@@ -75,11 +76,15 @@ async function seedFromTemplate(dataDir: string): Promise<void> {
 export async function pgliteClient({ dataDir }: PgliteClientOptions): Promise<SqlClient> {
   const inMemory = dataDir.startsWith("memory://");
   let db: PGlite;
+  // Loaded while the data directory is made ready.
+  const loading = import("@electric-sql/pglite");
+  loading.catch(() => undefined);
   try {
     if (!inMemory) {
       await mkdir(dataDir, { recursive: true });
       await seedFromTemplate(dataDir);
     }
+    const { PGlite } = await loading;
     db = new PGlite(dataDir);
     await db.waitReady;
   } catch (err) {

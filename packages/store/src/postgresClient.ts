@@ -1,4 +1,5 @@
-import pg from "pg";
+// pg is loaded when a client is made, not with the package: commands on the embedded store never need it.
+import type pg from "pg";
 import { JixiaoError } from "@jixiao/core";
 import type { SqlClient } from "./SqlClient.js";
 import { toStoreError } from "./toStoreError.js";
@@ -47,7 +48,8 @@ export async function postgresClient(options: PostgresClientOptions): Promise<Sq
   if (schema !== undefined && !schemaName.test(schema)) {
     throw new JixiaoError("INVALID_PAYLOAD", `invalid schema name ${JSON.stringify(schema)}`);
   }
-  const pool = new pg.Pool({
+  const { default: Pg } = await import("pg");
+  const pool = new Pg.Pool({
     connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
