@@ -99,8 +99,8 @@ describe("loadPdfjs", () => {
       console.log(JSON.stringify({ pages, same, withResolvers: typeof Promise.withResolvers, ds: typeof DecompressionStream }));
     `;
     const out = execFileSync(process.execPath, ["--import", "tsx", "--conditions", "source", "--input-type=module", "-e", script], { encoding: "utf8" });
-    // pdf.js worked (its worker module ran; its Flate streams inflated without web streams), what
-    // it adds that Node 20 lacks is still there, and DecompressionStream is hidden from it alone.
+    // pdf.js worked (its worker module ran; its Flate streams inflated by zlib, not web streams),
+    // what it adds that Node 20 lacks is still there, and DecompressionStream is replaced for it alone.
     expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ pages: 3, same: [true, true, true], withResolvers: "function", ds: "function" });
   });
 });

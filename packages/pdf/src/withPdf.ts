@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { JixiaoError } from "@jixiao/core";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 
@@ -40,35 +41,106 @@ async function importKeepingNatives(): Promise<Pdfjs> {
     const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
     const worker: string = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // no type declarations
     await import(worker);
+    slimOperatorListMessages(pdfjs.OPS);
     return pdfjs;
   } finally {
     for (const [o, k, d] of saved) if (d) Object.defineProperty(o, k, d);
-    hideDecompressionStreamFromPdfjs();
+    inflateNativelyForPdfjs();
   }
 }
 
 /**
- * pdf.js inflates every Flate stream (content streams, fonts, CMaps, images) through the
- * web-streams DecompressionStream when there is one, and with its own synchronous inflater when
- * there is none. On Node the web-streams path costs more than the inflating itself for the many
- * small streams of a digital page (text extraction of the samples: 1.0 s of CPU instead of
- * 1.45 s), while for a scan's large Flate image native zlib wins (1.7 s instead of 1.9 s for four
- * 300 dpi pages). So pdf.js sees no DecompressionStream except while it decodes an image, and
- * everyone else sees the global as it is.
+ * pdf.js inflates every Flate stream (content streams, Type 3 glyph procedures, fonts, CMaps,
+ * images) through the web-streams DecompressionStream when there is one, and with its own
+ * JavaScript inflater when there is none. On Node both cost more than the inflating needs: the
+ * web-streams path has a large fixed cost per stream (a digital page has hundreds of small
+ * ones), and the JavaScript inflater is several times slower than zlib. So pdf.js (and it
+ * alone: a caller whose stack shows pdf.js) gets NativeDecompression instead, which inflates the
+ * whole stream at once with Node's zlib; everyone else sees the global as it is.
  */
-function hideDecompressionStreamFromPdfjs(): void {
+function inflateNativelyForPdfjs(): void {
   const d = Object.getOwnPropertyDescriptor(globalThis, "DecompressionStream");
-  const real = d?.get ? d.get.call(globalThis) : d?.value;
+  const real: unknown = d?.get ? d.get.call(globalThis) : d?.value;
   if (!real || !d?.configurable) return;
   Object.defineProperty(globalThis, "DecompressionStream", {
     configurable: true,
     enumerable: d.enumerable ?? false,
     get: () => {
+      // The caller is the second frame (this getter is the first): two frames are cheap to format.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 2;
       const stack = new Error().stack ?? "";
-      return stack.includes("pdfjs-dist") && !stack.includes("getImageData") ? undefined : real;
+      Error.stackTraceLimit = limit;
+      return stack.includes("pdfjs-dist") ? NativeDecompression : real;
     },
     set: (v: unknown) => Object.defineProperty(globalThis, "DecompressionStream", { value: v, writable: true, configurable: true }),
   });
+}
+
+/**
+ * pdf.js runs its "worker" in this thread and hands every message to the other side through
+ * `structuredClone`. An operator list's text-showing operators carry one glyph object per
+ * character (its font character, Unicode, width, metrics…): cloning them was most of the
+ * operator lists' cost on the samples' CJK pages (100 ms of 43 pages' 1 s of extraction). This
+ * process never renders, and nothing reads those arguments (rulings read paths, transforms,
+ * colours and clips; the OCR package reads image operators), so they are left out of the clone
+ * (null in their place). Every other message is cloned as before.
+ */
+function slimOperatorListMessages(ops: Readonly<Record<string, number>>): void {
+  const textOps = new Set(["showText", "showSpacedText", "nextLineShowText", "nextLineSetSpacingShowText"].map((name) => ops[name]));
+  if (textOps.has(undefined) || (globalThis.structuredClone as { slimsOperatorLists?: true }).slimsOperatorLists) return;
+  const clone = globalThis.structuredClone;
+  const slim = Object.assign(
+    <T>(value: T, options?: Parameters<typeof structuredClone>[1]): T => {
+      const chunk = (value as { chunk?: { fnArray?: unknown; argsArray?: unknown } } | null)?.chunk;
+      if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
+        const fnArray = chunk.fnArray as number[];
+        const argsArray = (chunk.argsArray as unknown[]).map((args, i) => (textOps.has(fnArray[i]) ? null : args));
+        return clone({ ...value, chunk: { ...chunk, argsArray } }, options) as T;
+      }
+      return clone(value, options);
+    },
+    { slimsOperatorLists: true as const },
+  );
+  globalThis.structuredClone = slim;
+}
+
+const INFLATE: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
+  deflate: (data) => inflateSync(data),
+  "deflate-raw": (data) => inflateRawSync(data),
+  gzip: (data) => gunzipSync(data),
+  brotli: (data) => brotliDecompressSync(data),
+};
+
+/**
+ * The part of DecompressionStream pdf.js uses (a writer it writes the compressed bytes to, then
+ * closes; a readable it iterates), inflating with zlib in one call when it is read. A stream zlib
+ * refuses (damaged, truncated, a wrong checksum) fails the read: pdf.js then inflates it with its
+ * own lenient inflater, as it does without a DecompressionStream. The bytes zlib gives for a
+ * stream it accepts are the ones any correct inflater gives.
+ */
+class NativeDecompression {
+  readonly writable: { getWriter: () => { ready: Promise<void>; write: (chunk: Uint8Array) => Promise<void>; close: () => Promise<void> } };
+  readonly readable: AsyncIterable<Uint8Array>;
+  constructor(format: string) {
+    const inflate = INFLATE[format];
+    if (!inflate) throw new TypeError(`unsupported compression format ${format}`);
+    const chunks: Uint8Array[] = [];
+    const writer = {
+      ready: Promise.resolve(),
+      write: (chunk: Uint8Array) => {
+        chunks.push(chunk);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    };
+    this.writable = { getWriter: () => writer };
+    this.readable = {
+      async *[Symbol.asyncIterator]() {
+        yield inflate(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      },
+    };
+  }
 }
 
 let assetDirs: { cmaps: string; fonts: string; wasm: string; iccs: string } | undefined;
