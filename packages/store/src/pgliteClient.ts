@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { cp, mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { copyFile, mkdir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 // PGlite is loaded when a client is made (its module graph is ~0.1 s), not with the package.
 import type { PGlite, Transaction } from "@electric-sql/pglite";
@@ -49,10 +49,33 @@ function usableTemplate(): string | undefined {
 }
 
 /**
+ * Copies a directory tree: the directories first (with their modes: PostgreSQL's are 0700), then
+ * every file at once (libuv's thread pool copies a few at a time). The template's ~1000 small
+ * files took fs.cp 1.8-5 s on the loaded 2-core VM, one after the other with an lstat and a chmod
+ * each; this takes 0.7-1.4 s there.
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  const entries = await readdir(from, { recursive: true, withFileTypes: true });
+  const dirOf = (e: (typeof entries)[number]) => e.parentPath ?? (e as unknown as { path: string }).path;
+  await mkdir(to, { mode: (await stat(from)).mode & 0o777 });
+  // Shallowest first: a directory is made before what it holds.
+  const dirs = entries.filter((e) => e.isDirectory()).map((e) => relative(from, join(dirOf(e), e.name)));
+  for (const dir of dirs.sort((a, b) => a.split(/[\\/]/).length - b.split(/[\\/]/).length)) {
+    await mkdir(join(to, dir), { mode: (await stat(join(from, dir))).mode & 0o777 });
+  }
+  await Promise.all(
+    entries.filter((e) => e.isFile()).map((e) => {
+      const src = join(dirOf(e), e.name);
+      return copyFile(src, join(to, relative(from, src)));
+    }),
+  );
+}
+
+/**
  * A new data directory (missing, or empty) starts as a copy of the template instead of running
- * PGlite's initdb: 0.1 s to copy against 5-6 s of initdb on 2 cores. The copy goes to a sibling
- * first and is renamed into place, so a failed copy leaves no half cluster. Without a template
- * (sources not built) PGlite's initdb runs as before.
+ * PGlite's initdb (5-6 s on 2 cores). The copy goes to a sibling first and is renamed into place,
+ * so a failed copy leaves no half cluster. Without a template (sources not built) PGlite's initdb
+ * runs as before.
  */
 async function seedFromTemplate(dataDir: string): Promise<void> {
   const template = usableTemplate();
@@ -61,7 +84,7 @@ async function seedFromTemplate(dataDir: string): Promise<void> {
   if (entries === undefined || entries.length > 0) return;
   const tmp = `${dataDir}.seed-${process.pid}`;
   try {
-    await cp(template, tmp, { recursive: true });
+    await copyTree(template, tmp);
     await rmdir(dataDir);
     await rename(tmp, dataDir);
   } finally {
