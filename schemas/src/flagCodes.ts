@@ -23,6 +23,7 @@ export const flagCodes = {
   missing_score: { by: "normalize", check: true, description: "an indicator row has no score" },
   missing_level1_weight: { by: "normalize", check: true, description: "a level-1 block has no weight" },
   block_weights_do_not_sum: { by: "normalize", check: true, description: "the weights of a level-1 block do not add up to its weight" },
+  disagreement_settled: { by: "normalize", check: false, description: "the OCR engines read a number differently and the form's arithmetic holds with one reading only: that reading was taken" },
   digit_suspect: { by: "normalize", check: true, description: "a value whose digit, misread the way OCR confuses digits (3 for 5 …), would make a failed sum come out" },
   rate_mismatch: { by: "normalize", check: true, description: "the execution rate is not executed / budget" },
   budget_score_mismatch: { by: "normalize", check: true, description: "the budget row's score is not rate × weight" },

@@ -53,6 +53,8 @@ export type NormalizeOptions = {
 };
 
 export const DEFAULT_MIN_CONFIDENCE = 0.8;
+/** Confidence of a number the arithmetic settled between two engines' readings (as two engines agreeing). */
+export const SETTLED_CONFIDENCE = 0.995;
 
 /**
  * Collects what one record needs besides its values: flags, provenance per field and the
@@ -145,6 +147,10 @@ export class RecordBuilder {
   money(path: string, cell: RowCell | undefined): number | null {
     if (!cell) return null;
     this.track(path, [cell]);
+    this.noteAlternatives(path, cell, (t) => {
+      const r = readMoney(t, this.moneyUnit);
+      return r.ok ? r.value : null;
+    });
     const r = readMoney(cell.text, this.moneyUnit);
     if (!r.ok && this.moneyUnit === "元") {
       const repaired = dottedThousands(cell.text);
@@ -168,9 +174,45 @@ export class RecordBuilder {
     this.flag("money_unit_doubt", "review", path, `"${text}" has more than two decimals for an amount in 元: the form may print 万元`);
   }
 
+  /**
+   * Numbers the OCR engines read differently, by path: every engine's reading that parses as a
+   * number (settleDisputedNumbers lets the form's arithmetic choose among them).
+   */
+  readonly alternatives = new Map<string, number[]>();
+
+  private noteAlternatives(path: string, cell: RowCell, parse: (text: string) => number | null): void {
+    const values = new Set<number>();
+    for (const r of cell.repairs) {
+      if (r.code !== "ocr_disagreement" || !r.readings) continue;
+      for (const text of r.readings) {
+        const v = text ? parse(text) : null;
+        if (v !== null) values.add(v);
+      }
+    }
+    if (values.size > 1) this.alternatives.set(path, [...values]);
+  }
+
+  /**
+   * Takes `value` for a number the engines disagreed on because the form's arithmetic holds with
+   * it and with no other reading: the disagreement's review flag gives way to an info flag, and
+   * the value counts as read by two sources (the engine and the sum).
+   */
+  settle(path: string, value: number, why: string): void {
+    for (let i = this.flags.length - 1; i >= 0; i--) {
+      const f = this.flags[i]!;
+      if (f.path === path && f.code === "ocr_disagreement" && f.severity === "review") this.flags.splice(i, 1);
+    }
+    this.flag("disagreement_settled", "info", path, `the OCR engines read ${this.alternatives.get(path)?.join(" or ") ?? "it"} here; ${why}: ${value} taken`);
+    this.confidence[path] = Math.max(this.confidence[path] ?? 0, SETTLED_CONFIDENCE);
+  }
+
   number(path: string, cell: RowCell | undefined, rate = false): number | null {
     if (!cell) return null;
     this.track(path, [cell]);
+    this.noteAlternatives(path, cell, (t) => {
+      const r = rate ? readRate(t) : readNumber(t);
+      return r.ok ? r.value : null;
+    });
     // Forms print a fraction with its leading zero (0.5); a number read as ".3" is a digit with a
     // speck of dust in front of it on a scan far more often than a dropped 0 (150 dpi JPEG scans:
     // weight 3 read ".3"; bitonal 200 dpi: ":3"). The digits are taken, with a review flag.

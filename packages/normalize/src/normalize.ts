@@ -6,6 +6,7 @@ import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
 import { runChecks } from "./checks.js";
+import { settleDisputedNumbers } from "./settleDisputedNumbers.js";
 import { checkInputOf } from "./checkInput.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
 import { fieldConfidences, flagDoubtfulRows, mergeSameCellFlags, recordConfidence } from "./fieldConfidence.js";
@@ -206,6 +207,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       other: { ...emptyFunds(), ...v.money.other },
     };
     for (const k of ["total", "fiscal", "carryover", "other"]) if (!v.money[k]) b.flag("missing_funds_row", "review", `funds.${k}`, `funds row "${k}" not found`);
+    settleDisputedNumbers(b, { kind, funds, indicators, total: v.total });
     confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }));
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
@@ -233,6 +235,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
       project: { ...empty, ...v.money.project },
     };
     for (const k of Object.keys(spending)) if (!v.money[k]) b.flag("missing_spending_row", "review", `spending.${k}`, `spending row "${k}" not found`);
+    settleDisputedNumbers(b, { kind, spending, indicators, total: v.total });
     confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }));
     flagInferredRows(b, v.inferredRows, "spending", confirmed);
     flagGuessedTotal(b, v, confirmed);
@@ -343,17 +346,19 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const executed = num("executed");
   const rate = num("execution_rate", true);
   const indicators = v.indicators.map((i) => ({ ...i, confidence: 1 }));
-  const confirmed = runChecks(b, checkInputOf({ kind: "project_self_assessment", budget_current_year: budget, executed, execution_rate: rate, indicators, total: v.total }));
+  const parts = { kind: "project_self_assessment" as const, budget_current_year: budget, executed, execution_rate: rate, indicators, total: v.total };
+  settleDisputedNumbers(b, parts);
+  const confirmed = runChecks(b, checkInputOf(parts));
   const record = {
     kind: "project_self_assessment" as const,
     project_name: text("project_name"),
     budget_unit: text("budget_unit"),
     implementing_office: text("implementing_office"),
     recurring,
-    budget_current_year: budget,
+    budget_current_year: parts.budget_current_year,
     budget_previous_year: num("budget_previous_year"),
-    executed,
-    execution_rate: rate,
+    executed: parts.executed,
+    execution_rate: parts.execution_rate,
     annual_goal: text("annual_goal"),
     evaluation_date,
     grade: text("grade"),
