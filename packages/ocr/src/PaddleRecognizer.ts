@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { inThreadRunner, workerRunner, type ModelRunner, type StepBest } from "./paddleRunner.js";
+import { inThreadRunner, lineTensor, workerRunner, type ModelRunner, type StepBest } from "./paddleRunner.js";
 import { cleanText, compact } from "@jixiao/core";
 import { fixOcrText } from "./fixOcrText.js";
 import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -153,24 +153,18 @@ export function sameReading(a: string, b: string): boolean {
   return readingKey(a) === readingKey(b);
 }
 
-/** Turns a grey crop into the model's input: height 48, aspect kept, [-1, 1], 3 channels, padded with 0. */
-export function paddleInput(line: GreyImage, minWidth = MIN_WIDTH): { data: Float32Array; width: number; contentWidth: number } {
+/** A grey crop scaled to the model's height 48 (aspect kept), and the width it is padded to. */
+function paddlePixels(line: GreyImage, minWidth = MIN_WIDTH): { pixels: Uint8Array; width: number; contentWidth: number } {
   const h = PADDLE_LINE_HEIGHT;
   const contentWidth = Math.max(1, Math.min(MAX_WIDTH, Math.ceil((h * line.width) / Math.max(1, line.height))));
   const width = Math.max(minWidth, contentWidth);
-  const resized = resizeArea(line, contentWidth, h);
-  const plane = width * h;
-  const data = new Float32Array(3 * plane); // zeros = PaddleOCR's padding
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < contentWidth; x++) {
-      const v = resized.data[y * contentWidth + x]! / 127.5 - 1;
-      const i = y * width + x;
-      data[i] = v;
-      data[plane + i] = v;
-      data[2 * plane + i] = v;
-    }
-  }
-  return { data, width, contentWidth };
+  return { pixels: resizeArea(line, contentWidth, h).data, width, contentWidth };
+}
+
+/** Turns a grey crop into the model's input: height 48, aspect kept, [-1, 1], 3 channels, padded with 0. */
+export function paddleInput(line: GreyImage, minWidth = MIN_WIDTH): { data: Float32Array; width: number; contentWidth: number } {
+  const { pixels, width, contentWidth } = paddlePixels(line, minWidth);
+  return { data: lineTensor(pixels, contentWidth, width, PADDLE_LINE_HEIGHT), width, contentWidth };
 }
 
 /** CTC greedy decoding from each step's best class (bestPerStep): repeats merged, blanks dropped. */
@@ -243,9 +237,10 @@ export class PaddleRecognizer {
 
   private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ best: StepBest; inputWidth: number }> {
     if (this.closed) throw new Error("PaddleRecognizer is closed");
-    const input = paddleInput(crop, minWidth);
+    // The line goes to the model's thread as bytes; the float tensor is built there.
+    const input = paddlePixels(crop, minWidth);
     const t0 = performance.now();
-    const best = await this.runner.run(input.data, input.width);
+    const best = await this.runner.run(input.pixels, input.contentWidth, input.width);
     this.stats.runMs += performance.now() - t0;
     this.stats.lines++;
     return { best, inputWidth: input.width };

@@ -8,11 +8,35 @@ import { Worker } from "node:worker_threads";
  */
 export type StepBest = { index: Int32Array; prob: Float32Array; classes: number };
 
-/** Runs the recognition model on one input tensor [1, 3, 48, width]. */
+/**
+ * Runs the recognition model on one line: `pixels` holds its grey pixels scaled to the model's
+ * height (`contentWidth` columns), padded to `width` columns in the input tensor [1, 3, h, width].
+ * The line travels as bytes (a twelfth of the tensor) and the tensor is built where the model runs.
+ */
 export type ModelRunner = {
-  run(data: Float32Array, width: number): Promise<StepBest>;
+  run(pixels: Uint8Array, contentWidth: number, width: number): Promise<StepBest>;
   close(): Promise<void>;
 };
+
+/**
+ * The model's input tensor of a line: grey → [-1, 1], three equal channels, columns past
+ * `contentWidth` left 0 (PaddleOCR's padding). Plain JavaScript on purpose: the worker runs this
+ * very function.
+ */
+export function lineTensor(pixels: ArrayLike<number>, contentWidth: number, width: number, h: number): Float32Array {
+  const plane = width * h;
+  const data = new Float32Array(3 * plane);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < contentWidth; x++) {
+      const v = pixels[y * contentWidth + x]! / 127.5 - 1;
+      const i = y * width + x;
+      data[i] = v;
+      data[plane + i] = v;
+      data[2 * plane + i] = v;
+    }
+  }
+  return data;
+}
 
 /**
  * The best class of each step of a [1, T, C] probability tensor. Plain JavaScript on purpose: the
@@ -58,7 +82,8 @@ export async function inThreadRunner(modelPath: string, threads: number, height:
   const ort = await import("onnxruntime-node");
   const session = await ort.InferenceSession.create(modelPath, sessionOptions(threads));
   return {
-    async run(data, width) {
+    async run(pixels, contentWidth, width) {
+      const data = lineTensor(pixels, contentWidth, width, height);
       const out = await session.run({ [session.inputNames[0]!]: new ort.Tensor("float32", data, [1, 3, height, width]) });
       const y = out[session.outputNames[0]!]!;
       const best = bestPerStep(y.data as Float32Array, y.dims);
@@ -72,14 +97,15 @@ export async function inThreadRunner(modelPath: string, threads: number, height:
 // The worker is plain CommonJS given as source (eval), so it runs the same from src and dist.
 const WORKER_SOURCE = `
 const bestPerStep = ${bestPerStep.toString()};
+const lineTensor = ${lineTensor.toString()};
 const { parentPort, workerData } = require("node:worker_threads");
 const ort = require(workerData.ortPath);
 const ready = ort.InferenceSession.create(workerData.modelPath, workerData.sessionOptions);
 ready.then(() => parentPort.postMessage({ ready: true }), (e) => parentPort.postMessage({ ready: false, error: String((e && e.message) || e) }));
-parentPort.on("message", async ({ id, data, width }) => {
+parentPort.on("message", async ({ id, pixels, contentWidth, width }) => {
   try {
     const session = await ready;
-    const x = new ort.Tensor("float32", data, [1, 3, workerData.height, width]);
+    const x = new ort.Tensor("float32", lineTensor(pixels, contentWidth, width, workerData.height), [1, 3, workerData.height, width]);
     const out = await session.run({ [session.inputNames[0]]: x });
     const y = out[session.outputNames[0]];
     const best = bestPerStep(y.data, y.dims);
@@ -131,13 +157,13 @@ export async function workerRunner(modelPath: string, threads: number, height: n
   // The worker keeps the process alive only while a call waits for it.
   worker.unref();
   return {
-    run(data, width) {
+    run(pixels, contentWidth, width) {
       if (failure) return Promise.reject(failure);
       const id = ++seq;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.ref();
-        worker.postMessage({ id, data, width }, [data.buffer as ArrayBuffer]);
+        worker.postMessage({ id, pixels, contentWidth, width }, [pixels.buffer as ArrayBuffer]);
       });
     },
     async close() {
