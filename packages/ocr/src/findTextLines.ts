@@ -116,6 +116,8 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
     y1: Math.max(a.y1, b.y1),
     ink: a.ink + b.ink,
   });
+  // Height of the box holding both (merge's, without building it: the passes test every pair).
+  const mergedHeight = (a: PixelRect, b: PixelRect) => Math.max(a.y1, b.y1) - Math.min(a.y0, b.y0);
   const mergePass = (ok: (a: Box, b: Box) => boolean): boolean => {
     let changed = false;
     for (let i = 0; i < pieces.length; i++) {
@@ -123,8 +125,8 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
         const a = pieces[i]!;
         const b = pieces[j]!;
         if (!ok(a, b)) continue;
+        if (mergedHeight(a, b) > maxH) continue;
         const m = merge(a, b);
-        if (height(m) > maxH) continue;
         pieces[i] = m;
         pieces.splice(j, 1);
         j = i;
@@ -140,7 +142,7 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
 
   // 1) Pieces of one character stacked vertically (strokes of 三, the dots of ：).
   const vGapMax = Math.max(2, dpi * 0.035);
-  mergePass((a, b) => xGap(a, b) < 0 && yGap(a, b) <= vGapMax && height(merge(a, b)) <= Math.max(charH, height(a), height(b)));
+  mergePass((a, b) => xGap(a, b) < 0 && yGap(a, b) <= vGapMax && mergedHeight(a, b) <= Math.max(charH, height(a), height(b)));
   // 2) Neighbours on one line.
   for (let round = 0; round < 4; round++) {
     const changed = mergePass((a, b) => {
@@ -148,7 +150,7 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
       const hMin = Math.min(height(a), height(b));
       // Small pieces (punctuation, a minus sign) join when they sit within the other's height.
       const sameLine = yOverlap(a, b) >= 0.5 * hMin || (hMin < 0.5 * h && yOverlap(a, b) > 0);
-      return sameLine && xGap(a, b) <= gapFactor * Math.max(h, dpi * 0.06) && height(merge(a, b)) <= 1.3 * h + 2;
+      return sameLine && xGap(a, b) <= gapFactor * Math.max(h, dpi * 0.06) && mergedHeight(a, b) <= 1.3 * h + 2;
     });
     if (!changed) break;
   }

@@ -96,11 +96,14 @@ export function deskewPage(
   const threshold = inkThreshold(unsealed);
   const bitonal = isBitonal(unsealed);
   let grey = unsealed;
-  let mask = binarize(grey, threshold);
+  const mask = binarize(grey, threshold);
   let skew = measureSkew(mask, { maxDegrees: o.maxSkewDegrees });
   if (Math.abs(skew) >= o.minSkewDegrees) {
     grey = rotateImage(grey, -skew);
-    mask = binarize(grey, threshold);
+    // binarize(grey, threshold), written over the first mask (one page-sized buffer less).
+    const g = grey.data;
+    const m = mask.data;
+    for (let i = 0; i < g.length; i++) m[i] = g[i]! <= threshold ? 1 : 0;
   } else {
     skew = 0;
   }
