@@ -22,6 +22,11 @@
 //        [--conditions t135,t150,t165,skew] [--variants none,box3,...] [--tess]
 //        [--work /tmp/bitonal-measure] [--json out.json] [--errors] PDF...
 //
+// Caveat: on the unskewed conditions the pipeline's dust removal (removeSpecks: a blob of at most
+// dpi/70 px kept only with ink within 5× that on both sides) erases a full-width decimal point
+// "．" (3×3 px at 200 dpi, 20+ px from the next digit), so "３．００" reads "300" in every variant;
+// a deskewed page resamples the point bigger and keeps it. Compare variants on the other lines.
+//
 // PDFs: a family name is taken from the path (calc, writer, html, else corpus). Prints per
 // variant and condition: exact-match rate, CER, digit-only lines, PP-OCR's confidence on its
 // wrong readings (how many are ≥ 0.99: accepted unchecked), 5→3 style digit confusions, and
