@@ -89,34 +89,53 @@ export function resizeArea(img: GreyImage, width: number, height: number): GreyI
   const sx = img.width / width;
   const sy = img.height / height;
   const out = new Uint8Array(width * height);
-  // Horizontal pass into a float buffer, then vertical pass.
+  // Horizontal pass into a float buffer, then vertical pass. The source spans and coverage
+  // weights of each output column (and row) are worked out once, with the same arithmetic.
+  const cols = coverage(img.width, width, sx);
   const tmp = new Float32Array(width * img.height);
+  const data = img.data;
   for (let y = 0; y < img.height; y++) {
     const row = y * img.width;
     for (let x = 0; x < width; x++) {
-      const a = x * sx;
-      const b = a + sx;
       let sum = 0;
-      for (let i = Math.floor(a); i < Math.ceil(b) && i < img.width; i++) {
-        const w = Math.min(b, i + 1) - Math.max(a, i);
-        sum += w * img.data[row + i]!;
-      }
+      for (let i = cols.from[x]!, k = cols.at[x]!, end = cols.to[x]!; i < end; i++, k++) sum += cols.weight[k]! * data[row + i]!;
       tmp[y * width + x] = sum / sx;
     }
   }
+  const rows = coverage(img.height, height, sy);
+  const acc = new Float64Array(width);
   for (let y = 0; y < height; y++) {
-    const a = y * sy;
-    const b = a + sy;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let i = Math.floor(a); i < Math.ceil(b) && i < img.height; i++) {
-        const w = Math.min(b, i + 1) - Math.max(a, i);
-        sum += w * tmp[i * width + x]!;
-      }
-      out[y * width + x] = Math.max(0, Math.min(255, Math.round(sum / sy)));
+    acc.fill(0);
+    for (let i = rows.from[y]!, k = rows.at[y]!, end = rows.to[y]!; i < end; i++, k++) {
+      const w = rows.weight[k]!;
+      const src = i * width;
+      for (let x = 0; x < width; x++) acc[x]! += w * tmp[src + x]!;
     }
+    const o = y * width;
+    for (let x = 0; x < width; x++) out[o + x] = Math.max(0, Math.min(255, Math.round(acc[x]! / sy)));
   }
   return { width, height, data: out };
+}
+
+/**
+ * For each of `n` output cells of size `s` (in source pixels) over `size` source pixels: the
+ * source pixels it covers [from, to) and their covered fractions, stored from `at`.
+ */
+function coverage(size: number, n: number, s: number): { from: Int32Array; to: Int32Array; at: Int32Array; weight: Float64Array } {
+  const from = new Int32Array(n);
+  const to = new Int32Array(n);
+  const at = new Int32Array(n);
+  const weights: number[] = [];
+  for (let x = 0; x < n; x++) {
+    const a = x * s;
+    const b = a + s;
+    from[x] = Math.floor(a);
+    at[x] = weights.length;
+    let i = Math.floor(a);
+    for (; i < Math.ceil(b) && i < size; i++) weights.push(Math.min(b, i + 1) - Math.max(a, i));
+    to[x] = Math.max(from[x]!, i);
+  }
+  return { from, to, at, weight: Float64Array.from(weights) };
 }
 
 /**
