@@ -129,12 +129,14 @@ describe("run skips documents already stored", () => {
     try {
       const reported: string[] = [];
       const running = runFiles([inputs], { store, options: { sandbox }, onResult: (r) => void reported.push(r.file) });
-      await vi.waitFor(() => expect(calls.map((c) => c.file)).toEqual(["0.pdf", "1.pdf"]));
-      calls[1]!.done(); // the second file finishes first: its process takes the third
-      await vi.waitFor(() => expect(calls.map((c) => c.file)).toEqual(["0.pdf", "1.pdf", "2.pdf"]));
+      // The first two files are read at once, so they may reach the sandbox in either order.
+      const call = (file: string) => calls.find((c) => c.file === file)!;
+      await vi.waitFor(() => expect(calls.map((c) => c.file).sort()).toEqual(["0.pdf", "1.pdf"]));
+      call("1.pdf").done(); // the second file finishes first: its process takes the third
+      await vi.waitFor(() => expect(calls.map((c) => c.file).sort()).toEqual(["0.pdf", "1.pdf", "2.pdf"]));
       expect(reported).toEqual([]); // nothing is stored or reported before the first file
-      calls[2]!.done();
-      calls[0]!.done();
+      call("2.pdf").done();
+      call("0.pdf").done();
       const results = await running;
       expect(most).toBe(2);
       expect(results.map((r) => [r.file, r.status])).toEqual([["0.pdf", "succeeded"], ["1.pdf", "succeeded"], ["2.pdf", "succeeded"]]);
