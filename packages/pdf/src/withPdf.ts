@@ -89,20 +89,21 @@ function inflateNativelyForPdfjs(): void {
 function slimOperatorListMessages(ops: Readonly<Record<string, number>>): void {
   const textOps = new Set(["showText", "showSpacedText", "nextLineShowText", "nextLineSetSpacingShowText"].map((name) => ops[name]));
   if (textOps.has(undefined) || (globalThis.structuredClone as { slimsOperatorLists?: true }).slimsOperatorLists) return;
-  const clone = globalThis.structuredClone;
-  const slim = Object.assign(
-    <T>(value: T, options?: Parameters<typeof structuredClone>[1]): T => {
+  type Clone = (value: unknown, options?: unknown) => unknown;
+  const global = globalThis as unknown as { structuredClone: Clone };
+  const clone = global.structuredClone;
+  global.structuredClone = Object.assign(
+    (value: unknown, options?: unknown): unknown => {
       const chunk = (value as { chunk?: { fnArray?: unknown; argsArray?: unknown } } | null)?.chunk;
       if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
         const fnArray = chunk.fnArray as number[];
         const argsArray = (chunk.argsArray as unknown[]).map((args, i) => (textOps.has(fnArray[i]) ? null : args));
-        return clone({ ...value, chunk: { ...chunk, argsArray } }, options) as T;
+        return clone({ ...(value as object), chunk: { ...chunk, argsArray } }, options);
       }
       return clone(value, options);
     },
     { slimsOperatorLists: true as const },
   );
-  globalThis.structuredClone = slim;
 }
 
 const INFLATE: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
