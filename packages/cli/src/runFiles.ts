@@ -281,7 +281,9 @@ export async function runCommand(paths: string[], o: RunCommandOptions): Promise
     let out: RecordsOutput | undefined;
     // When another process holds the store (and does not share it), nothing is stored or written
     // (the --out file is made once the store is open).
-    const opened = openStore({ kind: "pglite", dataDir: storeDir }).then(async (store) => {
+    // PGlite in a thread of its own: its start-up (a second of WebAssembly) then leaves this one
+    // free to hand files to the extraction processes.
+    const opened = openStore({ kind: "pglite", dataDir: storeDir, thread: true }).then(async (store) => {
       try {
         if (o.out) out = o.out === "-" ? stdoutRecords() : await openRecordsOutput(resolve(o.out));
       } catch (err) {

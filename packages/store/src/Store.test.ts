@@ -41,3 +41,25 @@ describe("Store on PGlite (on-disk data directory)", () => {
     expect((err as JixiaoError).code).toBe("STORE_UNAVAILABLE");
   });
 });
+
+describe("Store on PGlite in a worker thread (jixiao run's store)", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "jixiao-store-thread-"));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  storeContract(() => openStore({ kind: "pglite", dataDir: join(dir, "db"), thread: true }));
+
+  it("reports STORE_UNAVAILABLE when the data directory cannot be used", async () => {
+    const file = join(dir, "not-a-directory");
+    await writeFile(file, "x");
+    const err = await openStore({ kind: "pglite", dataDir: file, thread: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(JixiaoError);
+    expect((err as JixiaoError).code).toBe("STORE_UNAVAILABLE");
+  });
+});

@@ -1,6 +1,7 @@
 import { Store } from "./Store.js";
 import type { SqlClient } from "./SqlClient.js";
 import { pgliteClient } from "./pgliteClient.js";
+import { pgliteThreadClient } from "./pgliteThread.js";
 import { postgresClient } from "./postgresClient.js";
 import { JixiaoError } from "@jixiao/core";
 import { commandLine, describeOwner, tryLockStore } from "./storeLock.js";
@@ -19,6 +20,11 @@ export type StoreConfig =
       command?: string;
       /** A sharing owner's close() waits for connected processes; this is told who they are. */
       onWaitingForClients?: (clients: ShareClientInfo[]) => void;
+      /**
+       * Run PGlite in a worker thread (pgliteThreadClient): its start-up and statements leave
+       * this thread free. Default false.
+       */
+      thread?: boolean;
     }
   | { kind: "postgres"; url: string; schema?: string; /** Pool size (default 10). */ max?: number };
 
@@ -57,7 +63,7 @@ async function openPglite(config: Extract<StoreConfig, { kind: "pglite" }>): Pro
   const lock = attempt.held;
   let local: SqlClient;
   try {
-    local = await pgliteClient({ dataDir: config.dataDir });
+    local = config.thread ? await pgliteThreadClient({ dataDir: config.dataDir }) : await pgliteClient({ dataDir: config.dataDir });
   } catch (err) {
     await lock.release();
     throw err;

@@ -48,15 +48,15 @@ function decode(text: string): unknown {
   });
 }
 
-type WireError = { message: string; code?: string; jixiao?: boolean };
+export type WireError = { message: string; code?: string; jixiao?: boolean };
 
-function toWireError(err: unknown): WireError {
+export function toWireError(err: unknown): WireError {
   if (err instanceof JixiaoError) return { message: err.message, code: err.code, jixiao: true };
   const e = err as { message?: unknown; code?: unknown };
   return { message: typeof e?.message === "string" ? e.message : String(err), ...(typeof e?.code === "string" ? { code: e.code } : {}) };
 }
 
-function fromWireError(w: WireError): Error {
+export function fromWireError(w: WireError): Error {
   if (w.jixiao && w.code && Object.hasOwn(errorCodes, w.code)) return new JixiaoError(w.code as ErrorCode, w.message);
   const err = new Error(w.message) as Error & { code?: string };
   if (w.code) err.code = w.code;
