@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { resolve } from "node:path";
 import type { QueueConfig } from "@jixiao/queue";
 import type { StoreConfig, UserRole } from "@jixiao/store";
@@ -51,7 +51,10 @@ export type CliEnv = {
    * (default 200 MiB) and JIXIAO_MAX_PAGES (default 2000); the defaults are @jixiao/core's limits.
    */
   limits: RunLimits;
-  /** `run`'s files extracted at once, each in a process of its own: JIXIAO_JOBS (default: the cores). */
+  /**
+   * `run`'s files extracted at once, each in a process of its own: JIXIAO_JOBS (default: the
+   * idle cores, see idleCores).
+   */
   jobs: number;
 };
 
@@ -59,6 +62,17 @@ export type CliEnv = {
 type QueueFlags = { redisUrl?: string | undefined; databaseUrl?: string | undefined };
 
 type RunLimits = { timeLimitMs: number; ocrPageTimeMs: number; memoryLimitBytes: number; maxBytes: number; maxPages: number };
+
+/**
+ * The cores no other work is using now: the cores less the 1-minute load average, rounded, at
+ * least 1. Each extraction process pays its own start-up and warm-up (about 1-3 s of CPU for
+ * pdf.js), which only pays back on a core of its own: on the 2-core VM under a load of 7-9 from
+ * other work, two processes took 11-12.5 s of CPU and more time than one (8-10 s).
+ */
+function idleCores(): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(cores, Math.round(cores - loadavg()[0]!)));
+}
 
 /** A positive number from the environment, or the default when unset. */
 function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -112,7 +126,7 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
       maxBytes: positiveInteger(env, "JIXIAO_MAX_BYTES", DEFAULT_MAX_BYTES),
       maxPages: positiveInteger(env, "JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES),
     },
-    jobs: positiveInteger(env, "JIXIAO_JOBS", availableParallelism()),
+    jobs: positiveInteger(env, "JIXIAO_JOBS", idleCores()),
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
     logLevel: logLevel(set("JIXIAO_LOG_LEVEL")),
