@@ -88,6 +88,7 @@ export const flagCodes = {
   // OCR readings in doubt (the page model's items[].doubt).
   ocr_disagreement: { by: "ocr", check: false, description: "the two OCR engines read a line differently" },
   colon_in_number: { by: "ocr", check: false, description: "a colon between digits: a decimal point or a speck" },
+  unsure_digits: { by: "ocr", check: false, description: "both OCR engines read the same digits, but the first was unsure of them (3 and 5 look alike on a coarse scan)" },
 
   // Review.
   correction_not_reapplied: { by: "review", check: false, description: "re-processing reads something else than before a person's correction, so the correction was not applied again" },

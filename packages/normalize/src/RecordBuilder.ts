@@ -233,6 +233,12 @@ export class RecordBuilder {
    * value also lower its confidence).
    */
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
+    // Digits both engines read alike but PP-OCR was unsure of (unsure_digits) are settled by a
+    // sum that holds: the arithmetic is the second, independent opinion they lacked.
+    for (let i = this.flags.length - 1; i >= 0; i--) {
+      const f = this.flags[i]!;
+      if (f.code === "unsure_digits" && confirmed.has(f.path)) this.flags.splice(i, 1);
+    }
     const doubted = new Set(this.flags.filter((f) => f.severity === "review").map((f) => f.path));
     for (const [path, c] of Object.entries(this.confidence)) {
       const field = lastField(path);

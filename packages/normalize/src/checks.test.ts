@@ -256,6 +256,15 @@ describe("RecordBuilder", () => {
     expect(strict.flags.map((f) => f.path)).toEqual(["funds.total.weight"]);
   });
 
+  it("drops the doubt on digits both engines read alike but unsure when a check confirms them", () => {
+    const unsure = (text: string): RowCell => ({ ...cell(text, 0.5), repairs: [{ code: "unsure_digits", severity: "review", message: "m" }] });
+    const b = new RecordBuilder();
+    b.number("indicators[0].weight", unsure("5"));
+    b.number("indicators[1].weight", unsure("3"));
+    b.flagLowConfidence(new Set(["indicators[0].weight"]));
+    expect(b.flags.map((f) => [f.code, f.path])).toEqual([["unsure_digits", "indicators[1].weight"]]);
+  });
+
   it("says which paths a review flag covers", () => {
     const b = new RecordBuilder();
     b.flag("weights_do_not_sum", "review", "indicators", "m");

@@ -41,6 +41,13 @@ export type TwoEngineOptions = {
    * 12 of 136 disagreements settled.
    */
   confirmDpi?: number;
+  /**
+   * Digits both engines read alike still stay in doubt when PP-OCR's least sure character was
+   * below this: on a 200 dpi bitonal scan both engines can read a broken 5 as 3, and PP-OCR's
+   * confidence is the only sign (0.53 and 0.72 on the two such lines of 732 digit-only readings,
+   * scripts/measure-bitonal-lines.mts; 18 of 3,000 line readings fall below). Default 0.8.
+   */
+  unsureDigitsBelow?: number;
 };
 
 /** One rectangle to read: a table cell's interior, or a line of text outside the tables. */
@@ -62,7 +69,11 @@ const DEFAULTS: Required<TwoEngineOptions> = {
   agreedConfidence: 0.995,
   disputedConfidence: 0.5,
   confirmDpi: 300,
+  unsureDigitsBelow: 0.8,
 };
+
+/** A line of digits (a weight, a score, an amount, a rate), with the marks numbers carry. */
+const DIGITS_LINE = /^[\d.,%\s≥≤=<>+-]*\d[\d.,%\s≥≤=<>+-]*$/;
 
 /** Digits around a colon in what should be a number ("100000:00", "4:46"): a speck made a point a colon. */
 const COLON_IN_NUMBER = /\d[:：]\d/;
@@ -134,13 +145,21 @@ export async function readLinesTwice(
       if (r.text && (r.confidence >= o.checkBelow || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) return undefined;
+      // Agreement confirms, except digits PP-OCR was far from sure of (both engines misread alike).
+      const confirmed = (text: string) =>
+        r.confidence < o.unsureDigitsBelow && DIGITS_LINE.test(text)
+          ? item(text, o.disputedConfidence, {
+              code: "unsure_digits",
+              message: `both OCR engines read "${text}", but PP-OCR was unsure of it (${r.confidence.toFixed(2)}): digits such as 3 and 5 look alike on a coarse scan`,
+            })
+          : item(text, o.agreedConfidence);
       const agreed = agreedReading(r.text, tess, mask, bbox);
-      if (agreed !== null) return item(agreed, o.agreedConfidence);
+      if (agreed !== null) return confirmed(agreed);
       // Before flagging: Tesseract reads the line once more at a finer scale; PP-OCR agreeing
       // with that reading confirms it, as above (two independent engines agree).
       const tess2 = o.confirmDpi > 0 && r.text ? await tesseractAt(pool, grey, r.rect, dpi, o.confirmDpi) : "";
       const agreed2 = tess2 ? agreedReading(r.text, tess2, mask, bbox) : null;
-      if (agreed2 !== null) return item(agreed2, o.agreedConfidence);
+      if (agreed2 !== null) return confirmed(agreed2);
       const text = r.text || tess;
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",

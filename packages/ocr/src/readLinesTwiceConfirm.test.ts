@@ -51,6 +51,22 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     expect(item?.doubt?.code).toBe("ocr_disagreement");
   });
 
+  it("digits both engines read alike stay in doubt when PP-OCR was far from sure of them (a broken 5 read 3 by both)", async () => {
+    const unsure = (text: string, confidence: number) =>
+      ({ recognizeLine: async () => ({ text, raw: text, confidence, meanConfidence: 0.9, chars: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+    const [digits] = await readLinesTwice(grey, mask, 200, [job], unsure("3", 0.53), poolReading("3", "3").pool);
+    expect(digits?.text).toBe("3");
+    expect(digits?.doubt?.code).toBe("unsure_digits");
+    expect(digits?.confidence).toBe(0.5);
+    // Words, or digits PP-OCR was fairly sure of, are confirmed by the agreement.
+    const [words] = await readLinesTwice(grey, mask, 200, [job], unsure("健全", 0.53), poolReading("健全", "健全").pool);
+    expect(words?.doubt).toBeUndefined();
+    const [fair] = await readLinesTwice(grey, mask, 200, [job], unsure("3", 0.85), poolReading("3", "3").pool);
+    expect(fair?.doubt).toBeUndefined();
+    const [off] = await readLinesTwice(grey, mask, 200, [job], unsure("3", 0.53), poolReading("3", "3").pool, { unsureDigitsBelow: 0 });
+    expect(off?.doubt).toBeUndefined();
+  });
+
   it("confirmDpi 0 turns the second reading off", async () => {
     const { pool, calls } = poolReading("13.00", "15.00");
     const [item] = await readLinesTwice(grey, mask, 150, [job], paddleReading("15.00"), pool, { confirmDpi: 0 });
