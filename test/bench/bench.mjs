@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark: end-to-end pages/s of the in-process pipeline (extract → reconstruct → normalize →
 // store in an embedded PGlite) over the digital sample PDFs, next to `pdftotext -layout` on the
-// same files when poppler-utils is installed; then seconds per scanned page with OCR (one shared
+// same files when poppler-utils is installed; then `jixiao run` of the same files as a whole
+// process, on a fresh store and again on that store, next to pdftotext; then seconds per scanned page with OCR (one shared
 // tesseract.js pool), the peak RSS over the whole scan run, and the native `tesseract` CLI on
 // the same page images when it is installed; then queue mode (test/bench/queue.mjs): the digital
 // PDFs ×3 through 1 and 2 worker processes on Redis + PostgreSQL, pages/s and the ratio
@@ -9,7 +10,7 @@
 //   node test/bench/bench.mjs [dir-or-files...] [--rounds N] [--scans DIR] [--no-scans] [--no-queue] [--queue-only]
 import { readdirSync, statSync, mkdtempSync, rmSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { execFileSync, spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -113,6 +114,41 @@ if (hasPdftotext) {
   console.log(`pdftotext -layout (text only, no tables/records): ${secs.toFixed(2)} s per round → ${(pages / secs).toFixed(1)} pages/s`);
 } else {
   console.log("pdftotext not installed (apt-get install poppler-utils) — no comparison");
+}
+
+// ---- jixiao run, whole process --------------------------------------------------------------
+// `jixiao run` of the same files as a user runs it (its own process: start-up, PGlite, the
+// extraction processes), on a fresh store, then again on that store (every document stored: none
+// is extracted), each pair next to pdftotext -layout on the same files, in turn, `rounds` times.
+{
+  const bin = join(repo, "packages", "cli", "dist", "bin.js");
+  const wall = (fn) => {
+    const t0 = performance.now();
+    fn();
+    return (performance.now() - t0) / 1000;
+  };
+  const first = [];
+  const again = [];
+  const poppler = [];
+  for (let round = 0; round < rounds; round++) {
+    const runDir = mkdtempSync(join(tmpdir(), "jixiao-bench-run-"));
+    try {
+      const run = () => {
+        const r = spawnSync(process.execPath, [bin, "run", ...files, "--store", join(runDir, "store"), "--out", join(runDir, "out.jsonl"), "--no-progress", "--quiet"], { stdio: ["ignore", "ignore", "inherit"] });
+        if (r.status !== 0) throw new Error(`jixiao run exited with ${r.status ?? r.signal}`);
+      };
+      first.push(wall(run));
+      again.push(wall(run));
+      if (hasPdftotext) poppler.push(wall(() => files.forEach((f) => execFileSync("pdftotext", ["-layout", f, "-"], { maxBuffer: 1 << 28 }))));
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const list = (xs) => xs.map((x) => x.toFixed(2)).join(", ");
+  console.log(`jixiao run, whole process, ${files.length} files (load ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} cores):`);
+  console.log(`  fresh store: median ${med(first).toFixed(2)} s (${list(first)})${poppler.length ? ` = ${(med(first) / med(poppler)).toFixed(1)}× pdftotext -layout (median ${med(poppler).toFixed(2)} s: ${list(poppler)})` : ""}`);
+  console.log(`  again, every document stored: median ${med(again).toFixed(2)} s (${list(again)})`);
 }
 
 // ---- scans --------------------------------------------------------------------------------
