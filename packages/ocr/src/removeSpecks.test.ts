@@ -27,4 +27,25 @@ describe("removeSpecks", () => {
     expect(data[27 * width + 47]).toBe(1);
     expect(data[10 * width + 70]).toBe(1);
   });
+
+  it("keeps a full-width point on the baseline of digits further away, and dust beside them off it", () => {
+    const width = 200;
+    const height = 60;
+    const data = new Uint8Array(width * height);
+    const dot = (x0: number, y0: number, w: number, h: number) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) data[y * width + x] = 1;
+    };
+    dot(20, 10, 12, 30); // "３" (rows 10–39)
+    dot(52, 37, 3, 3); // "．" on the baseline, 20 px from each digit
+    dot(75, 10, 12, 30); // "０"
+    dot(120, 10, 12, 30); // a glyph…
+    dot(140, 20, 3, 3); // …dust at mid-height 8 px away from the next glyph…
+    dot(163, 10, 12, 30); // …but 20 px from this one
+    dot(100, 50, 3, 3); // dust below the line
+    const removed = removeSpecks({ width, height, data }, undefined, 3);
+    expect(data[37 * width + 52]).toBe(1);
+    expect(data[20 * width + 140]).toBe(0);
+    expect(data[50 * width + 100]).toBe(0);
+    expect(removed).toBe(2);
+  });
 });

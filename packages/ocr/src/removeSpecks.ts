@@ -5,10 +5,13 @@ import type { GreyImage, InkMask } from "./greyImage.js";
  * `maxSize` pixels in both directions. They are cleared from the mask and painted white in the
  * grey image, so that dust next to a word neither widens its crop nor comes out as "。", "-"
  * or a stray letter. A blob with ink on both sides within `reach` pixels in its own rows is
- * kept: that is a decimal point between digits ("3.00"), as small as a speck at 200 dpi.
+ * kept: that is a decimal point between digits ("3.00"), as small as a speck at 200 dpi. A
+ * full-width point ("３．００") lies further from its digits; it is kept up to `baselineReach`
+ * pixels away when it sits on their baseline: on each side, ink beside its bottom rows that
+ * rises above it and goes no lower (a speck seldom lands exactly there).
  * Returns the number of blobs removed.
  */
-export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize: number, reach = 5 * maxSize): number {
+export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize: number, reach = 5 * maxSize, baselineReach = 10 * maxSize): number {
   const { width: W, height: H, data } = mask;
   const seen = new Uint8Array(W * H);
   const stack: number[] = [];
@@ -61,6 +64,11 @@ export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize
       return false;
     };
     if (inkIn(x0 - reach, x0 - 1, y0 - 1, y1 + 1) && inkIn(x1 + 1, x1 + reach, y0 - 1, y1 + 1)) continue;
+    // On the baseline of glyphs on both sides: ink beside its bottom rows, above its top, and
+    // none below it.
+    const onBaseline = (xa: number, xb: number) =>
+      inkIn(xa, xb, y1 - 1, y1 + 1) && inkIn(xa, xb, y0 - 3 * maxSize, y0 - maxSize) && !inkIn(xa, xb, y1 + 2, y1 + 1 + maxSize);
+    if (onBaseline(x0 - baselineReach, x0 - 1) && onBaseline(x1 + 1, x1 + baselineReach)) continue;
     removed++;
     for (const p of blob) {
       data[p] = 0;
