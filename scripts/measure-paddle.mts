@@ -20,13 +20,13 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { compact } from "@jixiao/core";
 import { extractPdf } from "@jixiao/pdf";
 import type { Page } from "@jixiao/schemas";
 import { OcrPool } from "../packages/ocr/src/OcrPool.ts";
 import { fixOcrText } from "../packages/ocr/src/fixOcrText.ts";
 import type { GreyImage, PixelRect } from "../packages/ocr/src/greyImage.ts";
 import { PaddleRecognizer, readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
+import { cellLines, levenshtein, readPgm } from "./cellLines.mts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -47,23 +47,6 @@ const ROOT = new URL("..", import.meta.url).pathname;
 mkdirSync(WORK, { recursive: true });
 
 // ------------------------------------------------------------------ images
-
-function readPgm(path: string): GreyImage {
-  const buf = readFileSync(path);
-  // P5\n<w> <h>\n255\n
-  let pos = 0;
-  const tokens: string[] = [];
-  while (tokens.length < 4) {
-    while (/\s/.test(String.fromCharCode(buf[pos]!))) pos++;
-    let t = "";
-    while (!/\s/.test(String.fromCharCode(buf[pos]!))) t += String.fromCharCode(buf[pos++]!);
-    tokens.push(t);
-  }
-  pos++;
-  const width = Number(tokens[1]);
-  const height = Number(tokens[2]);
-  return { width, height, data: new Uint8Array(buf.buffer, buf.byteOffset + pos, width * height) };
-}
 
 function render(pdf: string, prefix: string): string[] {
   const dir = join(WORK, prefix);
@@ -89,70 +72,9 @@ function degraded(pdf: string): string {
 
 type Crop = { doc: string; page: number; rect: PixelRect; truth: string };
 
-/** Lines of text items inside table cells, with the tight ink box of each on the clean page. */
+/** Lines of table cells with the tight ink box of each on the clean page. */
 function linesOf(page: Page, img: GreyImage, doc: string): Crop[] {
-  const k = DPI / 72;
-  const vr = page.rulings.filter((r) => r.orientation === "v");
-  const items = page.items.filter((i) => i.text.trim()).sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
-  const between = (xa: number, xb: number, y0: number, y1: number) =>
-    vr.some((r) => r.pos > xa && r.pos < xb && r.from < y1 && r.to > y0);
-  const groups: (typeof items)[] = [];
-  for (const it of items) {
-    const h = it.bbox.y1 - it.bbox.y0;
-    const g = groups.find((g) => {
-      const last = g[g.length - 1]!;
-      const ov = Math.min(last.bbox.y1, it.bbox.y1) - Math.max(last.bbox.y0, it.bbox.y0);
-      const gap = it.bbox.x0 - last.bbox.x1;
-      return ov > 0.6 * Math.min(h, last.bbox.y1 - last.bbox.y0) && gap > -h && gap < 1.2 * h && !between(last.bbox.x1 - 1, it.bbox.x0 + 1, it.bbox.y0, it.bbox.y1);
-    });
-    if (g) g.push(it);
-    else groups.push([it]);
-  }
-  const out: Crop[] = [];
-  for (const g of groups) {
-    g.sort((a, b) => a.bbox.x0 - b.bbox.x0);
-    const b = {
-      x0: Math.min(...g.map((i) => i.bbox.x0)),
-      y0: Math.min(...g.map((i) => i.bbox.y0)),
-      x1: Math.max(...g.map((i) => i.bbox.x1)),
-      y1: Math.max(...g.map((i) => i.bbox.y1)),
-    };
-    // Inside a cell: a vertical ruling to the left and to the right, spanning the line.
-    const inCell =
-      vr.some((r) => r.pos <= b.x0 + 1 && r.from <= b.y0 + 1 && r.to >= b.y1 - 1) &&
-      vr.some((r) => r.pos >= b.x1 - 1 && r.from <= b.y0 + 1 && r.to >= b.y1 - 1);
-    if (!inCell) continue;
-    const truth = g.map((i) => i.text).join("");
-    if (!compact(truth)) continue;
-    const ink = inkBox(img, { x0: b.x0 * k - 3, y0: b.y0 * k - 3, x1: b.x1 * k + 3, y1: b.y1 * k + 3 });
-    if (!ink || ink.y1 - ink.y0 < 8) continue;
-    out.push({ doc, page: page.number, rect: ink, truth });
-  }
-  return out;
-}
-
-/** Tight box of dark pixels, ignoring rows/columns that are almost all ink (rulings). */
-function inkBox(img: GreyImage, r: PixelRect): PixelRect | undefined {
-  const x0 = Math.max(0, Math.floor(r.x0));
-  const y0 = Math.max(0, Math.floor(r.y0));
-  const x1 = Math.min(img.width, Math.ceil(r.x1));
-  const y1 = Math.min(img.height, Math.ceil(r.y1));
-  const w = x1 - x0;
-  const h = y1 - y0;
-  if (w <= 0 || h <= 0) return undefined;
-  const dark = (x: number, y: number) => img.data[y * img.width + x]! < 160;
-  const rowInk = new Array<number>(h).fill(0);
-  const colInk = new Array<number>(w).fill(0);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (dark(x0 + x, y0 + y)) {
-    rowInk[y]!++;
-    colInk[x]!++;
-  }
-  const rowOk = rowInk.map((n) => n > 0 && n < 0.9 * w);
-  const colOk = colInk.map((n) => n > 0 && n < 0.9 * h);
-  const ys = rowOk.flatMap((ok, i) => (ok ? [i] : []));
-  const xs = colOk.flatMap((ok, i) => (ok ? [i] : []));
-  if (!ys.length || !xs.length) return undefined;
-  return { x0: x0 + xs[0]!, y0: y0 + ys[0]!, x1: x0 + xs.at(-1)! + 1, y1: y0 + ys.at(-1)! + 1 };
+  return cellLines(page, img, DPI).map(({ rect, truth }) => ({ doc, page: page.number, rect, truth }));
 }
 
 function shuffle<T>(a: T[], seed: string): T[] {
@@ -176,15 +98,6 @@ function shuffle<T>(a: T[], seed: string): T[] {
 /** Both engines' text and the truth compared alike: NFKC, no spaces, one dash, straight quotes. */
 const norm = readingKey;
 
-function levenshtein(a: string[], b: string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 type Reading = { text: string; conf: number; mean?: number; ms: number };
 type Row = { crop: Crop; set: string; truth: string; tess?: Reading; paddle: Reading };
