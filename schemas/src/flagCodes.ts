@@ -25,6 +25,7 @@ export const flagCodes = {
   block_weights_do_not_sum: { by: "normalize", check: true, description: "the weights of a level-1 block do not add up to its weight" },
   disagreement_settled: { by: "normalize", check: false, description: "the OCR engines read a number differently and the form's arithmetic holds with one reading only: that reading was taken" },
   digit_suspect: { by: "normalize", check: true, description: "a value whose digit, misread the way OCR confuses digits (3 for 5 …), would make a failed sum come out" },
+  funds_do_not_sum: { by: "normalize", check: false, description: "a column of the funds grid (OCR-read) does not add up: the total is not the sum of its rows" },
   rate_mismatch: { by: "normalize", check: true, description: "the execution rate is not executed / budget" },
   budget_score_mismatch: { by: "normalize", check: true, description: "the budget row's score is not rate × weight" },
 
@@ -47,6 +48,8 @@ export const flagCodes = {
   low_ocr_confidence: { by: "normalize", check: false, description: "a value read with low OCR confidence that no check confirms" },
   row_out_of_line: { by: "normalize", check: false, description: "an indicator's name reads as a value or a level label: the row's cells may be shifted by a column" },
   row_in_doubt: { by: "normalize", check: false, description: "several values of one indicator row are in doubt: its cells may be out of line" },
+  value_out_of_place: { by: "normalize", check: false, description: "a text field holds only a number: another field's value may have been placed there" },
+  comparison_in_number: { by: "normalize", check: false, description: "a weight or score read with a leading ≥: a 2 whose shape OCR took for the sign" },
   label_in_value: { by: "normalize", check: false, description: "a short value holds a label: a neighbouring field may be joined to it" },
 
   // Parts of the form not found or placed by inference.

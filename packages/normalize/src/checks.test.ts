@@ -1,6 +1,6 @@
 import type { RowCell } from "@jixiao/layout";
 import { describe, expect, it } from "vitest";
-import { runChecks } from "./checks.js";
+import { checkFundsColumns, runChecks } from "./checks.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 
 const ind = (weight: number | null, score: number | null, level1: string | null = "产出指标", level1_weight: number | null = null) => ({ weight, score, level1, level1_weight });
@@ -311,5 +311,36 @@ describe("RecordBuilder", () => {
     const missing = new RecordBuilder();
     runChecks(missing, { indicators: [ind(20, 20), ind(5, 3)], total: { weight: 30, score: 30 }, rates: [], level1Weights: false });
     expect(codesAt(missing, "indicators")).toEqual(["weights_do_not_sum", "scores_do_not_sum"]);
+  });
+});
+
+describe("checkFundsColumns", () => {
+  const row = (v: number | null) => ({ initial_budget: v, annual_budget: null, executed: null });
+  const read = (b: RecordBuilder, funds: Record<string, { initial_budget: number | null }>, confidence: number) => {
+    for (const k of Object.keys(funds)) b.confidence[`funds.${k}.initial_budget`] = confidence;
+  };
+  it("confirms an OCR-read column that adds up and flags one that does not, on the digit that explains it", () => {
+    const ok = { total: row(436500), fiscal: row(400000), carryover: row(36500), other: row(0) };
+    const b = new RecordBuilder();
+    read(b, ok, 0.997);
+    const confirmed = new Set<string>();
+    checkFundsColumns(b, ok, confirmed);
+    expect(b.flags).toEqual([]);
+    expect(confirmed.has("funds.total.initial_budget")).toBe(true);
+    // 436500 read as 136500: one confused digit (4 → 1) of the total explains it.
+    const bad = { ...ok, total: row(136500) };
+    const b2 = new RecordBuilder();
+    read(b2, bad, 0.997);
+    checkFundsColumns(b2, bad, new Set());
+    expect(codesAt(b2, "funds.total.initial_budget")).toContain("funds_do_not_sum");
+    expect(b2.flags.length).toBeGreaterThan(0);
+  });
+
+  it("leaves a text layer's column alone (some forms do not add up as printed)", () => {
+    const printed = { total: row(1087128), fiscal: row(0), carryover: row(0), other: row(0) };
+    const b = new RecordBuilder();
+    read(b, printed, 1);
+    checkFundsColumns(b, printed, new Set());
+    expect(b.flags).toEqual([]);
   });
 });

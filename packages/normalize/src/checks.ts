@@ -230,3 +230,35 @@ export function runChecks(
   }
   return confirmed;
 }
+
+/**
+ * The funds grid's columns: 合计 = 财政拨款 + 上年结转 + 其他资金, for the initial budget, the
+ * annual budget and what was executed. Only where OCR read one of the four (a text layer prints
+ * what the office typed, and some offices' forms do not add up): a column that adds up confirms
+ * its four values; one that does not is flagged on its total and on the parts a confused digit
+ * could put right, or on every part when none could.
+ */
+export function checkFundsColumns(
+  b: RecordBuilder,
+  funds: { readonly [row: string]: { readonly [column: string]: number | null } },
+  confirmed: Set<string>,
+): void {
+  const parts = ["fiscal", "carryover", "other"];
+  for (const column of ["initial_budget", "annual_budget", "executed"]) {
+    const total = funds.total?.[column] ?? null;
+    const values = parts.map((p) => funds[p]?.[column] ?? null);
+    if (total === null || values.some((v) => v === null)) continue;
+    const paths = ["total", ...parts].map((p) => `funds.${p}.${column}`);
+    if (paths.every((p) => (b.confidence[p] ?? 1) >= 1)) continue;
+    const s = round2(values.reduce<number>((a, v) => a + v!, 0));
+    if (Math.abs(s - total) <= 0.011) {
+      for (const p of paths) confirmed.add(p);
+      continue;
+    }
+    b.flag("funds_do_not_sum", "review", paths[0]!, `the funds rows' ${column} sum to ${s}, the total reads ${total}`);
+    const addends = parts.map((p, k) => ({ path: `funds.${p}.${column}`, value: values[k]! }));
+    const explained = flagDigitSuspects(b, addends, total, `the funds rows' ${column}`);
+    if (!explained) for (const p of paths.slice(1)) b.flag("funds_do_not_sum", "review", p, `the funds rows' ${column} sum to ${s}, the total reads ${total}`);
+  }
+}
+

@@ -248,6 +248,13 @@ describe("form detection", () => {
     expect(only(ASSESSMENT).kind).toBe("project_self_assessment");
   });
 
+  it("flags a prose field of the 项目绩效自评价 that holds only a number (another field's value out of place)", () => {
+    const r = only(ASSESSMENT.replace(/项目年度总目标：\n[^\n]+\n[^\n]+\n/, "项目年度总目标：\n19725000.00\n"));
+    expect((r as { annual_goal?: string | null }).annual_goal).toBe("19725000.00");
+    expect(flagsAt(r, "annual_goal").map((f) => f.code)).toEqual(["value_out_of_place"]);
+    expect(flagsAt(only(ASSESSMENT), "annual_goal")).toEqual([]);
+  });
+
   it("falls back to the form's headers when no title printed", () => {
     const text = projectDump().replace("财政项目支出 绩效自评表\n", "");
     const r = only(text);

@@ -5,7 +5,7 @@ import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MON
 import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
-import { runChecks } from "./checks.js";
+import { checkFundsColumns, runChecks } from "./checks.js";
 import { settleDisputedNumbers } from "./settleDisputedNumbers.js";
 import { checkInputOf } from "./checkInput.js";
 import { cellsOf, headerColumns } from "./rowTools.js";
@@ -209,6 +209,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     for (const k of ["total", "fiscal", "carryover", "other"]) if (!v.money[k]) b.flag("missing_funds_row", "review", `funds.${k}`, `funds row "${k}" not found`);
     settleDisputedNumbers(b, { kind, funds, indicators, total: v.total });
     confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }));
+    checkFundsColumns(b, funds, confirmed);
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -319,7 +320,15 @@ function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: str
 function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const model = FORM_MODELS.project_self_assessment;
   const v = parseAssessment(rows, b, spansKnown);
-  const text = (field: string) => b.text(field, v.fields[field] ?? []);
+  const text = (field: string) => {
+    const t = b.text(field, v.fields[field] ?? []);
+    // A prose field (a goal, achievements …) that holds only a number holds another field's value:
+    // the label–value pairs of that line were read out of place.
+    if (t !== null && model.fields[field]?.prose && /^[\d.,，\s%]+$/.test(t) && /\d/.test(t)) {
+      b.flag("value_out_of_place", "review", field, `"${t}" is only a number where the form prints text: a value of another field may have been placed here`);
+    }
+    return t;
+  };
   const num = (field: string, rate = false) => {
     const cells = v.fields[field] ?? [];
     const joined = cleanText(cells.map((c) => c.text).join(""));

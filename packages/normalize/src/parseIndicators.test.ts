@@ -66,6 +66,18 @@ describe("readIndicatorRows", () => {
     expect(digital.flags.filter((f) => f.path === "indicators[1].level2")).toEqual([]);
   });
 
+  it("reads a weight OCR read with a leading ≥ ('≥5' for 25) as the number, in doubt, instead of joining it to the name", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.997 })) });
+    const rows = [ocr(row(["", "产出指标", "数量指标", "指标甲", "=100%", "100%", "≥5", "25"]))];
+    const { values, flags } = resolve(rows);
+    expect(values[0]!.name).toBe("指标甲");
+    expect(values[0]!.weight).toBe(25);
+    expect(flags.filter((f) => f.path === "indicators[0].weight").map((f) => f.code)).toEqual(["comparison_in_number"]);
+    // A target keeps its sign, and a text layer is taken as printed.
+    const digital = resolve([row(["", "产出指标", "数量指标", "指标甲", "≥5", "6", "20", "20"])]);
+    expect(digital.values[0]!.target).toBe("≥5");
+  });
+
   it("finds the header columns", () => {
     expect(Object.keys(HEADER).sort()).toEqual(["actual", "deviation", "level1", "level2", "name", "score", "target", "weight"]);
     expect(HEADER.name).toEqual({ x0: 3, x1: 4 });

@@ -53,7 +53,8 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
     let level2Cell: RowCell | undefined;
     let level1Weight: RowCell | undefined;
     const data: RowCell[] = [];
-    for (const cell of cellsOf(row)) {
+    for (const read of cellsOf(row)) {
+      const cell = withoutComparison(read, header);
       if (isSectionLabelPiece(cell.text)) continue;
       const m = matchLabel(cell.text);
       if (m?.level === 1 && !level1Cell) {
@@ -210,6 +211,19 @@ export function labelAmidSpecks(text: string): string | undefined {
 }
 
 /** Every level-1 label: the taxonomy's and those of the department form's own blocks. */
+/**
+ * A weight or score column never holds a comparison sign: an OCR-read "≥5" there is "25" whose 2
+ * the glyph-shape check took for ≥ (150 dpi JPEG). Left as read, it is no number and its text
+ * is joined into the indicator's name. The cell with the 2 back and a review repair.
+ */
+function withoutComparison(cell: RowCell, header: HeaderColumns): RowCell {
+  if (cell.confidence >= 1 || !/^\s*≥\s*\d/.test(cell.text)) return cell;
+  const col = columnOf(cell, header);
+  if (col !== "level1_weight" && col !== "weight" && col !== "score") return cell;
+  const text = cell.text.replace(/^\s*≥\s*/, "2");
+  return { ...cell, text, repairs: [...cell.repairs, { code: "comparison_in_number", severity: "review", message: `"${cell.text}" in the ${col} column, where no comparison is printed: read as ${text}` }] };
+}
+
 const LEVEL1_LABELS: readonly string[] = [...Object.keys(TAXONOMY), ...EXTRA_LEVEL1];
 
 /** Fewest characters of a label that tell it (a shorter piece is too often a word of a name). */
