@@ -39,7 +39,7 @@ export const flagCodes = {
   money_unit_doubt: { by: "normalize", check: false, description: "an amount in 元 with more than two decimals: the form may print 万元" },
   money_unit_mixed: { by: "normalize", check: false, description: "the form marks amounts both in 元 and in 万元" },
   long_ocr_text: { by: "normalize", check: false, description: "a long text read by OCR: one misread character spoils it" },
-  stray_mark: { by: "normalize", check: false, description: "an OCR-read text ended in a quote mark that closes nothing (a speck); the mark was left out" },
+  stray_mark: { by: "normalize", check: false, description: "an OCR-read text ended in a quote mark that closes nothing, or had a point between two Chinese characters (a speck); the mark was left out" },
   suspicious_characters: { by: "normalize", check: false, description: "a text holds characters these forms do not print" },
   latin_in_chinese: { by: "normalize", check: false, description: "Latin letters inside Chinese text, as OCR makes of a glyph it could not read" },
   bare_target: { by: "normalize", check: false, description: "an OCR-read target has no operator or unit" },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder, withoutStrayEndMark } from "./RecordBuilder.js";
+import { RecordBuilder, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagNamesOutOfLine } from "./normalize.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
@@ -89,6 +89,14 @@ describe("flagNamesOutOfLine", () => {
     const b = new RecordBuilder();
     flagNamesOutOfLine(b, [{ name: "公务用车保障率" }, { name: "≥5" }, { name: "内部控制管理" }, { name: "100%" }, { name: null }, { name: "数量指标" }]);
     expect(b.flags.map((f) => `${f.code}:${f.path}`)).toEqual(["row_out_of_line:indicators[1]", "row_out_of_line:indicators[3]", "row_out_of_line:indicators[5]"]);
+  });
+});
+
+describe("withoutSpeckBetweenHan", () => {
+  it("drops a Latin point or middle dot between two Chinese characters, and nothing else", () => {
+    expect(withoutSpeckBetweenHan("项目资金拨付.管理制度健全")).toBe("项目资金拨付管理制度健全");
+    expect(withoutSpeckBetweenHan("提升政府 · 工作效能")).toBe("提升政府工作效能");
+    for (const t of ["完成率3.5%", "履职！尽责", "效益。下一步", "第1.2条", "A.B"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
   });
 });
 

@@ -28,6 +28,15 @@ export function withoutStrayEndMark(text: string): string {
   return text;
 }
 
+/**
+ * `text` without a Latin point or middle dot between two Chinese characters ("项目资金拨付.管理制度",
+ * "履职！尽责" is left: that mark is Chinese): Chinese prints no such mark there, so on a scan it is
+ * a speck OCR read as one.
+ */
+export function withoutSpeckBetweenHan(text: string): string {
+  return text.replace(/(\p{Script=Han})\s*[.·]\s*(?=\p{Script=Han})/gu, "$1");
+}
+
 /** The amount `text` spells with dots for thousands separators, or undefined. */
 export function dottedThousands(text: string): number | undefined {
   const t = text.replace(/[\s,，]/g, "");
@@ -106,6 +115,11 @@ export class RecordBuilder {
       if (kept !== t) {
         this.flag("stray_mark", "review", path, `"${t}" ends in a quote mark that closes nothing (a speck read by OCR); taken as "${kept}"`);
         t = kept;
+      }
+      const joined = withoutSpeckBetweenHan(t);
+      if (joined !== t) {
+        this.flag("stray_mark", "review", path, `"${t}" has a point between two Chinese characters (a speck read by OCR); taken as "${joined}"`);
+        t = joined;
       }
       this.doubtOcrText(path, t);
     }
