@@ -1,10 +1,24 @@
 // Line crops with known truth for the OCR measurement scripts (measure-paddle.mts,
 // measure-bitonal-lines.mts): page images as PGM, lines of text-layer items inside table cells,
 // the tight ink box of a line, and the edit distance the scores use.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { compact } from "@jixiao/core";
 import type { Page } from "@jixiao/schemas";
 import type { GreyImage, PixelRect } from "../packages/ocr/src/greyImage.ts";
+
+/** The pages of `pdf` rendered in grey at `dpi` into `dir` (once; pdftoppm), as PGM paths in page order. */
+export function renderGrey(pdf: string, dir: string, dpi: number): string[] {
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync("pdftoppm", ["-gray", "-r", String(dpi), pdf, join(dir, "p")]);
+  }
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".pgm"))
+    .sort((a, b) => Number(a.match(/(\d+)\.pgm$/)![1]) - Number(b.match(/(\d+)\.pgm$/)![1]))
+    .map((f) => join(dir, f));
+}
 
 /** A binary PGM (P5, 8-bit) as a grey image. */
 export function readPgm(path: string): GreyImage {

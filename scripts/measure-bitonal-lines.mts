@@ -31,9 +31,8 @@
 // variant and condition: exact-match rate, CER, digit-only lines, PP-OCR's confidence on its
 // wrong readings (how many are ≥ 0.99: accepted unchecked), 5→3 style digit confusions, and
 // with --tess the policy outcome; then the table pooled over the conditions.
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { extractPdf } from "@jixiao/pdf";
 import type { Page } from "@jixiao/schemas";
@@ -45,7 +44,7 @@ import { PAGE_IMAGE_DEFAULTS } from "../packages/ocr/src/ocrPageImage.ts";
 import { OcrPool } from "../packages/ocr/src/OcrPool.ts";
 import { PaddleRecognizer, readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
 import { preparePage } from "../packages/ocr/src/pageJobs.ts";
-import { cellLines, levenshtein, readPgm } from "./cellLines.mts";
+import { cellLines, levenshtein, readPgm, renderGrey } from "./cellLines.mts";
 
 // ------------------------------------------------------------------ variants
 
@@ -179,17 +178,7 @@ mkdirSync(WORK, { recursive: true });
 
 // ------------------------------------------------------------------ pages
 
-function render(pdf: string, key: string): string[] {
-  const dir = join(WORK, `clean-${key}`);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync("pdftoppm", ["-gray", "-r", String(DPI), pdf, join(dir, "p")]);
-  }
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".pgm"))
-    .sort((a, b) => Number(a.match(/(\d+)\.pgm$/)![1]) - Number(b.match(/(\d+)\.pgm$/)![1]))
-    .map((f) => join(dir, f));
-}
+const render = (pdf: string, key: string): string[] => renderGrey(pdf, join(WORK, `clean-${key}`), DPI);
 
 type FloatImage = { width: number; height: number; data: Float32Array };
 

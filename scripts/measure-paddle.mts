@@ -26,7 +26,7 @@ import { OcrPool } from "../packages/ocr/src/OcrPool.ts";
 import { fixOcrText } from "../packages/ocr/src/fixOcrText.ts";
 import type { GreyImage, PixelRect } from "../packages/ocr/src/greyImage.ts";
 import { PaddleRecognizer, readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
-import { cellLines, levenshtein, readPgm } from "./cellLines.mts";
+import { cellLines, levenshtein, readPgm, renderGrey } from "./cellLines.mts";
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: string) => {
@@ -48,17 +48,7 @@ mkdirSync(WORK, { recursive: true });
 
 // ------------------------------------------------------------------ images
 
-function render(pdf: string, prefix: string): string[] {
-  const dir = join(WORK, prefix);
-  if (!existsSync(dir)) {
-    mkdirSync(dir, { recursive: true });
-    execFileSync("pdftoppm", ["-gray", "-r", String(DPI), pdf, join(dir, "p")]);
-  }
-  return readdirSync(dir)
-    .filter((f) => f.endsWith(".pgm"))
-    .sort((a, b) => Number(a.match(/(\d+)\.pgm$/)![1]) - Number(b.match(/(\d+)\.pgm$/)![1]))
-    .map((f) => join(dir, f));
-}
+const render = (pdf: string, prefix: string): string[] => renderGrey(pdf, join(WORK, prefix), DPI);
 
 function degraded(pdf: string): string {
   const out = join(WORK, `degraded-${basename(pdf)}`);
