@@ -8,6 +8,7 @@ import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { JixiaoError } from "@jixiao/core";
 import type { SqlClient } from "./SqlClient.js";
 import { toStoreError } from "./toStoreError.js";
+import { sharedBuffersExtension } from "./pgliteSettings.js";
 
 export interface PgliteClientOptions {
   /** Data directory on disk (created if missing), or "memory://" for a throw-away database. */
@@ -108,7 +109,7 @@ export async function pgliteClient({ dataDir }: PgliteClientOptions): Promise<Sq
       await seedFromTemplate(dataDir);
     }
     const { PGlite } = await loading;
-    db = new PGlite(dataDir);
+    db = new PGlite(dataDir, { extensions: { sharedBuffers: sharedBuffersExtension() } });
     await db.waitReady;
   } catch (err) {
     throw new JixiaoError(
