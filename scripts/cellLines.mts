@@ -1,12 +1,15 @@
 // Line crops with known truth for the OCR measurement scripts (measure-paddle.mts,
-// measure-bitonal-lines.mts): page images as PGM, lines of text-layer items inside table cells,
-// the tight ink box of a line, and the edit distance the scores use.
+// measure-bitonal-lines.mts, measure-digit-shapes.mts): page images as PGM, the 200 dpi bitonal
+// page scans.mjs makes of one, lines of text-layer items inside table cells, the tight ink box of
+// a line, and the edit distance the scores use.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { compact } from "@jixiao/core";
 import type { Page } from "@jixiao/schemas";
 import type { GreyImage, PixelRect } from "../packages/ocr/src/greyImage.ts";
+// @ts-expect-error: a plain .mjs module without types
+import { boxBlur, makeRng, noise, rotate, specks } from "../samples/generator/degrade.mjs";
 
 /** The pages of `pdf` rendered in grey at `dpi` into `dir` (once; pdftoppm), as PGM paths in page order. */
 export function renderGrey(pdf: string, dir: string, dpi: number): string[] {
@@ -110,4 +113,31 @@ export function levenshtein(a: string[], b: string[]): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+type FloatImage = { width: number; height: number; data: Float32Array };
+
+/**
+ * samples/generator/scans.mjs's g4-200 bitonal page with its PRNG (`rngKey`, scans.mjs's
+ * "seed:g4-200:name:page"): the parameters are drawn in the same order; `threshold` overrides the
+ * drawn one; the skew is applied only when `skew`.
+ */
+export function bitonalPage(clean: GreyImage, rngKey: string, skew: boolean, threshold?: number): { grey: GreyImage; params: Record<string, number> } {
+  const rng = makeRng(rngKey);
+  const params = {
+    angle: Math.round(rng.uniform(-2, 2) * 1000) / 1000,
+    specks: rng.int(40, 150),
+    sigma: Math.round(rng.uniform(12, 18) * 10) / 10,
+    threshold: Math.round(rng.uniform(135, 165)),
+  };
+  if (threshold !== undefined) params.threshold = threshold;
+  const raster: FloatImage = { width: clean.width, height: clean.height, data: Float32Array.from(clean.data) };
+  const rot: FloatImage = skew ? rotate(raster, params.angle) : raster;
+  const bl: FloatImage = boxBlur(rot, 1);
+  for (let i = 0; i < rot.data.length; i++) bl.data[i] = 0.5 * rot.data[i]! + 0.5 * bl.data[i]!;
+  specks(bl, rng, params.specks);
+  noise(bl, rng, params.sigma);
+  const out = new Uint8Array(bl.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = bl.data[i]! < params.threshold ? 0 : 255;
+  return { grey: { width: clean.width, height: clean.height, data: out }, params: skew ? params : { ...params, angle: 0 } };
 }

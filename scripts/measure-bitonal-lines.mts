@@ -37,14 +37,14 @@ import { basename, join } from "node:path";
 import { extractPdf } from "@jixiao/pdf";
 import type { Page } from "@jixiao/schemas";
 // @ts-expect-error: a plain .mjs module without types
-import { boxBlur, makeRng, noise, rotate, specks } from "../samples/generator/degrade.mjs";
+import { makeRng } from "../samples/generator/degrade.mjs";
 import { fixOcrText } from "../packages/ocr/src/fixOcrText.ts";
 import { boxBlur3, cropImage, resizeBilinear, stretchContrast, type GreyImage, type PixelRect } from "../packages/ocr/src/greyImage.ts";
 import { PAGE_IMAGE_DEFAULTS } from "../packages/ocr/src/ocrPageImage.ts";
 import { OcrPool } from "../packages/ocr/src/OcrPool.ts";
 import { PaddleRecognizer, readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
 import { preparePage } from "../packages/ocr/src/pageJobs.ts";
-import { cellLines, levenshtein, readPgm, renderGrey } from "./cellLines.mts";
+import { bitonalPage, cellLines, levenshtein, readPgm, renderGrey } from "./cellLines.mts";
 
 // ------------------------------------------------------------------ variants
 
@@ -180,31 +180,9 @@ mkdirSync(WORK, { recursive: true });
 
 const render = (pdf: string, key: string): string[] => renderGrey(pdf, join(WORK, `clean-${key}`), DPI);
 
-type FloatImage = { width: number; height: number; data: Float32Array };
-
-/**
- * scans.mjs's bitonalPage with its PRNG (seed:g4-200:name:page): the parameters are drawn in the
- * same order; `threshold` overrides the drawn one; the skew is applied only when `skew`.
- */
-function bitonal(clean: GreyImage, name: string, page: number, skew: boolean, threshold?: number): { grey: GreyImage; params: Record<string, number> } {
-  const rng = makeRng(`${SEED}:g4-200:${name}:${page}`);
-  const params = {
-    angle: Math.round(rng.uniform(-2, 2) * 1000) / 1000,
-    specks: rng.int(40, 150),
-    sigma: Math.round(rng.uniform(12, 18) * 10) / 10,
-    threshold: Math.round(rng.uniform(135, 165)),
-  };
-  if (threshold !== undefined) params.threshold = threshold;
-  const raster: FloatImage = { width: clean.width, height: clean.height, data: Float32Array.from(clean.data) };
-  const rot: FloatImage = skew ? rotate(raster, params.angle) : raster;
-  const bl: FloatImage = boxBlur(rot, 1);
-  for (let i = 0; i < rot.data.length; i++) bl.data[i] = 0.5 * rot.data[i]! + 0.5 * bl.data[i]!;
-  specks(bl, rng, params.specks);
-  noise(bl, rng, params.sigma);
-  const out = new Uint8Array(bl.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = bl.data[i]! < params.threshold ? 0 : 255;
-  return { grey: { width: clean.width, height: clean.height, data: out }, params: skew ? params : { ...params, angle: 0 } };
-}
+/** scans.mjs's bitonalPage (see bitonalPage in cellLines.mts) for this script's seed. */
+const bitonal = (clean: GreyImage, name: string, page: number, skew: boolean, threshold?: number) =>
+  bitonalPage(clean, `${SEED}:g4-200:${name}:${page}`, skew, threshold);
 
 // ------------------------------------------------------------------ crops
 

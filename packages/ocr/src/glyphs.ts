@@ -106,3 +106,71 @@ export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRec
   const cmp = leadingComparison(mask, ink);
   return cmp ? cmp + text.slice(1) : text;
 }
+
+/**
+ * The glyphs of one line of ink, left to right: runs of columns holding ink, split at blank
+ * columns, each with its tight ink box. A touching pair of glyphs is one box; a glyph broken by a
+ * blank column is two. Callers compare the count with the characters they expect.
+ */
+export function glyphBoxes(mask: InkMask, line: PixelRect): PixelRect[] {
+  const out: PixelRect[] = [];
+  let start = -1;
+  const close = (end: number) => {
+    let y0 = line.y1;
+    let y1 = line.y0;
+    for (let y = line.y0; y < line.y1; y++) {
+      const row = y * mask.width;
+      for (let x = start; x < end; x++) {
+        if (mask.data[row + x]) {
+          y0 = Math.min(y0, y);
+          y1 = Math.max(y1, y + 1);
+          break;
+        }
+      }
+    }
+    out.push({ x0: start, x1: end, y0, y1 });
+    start = -1;
+  };
+  for (let x = line.x0; x < line.x1; x++) {
+    let ink = false;
+    for (let y = line.y0; y < line.y1 && !ink; y++) ink = mask.data[y * mask.width + x] === 1;
+    if (ink && start < 0) start = x;
+    else if (!ink && start >= 0) close(x);
+  }
+  if (start >= 0) close(line.x1);
+  return out;
+}
+
+/**
+ * What the upper half of a digit's glyph says between 3 and 5, which coarse and bitonal scans
+ * make both engines confuse: a 5 has its stem on the left under the top bar and nothing on the
+ * right until the bowl; a 3 has the right side of its upper bowl there and nothing on the left
+ * (only the tip of its top stroke). Looks at the rows from `from` to `to` of the glyph's height;
+ * in each, whether ink lies in the left and in the right third. undefined unless one side has
+ * ink on almost every row and the other on almost none (`decisive`), or the glyph is too small.
+ */
+export function threeOrFive(mask: InkMask, glyph: PixelRect, o: { from?: number; to?: number; decisive?: number; minHeight?: number } = {}): "3" | "5" | undefined {
+  const { from = 0.22, to = 0.4, decisive = 0.75, minHeight = 9 } = o;
+  const h = glyph.y1 - glyph.y0;
+  const w = glyph.x1 - glyph.x0;
+  if (h < minHeight || w < 3 || w > h) return undefined;
+  const third = Math.max(1, Math.round(w / 3));
+  let rows = 0;
+  let left = 0;
+  let right = 0;
+  for (let y = glyph.y0 + Math.round(from * h); y < glyph.y0 + Math.round(to * h); y++) {
+    rows++;
+    const row = y * mask.width;
+    let l = false;
+    let r = false;
+    for (let x = glyph.x0; x < glyph.x0 + third; x++) l ||= mask.data[row + x] === 1;
+    for (let x = glyph.x1 - third; x < glyph.x1; x++) r ||= mask.data[row + x] === 1;
+    if (l) left++;
+    if (r) right++;
+  }
+  if (!rows) return undefined;
+  const [ls, rs] = [left / rows, right / rows];
+  if (ls >= decisive && rs <= 1 - decisive) return "5";
+  if (rs >= decisive && ls <= 1 - decisive) return "3";
+  return undefined;
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { InkMask } from "./greyImage.js";
+import { glyphBoxes, threeOrFive } from "./glyphs.js";
+import { agreedReading } from "./readLinesTwice.js";
+
+// Digits of a 9×14 serif face as a 200 dpi scan prints them, "#" ink; each drawn 2 px apart.
+const GLYPHS: Record<string, string[]> = {
+  "3": [
+    "..#####..",
+    ".##...##.",
+    "##.....##",
+    ".......##",
+    ".......##",
+    "......##.",
+    "...####..",
+    "......##.",
+    ".......##",
+    ".......##",
+    "##.....##",
+    "##.....##",
+    ".##...##.",
+    "..#####..",
+  ],
+  "5": [
+    ".########",
+    ".##......",
+    ".##......",
+    ".##......",
+    ".##......",
+    ".##.###..",
+    ".###..##.",
+    ".......##",
+    ".......##",
+    "##.....##",
+    "##.....##",
+    ".##...##.",
+    "..#####..",
+  ],
+  "0": [
+    "..#####..",
+    ".##...##.",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    "##.....##",
+    ".##...##.",
+    "..#####..",
+  ],
+  "7": [
+    "#########",
+    "#......##",
+    "......##.",
+    "......##.",
+    ".....##..",
+    ".....##..",
+    "....##...",
+    "....##...",
+    "...##....",
+    "...##....",
+    "...##....",
+    "..##.....",
+    "..##.....",
+    "..##.....",
+  ],
+  ".": [...Array(12).fill(".."), "##", "##"],
+};
+
+/** A mask holding `text` (characters of GLYPHS) on one line, and the line's box. */
+function printed(text: string): { mask: InkMask; box: { x0: number; y0: number; x1: number; y1: number } } {
+  const width = 12 + 12 * text.length;
+  const height = 30;
+  const data = new Uint8Array(width * height);
+  let x = 6;
+  for (const ch of text) {
+    const rows = GLYPHS[ch]!;
+    rows.forEach((row, dy) => [...row].forEach((c, dx) => c === "#" && (data[(8 + dy) * width + x + dx] = 1)));
+    x += rows[0]!.length + 2;
+  }
+  return { mask: { width, height, data }, box: { x0: 2, y0: 4, x1: x + 2, y1: 26 } };
+}
+
+describe("glyphBoxes", () => {
+  it("cuts a line of separate glyphs into one tight box each", () => {
+    const { mask, box } = printed("7.5");
+    const g = glyphBoxes(mask, box);
+    expect(g).toHaveLength(3);
+    expect(g[0]).toEqual({ x0: 6, x1: 15, y0: 8, y1: 22 });
+    expect(g[1]).toEqual({ x0: 17, x1: 19, y0: 20, y1: 22 });
+  });
+});
+
+describe("threeOrFive", () => {
+  it("tells a 3 from a 5 by the upper half of the glyph", () => {
+    const { mask, box } = printed("35");
+    const [three, five] = glyphBoxes(mask, box);
+    expect(threeOrFive(mask, three!)).toBe("3");
+    expect(threeOrFive(mask, five!)).toBe("5");
+  });
+
+  it("leaves open a glyph that is neither, or too small to tell", () => {
+    const { mask, box } = printed("0.");
+    const [zero, point] = glyphBoxes(mask, box);
+    expect(threeOrFive(mask, zero!)).toBeUndefined();
+    expect(threeOrFive(mask, point!)).toBeUndefined();
+  });
+});
+
+describe("agreedReading: a 3 against a 5", () => {
+  it("takes the digit the glyph's shape shows, whichever engine read it", () => {
+    const { mask, box } = printed("7.5");
+    expect(agreedReading("7.3", "7.5", mask, box)).toBe("7.5");
+    expect(agreedReading("7.5", "7.3", mask, box)).toBe("7.5");
+    const three = printed("33");
+    expect(agreedReading("35", "53", three.mask, three.box)).toBe("33");
+  });
+
+  it("does not settle other differences, or when the glyphs cannot be paired with the characters", () => {
+    const { mask, box } = printed("7.5");
+    expect(agreedReading("7.5", "7.8", mask, box)).toBeNull();
+    // "75" has two characters, the ink three glyphs.
+    expect(agreedReading("75", "73", mask, box)).toBeNull();
+    // Text, not a number.
+    const t = printed("5");
+    expect(agreedReading("第5", "第3", t.mask, t.box)).toBeNull();
+  });
+});

@@ -1,0 +1,97 @@
+// Measures the glyph-shape check that settles a 3/5 disagreement between the OCR engines
+// (packages/ocr/src/glyphs.ts: glyphBoxes, threeOrFive) on 200 dpi bitonal pages with known
+// truth.
+//
+// Each digital PDF is rendered in grey at 200 dpi and made into scans.mjs's g4-200 bitonal page
+// (bitonalPage in cellLines.mts: conditions t135 / t150 / t165 force the threshold without skew,
+// skew draws scans.mjs's own skew and threshold, which the pipeline's deskew then undoes); the
+// page goes through the pipeline's preparePage. Every table-cell line whose text is a number
+// (digits with . , % ≥ ≤ =) is cut into glyphs on the prepared ink mask; when the glyph count is
+// the character count, each glyph is paired with its character, and every 3 and 5 (and, to see
+// what the check says of other digits, every other digit) is put to threeOrFive.
+//
+//   npx tsx --conditions source scripts/measure-digit-shapes.mts [--seed 1]
+//        [--conditions t135,t150,t165,skew] [--work /tmp/digit-shapes] PDF...
+//
+// Prints per condition: lines, lines cut into as many glyphs as characters, and for truth 3 and 5
+// how many glyphs the check called 3, called 5 or left open; other digits it called 3 or 5.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { extractPdf } from "@jixiao/pdf";
+import { inkBounds } from "../packages/ocr/src/findTextLines.ts";
+import { glyphBoxes, threeOrFive } from "../packages/ocr/src/glyphs.ts";
+import { PAGE_IMAGE_DEFAULTS } from "../packages/ocr/src/ocrPageImage.ts";
+import { readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
+import { preparePage } from "../packages/ocr/src/pageJobs.ts";
+import { bitonalPage, cellLines, readPgm, renderGrey } from "./cellLines.mts";
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const valued = new Set(["seed", "conditions", "work"]);
+const inputs = args.filter((a, i) => !a.startsWith("--") && !(i > 0 && args[i - 1]!.startsWith("--") && valued.has(args[i - 1]!.slice(2))));
+const SEED = opt("seed", "1");
+const CONDITIONS = opt("conditions", "t135,t150,t165,skew").split(",");
+const WORK = opt("work", "/tmp/digit-shapes");
+const DPI = 200;
+const NUMBER = /^[\d.,%≥≤=+-]+$/;
+
+type Tally = { lines: number; cut: number; calls: Map<string, number> };
+const tallies = new Map<string, Tally>();
+const tally = (cond: string) => {
+  let t = tallies.get(cond);
+  if (!t) tallies.set(cond, (t = { lines: 0, cut: 0, calls: new Map() }));
+  return t;
+};
+const examples: string[] = [];
+
+for (const pdf of inputs) {
+  const key = createHash("sha256").update(pdf).digest("hex").slice(0, 8) + "-" + basename(pdf, ".pdf");
+  const data = new Uint8Array(readFileSync(pdf));
+  const model = await extractPdf(data, { file: basename(pdf), sha256: createHash("sha256").update(data).digest("hex") });
+  const pngs = renderGrey(pdf, join(WORK, `clean-${key}`), DPI);
+  for (const page of model.pages) {
+    const file = pngs[page.number - 1];
+    if (!file) continue;
+    const clean = readPgm(file);
+    const lines = cellLines(page, clean, DPI).filter((l) => NUMBER.test(readingKey(l.truth)) && /\d/.test(l.truth));
+    if (!lines.length) continue;
+    for (const cond of CONDITIONS) {
+      const forced = /^t(\d+)$/.exec(cond)?.[1];
+      const b = bitonalPage(clean, `${SEED}:g4-200:${key}:${page.number}`, cond === "skew", forced ? Number(forced) : undefined);
+      const { mask } = preparePage(b.grey, DPI, PAGE_IMAGE_DEFAULTS);
+      const t = tally(cond);
+      for (const l of lines) {
+        t.lines++;
+        const pad = 3;
+        const rect = { x0: Math.max(0, l.rect.x0 - pad), y0: Math.max(0, l.rect.y0 - pad), x1: Math.min(mask.width, l.rect.x1 + pad), y1: Math.min(mask.height, l.rect.y1 + pad) };
+        const ink = inkBounds(mask, rect);
+        if (!ink) continue;
+        const glyphs = glyphBoxes(mask, ink);
+        const chars = [...readingKey(l.truth)];
+        if (glyphs.length !== chars.length) continue;
+        t.cut++;
+        chars.forEach((ch, i) => {
+          if (!/\d/.test(ch)) return;
+          const said = threeOrFive(mask, glyphs[i]!) ?? "?";
+          const k = /[35]/.test(ch) ? `${ch}→${said}` : `other→${said}`;
+          t.calls.set(k, (t.calls.get(k) ?? 0) + 1);
+          if (/[35]/.test(ch) && said !== "?" && said !== ch && examples.length < 20) examples.push(`${cond} ${key} p${page.number} "${l.truth}" glyph ${i}: ${ch} called ${said}`);
+        });
+      }
+    }
+  }
+}
+
+const rows: string[][] = [];
+for (const [cond, t] of tallies) {
+  const c = (k: string) => t.calls.get(k) ?? 0;
+  rows.push([cond, String(t.lines), String(t.cut), `${c("3→3")} / ${c("3→5")} / ${c("3→?")}`, `${c("5→5")} / ${c("5→3")} / ${c("5→?")}`, `${c("other→3")} / ${c("other→5")} / ${c("other→?")}`]);
+}
+console.log("| condition | number lines | cut into their characters | truth 3: called 3 / 5 / open | truth 5: called 5 / 3 / open | other digits: called 3 / 5 / open |");
+console.log("|---|---:|---:|---|---|---|");
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+for (const e of examples) console.log(e);
