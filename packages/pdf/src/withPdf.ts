@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from "node:zlib";
 import { JixiaoError } from "@jixiao/core";
+import { copyMessage } from "./copyMessage.js";
 import type { PDFDocumentProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 /** An open PDF document (pdf.js document proxy). */
@@ -37,13 +38,21 @@ const KEPT_NATIVES: ReadonlyArray<[object, string]> = [
  */
 async function importKeepingNatives(): Promise<Pdfjs> {
   const saved = KEPT_NATIVES.map(([o, k]) => [o, k, Object.getOwnPropertyDescriptor(o, k)] as const);
+  // pdf.js loads @napi-rs/canvas (for DOMMatrix, ImageData and Path2D, which rendering needs),
+  // and loading it registers every system font with its text renderer: ~80 ms of CPU in each
+  // process that loads pdf.js. Nothing here draws text on a canvas (nothing renders at all), so
+  // the fonts are not registered; the variable is only set while pdf.js loads.
+  const fontsEnv = process.env["DISABLE_SYSTEM_FONTS_LOAD"];
+  process.env["DISABLE_SYSTEM_FONTS_LOAD"] = "1";
   try {
     const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
     const worker: string = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // no type declarations
     await import(worker);
-    slimOperatorListMessages(pdfjs.OPS);
+    copyMessagesInJs(pdfjs.OPS);
     return pdfjs;
   } finally {
+    if (fontsEnv === undefined) delete process.env["DISABLE_SYSTEM_FONTS_LOAD"];
+    else process.env["DISABLE_SYSTEM_FONTS_LOAD"] = fontsEnv;
     for (const [o, k, d] of saved) if (d) Object.defineProperty(o, k, d);
     inflateNativelyForPdfjs();
   }
@@ -65,52 +74,107 @@ function inflateNativelyForPdfjs(): void {
   Object.defineProperty(globalThis, "DecompressionStream", {
     configurable: true,
     enumerable: d.enumerable ?? false,
-    get: () => {
-      // The caller is the second frame (this getter is the first): two frames are cheap to format.
-      const limit = Error.stackTraceLimit;
-      Error.stackTraceLimit = 2;
-      const stack = new Error().stack ?? "";
-      Error.stackTraceLimit = limit;
-      return stack.includes("pdfjs-dist") ? NativeDecompression : real;
+    get: function getDecompressionStream() {
+      return callerFile(getDecompressionStream).includes("pdfjs-dist") ? NativeDecompression : real;
     },
     set: (v: unknown) => Object.defineProperty(globalThis, "DecompressionStream", { value: v, writable: true, configurable: true }),
   });
 }
 
 /**
- * pdf.js runs its "worker" in this thread and hands every message to the other side through
- * `structuredClone`. An operator list's text-showing operators carry one glyph object per
- * character (its font character, Unicode, width, metrics…): cloning them was most of the
- * operator lists' cost on the samples' CJK pages (100 ms of 43 pages' 1 s of extraction). This
- * process never renders, and nothing reads those arguments (rulings read paths, transforms,
- * colours and clips; the OCR package reads image operators), so they are left out of the clone
- * (null in their place). Every other message is cloned as before.
+ * The file of the function that called `fn` ("" when unknown). Reads the one stack frame as a
+ * call site rather than formatting a stack trace as text: pdf.js reads DecompressionStream once
+ * per stream, thousands of times for a few documents, and formatting cost ~25 µs a time.
  */
-function slimOperatorListMessages(ops: Readonly<Record<string, number>>): void {
+function callerFile(fn: (...args: never[]) => unknown): string {
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  try {
+    Error.stackTraceLimit = 1;
+    Error.prepareStackTrace = (_err, sites) => sites;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, fn);
+    const sites = holder.stack as NodeJS.CallSite[] | undefined; // read while prepareStackTrace gives call sites
+    return sites?.[0]?.getFileName() ?? "";
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The parts of a pdf.js message copyMessagesInJs looks at. */
+type PdfjsMessage = {
+  sourceName?: unknown;
+  targetName?: unknown;
+  action?: unknown;
+  data?: unknown;
+  chunk?: { fnArray?: unknown; argsArray?: unknown };
+};
+
+/**
+ * pdf.js runs its "worker" in this thread and hands every message to the other side through
+ * `structuredClone`, which Node 20 makes slow for small messages (see copyMessage.ts): pdf.js's
+ * messages (objects with a sourceName and a targetName) are copied in JavaScript instead, and
+ * with structuredClone when they hold something copyMessage does not handle. Every other caller
+ * of structuredClone in the process gets it as it was.
+ *
+ * This process never renders, so two parts of the messages that only rendering reads are left
+ * out of the copy:
+ * - the arguments of an operator list's text-showing operators, one glyph object per character
+ *   (its font character, Unicode, width, metrics…), null in their place: rulings read paths,
+ *   transforms, colours and clips, the OCR package reads image operators;
+ * - a Type 3 font's glyph procedures (charProcOperatorList: an operator list per glyph), which
+ *   the document side keeps to draw the glyphs. pdf.js has still read them in the worker, where
+ *   they set the font's bounding box the text layer uses.
+ */
+function copyMessagesInJs(ops: Readonly<Record<string, number>>): void {
   const textOps = new Set(["showText", "showSpacedText", "nextLineShowText", "nextLineSetSpacingShowText"].map((name) => ops[name]));
-  if (textOps.has(undefined) || (globalThis.structuredClone as { slimsOperatorLists?: true }).slimsOperatorLists) return;
-  type Clone = (value: unknown, options?: unknown) => unknown;
+  if (textOps.has(undefined) || (globalThis.structuredClone as { copiesPdfjsMessages?: true }).copiesPdfjsMessages) return;
+  type Clone = (value: unknown, options?: { transfer?: unknown[] } | null) => unknown;
   const global = globalThis as unknown as { structuredClone: Clone };
   const clone = global.structuredClone;
   global.structuredClone = Object.assign(
-    (value: unknown, options?: unknown): unknown => {
-      const chunk = (value as { chunk?: { fnArray?: unknown; argsArray?: unknown } } | null)?.chunk;
+    (value: unknown, options?: { transfer?: unknown[] } | null): unknown => {
+      const m = value as PdfjsMessage | null;
+      if (typeof m?.sourceName !== "string" || typeof m.targetName !== "string") return clone(value, options);
+      const chunk = m.chunk;
       if (chunk && Array.isArray(chunk.fnArray) && Array.isArray(chunk.argsArray)) {
         const fnArray = chunk.fnArray as number[];
         const argsArray = (chunk.argsArray as unknown[]).map((args, i) => (textOps.has(fnArray[i]) ? null : args));
-        return clone({ ...(value as object), chunk: { ...chunk, argsArray } }, options);
+        value = { ...m, chunk: { ...chunk, argsArray } };
+      } else if (m.action === "commonobj" && Array.isArray(m.data) && m.data[1] === "Font") {
+        const font = m.data[2] as { charProcOperatorList?: unknown } | null;
+        if (font && typeof font === "object" && "charProcOperatorList" in font) {
+          const { charProcOperatorList: _glyphs, ...rest } = font;
+          value = { ...m, data: [m.data[0], m.data[1], rest, ...m.data.slice(3)] };
+        }
       }
-      return clone(value, options);
+      try {
+        return copyMessage(value, options?.transfer);
+      } catch {
+        return clone(value, options);
+      }
     },
-    { slimsOperatorLists: true as const },
+    { copiesPdfjsMessages: true as const },
   );
 }
 
+/**
+ * zlib's output chunk for an input of `n` bytes: about four times the input (text and paths
+ * inflate 2-4×), between 1 KiB and 64 KiB. zlib's default, 16 KiB whatever the input, made each of
+ * the thousands of small streams of a page's Type 3 glyphs allocate a 16 KiB buffer outside the
+ * heap (2828 streams of the corpus's 43 pages: 45 MB, which makes V8 collect garbage more often).
+ * A stream that inflates to more takes several chunks; the bytes are the same.
+ */
+function chunkSizeFor(n: number): number {
+  return Math.min(64 * 1024, Math.max(1024, 2 ** Math.ceil(Math.log2(Math.max(1, n) * 4))));
+}
+
 const INFLATE: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
-  deflate: (data) => inflateSync(data),
-  "deflate-raw": (data) => inflateRawSync(data),
-  gzip: (data) => gunzipSync(data),
-  brotli: (data) => brotliDecompressSync(data),
+  deflate: (data) => inflateSync(data, { chunkSize: chunkSizeFor(data.length) }),
+  "deflate-raw": (data) => inflateRawSync(data, { chunkSize: chunkSizeFor(data.length) }),
+  gzip: (data) => gunzipSync(data, { chunkSize: chunkSizeFor(data.length) }),
+  brotli: (data) => brotliDecompressSync(data, { chunkSize: chunkSizeFor(data.length) }),
 };
 
 /**
