@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { makePdf } from "../test-fixtures/makePdf.js";
 import type { Matrix } from "./extractRulings.js";
 import { extractPage } from "./extractPage.js";
-import { glyphFromItem, mergeGlyphs, type Glyph } from "./extractTextItems.js";
+import { glyphFromItem, glyphsOf, mergeGlyphs, type Glyph } from "./extractTextItems.js";
 import { withPdf } from "./withPdf.js";
 
 const FLIP: Matrix = [1, 0, 0, -1, 0, 842];
@@ -29,6 +29,28 @@ describe("glyphFromItem", () => {
     expect(glyph.bbox.y0).toBeCloseTo(842 - 732.42 - 0.88 * 10.5, 6);
     expect(glyph.bbox.y1).toBeCloseTo(842 - 732.42 + 0.12 * 10.5, 6);
     expect(glyph.size).toBeCloseTo(10.5, 6);
+  });
+});
+
+describe("glyphsOf", () => {
+  const viewport = { transform: [...FLIP] } as unknown as Parameters<typeof glyphsOf>[1];
+
+  it("splits a multi-character item into one glyph per character by nominal advances, each with its box", () => {
+    // 项目 one em each, "ab" 0.55 em each: 31 pt of nominal ink for an item 31 pt wide.
+    const glyphs = glyphsOf({ items: [{ str: "项目ab", transform: [10, 0, 0, 10, 100, 700], width: 31, height: 10 }] }, viewport);
+    expect(glyphs.map((x) => x.text)).toEqual(["项", "目", "a", "b"]);
+    expect(glyphs.map((x) => x.advance)).toEqual([10, 10, 5.5, 5.5].map((a) => expect.closeTo(a, 9)));
+    const boxes = glyphs.map((x) => [x.bbox.x0, x.bbox.x1, x.bbox.y0, x.bbox.y1]);
+    expect(boxes).toEqual([[100, 110], [110, 120], [120, 125.5], [125.5, 131]].map(([x0, x1]) =>
+      [x0, x1, 842 - 700 - 8.8, 842 - 700 + 1.2].map((v) => expect.closeTo(v!, 9))));
+  });
+
+  it("keeps the item's band across the writing direction for vertical text", () => {
+    // Writing downwards on the page (text rotated by -90° in PDF space).
+    const glyphs = glyphsOf({ items: [{ str: "项目", transform: [0, -10, 10, 0, 100, 700], width: 20, height: 10 }] }, viewport);
+    expect(glyphs.map((x) => [x.x, x.y])).toEqual([[100, 142], [100, 152]].map((p) => p.map((v) => expect.closeTo(v, 9))));
+    for (const x of glyphs) expect([x.bbox.x0, x.bbox.x1]).toEqual([100 - 1.2, 100 + 8.8].map((v) => expect.closeTo(v, 9)));
+    expect(glyphs.map((x) => [x.bbox.y0, x.bbox.y1])).toEqual([[142, 152], [152, 162]].map((p) => p.map((v) => expect.closeTo(v, 9))));
   });
 });
 

@@ -73,12 +73,6 @@ export function glyphFromItem(item: PdfTextItemLike, pageTransform: Matrix): Gly
   const ux = up > 0 ? m[2] / up : 0;
   const uy = up > 0 ? m[3] / up : -1;
   const advance = Math.max(0, item.width);
-  const corners: Array<[number, number]> = [];
-  for (const a of [0, advance]) {
-    for (const v of [ASCENT * size, -DESCENT * size]) corners.push([x + dx * a + ux * v, y + dy * a + uy * v]);
-  }
-  const xs = corners.map((c) => c[0]);
-  const ys = corners.map((c) => c[1]);
   return {
     text: item.str,
     x,
@@ -87,8 +81,30 @@ export function glyphFromItem(item: PdfTextItemLike, pageTransform: Matrix): Gly
     dy,
     advance,
     size,
-    bbox: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
+    bbox: boxOf(x, y, dx, dy, ux, uy, 0, advance, ASCENT * size, -DESCENT * size),
     space: item.str.trim() === "",
+  };
+}
+
+/**
+ * The bounding box of the four corners (x, y) + (dx, dy)·a + (ux, uy)·v for a in {a0, a1} and
+ * v in {v0, v1}: a glyph's box from its baseline start, writing direction and up direction.
+ * Scalar code (this runs for every character of every page), with the same arithmetic per corner.
+ */
+function boxOf(x: number, y: number, dx: number, dy: number, ux: number, uy: number, a0: number, a1: number, v0: number, v1: number): BBox {
+  const x00 = x + dx * a0 + ux * v0;
+  const x01 = x + dx * a0 + ux * v1;
+  const x10 = x + dx * a1 + ux * v0;
+  const x11 = x + dx * a1 + ux * v1;
+  const y00 = y + dy * a0 + uy * v0;
+  const y01 = y + dy * a0 + uy * v1;
+  const y10 = y + dy * a1 + uy * v0;
+  const y11 = y + dy * a1 + uy * v1;
+  return {
+    x0: Math.min(x00, x01, x10, x11),
+    y0: Math.min(y00, y01, y10, y11),
+    x1: Math.max(x00, x01, x10, x11),
+    y1: Math.max(y00, y01, y10, y11),
   };
 }
 
@@ -115,23 +131,20 @@ function splitGlyph(g: Glyph): Glyph[] {
   const scale = spaces ? Math.min(1, g.advance / Math.max(ink, 1e-9)) : g.advance / Math.max(ink, 1e-9);
   const nx = -g.dy;
   const ny = g.dx;
+  // The band across the writing direction is the item's own; only the extent along it changes.
+  const across0 = (g.bbox.x0 - g.x) * nx + (g.bbox.y0 - g.y) * ny;
+  const across1 = (g.bbox.x1 - g.x) * nx + (g.bbox.y1 - g.y) * ny;
   const out: Glyph[] = [];
   let at = 0;
   for (const ch of chars) {
-    const adv = ch.trim() === "" ? spaceWidth : nominalAdvance(ch) * g.size * scale;
+    const space = ch.trim() === "";
+    const adv = space ? spaceWidth : nominalAdvance(ch) * g.size * scale;
     const x = g.x + g.dx * at;
     const y = g.y + g.dy * at;
-    // The band across the writing direction is the item's own; only the extent along it changes.
-    const across0 = (g.bbox.x0 - g.x) * nx + (g.bbox.y0 - g.y) * ny;
-    const across1 = (g.bbox.x1 - g.x) * nx + (g.bbox.y1 - g.y) * ny;
-    const pts: Array<[number, number]> = [];
-    for (const a of [at, at + adv]) for (const c of [across0, across1]) pts.push([g.x + g.dx * a + nx * c, g.y + g.dy * a + ny * c]);
-    const xs = pts.map((p) => p[0]);
-    const ys = pts.map((p) => p[1]);
     out.push({
       text: ch, x, y, dx: g.dx, dy: g.dy, advance: adv, size: g.size,
-      bbox: { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) },
-      space: ch.trim() === "",
+      bbox: boxOf(g.x, g.y, g.dx, g.dy, nx, ny, at, at + adv, across0, across1),
+      space,
     });
     at += adv;
   }
@@ -253,7 +266,9 @@ export function glyphsOf(content: { items: readonly unknown[] }, viewport: PageV
   for (const item of content.items) {
     if (!item || typeof item !== "object" || !("str" in item)) continue; // marked-content markers
     const g = glyphFromItem(item as PdfTextItemLike, pageTransform);
-    if (g) glyphs.push(...splitGlyph(g));
+    if (!g) continue;
+    if (g.space || g.text.length < 2) glyphs.push(g); // one character: nothing to split (splitGlyph would return it)
+    else for (const part of splitGlyph(g)) glyphs.push(part);
   }
   return glyphs;
 }

@@ -12,7 +12,7 @@ type Pdfjs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 
 let pdfjsPromise: Promise<Pdfjs> | undefined;
 
-/** Loads pdf.js once (legacy build: the one meant for Node). */
+/** Loads pdf.js once (legacy build: the one meant for Node; minified). */
 export function loadPdfjs(): Promise<Pdfjs> {
   pdfjsPromise ??= importKeepingNatives();
   return pdfjsPromise;
@@ -45,8 +45,12 @@ async function importKeepingNatives(): Promise<Pdfjs> {
   const fontsEnv = process.env["DISABLE_SYSTEM_FONTS_LOAD"];
   process.env["DISABLE_SYSTEM_FONTS_LOAD"] = "1";
   try {
-    const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-    const worker: string = "pdfjs-dist/legacy/build/pdf.worker.mjs"; // no type declarations
+    // The minified builds: the same code as pdf.mjs and pdf.worker.mjs (class and error names
+    // kept), in half the source text, which each process parses and compiles again (~30 ms less
+    // CPU per process).
+    const main: string = "pdfjs-dist/legacy/build/pdf.min.mjs"; // typed as pdf.mjs
+    const pdfjs = (await import(main)) as Pdfjs;
+    const worker: string = "pdfjs-dist/legacy/build/pdf.worker.min.mjs"; // no type declarations
     await import(worker);
     copyMessagesInJs(pdfjs.OPS);
     return pdfjs;
