@@ -1,13 +1,13 @@
 // Measures the glyph-shape check that settles a 3/5 disagreement between the OCR engines
-// (packages/ocr/src/glyphs.ts: glyphBoxes, threeOrFive) on 200 dpi bitonal pages with known
+// (packages/ocr/src/glyphs.ts: glyphsOfCharacters, threeOrFive) on 200 dpi bitonal pages with known
 // truth.
 //
 // Each digital PDF is rendered in grey at 200 dpi and made into scans.mjs's g4-200 bitonal page
 // (bitonalPage in cellLines.mts: conditions t135 / t150 / t165 force the threshold without skew,
 // skew draws scans.mjs's own skew and threshold, which the pipeline's deskew then undoes); the
 // page goes through the pipeline's preparePage. Every table-cell line whose text is a number
-// (digits with . , % ≥ ≤ =) is cut into glyphs on the prepared ink mask; when the glyph count is
-// the character count, each glyph is paired with its character, and every 3 and 5 (and, to see
+// (digits with . , % ≥ ≤ =) is cut into glyphs on the prepared ink mask as the pipeline cuts it; when
+// each glyph can be paired with its character, and every 3 and 5 (and, to see
 // what the check says of other digits, every other digit) is put to threeOrFive.
 //
 //   npx tsx --conditions source scripts/measure-digit-shapes.mts [--seed 1]
@@ -20,7 +20,7 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { extractPdf } from "@jixiao/pdf";
 import { inkBounds } from "../packages/ocr/src/findTextLines.ts";
-import { glyphBoxes, threeOrFive } from "../packages/ocr/src/glyphs.ts";
+import { glyphsOfCharacters, threeOrFive } from "../packages/ocr/src/glyphs.ts";
 import { PAGE_IMAGE_DEFAULTS } from "../packages/ocr/src/ocrPageImage.ts";
 import { readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
 import { preparePage } from "../packages/ocr/src/pageJobs.ts";
@@ -38,6 +38,17 @@ const CONDITIONS = opt("conditions", "t135,t150,t165,skew").split(",");
 const WORK = opt("work", "/tmp/digit-shapes");
 const DPI = 200;
 const NUMBER = /^[\d.,%≥≤=+-]+$/;
+
+/** A glyph's ink as rows of "#" and ".". */
+function art(mask: { width: number; data: Uint8Array }, g: { x0: number; y0: number; x1: number; y1: number }): string {
+  const rows: string[] = [];
+  for (let y = g.y0; y < g.y1; y++) {
+    let r = "";
+    for (let x = g.x0; x < g.x1; x++) r += mask.data[y * mask.width + x] ? "#" : ".";
+    rows.push(r);
+  }
+  return rows.join("\n");
+}
 
 type Tally = { lines: number; cut: number; calls: Map<string, number> };
 const tallies = new Map<string, Tally>();
@@ -70,16 +81,16 @@ for (const pdf of inputs) {
         const rect = { x0: Math.max(0, l.rect.x0 - pad), y0: Math.max(0, l.rect.y0 - pad), x1: Math.min(mask.width, l.rect.x1 + pad), y1: Math.min(mask.height, l.rect.y1 + pad) };
         const ink = inkBounds(mask, rect);
         if (!ink) continue;
-        const glyphs = glyphBoxes(mask, ink);
         const chars = [...readingKey(l.truth)];
-        if (glyphs.length !== chars.length) continue;
+        const glyphs = glyphsOfCharacters(chars.join(""), mask, ink);
+        if (!glyphs) continue;
         t.cut++;
         chars.forEach((ch, i) => {
           if (!/\d/.test(ch)) return;
           const said = threeOrFive(mask, glyphs[i]!) ?? "?";
           const k = /[35]/.test(ch) ? `${ch}→${said}` : `other→${said}`;
           t.calls.set(k, (t.calls.get(k) ?? 0) + 1);
-          if (/[35]/.test(ch) && said !== "?" && said !== ch && examples.length < 20) examples.push(`${cond} ${key} p${page.number} "${l.truth}" glyph ${i}: ${ch} called ${said}`);
+          if (/[35]/.test(ch) && said !== "?" && said !== ch && examples.length < 20) examples.push(`${cond} ${key} p${page.number} "${l.truth}" glyph ${i}: ${ch} called ${said}\n${art(mask, glyphs[i]!)}`);
         });
       }
     }

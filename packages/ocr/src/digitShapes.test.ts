@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { InkMask } from "./greyImage.js";
-import { glyphBoxes, threeOrFive } from "./glyphs.js";
+import { glyphBoxes, glyphsOfCharacters, threeOrFive } from "./glyphs.js";
 import { agreedReading } from "./readLinesTwice.js";
 
 // Digits of a 9×14 serif face as a 200 dpi scan prints them, "#" ink; each drawn 2 px apart.
@@ -52,6 +52,23 @@ const GLYPHS: Record<string, string[]> = {
     ".##...##.",
     "..#####..",
   ],
+  // A 5 whose thin stem the scan lost: a flat top bar over the bowl.
+  S: [
+    ".########",
+    ".........",
+    ".........",
+    ".........",
+    ".........",
+    ".........",
+    "....###..",
+    ".###..##.",
+    ".......##",
+    ".......##",
+    "##.....##",
+    "##.....##",
+    ".##...##.",
+    "..#####..",
+  ],
   "7": [
     "#########",
     "#......##",
@@ -95,12 +112,30 @@ describe("glyphBoxes", () => {
   });
 });
 
+describe("glyphsOfCharacters", () => {
+  it("pairs each glyph with its character when their sizes fit", () => {
+    const { mask, box } = printed("7.5");
+    expect(glyphsOfCharacters("7.5", mask, box)).toEqual(glyphBoxes(mask, box));
+  });
+
+  it("refuses a pairing where the count matches but a glyph has not its character's size", () => {
+    const { mask, box } = printed("7.5");
+    expect(glyphsOfCharacters("75.", mask, box)).toBeUndefined();
+    expect(glyphsOfCharacters("75", mask, box)).toBeUndefined();
+  });
+});
+
 describe("threeOrFive", () => {
   it("tells a 3 from a 5 by the upper half of the glyph", () => {
     const { mask, box } = printed("35");
     const [three, five] = glyphBoxes(mask, box);
     expect(threeOrFive(mask, three!)).toBe("3");
     expect(threeOrFive(mask, five!)).toBe("5");
+  });
+
+  it("knows a 5 that lost its stem by its flat top bar and the empty right side under it", () => {
+    const { mask, box } = printed("S");
+    expect(threeOrFive(mask, glyphBoxes(mask, box)[0]!)).toBe("5");
   });
 
   it("leaves open a glyph that is neither, or too small to tell", () => {

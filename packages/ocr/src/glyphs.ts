@@ -1,3 +1,4 @@
+import { inkBounds } from "./findTextLines.js";
 import type { InkMask, PixelRect } from "./greyImage.js";
 
 type Blob = { x0: number; y0: number; x1: number; y1: number; n: number; pixels: number[] };
@@ -142,35 +143,70 @@ export function glyphBoxes(mask: InkMask, line: PixelRect): PixelRect[] {
 }
 
 /**
+ * The ink of a line (inside `ink`) cut into one glyph per character of `key` (a reading key without spaces), or
+ * undefined when the cut gives another count (touching or broken glyphs), or a glyph does not
+ * have the size of its character: a digit other than 1 is most of the line's height and not a
+ * sliver, a point or comma is low. (A glyph broken in two next to two that touch gives the right
+ * count with every glyph paired with its neighbour's character.)
+ */
+export function glyphsOfCharacters(key: string, mask: InkMask, ink: PixelRect): PixelRect[] | undefined {
+  const line = inkBounds(mask, ink);
+  if (!line) return undefined;
+  const glyphs = glyphBoxes(mask, line);
+  const chars = [...key];
+  if (glyphs.length !== chars.length) return undefined;
+  const lineH = line.y1 - line.y0;
+  const fits = (g: PixelRect, ch: string) => {
+    const w = g.x1 - g.x0;
+    const h = g.y1 - g.y0;
+    if (/[02-9]/.test(ch)) return h >= 0.6 * lineH && w >= 0.35 * h;
+    if (ch === "." || ch === ",") return h <= 0.4 * lineH;
+    return true;
+  };
+  return glyphs.every((g, i) => fits(g, chars[i]!)) ? glyphs : undefined;
+}
+
+/**
  * What the upper half of a digit's glyph says between 3 and 5, which coarse and bitonal scans
- * make both engines confuse: a 5 has its stem on the left under the top bar and nothing on the
- * right until the bowl; a 3 has the right side of its upper bowl there and nothing on the left
- * (only the tip of its top stroke). Looks at the rows from `from` to `to` of the glyph's height;
- * in each, whether ink lies in the left and in the right third. undefined unless one side has
- * ink on almost every row and the other on almost none (`decisive`), or the glyph is too small.
+ * make both engines confuse. Below the top stroke, from `from` to `to` of the glyph's height, a 3
+ * has the right side of its upper bowl (a thick stroke) and nothing on the left but the tip of
+ * its top arc; a 5 has nothing on the right until its bowl, and its stem on the left, a thin
+ * stroke that a bitonal scan often loses (then only its flat top bar is left above the bowl).
+ * In each row: is there ink in the left third, in the right third? "3" when the right has ink on
+ * almost every row (`decisive`) and the left on almost none; "5" when the right has ink on almost
+ * none and either the left on almost every row or the top rows hold a flat bar across most of
+ * the glyph. undefined otherwise, or when the glyph is too small to tell.
  */
 export function threeOrFive(mask: InkMask, glyph: PixelRect, o: { from?: number; to?: number; decisive?: number; minHeight?: number } = {}): "3" | "5" | undefined {
   const { from = 0.22, to = 0.4, decisive = 0.75, minHeight = 9 } = o;
   const h = glyph.y1 - glyph.y0;
   const w = glyph.x1 - glyph.x0;
-  if (h < minHeight || w < 3 || w > h) return undefined;
+  // A digit is narrower than tall (a Chinese character is about square).
+  if (h < minHeight || w < 3 || w > 0.8 * h) return undefined;
   const third = Math.max(1, Math.round(w / 3));
+  const inkAt = (x: number, y: number) => mask.data[y * mask.width + x] === 1;
   let rows = 0;
   let left = 0;
   let right = 0;
   for (let y = glyph.y0 + Math.round(from * h); y < glyph.y0 + Math.round(to * h); y++) {
     rows++;
-    const row = y * mask.width;
     let l = false;
     let r = false;
-    for (let x = glyph.x0; x < glyph.x0 + third; x++) l ||= mask.data[row + x] === 1;
-    for (let x = glyph.x1 - third; x < glyph.x1; x++) r ||= mask.data[row + x] === 1;
+    for (let x = glyph.x0; x < glyph.x0 + third; x++) l ||= inkAt(x, y);
+    for (let x = glyph.x1 - third; x < glyph.x1; x++) r ||= inkAt(x, y);
     if (l) left++;
     if (r) right++;
   }
   if (!rows) return undefined;
   const [ls, rs] = [left / rows, right / rows];
-  if (ls >= decisive && rs <= 1 - decisive) return "5";
-  if (rs >= decisive && ls <= 1 - decisive) return "3";
+  if (rs >= decisive && ls <= 0.5) return "3";
+  if (rs > 1 - decisive) return undefined;
+  if (ls >= decisive) return "5";
+  // A flat top bar: a row near the top inked across most of the glyph.
+  for (let y = glyph.y0; y < glyph.y0 + Math.max(1, Math.round(from * h)); y++) {
+    let run = 0;
+    for (let x = glyph.x0; x < glyph.x1; x++) run += inkAt(x, y) ? 1 : 0;
+    if (run >= 0.6 * w) return "5";
+  }
   return undefined;
 }
