@@ -70,6 +70,34 @@ describe("PP-OCRv4 line recogniser", () => {
     expect(r.text).toBe("1200000.00");
   });
 
+  it("frees each finished line's buffers in the model's worker, also when lines are sent ahead", async () => {
+    // `rec` uses the default (0 bytes): a collection after every line.
+    const boxes = [
+      inkBox(image, { x0: 50, y0: 62, x1: 265, y1: 150 }),
+      inkBox(image, { x0: 510, y0: 262, x1: 795, y1: 350 }),
+      inkBox(image, { x0: 510, y0: 362, x1: 795, y1: 500 }),
+    ];
+    const lines0 = rec.stats.lines;
+    const collections0 = rec.collections;
+    const together = await Promise.all(boxes.map((b) => rec.recognizeLine(image, b)));
+    expect(rec.stats.lines - lines0).toBe(boxes.length);
+    expect(rec.collections - collections0).toBe(boxes.length);
+    // Taken one at a time in the worker, the lines read as they do one after the other.
+    for (const [i, b] of boxes.entries()) expect((await rec.recognizeLine(image, b)).text).toBe(together[i]!.text);
+    expect(together.map((r) => r.text)).toEqual(["项目名称", "年初预算数", "1200000.00"]);
+  });
+
+  it("leaves the worker's buffers to V8 below the release threshold", async () => {
+    const lazy = await PaddleRecognizer.create({ threads: 1, releaseAfterBytes: 2 ** 40 });
+    try {
+      const r = await lazy.recognizeLine(image, inkBox(image, { x0: 50, y0: 62, x1: 265, y1: 150 }));
+      expect(r.text).toBe("项目名称");
+      expect(lazy.collections).toBe(0);
+    } finally {
+      await lazy.close();
+    }
+  });
+
   it("gives an empty reading for an empty rectangle and for blank paper", async () => {
     expect((await rec.recognizeLine(image, { x0: 10, y0: 10, x1: 10, y1: 30 })).text).toBe("");
     const blank = await rec.recognizeLine(image, { x0: 0, y0: 0, x1: 200, y1: 40 });

