@@ -59,6 +59,13 @@ describe("PP-OCRv4 line recogniser", () => {
       expect(r.confidence).toBeGreaterThan(0.9);
       expect(r.meanConfidence).toBeGreaterThanOrEqual(r.confidence);
       for (const c of r.chars) expect(c.confidence).toBeLessThanOrEqual(1);
+      // Each character's position on the page: in reading order, inside the ink box, spread over it.
+      const box = inkBox(image, cell);
+      expect(r.xs).toHaveLength(r.chars.length);
+      for (let i = 1; i < r.xs.length; i++) expect(r.xs[i]!).toBeGreaterThan(r.xs[i - 1]!);
+      expect(r.xs[0]!).toBeGreaterThan(box.x0 - 2);
+      expect(r.xs.at(-1)!).toBeLessThan(box.x1 + 2);
+      expect(r.xs.at(-1)! - r.xs[0]!).toBeGreaterThan(0.6 * (box.x1 - box.x0));
     }
     expect(rec.stats.lines).toBeGreaterThanOrEqual(cells.length);
   });
@@ -144,6 +151,8 @@ describe("PP-OCRv4 helpers", () => {
     const out = ctcGreedyDecode(best, dict);
     expect(out.map((c) => c.char).join("")).toBe("aab");
     expect(out.map((c) => c.confidence)).toEqual([Math.fround(0.9), Math.fround(0.7), Math.fround(0.7)]);
+    // The steps each character was read at: first and last.
+    expect(out.map((c) => c.steps)).toEqual([[0, 1], [3, 3], [4, 5]]);
   });
 
   it("writes punctuation as the forms do: full-width next to Chinese, ASCII in numbers", () => {

@@ -72,7 +72,8 @@ export type RecognizeLineOptions = {
   minWidth?: number;
 };
 
-export type CharReading = { char: string; confidence: number };
+/** One decoded character: its probability, and the output steps it was read at (first and last). */
+export type CharReading = { char: string; confidence: number; steps: [number, number] };
 
 export type LineReading = {
   /** The line after `cleanText` and `normalizePaddleText`: comparable with the Tesseract path's text. */
@@ -88,6 +89,11 @@ export type LineReading = {
   /** The mean character probability (PaddleOCR's own score). */
   meanConfidence: number;
   chars: CharReading[];
+  /**
+   * Where each of `chars` was read: the middle of its output steps, in the pixels of the image
+   * given (recognizeLine: the page; recognizeCrop: the crop).
+   */
+  xs: number[];
   /** Model input width after padding, pixels. */
   inputWidth: number;
 };
@@ -184,8 +190,9 @@ export function ctcGreedyDecode(best: StepBest, dictionary: readonly string[]): 
       // The same character over several steps: keep its best probability.
       const last = out[out.length - 1]!;
       if (p > last.confidence) last.confidence = p;
+      last.steps[1] = t;
     } else if (idx !== 0) {
-      out.push({ char: dictionary[idx] ?? "", confidence: p });
+      out.push({ char: dictionary[idx] ?? "", confidence: p, steps: [t, t] });
     }
     prevIdx = idx;
   }
@@ -228,22 +235,26 @@ export class PaddleRecognizer {
     let crop = cropImage(image, rect);
     if (options.stretch ?? true) crop = stretchContrast(crop);
     crop = cropImage(crop, { x0: 0, y0: 0, x1: crop.width, y1: crop.height }, m);
-    return this.recognizeCrop(crop, options.minWidth);
+    const read = await this.recognizeCrop(crop, options.minWidth);
+    return { ...read, xs: read.xs.map((x) => x + rect.x0 - m) };
   }
 
   /** Recognises an image that holds exactly one line of text (already cropped, with its margin). */
   async recognizeCrop(crop: GreyImage, minWidth = MIN_WIDTH): Promise<LineReading> {
-    if (crop.width === 0 || crop.height === 0) return { text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], inputWidth: 0 };
-    const { best, inputWidth } = await this.runModel(crop, minWidth);
+    if (crop.width === 0 || crop.height === 0) return { text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], xs: [], inputWidth: 0 };
+    const { best, inputWidth, contentWidth } = await this.runModel(crop, minWidth);
     const chars = ctcGreedyDecode(best, this.dictionary);
+    // The model's steps divide its input evenly; the crop is its first contentWidth pixels, scaled.
+    const stepPx = (inputWidth / Math.max(1, best.index.length)) * (crop.width / contentWidth);
+    const xs = chars.map((c) => ((c.steps[0] + c.steps[1]) / 2 + 0.5) * stepPx);
     const raw = chars.map((c) => c.char).join("");
     const confs = chars.filter((c) => c.char !== " ").map((c) => c.confidence);
     const min = confs.length ? Math.min(...confs) : 0;
     const mean = confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : 0;
-    return { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, inputWidth };
+    return { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, xs, inputWidth };
   }
 
-  private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ best: StepBest; inputWidth: number }> {
+  private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ best: StepBest; inputWidth: number; contentWidth: number }> {
     if (this.closed) throw new Error("PaddleRecognizer is closed");
     // The line goes to the model's thread as bytes; the float tensor is built there.
     const input = paddlePixels(crop, minWidth);
@@ -251,7 +262,7 @@ export class PaddleRecognizer {
     const best = await this.runner.run(input.pixels, input.contentWidth, input.width);
     this.stats.runMs += performance.now() - t0;
     this.stats.lines++;
-    return { best, inputWidth: input.width };
+    return { best, inputWidth: input.width, contentWidth: input.contentWidth };
   }
 
   /** Collections the model's worker thread made to free finished lines' buffers (0 in-thread). */

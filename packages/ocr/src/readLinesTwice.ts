@@ -42,12 +42,21 @@ export type TwoEngineOptions = {
    */
   confirmDpi?: number;
   /**
-   * Digits both engines read alike still stay in doubt when PP-OCR's least sure character was
-   * below this: on a 200 dpi bitonal scan both engines can read a broken 5 as 3, and PP-OCR's
-   * confidence is the only sign (0.53 and 0.72 on the two such lines of 732 digit-only readings,
-   * scripts/measure-bitonal-lines.mts; 18 of 3,000 line readings fall below). Default 0.8.
+   * Digits with a 3 or 5 both engines read alike still stay in doubt when PP-OCR's least sure
+   * character was below this (and the glyphs' shapes do not confirm them, see threeOrFive): on a
+   * 200 dpi bitonal scan both engines can read a broken 5 as 3, and PP-OCR's confidence is the
+   * only sign (0.53 and 0.72 on the two such lines of 732 digit-only readings,
+   * scripts/measure-bitonal-lines.mts; 18 of 3,000 line readings fall below, the other 16 right).
+   * Default 0.8.
    */
   unsureDigitsBelow?: number;
+  /**
+   * A reading PP-OCR was sure of is checked by Tesseract all the same when it left ink unread
+   * (unreadInk): two characters read at least this many line heights apart with ink between
+   * them. A bitonal scan thins a Song face's horizontal strokes until "口" is two short bars,
+   * and PP-OCR then reads "（对口支援）" as "（对支援）" at 0.99. Default 1.6; 0 turns it off.
+   */
+  unreadGap?: number;
 };
 
 /** One rectangle to read: a table cell's interior, or a line of text outside the tables. */
@@ -60,7 +69,7 @@ export type LineJob = {
   free?: boolean;
 };
 
-type BandReading = { job: number; band: InkBand; rect: PixelRect; text: string; confidence: number; tess?: Promise<string> };
+type BandReading = { job: number; band: InkBand; rect: PixelRect; text: string; confidence: number; unread: boolean; tess?: Promise<string> };
 
 const DEFAULTS: Required<TwoEngineOptions> = {
   checkBelow: 0.99,
@@ -70,6 +79,7 @@ const DEFAULTS: Required<TwoEngineOptions> = {
   disputedConfidence: 0.5,
   confirmDpi: 300,
   unsureDigitsBelow: 0.8,
+  unreadGap: 1.6,
 };
 
 /** A line of digits (a weight, a score, an amount, a rate), with the marks numbers carry. */
@@ -108,14 +118,16 @@ export async function readLinesTwice(
         y0: Math.max(job.rect.y0, band.y0 - margin),
         y1: Math.min(job.rect.y1, band.y1 + margin),
       };
-      return paddle.recognizeLine(grey, rect).then((r): BandReading => ({ job: j, band, rect, text: r.text, confidence: r.confidence }));
+      return paddle.recognizeLine(grey, rect).then((r): BandReading => ({
+        job: j, band, rect, text: r.text, confidence: r.confidence, unread: o.unreadGap > 0 && unreadInk(r.xs, mask, band, o.unreadGap),
+      }));
     });
     pending.push(
       Promise.all(bands).then((read) => {
         const length = read.reduce((n, r) => n + [...r.text].length, 0);
         jobLength.set(j, length);
         for (const r of read) {
-          if (length < o.proseLength && (!r.text || r.confidence < o.checkBelow)) {
+          if (length < o.proseLength && (!r.text || r.confidence < o.checkBelow || r.unread)) {
             r.tess = tesseractLine(pool, grey, r.rect, dpi);
             r.tess.catch(() => undefined);
           }
@@ -142,13 +154,13 @@ export async function readLinesTwice(
         return it;
       };
       const prose = (jobLength.get(r.job) ?? 0) >= o.proseLength;
-      if (r.text && (r.confidence >= o.checkBelow || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
+      if (r.text && ((r.confidence >= o.checkBelow && !r.unread) || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) return undefined;
-      // Agreement confirms, except digits PP-OCR was far from sure of (both engines misread
-      // alike), unless the glyphs' shapes confirm every 3 and 5 (the confusion measured).
+      // Agreement confirms, except a 3 or 5 in digits PP-OCR was far from sure of (both engines
+      // misread alike: the confusion measured), unless the glyphs' shapes confirm every 3 and 5.
       const confirmed = (text: string) =>
-        r.confidence < o.unsureDigitsBelow && DIGITS_LINE.test(text) && !shapesConfirm(text, mask, bbox)
+        r.confidence < o.unsureDigitsBelow && DIGITS_LINE.test(text) && /[35]/.test(text) && !shapesConfirm(text, mask, bbox)
           ? item(text, o.disputedConfidence, {
               code: "unsure_digits",
               message: `both OCR engines read "${text}", but PP-OCR was unsure of it (${r.confidence.toFixed(2)}): digits such as 3 and 5 look alike on a coarse scan`,
@@ -164,12 +176,40 @@ export async function readLinesTwice(
       const text = r.text || tess;
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",
-        message: `the two OCR engines read this differently: PP-OCR "${r.text}", Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
+        message: `the two OCR engines read this differently: PP-OCR "${r.text}"${r.unread ? " (leaving some ink unread)" : ""}, Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
         readings: [r.text, tess, ...(tess2 ? [tess2] : [])],
       });
     }),
   );
   return items.filter((i): i is TextItem => i !== undefined);
+}
+
+/**
+ * Whether PP-OCR left ink unread on a line: two neighbouring characters it read (or a line end
+ * and its nearest character) at least `gap` line heights apart, with ink in at least 0.3 of a
+ * line height of the columns between them (leaving 0.6 of a line height beside each character
+ * for its own ink). `xs` are the characters' positions on the page (LineReading.xs).
+ */
+export function unreadInk(xs: readonly number[], mask: InkMask, band: PixelRect, gap: number): boolean {
+  const em = band.y1 - band.y0;
+  if (em < 6 || xs.length === 0) return false;
+  const marks = [band.x0 - 0.6 * em, ...xs, band.x1 + 0.6 * em];
+  for (let i = 0; i + 1 < marks.length; i++) {
+    const a = marks[i]!;
+    const b = marks[i + 1]!;
+    if (b - a < gap * em) continue;
+    let inked = 0;
+    for (let x = Math.max(band.x0, Math.round(a + 0.6 * em)); x < Math.min(band.x1, Math.round(b - 0.6 * em)); x++) {
+      for (let y = band.y0; y < band.y1; y++) {
+        if (mask.data[y * mask.width + x]) {
+          inked++;
+          break;
+        }
+      }
+    }
+    if (inked >= 0.3 * em) return true;
+  }
+  return false;
 }
 
 /** A number PP-OCR spelled with the letter o for a zero ("o", "1o0"): its digits when that is all it holds. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GreyImage, InkMask } from "./greyImage.js";
 import type { OcrPool, RecognizeOptions } from "./OcrPool.js";
 import type { PaddleRecognizer } from "./PaddleRecognizer.js";
-import { readLinesTwice } from "./readLinesTwice.js";
+import { readLinesTwice, unreadInk } from "./readLinesTwice.js";
 
 const grey: GreyImage = { width: 100, height: 40, data: new Uint8Array(4000).fill(255) };
 const mask: InkMask = { width: 100, height: 40, data: new Uint8Array(4000) };
@@ -10,7 +10,7 @@ const job = { rect: { x0: 0, y0: 0, x1: 100, y1: 40 }, bands: [{ x0: 10, y0: 10,
 
 /** A PP-OCR that reads `text`, unsure. */
 const paddleReading = (text: string) =>
-  ({ recognizeLine: async () => ({ text, raw: text, confidence: text ? 0.8 : 0, meanConfidence: 0.9, chars: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+  ({ recognizeLine: async () => ({ text, raw: text, confidence: text ? 0.8 : 0, meanConfidence: 0.9, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
 
 /** A Tesseract pool that reads `first` at its own scale and `enlarged` when asked to enlarge the crop; records the calls. */
 const poolReading = (first: string, enlarged: string) => {
@@ -53,7 +53,7 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
 
   it("digits both engines read alike stay in doubt when PP-OCR was far from sure of them (a broken 5 read 3 by both)", async () => {
     const unsure = (text: string, confidence: number) =>
-      ({ recognizeLine: async () => ({ text, raw: text, confidence, meanConfidence: 0.9, chars: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+      ({ recognizeLine: async () => ({ text, raw: text, confidence, meanConfidence: 0.9, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
     const [digits] = await readLinesTwice(grey, mask, 200, [job], unsure("3", 0.53), poolReading("3", "3").pool);
     expect(digits?.text).toBe("3");
     expect(digits?.doubt?.code).toBe("unsure_digits");
@@ -65,6 +65,9 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     expect(fair?.doubt).toBeUndefined();
     const [off] = await readLinesTwice(grey, mask, 200, [job], unsure("3", 0.53), poolReading("3", "3").pool, { unsureDigitsBelow: 0 });
     expect(off?.doubt).toBeUndefined();
+    // Digits without a 3 or 5 (the confusion measured) are confirmed by the agreement.
+    const [zero] = await readLinesTwice(grey, mask, 200, [job], unsure("0", 0.6), poolReading("0", "0").pool);
+    expect(zero?.doubt).toBeUndefined();
   });
 
   it("confirmDpi 0 turns the second reading off", async () => {
@@ -72,5 +75,52 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     const [item] = await readLinesTwice(grey, mask, 150, [job], paddleReading("15.00"), pool, { confirmDpi: 0 });
     expect(item?.doubt?.code).toBe("ocr_disagreement");
     expect(calls.some((c) => c.upscale)).toBe(false);
+  });
+});
+
+describe("unreadInk: ink PP-OCR read nothing at", () => {
+  // A 20 px tall band from x 10 to 150 with ink at the given column ranges.
+  const band = { x0: 10, y0: 10, x1: 150, y1: 30 };
+  const inked = (...ranges: [number, number][]): InkMask => {
+    const m: InkMask = { width: 160, height: 40, data: new Uint8Array(6400) };
+    for (const [a, b] of ranges) for (let x = a; x < b; x++) for (let y = 12; y < 28; y++) m.data[y * 160 + x] = 1;
+    return m;
+  };
+
+  it("finds a character's worth of ink between two characters read far apart", () => {
+    // Three glyphs; PP-OCR read the first and the last only.
+    const m = inked([10, 28], [70, 88], [132, 150]);
+    expect(unreadInk([19, 141], m, band, 1.6)).toBe(true);
+    expect(unreadInk([19, 79, 141], m, band, 1.6)).toBe(false);
+  });
+
+  it("ignores a wide gap without ink (spaced or justified text), and ink at the line's ends it read", () => {
+    expect(unreadInk([19, 141], inked([10, 28], [132, 150]), band, 1.6)).toBe(false);
+    // Ink after the last character read, a glyph wide: unread.
+    expect(unreadInk([19, 79], inked([10, 28], [70, 88], [132, 150]), band, 1.6)).toBe(true);
+  });
+});
+
+describe("readLinesTwice: a sure reading that left ink unread", () => {
+  const m: InkMask = { width: 100, height: 40, data: new Uint8Array(4000) };
+  // Ink across the band: four glyphs of 16 px.
+  for (const x0 of [10, 30, 50, 70]) for (let x = x0; x < x0 + 16; x++) for (let y = 12; y < 28; y++) m.data[y * 100 + x] = 1;
+  const sure = (text: string, xs: number[]) =>
+    ({ recognizeLine: async () => ({ text, raw: text, confidence: 0.999, meanConfidence: 0.999, chars: [], xs, inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+
+  it("is checked by Tesseract: a disagreement is flagged, saying PP-OCR left ink unread", async () => {
+    const { pool, calls } = poolReading("对口支援", "对口支援");
+    const [item] = await readLinesTwice(grey, m, 200, [job], sure("对支援", [18, 58, 78]), pool);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(item?.doubt?.code).toBe("ocr_disagreement");
+    expect(item?.doubt?.message).toContain('PP-OCR "对支援" (leaving some ink unread), Tesseract "对口支援"');
+  });
+
+  it("a sure reading with every glyph read is not sent to Tesseract", async () => {
+    const { pool, calls } = poolReading("对口支援", "对口支援");
+    const [item] = await readLinesTwice(grey, m, 200, [job], sure("对口支援", [18, 38, 58, 78]), pool);
+    expect(calls).toHaveLength(0);
+    expect(item?.text).toBe("对口支援");
+    expect(item?.doubt).toBeUndefined();
   });
 });
