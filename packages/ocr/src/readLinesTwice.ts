@@ -42,8 +42,9 @@ export type TwoEngineOptions = {
    */
   confirmDpi?: number;
   /**
-   * Digits with a 3 or 5 both engines read alike still stay in doubt when PP-OCR's least sure
-   * character was below this (and the glyphs' shapes do not confirm them, see threeOrFive): on a
+   * Digits with a 3 or 5 (that the glyphs' shapes do not confirm, see threeOrFive) or with a
+   * comparison mark both engines read alike still stay in doubt when PP-OCR's least sure
+   * character was below this (a noisy "≥96.00%" was read ">96.00%" by both at 0.6): on a
    * 200 dpi bitonal scan both engines can read a broken 5 as 3, and PP-OCR's confidence is the
    * only sign (0.53 and 0.72 on the two such lines of 732 digit-only readings,
    * scripts/measure-bitonal-lines.mts; 18 of 3,000 line readings fall below, the other 16 right).
@@ -157,13 +158,16 @@ export async function readLinesTwice(
       if (r.text && ((r.confidence >= o.checkBelow && !r.unread) || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) return undefined;
-      // Agreement confirms, except a 3 or 5 in digits PP-OCR was far from sure of (both engines
-      // misread alike: the confusion measured), unless the glyphs' shapes confirm every 3 and 5.
+      // Agreement confirms, except digits PP-OCR was far from sure of where both engines misread
+      // alike: a 3 or 5 (the confusion measured) the glyphs' shapes do not confirm, or a
+      // comparison mark (a noisy ≥ read ">" by both).
       const confirmed = (text: string) =>
-        r.confidence < o.unsureDigitsBelow && DIGITS_LINE.test(text) && /[35]/.test(text) && !shapesConfirm(text, mask, bbox)
+        r.confidence < o.unsureDigitsBelow && DIGITS_LINE.test(text) && (/[<>≤≥]/.test(text) || (/[35]/.test(text) && !shapesConfirm(text, mask, bbox)))
           ? item(text, o.disputedConfidence, {
               code: "unsure_digits",
-              message: `both OCR engines read "${text}", but PP-OCR was unsure of it (${r.confidence.toFixed(2)}): digits such as 3 and 5 look alike on a coarse scan`,
+              message: `both OCR engines read "${text}", but PP-OCR was unsure of it (${r.confidence.toFixed(2)}): ${
+                /[<>≤≥]/.test(text) ? "≥ and > look alike" : "digits such as 3 and 5 look alike"
+              } on a coarse scan`,
             })
           : item(text, o.agreedConfidence);
       const agreed = agreedReading(r.text, tess, mask, bbox);

@@ -68,6 +68,9 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     // Digits without a 3 or 5 (the confusion measured) are confirmed by the agreement.
     const [zero] = await readLinesTwice(grey, mask, 200, [job], unsure("0", 0.6), poolReading("0", "0").pool);
     expect(zero?.doubt).toBeUndefined();
+    // A comparison mark both read alike, unsure: a noisy ≥ read ">" by both.
+    const [cmp] = await readLinesTwice(grey, mask, 200, [job], unsure(">96.00%", 0.6), poolReading(">96.00%", ">96.00%").pool);
+    expect(cmp?.doubt?.code).toBe("unsure_digits");
   });
 
   it("confirmDpi 0 turns the second reading off", async () => {
