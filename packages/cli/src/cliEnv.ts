@@ -56,6 +56,8 @@ export type CliEnv = {
    * idle cores, see idleCores).
    */
   jobs: number;
+  /** JIXIAO_JOBS is not set: `jobs` is the idle cores, which `run` uses fewer of for a small batch. */
+  jobsByDefault: boolean;
 };
 
 /** The flags of the queue commands that override queue mode's environment. */
@@ -127,6 +129,7 @@ export function readEnv(env: NodeJS.ProcessEnv): CliEnv {
       maxPages: positiveInteger(env, "JIXIAO_MAX_PAGES", DEFAULT_MAX_PAGES),
     },
     jobs: positiveInteger(env, "JIXIAO_JOBS", idleCores()),
+    jobsByDefault: set("JIXIAO_JOBS") === undefined,
     storeDir: env.JIXIAO_STORE ?? ".jixiao/store",
     adminToken: env.JIXIAO_ADMIN_TOKEN || undefined,
     logLevel: logLevel(set("JIXIAO_LOG_LEVEL")),

@@ -93,6 +93,15 @@ for (const args of ${JSON.stringify(HELP_INVOCATIONS)}) {
     expectLight(resolvedBy("helps", join(dir, "helps.mjs"), []));
   });
 
+  it("run's command module loads the extraction sandbox and no other heavy module (its first process starts before they load)", () => {
+    const script = join(dir, "run-command.mjs");
+    writeFileSync(script, `await import(${JSON.stringify(pathToFileURL(join(cliSrc, "runCommand.ts")).href)});\n`);
+    const urls = resolvedBy("run-command", script, []);
+    expect(urls.some((u) => u.endsWith("/packages/pipeline/src/sandbox.ts"))).toBe(true);
+    const allowed = /\/packages\/(pipeline\/src\/sandbox\.ts|core\/src\/[^/]+\.ts)$/;
+    expect(urls.filter((u) => HEAVY.some((re) => re.test(u)) && !allowed.test(u))).toEqual([]);
+  });
+
   it("the check sees the heavy modules a command's action loads", () => {
     // export's action loads the export package and the store, then refuses --csv-preset without csv (exit 2, no store opened).
     const urls = resolvedBy("export", join(cliSrc, "bin.ts"), ["export", "--out", join(dir, "out"), "--csv-preset", "spreadsheet"], 2);

@@ -87,10 +87,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     .option("--memory-limit <MB>", "most memory one file's processing may use (OVER_LIMIT; JIXIAO_MEMORY_LIMIT_MB)", String(config.limits.memoryLimitBytes / 1e6))
     .option("--max-bytes <n>", "largest file accepted, in bytes (OVER_LIMIT; JIXIAO_MAX_BYTES)", String(config.limits.maxBytes))
     .option("--max-pages <n>", "most pages of one file (OVER_LIMIT; JIXIAO_MAX_PAGES)", String(config.limits.maxPages))
-    .option("--jobs <n>", "files extracted at once, each in a process of its own with the limits above (JIXIAO_JOBS; default: the idle cores, at least 1)", String(config.jobs))
-    .action(async (paths: string[], o: RunFlags) => {
-      const options = runOptions(o);
-      const { runCommand } = await import("./runFiles.js");
+    .option("--jobs <n>", "files extracted at once, each in a process of its own with the limits above (JIXIAO_JOBS; default: the idle cores, at least 1, fewer for a small batch)", String(config.jobs))
+    .action(async (paths: string[], o: RunFlags, command: Command) => {
+      // Neither --jobs nor JIXIAO_JOBS: the idle cores, fewer for a small batch (runCommand.ts).
+      const options = { ...runOptions(o), jobsByDefault: command.getOptionValueSource("jobs") === "default" && config.jobsByDefault };
+      const { runCommand } = await import("./runCommand.js");
       status = await runCommand(paths, options);
     });
 

@@ -105,6 +105,45 @@ describe("run skips documents already stored", () => {
     }
   });
 
+  it("extracts no more files at once than extractAtOnce says, asked with the inputs", async () => {
+    const inputs = join(dir, "at-once");
+    mkdirSync(inputs);
+    for (const n of [0, 1, 2]) {
+      copyFileSync(tiny, join(inputs, `${n}.pdf`));
+      appendFileSync(join(inputs, `${n}.pdf`), `\n% at once ${n}\n`); // distinct documents
+    }
+    const answer: SandboxResult = { inputKind: "pdf", pageCount: 1, pageGeometry: [], records: [], issues: [], usage: { ms: 0, peakRssBytes: null } };
+    let inFlight = 0;
+    let most = 0;
+    const sandbox: ExtractionSandbox = {
+      processes: 3,
+      process: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        return answer;
+      },
+      close: async () => {},
+    };
+    const asked: string[][] = [];
+    const store = await openStore({ kind: "pglite", dataDir: join(dir, "store-at-once") });
+    try {
+      const results = await runFiles([inputs], {
+        store,
+        options: { sandbox },
+        extractAtOnce: (found) => {
+          asked.push(found.files.map((f) => f.file));
+          return 1;
+        },
+      });
+      expect(asked).toEqual([["0.pdf", "1.pdf", "2.pdf"]]);
+      expect(most).toBe(1);
+      expect(results.map((r) => r.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("extracts as many files at once as the sandbox has processes, and stores and reports them in input order", async () => {
     const inputs = join(dir, "jobs");
     mkdirSync(inputs);

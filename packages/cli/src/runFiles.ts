@@ -1,16 +1,12 @@
-import { dirname, resolve } from "node:path";
-import { mkdir, open, readdir, stat } from "node:fs/promises";
-import { setFlagsFromString } from "node:v8";
 import {
-  createExtractionSandbox, documentToStore, processBytes, processFile, readInput, sha256Of, type FileProgress, type FileResult, type ProcessOptions,
+  documentToStore, processBytes, processFile, readInput, sha256Of, type FileProgress, type FileResult, type ProcessOptions,
 } from "@jixiao/pipeline";
-import { collect, isFinished, openStore, type Store, type StoredDocument } from "@jixiao/store";
+import { collect, isFinished, type Store, type StoredDocument } from "@jixiao/store";
 import { reapplyCorrections } from "@jixiao/normalize";
-import { findInputs, skippedLine, type FoundInputs, type InputFile } from "./collectInputs.js";
-import { errorLine } from "./errorLine.js";
-import { startProgressBar, type ProgressState } from "./runProgress.js";
+import { findInputs, type FoundInputs, type InputFile } from "./collectInputs.js";
 
-// `jixiao run`'s work: loaded by its action only (pdf.js, OCR, the store), never for --help.
+// `jixiao run`'s work (the pipeline, the store): loaded by runCommand.ts once its extraction
+// process is under way, never for --help.
 
 /** One file's outcome in `run`; `skipped` when the store already held it finished, so it was not extracted again. */
 export type RunResult = FileResult & { skipped?: true };
@@ -67,6 +63,11 @@ export async function runFiles(
     onResult?: (r: RunResult, index: number, total: number) => void | Promise<void>;
     /** Told the inputs before the first file: the files to process, and those skipped for their extension. */
     onStart?: (inputs: FoundInputs) => void | Promise<void>;
+    /**
+     * How many files to extract at once, asked after onStart (default: as many as the sandbox
+     * has processes); never more than the sandbox's processes or the files.
+     */
+    extractAtOnce?: (inputs: FoundInputs) => number | Promise<number>;
     /** Told as a file's pages are read (OCR, in the extraction sandbox). */
     onProgress?: (input: InputFile, progress: FileProgress) => void;
     shouldStop?: () => boolean;
@@ -106,7 +107,9 @@ export async function runFiles(
       });
     }
   };
-  const jobs = Math.max(1, Math.min(opts.options?.sandbox?.processes ?? 1, files.length));
+  const processes = opts.options?.sandbox?.processes ?? 1;
+  const wanted = opts.extractAtOnce ? await opts.extractAtOnce(inputs) : processes;
+  const jobs = Math.max(1, Math.min(wanted, processes, files.length));
   const workers = Array.from({ length: jobs }, worker);
   const results: RunResult[] = [];
   try {
@@ -157,49 +160,6 @@ export function summarize(results: readonly RunResult[]): RunSummary {
   };
 }
 
-/** Where `jixiao run` writes its records as the batch goes: a file, or standard output (`--out -`). */
-type RecordsOutput = { append: (records: readonly unknown[]) => Promise<void>; close: () => Promise<void> };
-
-/**
- * The `--out` file of `jixiao run`, written as the batch goes: created empty at the start, then
- * each stored document's records appended as whole lines in one write, so a batch that is
- * interrupted or killed leaves the records of every finished document (and no partial line).
- */
-async function openRecordsOutput(path: string): Promise<RecordsOutput> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, "w");
-  return {
-    async append(records) {
-      if (records.length === 0) return;
-      await handle.appendFile(records.map((rec) => JSON.stringify(rec) + "\n").join(""), "utf8");
-    },
-    close: () => handle.close(),
-  };
-}
-
-/**
- * `--out -`: the records on standard output, one document's lines in one write, waiting for each
- * write to be taken (a slow reader slows the batch instead of filling memory). Once the reader
- * is gone (EPIPE: `| head`), the rest is dropped; the batch goes on and everything is stored.
- */
-function stdoutRecords(): RecordsOutput {
-  let broken = false;
-  const onError = () => {
-    broken = true;
-  };
-  process.stdout.on("error", onError);
-  return {
-    async append(records) {
-      if (records.length === 0 || broken) return;
-      const text = records.map((rec) => JSON.stringify(rec) + "\n").join("");
-      await new Promise<void>((done) => process.stdout.write(text, "utf8", () => done()));
-    },
-    close: async () => {
-      process.stdout.off("error", onError);
-    },
-  };
-}
-
 export type RunCommandOptions = {
   /** The records' jsonl file; "-" for standard output. Checked by the caller (checkOutPath). */
   out?: string;
@@ -212,6 +172,11 @@ export type RunCommandOptions = {
   reprocess?: boolean;
   /** Files extracted at once, each in a process of its own. */
   jobs: number;
+  /**
+   * `jobs` is the default (the idle cores), not asked for: a small batch then uses fewer
+   * processes (see extractionProcesses in runCommand.ts).
+   */
+  jobsByDefault?: boolean;
   timeLimitMs: number;
   ocrPageTimeMs: number;
   memoryLimitBytes: number;
@@ -231,153 +196,3 @@ export type RunJsonSummary = RunSummary & {
   interrupted: { signal: string; notProcessed: number } | null;
   elapsedMs: number;
 };
-
-/** The input files' sizes in bytes (0 for one that cannot be read): the progress bar's measure of work. */
-async function sizesOf(files: readonly InputFile[]): Promise<number[]> {
-  return Promise.all(files.map((f) => stat(f.path).then((s) => (s.isFile() ? s.size : 0), () => 0)));
-}
-
-/** `jixiao run` once its options are checked. Returns the exit status. */
-export async function runCommand(paths: string[], o: RunCommandOptions): Promise<number> {
-  const startedAt = Date.now();
-  const say = (line: string) => {
-    if (!o.quiet) process.stderr.write(`${line}\n`);
-  };
-  let status = 0;
-  // SIGINT/SIGTERM: finish the current files (stored, written to --out), then stop; a second one
-  // stops at once. Listened for from the start, so a signal while the store opens still closes it.
-  let interrupted: NodeJS.Signals | null = null;
-  const signalStatus = (sig: NodeJS.Signals) => (sig === "SIGINT" ? 130 : 143);
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) {
-      process.stderr.write(`\n${sig} again: stopping now, the current ${o.jobs > 1 ? "files are" : "file is"} not stored\n`);
-      process.exit(signalStatus(sig));
-    }
-    interrupted = sig;
-    process.stderr.write(`\n${sig}: stopping after the current file${o.jobs > 1 ? "s" : ""} (${sig === "SIGINT" ? "Ctrl-C" : "signal"} again to stop now)\n`);
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  const limits = { maxBytes: o.maxBytes, maxPages: o.maxPages };
-  // PGlite is 9 MB of WebAssembly. V8 compiles its hot functions again with the optimising
-  // compiler in background threads: about a second of CPU at start-up, which process exit then
-  // waits for, and which a run's few queries never pay back (a second run took 4.2 s against
-  // 2.3 s with the baseline compiler only, 400 against 250 MB). This process runs no other
-  // WebAssembly (extraction and OCR are in the sandbox's child), so the flag touches nothing else.
-  setFlagsFromString("--liftoff-only");
-  try {
-    // Each file is processed in a child process bounded in time and memory (TIMEOUT / OVER_LIMIT),
-    // `jobs` files at once. A new store holds nothing to skip, so extraction starts while it opens
-    // (PGlite's start-up takes about a second); an existing one is asked first, and a child
-    // starts only for a file it does not hold (a second run of the same files starts none).
-    const storeDir = resolve(o.store);
-    const newStore = await readdir(storeDir).then(
-      (entries) => entries.length === 0,
-      (err: NodeJS.ErrnoException) => err.code === "ENOENT",
-    );
-    const sandbox = createExtractionSandbox({
-      timeLimitMs: o.timeLimitMs, ocrPageTimeMs: o.ocrPageTimeMs, memoryLimitBytes: o.memoryLimitBytes, limits, processes: o.jobs,
-    });
-    let out: RecordsOutput | undefined;
-    // When another process holds the store (and does not share it), nothing is stored or written
-    // (the --out file is made once the store is open).
-    // PGlite in a thread of its own: its start-up (a second of WebAssembly) then leaves this one
-    // free to hand files to the extraction processes.
-    const opened = openStore({ kind: "pglite", dataDir: storeDir, thread: true }).then(async (store) => {
-      try {
-        if (o.out) out = o.out === "-" ? stdoutRecords() : await openRecordsOutput(resolve(o.out));
-      } catch (err) {
-        await store.close();
-        throw err;
-      }
-      return store;
-    });
-    opened.catch(() => undefined);
-    const showBar = o.progress && !o.quiet && process.stderr.isTTY === true;
-    const state: ProgressState = { startedAt, sizes: [], filesDone: 0, pagesDone: 0, current: null };
-    const view: { bar: ReturnType<typeof startProgressBar> | null } = { bar: null };
-    /** A line printed while the bar shows goes above it. */
-    const print = (line: string) => {
-      view.bar?.stop();
-      process.stderr.write(`${line}\n`);
-      if (view.bar) view.bar = startProgressBar(state);
-    };
-    let total: number | undefined;
-    let files: InputFile[] = [];
-    let skipped: InputFile[] = [];
-    try {
-      const results = await runFiles(paths, {
-        store: opened,
-        newStore,
-        // OCR (pages without a text layer) runs in the sandbox's child too.
-        options: { sandbox, ...limits },
-        reprocess: o.reprocess === true,
-        shouldStop: () => interrupted !== null,
-        onStart: async (inputs) => {
-          if (newStore) sandbox.start?.(Math.min(o.jobs, inputs.files.length));
-          total = inputs.files.length;
-          files = inputs.files;
-          skipped = inputs.skipped;
-          if (!showBar) return;
-          state.sizes = await sizesOf(inputs.files);
-          state.current = inputs.files[0] ? { file: inputs.files[0].file, pagesDone: 0, pageCount: null } : null;
-          view.bar = startProgressBar(state);
-        },
-        onProgress: (input, p) => {
-          state.current = { file: input.file, pagesDone: p.pagesDone, pageCount: p.pageCount };
-          view.bar?.update();
-        },
-        onResult: async (r, i, n) => {
-          await out?.append(r.records);
-          state.filesDone = i + 1;
-          state.pagesDone += r.pageCount;
-          const next = i + 1 < n ? files[i + 1] : undefined;
-          state.current = next ? { file: next.file, pagesDone: 0, pageCount: null } : null;
-          if (r.error) print(errorLine(r.file, r.error));
-          view.bar?.update();
-        },
-      });
-      view.bar?.stop();
-      view.bar = null;
-      await out?.close();
-      out = undefined;
-      const s = summarize(results);
-      const notProcessed = total === undefined ? 0 : total - results.length;
-      if (o.json) {
-        const summary: RunJsonSummary = {
-          ...s,
-          skippedFiles: skipped.map((f) => f.file),
-          failures: results.flatMap((r) => (r.error ? [{ file: r.file, code: r.error.code, message: r.error.message }] : [])),
-          out: o.out ?? null,
-          interrupted: interrupted ? { signal: interrupted, notProcessed } : null,
-          elapsedMs: Date.now() - startedAt,
-        };
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
-      } else {
-        const skippedText = skippedLine(skipped);
-        if (skippedText) say(skippedText);
-        say(
-          `${s.files} files: ${s.succeeded} succeeded, ${s.partial} partial, ${s.failed} failed · ${s.records} records${
-            o.out && o.out !== "-" ? ` → ${o.out}` : ""
-          }${s.skipped ? ` · ${s.skipped} already stored, not extracted again (--reprocess extracts them)` : ""}`,
-        );
-      }
-      if (interrupted) {
-        const left = total === undefined ? "the rest" : `${notProcessed} of ${total} files`;
-        process.stderr.write(
-          `interrupted (${interrupted}): ${left} not processed; the finished files are stored${o.out && o.out !== "-" ? ` and their records are in ${o.out}` : ""}. Run the same command again to finish (stored files are not extracted again).\n`,
-        );
-        status = signalStatus(interrupted);
-      } else if (s.failed) status = 1;
-    } finally {
-      view.bar?.stop();
-      await out?.close();
-      await sandbox.close();
-      await (await opened.catch(() => undefined))?.close();
-    }
-  } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
-  return status;
-}
