@@ -20,7 +20,8 @@ import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { extractPdf } from "@jixiao/pdf";
 import { inkBounds } from "../packages/ocr/src/findTextLines.ts";
-import { glyphsOfCharacters, threeOrFive } from "../packages/ocr/src/glyphs.ts";
+import { glyphsOfCharacters, leadingComparison, threeOrFive } from "../packages/ocr/src/glyphs.ts";
+import type { InkMask } from "../packages/ocr/src/greyImage.ts";
 import { PAGE_IMAGE_DEFAULTS } from "../packages/ocr/src/ocrPageImage.ts";
 import { readingKey } from "../packages/ocr/src/PaddleRecognizer.ts";
 import { preparePage } from "../packages/ocr/src/pageJobs.ts";
@@ -71,17 +72,34 @@ for (const pdf of inputs) {
     const lines = cellLines(page, clean, DPI).filter((l) => NUMBER.test(readingKey(l.truth)) && /\d/.test(l.truth));
     if (!lines.length) continue;
     for (const cond of CONDITIONS) {
-      const forced = /^t(\d+)$/.exec(cond)?.[1];
-      const b = bitonalPage(clean, `${SEED}:g4-200:${key}:${page.number}`, cond === "skew", forced ? Number(forced) : undefined);
-      const { mask } = preparePage(b.grey, DPI, PAGE_IMAGE_DEFAULTS);
+      // grey150: the clean page rendered at 150 dpi (the resolution of a jpeg150 scan), no noise.
+      const dpi = cond === "grey150" ? 150 : DPI;
+      let mask: InkMask;
+      let condLines = lines;
+      if (cond === "grey150") {
+        const img = readPgm(renderGrey(pdf, join(WORK, `clean150-${key}`), 150)[page.number - 1]!);
+        mask = preparePage(img, dpi, PAGE_IMAGE_DEFAULTS).mask;
+        condLines = cellLines(page, img, dpi).filter((l) => NUMBER.test(readingKey(l.truth)) && /\d/.test(l.truth));
+      } else {
+        const forced = /^t(\d+)$/.exec(cond)?.[1];
+        const b = bitonalPage(clean, `${SEED}:g4-200:${key}:${page.number}`, cond === "skew", forced ? Number(forced) : undefined);
+        mask = preparePage(b.grey, DPI, PAGE_IMAGE_DEFAULTS).mask;
+      }
       const t = tally(cond);
-      for (const l of lines) {
+      for (const l of condLines) {
         t.lines++;
         const pad = 3;
         const rect = { x0: Math.max(0, l.rect.x0 - pad), y0: Math.max(0, l.rect.y0 - pad), x1: Math.min(mask.width, l.rect.x1 + pad), y1: Math.min(mask.height, l.rect.y1 + pad) };
         const ink = inkBounds(mask, rect);
         if (!ink) continue;
         const chars = [...readingKey(l.truth)];
+        // The leading glyph of a number that starts with ≥, ≤ or 2: what leadingComparison says.
+        if (/^[≥≤2]\d/.test(chars.join(""))) {
+          const k = `lead${chars[0]}→${leadingComparison(mask, ink) ?? "-"}`;
+          t.calls.set(k, (t.calls.get(k) ?? 0) + 1);
+          if (process.env.SHOW_GE && chars[0] === "≥" && examples.length < 6) examples.push(`${cond} "${l.truth}"\n${art(mask, { ...ink, x1: Math.min(ink.x1, ink.x0 + (ink.y1 - ink.y0)) })}`);
+          if (chars[0] === "2" && leadingComparison(mask, ink) && examples.length < 30) examples.push(`${cond} ${key} p${page.number} "${l.truth}": 2 called ${leadingComparison(mask, ink)}\n${art(mask, { ...ink, x1: Math.min(ink.x1, ink.x0 + (ink.y1 - ink.y0)) })}`);
+        }
         const glyphs = glyphsOfCharacters(chars.join(""), mask, ink);
         if (!glyphs) continue;
         t.cut++;
@@ -105,4 +123,11 @@ for (const [cond, t] of tallies) {
 console.log("| condition | number lines | cut into their characters | truth 3: called 3 / 5 / open | truth 5: called 5 / 3 / open | other digits: called 3 / 5 / open |");
 console.log("|---|---:|---:|---|---|---|");
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+console.log("\nleadingComparison on numbers starting with ≥, ≤ or 2:\n");
+console.log("| condition | ≥: called ≥ / ≤ / nothing | ≤: called ≤ / ≥ / nothing | 2: called ≥ / ≤ / nothing |");
+console.log("|---|---|---|---|");
+for (const [cond, t] of tallies) {
+  const c = (k: string) => t.calls.get(k) ?? 0;
+  console.log(`| ${cond} | ${c("lead≥→≥")} / ${c("lead≥→≤")} / ${c("lead≥→-")} | ${c("lead≤→≤")} / ${c("lead≤→≥")} / ${c("lead≤→-")} | ${c("lead2→≥")} / ${c("lead2→≤")} / ${c("lead2→-")} |`);
+}
 for (const e of examples) console.log(e);

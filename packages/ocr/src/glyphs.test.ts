@@ -50,4 +50,19 @@ describe("leadingComparison", () => {
       ),
     ).toBeUndefined();
   });
+
+  it("leaves a 2 whose diagonal a coarse scan broke: an arc over a base stroke", () => {
+    // The arc: a flat top from x 14 to 30, down the right side, then the diagonal towards the
+    // lower left, cut off before the base; the base from x 12 to 39 (rows 40-42).
+    const two = (baseFrom: number) =>
+      line((s) => {
+        for (let x = 14; x < 31; x++) for (let y = 10; y < 13; y++) s(x, y);
+        for (let y = 13; y < 22; y++) for (let x = 30; x < 34; x++) s(x, y);
+        for (let i = 0; i < 14; i++) for (let t = 0; t < 3; t++) s(30 - i + t, 22 + i);
+        for (let y = 40; y < 43; y++) for (let x = baseFrom; x < 39; x++) s(x, y);
+      });
+    expect(leadingComparison(two(14), box)).toBeUndefined();
+    // Its base reaching well left of the arc.
+    expect(leadingComparison(two(4), { ...box, x0: 4 })).toBeUndefined();
+  });
 });

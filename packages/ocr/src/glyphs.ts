@@ -77,6 +77,9 @@ export function leadingComparison(mask: InkMask, line: PixelRect): "≥" | "≤"
   if (chevH < 0.4 * em) return undefined;
   if (b.y1 <= a.y1 || b.y0 < a.y0 + 0.4 * chevH || barH > 0.7 * chevH) return undefined;
   if (barW < 0.5 * chevW || barW > 1.5 * chevW) return undefined;
+  // The bar starts where the chevron does: a "2" whose diagonal a coarse scan broke is an arc
+  // over a base stroke that reaches well left of the arc (scripts/measure-digit-shapes.mts).
+  if (Math.abs(b.x0 - a.x0) > 0.25 * chevW) return undefined;
   // ">" has its top ink on the left and its middle ink on the right; "<" the reverse.
   const w = r.x1 - r.x0;
   const rowX = (y0: number, y1: number) => {
@@ -92,6 +95,14 @@ export function leadingComparison(mask: InkMask, line: PixelRect): "≥" | "≤"
     }
     return n ? sx / n : NaN;
   };
+  // A chevron's arm crosses its top rows as a short slanted stroke; a "2" begins with the flat top
+  // of its arc, a long run across the glyph.
+  const widest = new Map<number, number>();
+  for (const p of a.pixels) {
+    const py = (p - (p % w)) / w;
+    if (py < a.y0 + Math.max(1, Math.round(chevH * 0.15))) widest.set(py, (widest.get(py) ?? 0) + 1);
+  }
+  if (Math.max(...widest.values()) > 0.4 * chevW) return undefined;
   const top = rowX(a.y0, a.y0 + Math.max(1, Math.round(chevH * 0.2)));
   const mid = rowX(a.y0 + Math.round(chevH * 0.4), a.y0 + Math.round(chevH * 0.6) + 1);
   if (!Number.isFinite(top) || !Number.isFinite(mid) || Math.abs(mid - top) < 0.2 * chevW) return undefined;
