@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
+import { RecordBuilder, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagNamesOutOfLine } from "./normalize.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
@@ -97,6 +97,30 @@ describe("withoutSpeckBetweenHan", () => {
     expect(withoutSpeckBetweenHan("项目资金拨付.管理制度健全")).toBe("项目资金拨付管理制度健全");
     expect(withoutSpeckBetweenHan("提升政府 · 工作效能")).toBe("提升政府工作效能");
     for (const t of ["完成率3.5%", "履职！尽责", "效益。下一步", "第1.2条", "A.B"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+  });
+  it("drops one before the first Chinese character, not before a number", () => {
+    expect(withoutSpeckBetweenHan(".有效")).toBe("有效");
+    expect(withoutSpeckBetweenHan("· 有效")).toBe("有效");
+    for (const t of [".5%", "有效.", "1.有效"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+  });
+});
+
+describe("withOneForHyphen", () => {
+  it("reads a hyphen before a Chinese character after a quote, a bracket or another one as 一", () => {
+    expect(withOneForHyphen("“-网通办”相关工作机制健全性")).toBe("“一网通办”相关工作机制健全性");
+    expect(withOneForHyphen("（-）根据区政府领导的要求")).toBe("（一）根据区政府领导的要求");
+    expect(withOneForHyphen("-是加强")).toBe("一是加强");
+    expect(withOneForHyphen("统-规划")).toBe("统一规划");
+  });
+  it("leaves dashes, ranges and hyphens next to digits or Latin letters", () => {
+    for (const t of ["2022-2023年", "北京—上海", "COVID-19", "A-级", "1-12月", "统一规划"]) expect(withOneForHyphen(t)).toBe(t);
+  });
+  it("is applied to OCR-read text only, with a review flag", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].name", [cell("“-网通办”改革", 0.95)])).toBe("“一网通办”改革");
+    expect(b.flags.map((f) => f.code)).toEqual(["hyphen_for_one"]);
+    const digital = new RecordBuilder();
+    expect(digital.text("indicators[0].name", [cell("统-规划", 1)])).toBe("统-规划");
   });
 });
 

@@ -30,11 +30,21 @@ export function withoutStrayEndMark(text: string): string {
 
 /**
  * `text` without a Latin point or middle dot between two Chinese characters ("项目资金拨付.管理制度",
- * "履职！尽责" is left: that mark is Chinese): Chinese prints no such mark there, so on a scan it is
- * a speck OCR read as one.
+ * "履职！尽责" is left: that mark is Chinese), or before the first one (".有效"): Chinese prints
+ * no such mark there, so on a scan it is a speck OCR read as one.
  */
 export function withoutSpeckBetweenHan(text: string): string {
-  return text.replace(/(\p{Script=Han})\s*[.·]\s*(?=\p{Script=Han})/gu, "$1");
+  return text.replace(/(\p{Script=Han})\s*[.·]\s*(?=\p{Script=Han})/gu, "$1").replace(/^\s*[.·]\s*(?=\p{Script=Han})/u, "");
+}
+
+/**
+ * `text` with 一 for a hyphen that stands where no hyphen is printed: between Chinese characters,
+ * or after an opening quote or bracket before one ("“-网通办”"), or alone in brackets ("（-）").
+ * A scan leaves "一" a short bar,
+ * and OCR reads it as the hyphen it looks like; Chinese text joins with a dash (—), not a hyphen.
+ */
+export function withOneForHyphen(text: string): string {
+  return text.replace(/(^|[\p{Script=Han}“‘「『（(])[-－‐‑–](?=\p{Script=Han})/gu, "$1一").replace(/([（(])[-－‐‑–](?=[）)])/gu, "$1一");
 }
 
 /** The amount `text` spells with dots for thousands separators, or undefined. */
@@ -118,8 +128,13 @@ export class RecordBuilder {
       }
       const joined = withoutSpeckBetweenHan(t);
       if (joined !== t) {
-        this.flag("stray_mark", "review", path, `"${t}" has a point between two Chinese characters (a speck read by OCR); taken as "${joined}"`);
+        this.flag("stray_mark", "review", path, `"${t}" has a point before or between Chinese characters (a speck read by OCR); taken as "${joined}"`);
         t = joined;
+      }
+      const one = withOneForHyphen(t);
+      if (one !== t) {
+        this.flag("hyphen_for_one", "review", path, `"${t}" has a hyphen before a Chinese character, where 一 looks alike; taken as "${one}"`);
+        t = one;
       }
       this.doubtOcrText(path, t);
     }
