@@ -91,6 +91,7 @@ export const flagCodes = {
 
   // OCR readings in doubt (the page model's items[].doubt).
   ocr_disagreement: { by: "ocr", check: false, description: "the two OCR engines read a line differently" },
+  ink_not_read: { by: "ocr", check: false, description: "a line of ink in a table cell that neither OCR engine could read: kept as \"?\"" },
   colon_in_number: { by: "ocr", check: false, description: "a colon between digits: a decimal point or a speck" },
   unsure_digits: { by: "ocr", check: false, description: "both OCR engines read the same digits, but the first was unsure of them (3 and 5 look alike on a coarse scan)" },
 

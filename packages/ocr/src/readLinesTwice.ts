@@ -157,7 +157,12 @@ export async function readLinesTwice(
       const prose = (jobLength.get(r.job) ?? 0) >= o.proseLength;
       if (r.text && ((r.confidence >= o.checkBelow && !r.unread) || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
-      if (!r.text && !tess) return undefined;
+      if (!r.text && !tess) {
+        // A table cell's line of ink that neither engine could read is a value lost, not blank
+        // paper: it is kept as "?" with a doubt, unless it is too little ink to be a character.
+        if (jobs[r.job]!.free || !glyphSized(mask, bbox, dpi)) return undefined;
+        return item("?", o.disputedConfidence, { code: "ink_not_read", message: "neither OCR engine could read this ink: a value may be missing" });
+      }
       // Agreement confirms, except digits PP-OCR was far from sure of where both engines misread
       // alike: a 3 or 5 (the confusion measured) the glyphs' shapes do not confirm, or a
       // comparison mark (a noisy ≥ read ">" by both).
@@ -214,6 +219,20 @@ export function unreadInk(xs: readonly number[], mask: InkMask, band: PixelRect,
     if (inked >= 0.3 * em) return true;
   }
   return false;
+}
+
+/**
+ * Whether a line of ink is at least a small character's worth: a digit of 6 pt type is about
+ * 1/20 inch tall and holds a few dozen ink pixels at 200 dpi; dust and what is left of an erased
+ * ruling are smaller or flatter.
+ */
+function glyphSized(mask: InkMask, band: PixelRect, dpi: number): boolean {
+  const h = band.y1 - band.y0;
+  const w = band.x1 - band.x0;
+  if (h < dpi / 25 || w < dpi / 50) return false;
+  let ink = 0;
+  for (let y = band.y0; y < band.y1; y++) for (let x = band.x0; x < band.x1; x++) ink += mask.data[y * mask.width + x]!;
+  return ink >= (dpi / 50) ** 2;
 }
 
 /** A number PP-OCR spelled with the letter o for a zero ("o", "1o0"): its digits when that is all it holds. */

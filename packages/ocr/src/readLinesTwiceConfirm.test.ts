@@ -127,3 +127,24 @@ describe("readLinesTwice: a sure reading that left ink unread", () => {
     expect(item?.doubt).toBeUndefined();
   });
 });
+
+describe("readLinesTwice: ink in a cell neither engine reads", () => {
+  const withInk = (x1: number, y1: number): InkMask => {
+    const m: InkMask = { width: 100, height: 40, data: new Uint8Array(4000) };
+    for (let y = 12; y < y1; y++) for (let x = 40; x < x1; x++) m.data[y * 100 + x] = 1;
+    return m;
+  };
+  const nothing = ({ recognizeLine: async () => ({ text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+
+  it("is kept as a doubtful \"?\": a value may be missing", async () => {
+    const [item] = await readLinesTwice(grey, withInk(50, 28), 200, [job], nothing, poolReading("", "").pool);
+    expect(item?.text).toBe("?");
+    expect(item?.doubt?.code).toBe("ink_not_read");
+    expect(item?.confidence).toBe(0.5);
+  });
+
+  it("is dropped when it is too little ink for a character, or outside the tables", async () => {
+    expect(await readLinesTwice(grey, withInk(42, 14), 200, [job], nothing, poolReading("", "").pool)).toEqual([]);
+    expect(await readLinesTwice(grey, withInk(50, 28), 200, [{ ...job, free: true }], nothing, poolReading("", "").pool)).toEqual([]);
+  });
+});
