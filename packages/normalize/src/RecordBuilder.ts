@@ -38,13 +38,13 @@ export function withoutSpeckBetweenHan(text: string): string {
 }
 
 /**
- * `text` with 一 for a hyphen that stands where no hyphen is printed: between Chinese characters,
- * or after an opening quote or bracket before one ("“-网通办”"), or alone in brackets ("（-）").
- * A scan leaves "一" a short bar,
- * and OCR reads it as the hyphen it looks like; Chinese text joins with a dash (—), not a hyphen.
+ * `text` with 一 for a hyphen that stands where no hyphen is printed: at its start or after an
+ * opening quote or bracket, before a Chinese character ("“-网通办”", "-是加强"), or alone in
+ * brackets ("（-）"). A scan leaves "一" a short bar, and OCR reads it as the hyphen it looks
+ * like. Between two Chinese characters a hyphen is left: forms print one there ("市民云-普陀区").
  */
 export function withOneForHyphen(text: string): string {
-  return text.replace(/(^|[\p{Script=Han}“‘「『（(])[-－‐‑–](?=\p{Script=Han})/gu, "$1一").replace(/([（(])[-－‐‑–](?=[）)])/gu, "$1一");
+  return text.replace(/(^|[“‘「『（(])[-－‐‑–](?=\p{Script=Han})/gu, "$1一").replace(/([（(])[-－‐‑–](?=[）)])/gu, "$1一");
 }
 
 /** The amount `text` spells with dots for thousands separators, or undefined. */

@@ -29,7 +29,7 @@ export type ModelRunner = {
  * malloc's arena fragmented. Freeing them after every line (0, the default) took `jixiao run`
  * on corpus/scan (43 pages) from 634 to 572 MB peak RSS at the same CPU time.
  */
-export const DEFAULT_RELEASE_AFTER_BYTES = 0;
+const DEFAULT_RELEASE_AFTER_BYTES = 0;
 
 /**
  * The model's input tensor of a line: grey → [-1, 1], three equal channels, columns past
