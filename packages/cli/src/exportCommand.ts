@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { recordLine } from "@jixiao/core/recordLine";
 import { openStore } from "@jixiao/store";
 import { exportStore, resolveExportTarget, ExportOptionError, type ExportTarget } from "@jixiao/export";
 import { storeConfig, type CliEnv } from "./cliEnv.js";
@@ -23,7 +24,7 @@ export async function exportCommand(o: ExportCommandOptions, env: CliEnv): Promi
   try {
     if (target.kind === "records-file") {
       const lines = (async function* () {
-        for await (const r of store.listRecords({ approvedOnly: !!o.approvedOnly })) yield JSON.stringify(r);
+        for await (const r of store.listRecords({ approvedOnly: !!o.approvedOnly })) yield recordLine(r);
       })();
       const n = await writeLinesAtomically(out, lines);
       process.stderr.write(`${n} records → ${o.out}\n`);

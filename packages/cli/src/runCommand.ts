@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { mkdir, open, readdir, stat } from "node:fs/promises";
 import { setFlagsFromString } from "node:v8";
+import { recordLine } from "@jixiao/core/recordLine";
 import { createExtractionSandbox } from "@jixiao/pipeline/sandbox";
 import { skippedLine, type InputFile } from "./collectInputs.js";
 import { errorLine } from "./errorLine.js";
@@ -48,7 +49,7 @@ async function openRecordsOutput(path: string): Promise<RecordsOutput> {
   return {
     async append(records) {
       if (records.length === 0) return;
-      await handle.appendFile(records.map((rec) => JSON.stringify(rec) + "\n").join(""), "utf8");
+      await handle.appendFile(records.map((rec) => recordLine(rec) + "\n").join(""), "utf8");
     },
     close: () => handle.close(),
   };
@@ -68,7 +69,7 @@ function stdoutRecords(): RecordsOutput {
   return {
     async append(records) {
       if (records.length === 0 || broken) return;
-      const text = records.map((rec) => JSON.stringify(rec) + "\n").join("");
+      const text = records.map((rec) => recordLine(rec) + "\n").join("");
       await new Promise<void>((done) => process.stdout.write(text, "utf8", () => done()));
     },
     close: async () => {

@@ -6,3 +6,4 @@ export * from "./fuzzy.js";
 export * from "./forms.js";
 export * from "./recordPaths.js";
 export * from "./recordFields.js";
+export * from "./recordLine.js";

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { JixiaoError } from "@jixiao/core";
+import { JixiaoError, recordLine } from "@jixiao/core";
 import {
   CsvPreset,
   EXPORT_SCHEMA_VERSION,
@@ -171,7 +171,7 @@ export async function exportStore(source: ExportSource, options: ExportOptions):
       for (const row of flat.flags) await write("flags", row, key);
       for (const review of reviewsByKey.get(key) ?? []) await write("reviews", flattenReview(review, record), key);
       reviewsByKey.delete(key);
-      await recordsSink?.write(JSON.stringify(record) + "\n");
+      await recordsSink?.write(recordLine(record) + "\n");
       records++;
     }
     let reviewsLeftOut = 0;
