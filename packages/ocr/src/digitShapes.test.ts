@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { InkMask } from "./greyImage.js";
 import { glyphBoxes, glyphsOfCharacters, threeOrFive } from "./glyphs.js";
-import { agreedReading } from "./readLinesTwice.js";
+import type { OcrPool } from "./OcrPool.js";
+import type { PaddleRecognizer } from "./PaddleRecognizer.js";
+import { agreedReading, readLinesTwice } from "./readLinesTwice.js";
 
 // Digits of a 9×14 serif face as a 200 dpi scan prints them, "#" ink; each drawn 2 px apart.
 const GLYPHS: Record<string, string[]> = {
@@ -163,5 +165,37 @@ describe("agreedReading: a 3 against a 5", () => {
     // Text, not a number.
     const t = printed("5");
     expect(agreedReading("第5", "第3", t.mask, t.box)).toBeNull();
+  });
+});
+
+describe("readLinesTwice: a 3 or 5 with the other digit's shape", () => {
+  const { mask, box } = printed("7.5");
+  const grey = { width: mask.width, height: mask.height, data: new Uint8Array(mask.width * mask.height).fill(255) };
+  const job = { rect: { x0: 0, y0: 0, x1: mask.width, y1: mask.height }, bands: [box] };
+  const paddle = (text: string, confidence: number) =>
+    ({ recognizeLine: async () => ({ text, raw: text, confidence, meanConfidence: confidence, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+  const tesseract = (text: string) => {
+    const calls: unknown[] = [];
+    const pool = { recognize: async (...a: unknown[]) => (calls.push(a), [{ text, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, confidence: 0.9 }]) } as unknown as OcrPool;
+    return { pool, calls };
+  };
+
+  it("both engines read 7.3 where the glyph is a 5: taken as 7.5, in doubt", async () => {
+    const [item] = await readLinesTwice(grey, mask, 200, [job], paddle("7.3", 0.85), tesseract("7.3").pool);
+    expect(item?.text).toBe("7.5");
+    expect(item?.doubt?.code).toBe("unsure_digits");
+    expect(item?.doubt?.message).toContain('the glyphs\' shapes say "7.5"');
+  });
+
+  it("a sure PP-OCR reading with such a digit is checked by Tesseract as well", async () => {
+    const t = tesseract("7.3");
+    const [item] = await readLinesTwice(grey, mask, 200, [job], paddle("7.3", 0.999), t.pool);
+    expect(t.calls.length).toBeGreaterThan(0);
+    expect(item?.text).toBe("7.5");
+    // A reading the shapes agree with stays sure and unchecked.
+    const ok = tesseract("7.5");
+    const [sure] = await readLinesTwice(grey, mask, 200, [job], paddle("7.5", 0.999), ok.pool);
+    expect(ok.calls).toHaveLength(0);
+    expect(sure?.doubt).toBeUndefined();
   });
 });
