@@ -14,7 +14,7 @@ describe("withFlagPerPath", () => {
   it("leaves a record without such flags as it is", () => {
     const rec = { kind: "x", flags: [single] };
     expect(withFlagPerPath(rec)).toBe(rec);
-    expect(withFlagPerPath({ kind: "y" })).toEqual({ kind: "y" });
+    expect(withFlagPerPath({ kind: "y" } as { kind: string; flags?: typeof rec.flags })).toEqual({ kind: "y" });
   });
 
   it("gives the JSON line of the record written that way", () => {
