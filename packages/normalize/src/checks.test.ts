@@ -56,6 +56,27 @@ describe("runChecks", () => {
     expect(codesAt(b2, "indicators")).toContain("weights_do_not_sum");
   });
 
+  it("puts the rows of the level-1 blocks that hold the whole excess under review, not the whole list", () => {
+    // Block 产出 (50) reads 50; block 效益 (30) reads 3 + 37 + 20 = 60: a weight "7" read "37".
+    const rows = [ind(30, 30, "产出指标", 50), ind(20, 20, "产出指标", 50), ind(3, 3, "效益指标", 30), ind(37, 7, "效益指标", 30), ind(20, 20, "效益指标", 30), ind(20, 20, "满意度指标", 20)];
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: rows, total: { weight: 100, score: 100 }, rates: [], level1Weights: true });
+    expect(codesAt(b, "indicators")).toEqual([]);
+    expect([2, 3, 4].map((k) => codesAt(b, `indicators[${k}]`))).toEqual([["weights_do_not_sum"], ["weights_do_not_sum"], ["weights_do_not_sum"]]);
+    expect(codesAt(b, "indicators[0]")).toEqual([]);
+    expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
+    // A block short of its weight (a row may be missing) keeps the whole list in doubt.
+    const short = [ind(30, 30, "产出指标", 50), ind(10, 10, "产出指标", 50), ...rows.slice(2)];
+    const b2 = new RecordBuilder();
+    runChecks(b2, { indicators: short, total: { weight: 100, score: 100 }, rates: [], level1Weights: true });
+    expect(codesAt(b2, "indicators")).toContain("weights_do_not_sum");
+    // Level-1 weights that do not make the total keep it too.
+    const off = rows.map((r) => (r.level1 === "满意度指标" ? { ...r, level1_weight: 25 } : r));
+    const b3 = new RecordBuilder();
+    runChecks(b3, { indicators: off, total: { weight: 100, score: 100 }, rates: [], level1Weights: true });
+    expect(codesAt(b3, "indicators")).toContain("weights_do_not_sum");
+  });
+
   it("checks the scores against a total row whose one number sits in the weight cell (shifted by a column)", () => {
     // The total row printed 100 | 93.42; OCR lost the 100 and read 93.42 as the weight.
     const rows = [ind(50, 48.42), ind(30, 30), ind(20, 15)];

@@ -38,6 +38,39 @@ const addendsOf = (indicators: readonly Ind[], rows: readonly number[], field: "
  * that holds confirms the values it involves (they may then pass despite low OCR confidence).
  * Returns the set of confirmed paths.
  */
+/**
+ * The rows of the level-1 blocks that hold the whole excess of the indicator weights over the
+ * total: every level-1 weight was read and they (+ the budget row's points) make the total, no
+ * block falls short of its weight, and the blocks over theirs are over by exactly the excess. A
+ * misread weight or a row too many lies in those blocks; a row missing anywhere would leave a
+ * block short. undefined when that is not so (the whole list stays in doubt).
+ */
+function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, extraW: number): number[] | undefined {
+  const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
+  indicators.forEach((ind, k) => {
+    const key = `${ind.level1}|${ind.level1_weight}`;
+    const blk = blocks.get(key) ?? { weight: ind.level1_weight ?? null, sum: 0, rows: [] };
+    blk.sum = round2(blk.sum + (ind.weight ?? 0));
+    blk.rows.push(k);
+    blocks.set(key, blk);
+  });
+  const list = [...blocks.values()];
+  if (list.some((blk) => blk.weight === null)) return undefined;
+  if (Math.abs(round2(sum(list.map((blk) => blk.weight)) + extraW) - totalWeight) > 0.011) return undefined;
+  let excess = 0;
+  const rows: number[] = [];
+  for (const blk of list) {
+    const over = round2(blk.sum - blk.weight!);
+    if (over < -0.011) return undefined;
+    if (over > 0.011) {
+      excess = round2(excess + over);
+      rows.push(...blk.rows);
+    }
+  }
+  const total = round2(sum(indicators.map((i) => i.weight)) + extraW - totalWeight);
+  return excess > 0 && Math.abs(total - excess) <= 0.011 ? rows.sort((a, b) => a - b) : undefined;
+}
+
 export function runChecks(
   b: RecordBuilder,
   input: {
@@ -130,7 +163,10 @@ export function runChecks(
       const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
       const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights") : 0;
       if (!explained || !confirmed.has("total.score")) {
-        b.flag("weights_do_not_sum", "review", "indicators", `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`);
+        const message = `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`;
+        const rows = input.level1Weights ? overshootingBlockRows(indicators, total.weight, w) : undefined;
+        if (rows) for (const k of rows) b.flag("weights_do_not_sum", "review", `indicators[${k}]`, `${message}: the excess lies in this row's level-1 block`);
+        else b.flag("weights_do_not_sum", "review", "indicators", message);
       }
     }
   }
