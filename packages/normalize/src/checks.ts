@@ -38,14 +38,8 @@ const addendsOf = (indicators: readonly Ind[], rows: readonly number[], field: "
  * that holds confirms the values it involves (they may then pass despite low OCR confidence).
  * Returns the set of confirmed paths.
  */
-/**
- * The rows of the level-1 blocks that hold the whole excess of the indicator weights over the
- * total: every level-1 weight was read and they (+ the budget row's points) make the total, no
- * block falls short of its weight, and the blocks over theirs are over by exactly the excess. A
- * misread weight or a row too many lies in those blocks; a row missing anywhere would leave a
- * block short. undefined when that is not so (the whole list stays in doubt).
- */
-function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, extraW: number): number[] | undefined {
+/** The level-1 blocks (label and weight), each with its weight, its rows' weight sum and its rows. */
+function levelOneBlocks(indicators: readonly Ind[]): { weight: number | null; sum: number; rows: number[] }[] {
   const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
   indicators.forEach((ind, k) => {
     const key = `${ind.level1}|${ind.level1_weight}`;
@@ -54,7 +48,18 @@ function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, 
     blk.rows.push(k);
     blocks.set(key, blk);
   });
-  const list = [...blocks.values()];
+  return [...blocks.values()];
+}
+
+/**
+ * The rows of the level-1 blocks that hold the whole excess of the indicator weights over the
+ * total: every level-1 weight was read and they (+ the budget row's points) make the total, no
+ * block falls short of its weight, and the blocks over theirs are over by exactly the excess. A
+ * misread weight or a row too many lies in those blocks; a row missing anywhere would leave a
+ * block short. undefined when that is not so (the whole list stays in doubt).
+ */
+function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, extraW: number): number[] | undefined {
+  const list = levelOneBlocks(indicators);
   if (list.some((blk) => blk.weight === null)) return undefined;
   if (Math.abs(round2(sum(list.map((blk) => blk.weight)) + extraW) - totalWeight) > 0.011) return undefined;
   let excess = 0;
@@ -193,15 +198,7 @@ export function runChecks(
   // A block with a weight not read cannot say which of its others is wrong: those are doubted
   // only when several weights were not read (below).
   if (input.level1Weights) {
-    const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
-    indicators.forEach((ind, k) => {
-      const key = `${ind.level1}|${ind.level1_weight}`;
-      const blk = blocks.get(key) ?? { weight: ind.level1_weight ?? null, sum: 0, rows: [] };
-      blk.sum = round2(blk.sum + (ind.weight ?? 0));
-      blk.rows.push(k);
-      blocks.set(key, blk);
-    });
-    for (const blk of blocks.values()) {
+    for (const blk of levelOneBlocks(indicators)) {
       if (blk.weight === null) {
         for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
       } else if (Math.abs(blk.sum - blk.weight) > 0.011 && !(onlyMissing !== null && Math.abs(blk.weight - blk.sum - onlyMissing.expected) <= 0.011 && blk.rows.includes(onlyMissing.row))) {
