@@ -101,7 +101,13 @@ describe("withoutSpeckBetweenHan", () => {
   it("drops one before the first Chinese character, not before a number", () => {
     expect(withoutSpeckBetweenHan(".有效")).toBe("有效");
     expect(withoutSpeckBetweenHan("· 有效")).toBe("有效");
-    for (const t of [".5%", "有效.", "1.有效"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+    for (const t of [".5%", "1.有效"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+  });
+  it("drops one after the last Chinese character of a label, and reads it as 。 in a sentence", () => {
+    expect(withoutSpeckBetweenHan("产出指标.")).toBe("产出指标");
+    expect(withoutSpeckBetweenHan("有效 · ")).toBe("有效");
+    expect(withoutSpeckBetweenHan("加强管理，提升效能.")).toBe("加强管理，提升效能。");
+    for (const t of ["完成率3.", "指标A.", "≥95%."]) expect(withoutSpeckBetweenHan(t)).toBe(t);
   });
 });
 

@@ -30,11 +30,14 @@ export function withoutStrayEndMark(text: string): string {
 
 /**
  * `text` without a Latin point or middle dot between two Chinese characters ("项目资金拨付.管理制度",
- * "履职！尽责" is left: that mark is Chinese), or before the first one (".有效"): Chinese prints
- * no such mark there, so on a scan it is a speck OCR read as one.
+ * "履职！尽责" is left: that mark is Chinese), before the first one (".有效") or after the last
+ * ("产出指标."): Chinese prints no such mark there, so on a scan it is a speck OCR read as one,
+ * or a full stop read small. At the end it is dropped from a label, and read as 。 in a text
+ * that holds sentence punctuation of its own.
  */
 export function withoutSpeckBetweenHan(text: string): string {
-  return text.replace(/(\p{Script=Han})\s*[.·]\s*(?=\p{Script=Han})/gu, "$1").replace(/^\s*[.·]\s*(?=\p{Script=Han})/u, "");
+  const t = text.replace(/(\p{Script=Han})\s*[.·]\s*(?=\p{Script=Han})/gu, "$1").replace(/^\s*[.·]\s*(?=\p{Script=Han})/u, "");
+  return t.replace(/(\p{Script=Han})\s*[.·]\s*$/u, (_, han: string) => (/[，。；]/.test(t) ? `${han}。` : han));
 }
 
 /**
@@ -128,7 +131,7 @@ export class RecordBuilder {
       }
       const joined = withoutSpeckBetweenHan(t);
       if (joined !== t) {
-        this.flag("stray_mark", "review", path, `"${t}" has a point before or between Chinese characters (a speck read by OCR); taken as "${joined}"`);
+        this.flag("stray_mark", "review", path, `"${t}" has a point before, between or after Chinese characters (a speck read by OCR); taken as "${joined}"`);
         t = joined;
       }
       const one = withOneForHyphen(t);

@@ -160,6 +160,17 @@ describe("form model: fail loud, review little", () => {
     const r = any(only(project({ head: ["项目名称\t智慧政务平台运维项目类别：信息化", "主管单位\t某办\t\t\t执行单位\t某中心"] })));
     expect(review(r).map((f) => [f.code, f.path])).toContainEqual(["label_in_value", "project_name"]);
   });
+  it("splits a name that swallowed the label of a field not found, and doubts both", () => {
+    const r = any(only(project({ head: ["项目名称\t智慧政务平台运维项目实施单位（名称：某中心", "主管单位\t某办"] })));
+    expect(r.project_name).toBe("智慧政务平台运维项目");
+    expect(r.implementing_unit).toBe("某中心");
+    const glued = review(r).filter((f) => f.code === "label_in_value").map((f) => f.path);
+    expect(glued.sort()).toEqual(["implementing_unit", "project_name"]);
+    // A field that was found keeps its value: the name is not split for it.
+    const found = any(only(project({ head: ["项目名称\t智慧政务平台运维项目实施单位：某中心", "主管单位\t某办\t\t\t执行单位\t某所"] })));
+    expect(found.implementing_unit).toBe("某所");
+    expect(found.project_name).toBe("智慧政务平台运维项目实施单位：某中心");
+  });
   it("reads a total row whose label OCR damaged by its shape, flagged unless the sums confirm it", () => {
     const r = any(only(project({ total: "总 2\t\t\t\t\t\t90\t90" })));
     expect(r.total).toEqual({ weight: 90, score: 90 });

@@ -1,7 +1,7 @@
 import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError, indexOfPath, isUnderPath, matchLabel } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
 import { JxRecord as RecordSchema, type JxRecord, type RecordKind, type Flag } from "@jixiao/schemas";
-import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS } from "./forms.js";
+import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS, type FieldSpec } from "./forms.js";
 import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
@@ -181,7 +181,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     }
   }
   flagMissing(b, kind, v);
-  flagGluedLabels(b, kind, v.kv);
+  splitGluedLabels(b, kind, v.kv);
   const anyKv = Object.values(v.kv).some((x) => x !== null && x !== undefined);
   if (!v.found.money && !v.found.indicators && !anyKv) {
     // Only a title: a piece of another page (columns printed on a page of their own), or a form
@@ -298,15 +298,78 @@ function flagGuessedTotal(b: RecordBuilder, v: TabularValues, confirmed: Readonl
 }
 
 /** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
+/** A label or value as compared for a label inside a value: its letters and digits only. */
+const labelKey = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, "");
+
+/**
+ * Where a value holds the label of another label–value field that was not found ("…评估项目具体实施处
+ * （科室：审改科"): the text before the label, the other field and its value after the label. The
+ * label is matched on letters and digits only (OCR drops and misreads brackets and colons), must
+ * leave text on both sides, and labels shorter than `MIN_GLUED_LABEL` are not sought.
+ */
+export function gluedField(
+  value: string,
+  fields: { readonly [field: string]: FieldSpec },
+  isMissing: (field: string) => boolean,
+): { before: string; field: string; label: string; after: string } | null {
+  const kept: number[] = [];
+  [...value].forEach((c, i) => {
+    if (/[\p{L}\p{N}]/u.test(c)) kept.push(i);
+  });
+  const chars = [...value];
+  const key = kept.map((i) => chars[i]).join("");
+  // The longest label found wins; of two as long, the later ("…项目实施单位名称": 实施单位名称, not 项目实施单位).
+  let best: { before: string; field: string; label: string; after: string; length: number; at: number } | null = null;
+  for (const [field, spec] of Object.entries(fields)) {
+    if (spec.place !== "label-value" || spec.type !== "text" || spec.prose || !isMissing(field)) continue;
+    for (const label of spec.labels) {
+      const lk = [...labelKey(label)];
+      if (lk.length < MIN_GLUED_LABEL) continue;
+      const found = key.indexOf(lk.join(""));
+      if (found <= 0) continue;
+      const at = [...key.slice(0, found)].length;
+      if (best && (lk.length < best.length || (lk.length === best.length && at <= best.at))) continue;
+      const before = chars.slice(0, kept[at]!).join("").trim();
+      const after = chars.slice(kept[at + lk.length - 1]! + 1).join("").replace(/^[\s）)\]】:：]+/u, "").trim();
+      if (before && after) best = { before, field, label, after, length: lk.length, at };
+    }
+  }
+  return best && { before: best.before, field: best.field, label: best.label, after: best.after };
+}
+
+/** Labels shorter than this (letters and digits) are not sought inside another field's value. */
+const MIN_GLUED_LABEL = 4;
+
 /**
  * A short label–value text (a name, a unit) holding "label：" has most likely swallowed a
- * neighbouring field whose label the form model does not know: a person checks it.
+ * neighbouring field. When that is the label of a field not found, the value is split there
+ * (both fields doubted: the line was read out of place); otherwise a person checks it, and
+ * the optional fields not found are doubted too (the swallowed label may be theirs, misread).
  */
-function flagGluedLabels(b: RecordBuilder, kind: RecordKind, values: { readonly [field: string]: unknown }): void {
-  for (const [field, spec] of Object.entries(FORM_MODELS[kind].fields)) {
+function splitGluedLabels(b: RecordBuilder, kind: RecordKind, values: { [field: string]: unknown }): void {
+  const fields = FORM_MODELS[kind].fields;
+  const isMissing = (field: string) => values[field] === null || values[field] === undefined;
+  for (const [field, spec] of Object.entries(fields)) {
     const v = values[field];
     if (spec.type !== "text" || spec.prose || typeof v !== "string") continue;
-    if (/[\u4e00-\u9fff）)]\s*[:：]/.test(v)) b.flag("label_in_value", "review", field, `"${v}" holds a label: a neighbouring field may be joined to it`);
+    const glued = gluedField(v, fields, isMissing);
+    if (glued) {
+      values[field] = glued.before;
+      values[glued.field] = glued.after;
+      b.provenance[glued.field] = [...(b.provenance[field] ?? [])];
+      b.confidence[glued.field] = b.confidence[field] ?? 1;
+      b.flag("label_in_value", "review", field, `"${v}" holds the label "${glued.label}": taken as "${glued.before}", the rest as ${glued.field}`);
+      b.flag("label_in_value", "review", glued.field, `"${glued.after}" was read after its label "${glued.label}" inside the ${field} value "${v}"`);
+      continue;
+    }
+    if (/[\u4e00-\u9fff）)]\s*[:：]/.test(v)) {
+      b.flag("label_in_value", "review", field, `"${v}" holds a label: a neighbouring field may be joined to it`);
+      for (const [other, otherSpec] of Object.entries(fields)) {
+        if (otherSpec.place === "label-value" && !otherSpec.required && isMissing(other)) {
+          b.flag("missing_field", "review", other, `"${otherSpec.labels[0]}" was not found, and the ${field} value "${v}" holds a label: it may be this field's`);
+        }
+      }
+    }
   }
 }
 
@@ -377,7 +440,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     indicators,
     total: v.total,
   };
-  flagGluedLabels(b, "project_self_assessment", record);
+  splitGluedLabels(b, "project_self_assessment", record);
   return { record: record as unknown as Omit<JxRecord, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 
