@@ -22,7 +22,10 @@ try {
       doc = await scans.extractScan(new Uint8Array(data), { file: basename(f), sha256 }, null);
       writeFileSync(cache, JSON.stringify(doc));
     }
-    for (const r of normalize(reconstruct(doc), { file: basename(f), sha256 }).records) out.push(JSON.stringify(r));
+    const recon = reconstruct(doc);
+    // DUMP_ROWS=1: the reconstructed rows on stderr (pages, page start, cells with their x and row span).
+    if (process.env.DUMP_ROWS) for (const r of recon.rows) console.error(r.pages.join(","), r.pageStart ? "*" : " ", r.cells.map((c) => `${c.text}@${c.x0.toFixed(0)}${c.rowSpan > 1 ? "↓" + c.rowSpan : ""}`).join(" | "), r.spanned.length ? " ⟂ " + r.spanned.map((c) => c.text).join("|") : "");
+    for (const r of normalize(recon, { file: basename(f), sha256 }).records) out.push(JSON.stringify(r));
   }
 } finally {
   await scans.close();

@@ -81,6 +81,31 @@ describe("form model: other offices' wording", () => {
   });
 });
 
+describe("form model: a header read twice", () => {
+  const department = (firstHeader: string) => [
+    "部门整体支出绩效自评情况表",
+    "(2024 年度)",
+    "部门（单位）名称\t\t某区财政局\t\t所属单位数\t\t2",
+    "整体支出规模（元）\t\t\t全年预算数\t\t全年执行数\t\t执行率(%)",
+    "\t资金来源：（1）财政拨款\t\t100.00\t\t90.00\t\t90.00",
+    "\t（2）其他资金\t\t0\t\t0\t\t0",
+    "\t资金结构：（1）基本支出\t\t60.00\t\t55.00\t\t91.67",
+    "\t（2）项目支出\t\t40.00\t\t35.00\t\t87.50",
+    "年度总体目标\t年初设定目标\t\t\t全年完成情况",
+    "\t完成年度任务。\t\t\t完成了年度任务。",
+    firstHeader,
+    "产出指标\t60\t数量指标\t任务完成率\t=100%\t100%\t60\t60",
+    "一级指标\t一级权重\t二级指标\t三级指标\t年度指标值\t全年完成值\t分值\t得分\t偏差及原因分析",
+    "效益指标\t40\t社会效益指标\t服务质量\t提升\t提升\t40\t40",
+    "总分\t\t\t\t\t\t100\t100",
+  ].join("\n");
+  it("takes a column whose label OCR garbled in the first copy of the header from the copy after the page break", () => {
+    const r = any(only(department("一级指标\t-级权币\t二级指标\t三级指标\t年度指标值\t全年完成值\t分值\t得分\t偏差及原因分析")));
+    expect(r.indicators.map((i: { level1_weight: number; name: string }) => [i.level1_weight, i.name])).toEqual([[60, "任务完成率"], [40, "服务质量"]]);
+    expect(review(r)).toEqual([]);
+  });
+});
+
 describe("form model: amounts in 万元", () => {
   it("converts a 万元 grid exactly and says what was printed", () => {
     const r = any(only(project({

@@ -97,8 +97,14 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       }
       // The header repeated at the top of a page (print titles) is not an indicator; nor is a
       // section title repeated with it ("分解目标自评" across the table).
-      if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits)) || isSectionTitle(row, indCols)) {
+      const repeated = headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits));
+      if (repeated || isSectionTitle(row, indCols)) {
         b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+        // OCR may garble a label in one copy of the header and read it in another: a column the
+        // first copy missed, where it has no other column, is the table's on every page.
+        if (repeated && addMissedColumns(indCols, repeated)) {
+          out.missingColumns.indicators = out.missingColumns.indicators.filter((k) => !indCols![k]);
+        }
         carryPageStart ||= row.pageStart;
         continue;
       }
@@ -222,6 +228,23 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
   }
   return out;
+}
+
+/**
+ * Adds to `cols` the fields of `other` (the same header read again) that `cols` lacks, when
+ * their column overlaps none of `cols`' columns by more than a quarter. Returns whether any was added.
+ */
+function addMissedColumns(cols: HeaderColumns, other: HeaderColumns): boolean {
+  let added = false;
+  for (const [field, col] of Object.entries(other)) {
+    if (cols[field] || isExtraColumn(field)) continue;
+    // Cells of one ruled grid share their borders: a touch is not an overlap.
+    const overlaps = Object.values(cols).some((c) => c && Math.min(col.x1, c.x1) - Math.max(col.x0, c.x0) > 0.25 * Math.min(col.x1 - col.x0, c.x1 - c.x0));
+    if (overlaps) continue;
+    cols[field] = col;
+    added = true;
+  }
+  return added;
 }
 
 /** A row whose only cells are a goal's header (and the goals row label): that goal's column. */
