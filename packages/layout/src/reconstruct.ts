@@ -104,14 +104,17 @@ export function isMisreadPageNumber(text: string): boolean {
 /**
  * True when a line has the shape of "第 N 页 共 M 页" with its small print garbled beyond one word
  * (a 200 dpi bitonal footer: "第2贞 共7 贞", "第！成 共7次", "第+页.共7页"): it starts with 第, has 共
- * after one to three characters, one to three characters follow, and a digit is among them.
+ * after one to three characters, one to three characters follow, and a digit, a mark or a Latin
+ * letter is among them.
  * Only for the outermost line of a margin: nothing a form prints there reads so.
  */
 export function isGarbledPageNumber(text: string): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
   const m = /^第([^第共]{1,3})共([^第共]{0,3})$/u.exec(t);
-  // With no digit left ("第之镇 共": 2 read as 之, 页 as 镇, "8 页" lost), the two words still say it.
-  return !!m && (/\d/.test(m[1]! + m[2]!) || (m[1]!.length === 2 && /^\P{Script=Han}?$/u.test(m[2]!)));
+  // With no digit left ("第之镇 共": 2 read as 之, 页 as 镇, "8 页" lost), the two words still say it;
+  // so do they around a mark or a Latin letter OCR made of a digit ("第+质 共页", "第质 共nvy"):
+  // Chinese content ("第三方 共同") holds neither.
+  return !!m && (/\d/.test(m[1]! + m[2]!) || (m[1]!.length === 2 && /^\P{Script=Han}?$/u.test(m[2]!)) || /\P{Script=Han}/u.test(m[1]! + m[2]!));
 }
 
 /** True when a free-text line is page furniture rather than part of a form. */

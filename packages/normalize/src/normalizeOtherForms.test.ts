@@ -127,3 +127,19 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(flagsAt(r2, "execution_rate")).toEqual([expect.objectContaining({ code: "rate_mismatch", severity: "review" })]);
   });
 });
+
+describe("normalize: 项目绩效自评价 in a table", () => {
+  it("takes a level-1 label read with a speck beside it as the label, in doubt", () => {
+    const text = [
+      "项目绩效自评价",
+      "项目名称\t对口支援专项经费\t预算单位\t上海市普陀区人民政府办公室",
+      "一级指标\t指标名称\t指标解释\t权重\t自评分\t备注",
+      "产出指标.\t资金到位率\t资金到位的比例\t50\t50\t",
+      "效益指标\t综合业务开展完成率\t完成的比例\t50\t48\t",
+      "合计\t\t\t100\t98\t",
+    ].join("\n");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.indicators.map((i) => i.level1)).toEqual(["产出指标", "效益指标"]);
+    expect(flagsAt(r, "indicators[0].level1").map((f) => f.code)).toEqual(["label_not_read"]);
+  });
+});

@@ -99,6 +99,21 @@ describe("readIndicatorRows", () => {
     expect(raws[0]!.repairs).toEqual([]);
   });
 
+  it("takes OCR garbage in the level-2 column of a row whose cells are in place as the level-2 label, in doubt, not as the name", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+    const rows = [
+      ocr(row(["", "效益指标", "经济效益指标", "指标甲", "提高", "达成指标", "3", "3"])),
+      // The tail of 社会效益指标 after a page break, read as garbage; the score read as a quote mark.
+      ocr(row(["", "", "1.Z日标", "指标乙", "巩固", "达成指标", "5", "”"])),
+    ];
+    const raws = readIndicatorRows(rows, HEADER);
+    expect(raws[1]!.name.map((c) => c.text)).toEqual(["指标乙"]);
+    expect(raws[1]!.repairs.filter((x) => x.field === "level2" && x.severity === "review")).toHaveLength(1);
+    // Without a number in the weight column the row may have come one column left: left as it was.
+    const shifted = readIndicatorRows([rows[0]!, ocr(row(["", "", "1.Z日标", "指标乙", "巩固", "达成指标", "", ""]))], HEADER);
+    expect(shifted[1]!.name.map((c) => c.text)).toContain("1.Z日标");
+  });
+
   it("does not take a name for a level-2 label when the row's cells came one column left (a text dump leaves merged cells out)", () => {
     const raws = readIndicatorRows(
       [
@@ -329,6 +344,7 @@ describe("labelAmidSpecks", () => {
     expect(labelAmidSpecks("1产出指标")).toBe("产出指标");
     expect(labelAmidSpecks("|效益指标 ")).toBe("效益指标");
     expect(labelAmidSpecks("数量指标l")).toBe("数量指标");
+    expect(labelAmidSpecks("产出指标.")).toBe("产出指标");
   });
   it("leaves labels, labels with their weight, Chinese text and unknown words alone", () => {
     for (const t of ["产出指标", "产出指标（45分）", "满意度指标 10", "新产出指标", "12产出", "ab指标甲"]) expect([t, labelAmidSpecks(t)]).toEqual([t, undefined]);

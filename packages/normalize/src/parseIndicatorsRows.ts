@@ -95,9 +95,18 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
       // them, its score in the score column: a text dump leaves a merged level-2 cell out of the
       // rows under its first, so their cells come one column left and the name
       // ("促进部门工作提质增效") sits in the level-2 column.
-      const inPlace = data.some((c) => columnOf(c, header) === "score" && isNumeric(c.text));
+      // A number in the weight column with ink in the score column (a score OCR garbled: "”")
+      // says so too: cells come one column left leave the score column empty.
+      const inPlace =
+        data.some((c) => columnOf(c, header) === "score" && isNumeric(c.text)) ||
+        (data.some((c) => columnOf(c, header) === "weight" && isNumeric(c.text)) && data.some((c) => columnOf(c, header) === "score" && !isEmptyValue(c.text)));
+      // In place, OCR garbage in the level-2 column ("1.Z日标" for the tail of a label split by a
+      // page break) is that column's all the same, not the row's name.
+      const garbled = (c: RowCell) => c.confidence < 1 && !isNumeric(c.text) && !isEmptyValue(c.text);
       const idx = data.findIndex(
-        (c) => columnOf(c, header) === "level2" && isLabelLike(c.text) && (inPlace || nearestLevel2(c.text) !== null || /指标$/.test(compact(c.text))),
+        (c) =>
+          columnOf(c, header) === "level2" &&
+          ((isLabelLike(c.text) && (inPlace || nearestLevel2(c.text) !== null || /指标$/.test(compact(c.text)))) || (inPlace && garbled(c))),
       );
       if (idx >= 0 && data.some((c, i) => i !== idx && columnOf(c, header) === "name" && !isEmptyValue(c.text))) {
         level2Cell = data.splice(idx, 1)[0];
@@ -197,20 +206,20 @@ export function nearestLabel(text: string, pool: readonly string[]): string | nu
 }
 
 /**
- * A taxonomy label read with one or two specks beside it ("1产出指标": a ruling's stub or dust
- * read as a digit or a stroke), or undefined when the text is a label already or holds none.
+ * A taxonomy label read with one or two specks beside it ("1产出指标", "产出指标.": a ruling's stub
+ * or dust read as a digit, a stroke or a point), or undefined when the text is a label already or holds none.
  * Only characters that are no Chinese characters count as specks.
  */
 export function labelAmidSpecks(text: string): string | undefined {
   const t = compact(text);
-  if (matchLabel(t)) return undefined;
+  // Exactly a label: nothing to take off ("产出指标." would match a label loosely and keep its point).
+  if (ALL_LABELS.includes(t)) return undefined;
   // Digits after a label are its weight, not specks.
   const m = /^([^\p{Script=Han}（）()]{0,2})(.+?)([^\p{Script=Han}（）()\d]{0,2})$/u.exec(t);
   if (!m || (!m[1] && !m[3])) return undefined;
   return ALL_LABELS.includes(m[2]!) ? m[2] : undefined;
 }
 
-/** Every level-1 label: the taxonomy's and those of the department form's own blocks. */
 /**
  * A weight or score column never holds a comparison sign: an OCR-read "≥5" there is "25" whose 2
  * the glyph-shape check took for ≥ (150 dpi JPEG). Left as read, it is no number and its text
@@ -224,6 +233,7 @@ function withoutComparison(cell: RowCell, header: HeaderColumns): RowCell {
   return { ...cell, text, repairs: [...cell.repairs, { code: "comparison_in_number", severity: "review", message: `"${cell.text}" in the ${col} column, where no comparison is printed: read as ${text}` }] };
 }
 
+/** Every level-1 label: the taxonomy's and those of the department form's own blocks. */
 const LEVEL1_LABELS: readonly string[] = [...Object.keys(TAXONOMY), ...EXTRA_LEVEL1];
 
 /** Fewest characters of a label that tell it (a shorter piece is too often a word of a name). */
