@@ -8,6 +8,7 @@ import type { DocumentModel } from "@jixiao/schemas";
 import { createScanExtractor } from "@jixiao/ocr";
 import { reconstruct } from "@jixiao/layout";
 import { normalize } from "@jixiao/normalize";
+import { recordLine } from "@jixiao/core/recordLine";
 
 const out: string[] = [];
 const scans = createScanExtractor();
@@ -25,7 +26,8 @@ try {
     const recon = reconstruct(doc);
     // DUMP_ROWS=1: the reconstructed rows on stderr (pages, page start, cells with their x and row span).
     if (process.env.DUMP_ROWS) for (const r of recon.rows) console.error(r.pages.join(","), r.pageStart ? "*" : " ", r.cells.map((c) => `${c.text}@${c.x0.toFixed(0)}${c.rowSpan > 1 ? "↓" + c.rowSpan : ""}`).join(" | "), r.spanned.length ? " ⟂ " + r.spanned.map((c) => c.text).join("|") : "");
-    for (const r of normalize(recon, { file: basename(f), sha256 }).records) out.push(JSON.stringify(r));
+    // As `run --out` writes records: a flag over several fields once per path.
+    for (const r of normalize(recon, { file: basename(f), sha256 }).records) out.push(recordLine(r));
   }
 } finally {
   await scans.close();

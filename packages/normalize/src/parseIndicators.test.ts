@@ -114,6 +114,21 @@ describe("readIndicatorRows", () => {
     expect(shifted[1]!.name.map((c) => c.text)).toContain("1.Z日标");
   });
 
+  it("doubts a level-2 label the rows below take from a label cell in doubt, as that cell is", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+    const rows = [
+      ocr(row(["", "效益指标", "经济效益指标", "指标甲", "提高", "达成指标", "3", "3"])),
+      ocr(row(["", "", "1A共北栏", "指标乙", "强化", "强化", "3", "3"])),
+      ocr(row(["", "", "", "指标丙", "提升", "提升", "2", "2"])),
+    ];
+    const { values, flags } = resolve(rows);
+    expect(values.map((v) => v.level2)).toEqual(["经济效益指标", "1A共北栏", "1A共北栏"]);
+    const doubted = (k: number) => flags.filter((f) => f.path === `indicators[${k}].level2` && f.severity === "review").map((f) => f.code);
+    expect(doubted(2)).toEqual(doubted(1));
+    expect(doubted(2)).toContain("label_not_read");
+    expect(doubted(0)).toEqual([]);
+  });
+
   it("does not take a name for a level-2 label when the row's cells came one column left (a text dump leaves merged cells out)", () => {
     const raws = readIndicatorRows(
       [

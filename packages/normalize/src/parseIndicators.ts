@@ -142,6 +142,8 @@ export function resolveIndicators(
 
   const out: IndicatorValues[] = [];
   let prevOut: IndicatorValues | null = null;
+  // The last level-2 label cell read, and the doubts about it.
+  let l2Source: { label: string | null; cell: RowCell; doubts: RawIndicator["repairs"] } | null = null;
   rows.forEach((row, k) => {
     const r = row.r;
     const path = `indicators[${k}]`;
@@ -157,7 +159,12 @@ export function resolveIndicators(
     b.track(`${path}.level1`, [settledLabelCell(r.level1Cell)]);
     if (opts.withLevel2) {
       v.level2 = row.l2;
-      b.track(`${path}.level2`, [settledLabelCell(r.level2Cell)]);
+      if (r.level2Cell) l2Source = { label: row.l2, cell: r.level2Cell, doubts: r.repairs.filter((x) => x.field === "level2" && x.severity === "review") };
+      // A row under a label cell of the rows above has its label from that cell: it is in doubt
+      // as that cell is (one review item for all the rows: the same cell's flags are merged).
+      const from = r.level2Cell ?? (l2Source && l2Source.label === row.l2 ? l2Source.cell : undefined);
+      b.track(`${path}.level2`, [settledLabelCell(from)]);
+      if (!r.level2Cell && from) for (const rep of l2Source!.doubts) b.flag(rep.code, rep.severity, `${path}.level2`, rep.message);
     }
     if (opts.withLevel1Weight) {
       v.level1_weight = row.l1Weight ? b.number(`${path}.level1_weight`, row.l1Weight) : null;
