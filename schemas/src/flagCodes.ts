@@ -27,6 +27,7 @@ export const flagCodes = {
   digit_suspect: { by: "normalize", check: true, description: "a value whose digit, misread the way OCR confuses digits (3 for 5 …), would make a failed sum come out" },
   funds_do_not_sum: { by: "normalize", check: false, description: "a column of the funds grid (OCR-read) does not add up: the total is not the sum of its rows" },
   rate_mismatch: { by: "normalize", check: true, description: "the execution rate is not executed / budget" },
+  rate_unchecked: { by: "normalize", check: true, description: "one of budget, executed and execution rate was not read, so the other two are checked by no rate" },
   budget_score_mismatch: { by: "normalize", check: true, description: "the budget row's score is not rate × weight" },
 
   // Values as read (normalize/RecordBuilder.ts and the parsers).

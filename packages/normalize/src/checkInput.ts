@@ -46,7 +46,7 @@ export function checkInputOf(r: CheckParts): Parameters<typeof runChecks>[1] {
   return {
     indicators: r.indicators,
     total: r.total,
-    rates: [{ path: "", budget: r.budget_current_year, executed: r.executed, rate: r.execution_rate }],
+    rates: [{ path: "", budget: r.budget_current_year, executed: r.executed, rate: r.execution_rate, budgetField: "budget_current_year" }],
     level1Weights: true,
   };
 }

@@ -114,7 +114,7 @@ describe("runChecks", () => {
     expect(b.flags.map((f) => [f.code, f.path])).toEqual([["no_indicators", "indicators"]]);
   });
 
-  it("checks execution rate = executed / budget, skipping missing values and a zero budget", () => {
+  it("checks execution rate = executed / budget, skipping a zero budget and doubting the two values read when the third was not", () => {
     const b = new RecordBuilder();
     const confirmed = runChecks(b, {
       indicators: [ind(100, 100)],
@@ -124,10 +124,15 @@ describe("runChecks", () => {
         { path: "spending.basic", budget: 200, executed: 100, rate: 60 },
         { path: "spending.other", budget: 0, executed: 0, rate: 0 },
         { path: "spending.project", budget: null, executed: 10, rate: 5 },
+        { path: "spending.carryover", budget: 5, executed: null, rate: null },
       ],
       level1Weights: false,
     });
-    expect(b.flags.map((f) => [f.code, f.path])).toEqual([["rate_mismatch", "spending.basic.execution_rate"]]);
+    expect(b.flags.map((f) => [f.code, f.path])).toEqual([
+      ["rate_mismatch", "spending.basic.execution_rate"],
+      ["rate_unchecked", "spending.project.executed"],
+      ["rate_unchecked", "spending.project.execution_rate"],
+    ]);
     expect(b.flags[0]!.message).toContain("50.00%");
     expect(confirmed.has("spending.fiscal.execution_rate")).toBe(true);
     expect(confirmed.has("spending.other.execution_rate")).toBe(false);

@@ -83,7 +83,8 @@ export function runChecks(
     total: { weight: number | null; score: number | null };
     /** The budget-execution row's weight and score that count towards the total (project form). */
     budgetRow?: { weight: number | null; score: number | null; path: string };
-    rates: readonly { path: string; budget: number | null; executed: number | null; rate: number | null }[];
+    /** Budget, executed and rate of a row (`budgetField` names the budget: default annual_budget). */
+    rates: readonly { path: string; budget: number | null; executed: number | null; rate: number | null; budgetField?: string }[];
     level1Weights: boolean;
   },
 ): Set<string> {
@@ -236,15 +237,21 @@ export function runChecks(
   }
   // 执行率 = 执行数 ÷ 预算数.
   for (const r of input.rates) {
+    const paths = { budget: `${r.path}.${r.budgetField ?? "annual_budget"}`, executed: `${r.path}.executed`, rate: `${r.path}.execution_rate` };
+    const read = (["budget", "executed", "rate"] as const).filter((k) => r[k] !== null);
+    // Two of the three read: the rate cannot check them, and nothing else checks an amount.
+    if (read.length === 2 && r.budget !== 0) {
+      const missing = (["budget", "executed", "rate"] as const).find((k) => r[k] === null)!;
+      for (const k of read) b.flag("rate_unchecked", "review", paths[k], `the ${missing === "rate" ? "execution rate" : missing} was not read: this value is checked by no rate`);
+      continue;
+    }
     if (r.rate === null || r.budget === null || r.executed === null) continue;
     if (r.budget === 0) continue;
     const expected = (r.executed / r.budget) * 100;
     if (Math.abs(expected - r.rate) > 0.051) {
       b.flag("rate_mismatch", "review", `${r.path}.execution_rate`, `execution rate ${r.rate} but executed / budget = ${expected.toFixed(2)}%`);
     } else {
-      confirmed.add(`${r.path}.execution_rate`);
-      confirmed.add(`${r.path}.executed`);
-      confirmed.add(`${r.path}.annual_budget`);
+      for (const p of Object.values(paths)) confirmed.add(p);
     }
   }
   // The budget row's score = rate × weight, capped at the weight.
