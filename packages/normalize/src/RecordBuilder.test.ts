@@ -116,6 +116,8 @@ describe("withOneForHyphen", () => {
     expect(withOneForHyphen("“-网通办”相关工作机制健全性")).toBe("“一网通办”相关工作机制健全性");
     expect(withOneForHyphen("（-）根据区政府领导的要求")).toBe("（一）根据区政府领导的要求");
     expect(withOneForHyphen("-是加强")).toBe("一是加强");
+    expect(withOneForHyphen("进--步完善改进健全制度")).toBe("进一步完善改进健全制度");
+    expect(withOneForHyphen("市民云-普陀区")).toBe("市民云-普陀区");
   });
   it("leaves dashes, ranges and hyphens next to digits or Latin letters", () => {
     for (const t of ["2022-2023年", "北京—上海", "COVID-19", "A-级", "1-12月", "统一规划", "随申办市民云-普陀区旗舰店"]) expect(withOneForHyphen(t)).toBe(t);

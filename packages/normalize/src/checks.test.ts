@@ -197,6 +197,19 @@ describe("runChecks", () => {
     expect(codesAt(other, "indicators[1].level1_weight")).toContain("block_weights_do_not_sum");
   });
 
+  it("takes a score the total implies above its row's weight (or below 0) for a failed sum", () => {
+    // The total read 99.46 for 93.46: the one score not read would be 16, over its weight of 10.
+    const rows = [ind(10, null), ind(40, 40), ind(40, 33.46), ind(10, 10)];
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: rows, total: { weight: 100, score: 99.46 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "indicators[0].score")).toContain("score_from_total");
+    expect(codesAt(b, "total.score")).toContain("scores_do_not_sum");
+    // A score the total implies within its weight is taken as the check's answer.
+    const fits = new RecordBuilder();
+    runChecks(fits, { indicators: rows, total: { weight: 100, score: 93.46 }, rates: [], level1Weights: false });
+    expect(codesAt(fits, "total.score")).toEqual([]);
+  });
+
   it("doubts each read weight or score when several others were not read (no sum checks them)", () => {
     const rows = [ind(20, 20), ind(null, null), ind(null, null), ind(30, 28)];
     const b = new RecordBuilder();

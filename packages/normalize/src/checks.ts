@@ -137,6 +137,12 @@ export function runChecks(
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
       b.flag("score_from_total", "review", `indicators[${missingS[0]}].score`, `not read; the total implies ${expected}`);
+      // A score the total implies below 0 or above its row's weight cannot be: the read scores do
+      // not make the total, whichever was misread.
+      const weight = indicators[missingS[0]!]!.weight;
+      if (expected < -0.051 || (weight !== null && expected > weight + 0.051)) {
+        scoresFail = { s: round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0)), against: total.score };
+      }
     } else if (missingS.length) b.flag("scores_unread", "review", "total.score", `${missingS.length} scores were not read: the scores cannot be checked against the total`);
   } else if (total.score === null && total.weight !== null && indicators.length) {
     // The total row was read, its score was not: nothing confirms the scores, and the total

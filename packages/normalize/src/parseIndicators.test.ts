@@ -5,6 +5,7 @@ import { INDICATOR_HEADER } from "./forms.js";
 import { normalize } from "./normalize.js";
 import { nearestLabel, nearestLevel2, readIndicatorRows, resolveIndicators } from "./parseIndicators.js";
 import { labelAmidSpecks } from "./parseIndicatorsRows.js";
+import { isSectionTitle } from "./rowsAcrossBreaks.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { headerColumns } from "./rowTools.js";
 
@@ -127,6 +128,14 @@ describe("readIndicatorRows", () => {
     expect(doubted(2)).toEqual(doubted(1));
     expect(doubted(2)).toContain("label_not_read");
     expect(doubted(0)).toEqual([]);
+  });
+
+  it("keeps an OCR-misread number in the weight column as the row's weight, not as text of its name", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+    const raws = readIndicatorRows([ocr(row(["", "产出指标", "数量指标", "指标甲", "提高", "提高", "2.+", "2.4"]))], HEADER);
+    expect(raws[0]!.name.map((c) => c.text)).toEqual(["指标甲"]);
+    expect(raws[0]!.weight?.text).toBe("2.+");
+    expect(raws[0]!.mode).toBe("columns");
   });
 
   it("does not take a name for a level-2 label when the row's cells came one column left (a text dump leaves merged cells out)", () => {
@@ -363,5 +372,18 @@ describe("labelAmidSpecks", () => {
   });
   it("leaves labels, labels with their weight, Chinese text and unknown words alone", () => {
     for (const t of ["产出指标", "产出指标（45分）", "满意度指标 10", "新产出指标", "12产出", "ab指标甲"]) expect([t, labelAmidSpecks(t)]).toEqual([t, undefined]);
+  });
+});
+
+describe("isSectionTitle", () => {
+  it("takes one cell across the table for a section title, a few pixels right of the header's first column too", () => {
+    // A header in a scan's pixels: the table from x 100 to 1500.
+    const cols = { level1: { x0: 100, x1: 250 }, name: { x0: 400, x1: 700 }, deviation: { x0: 1300, x1: 1500 } };
+    const at = (x0: number): Row => ({ ...row([]), cells: [{ ...cell("分解目标白评", 0), x0, x1: 1500 }] });
+    expect(isSectionTitle(at(100), cols)).toBe(true);
+    // A scan's next page sits a pixel or so further right.
+    expect(isSectionTitle(at(101.4), cols)).toBe(true);
+    // A cell that starts well inside the first column is no title across the table.
+    expect(isSectionTitle(at(130), cols)).toBe(false);
   });
 });

@@ -249,6 +249,16 @@ function cleanLabel(text: string): string {
   return cleanText(text).replace(/\s+/g, "");
 }
 
+/**
+ * An OCR reading of a number with a digit misread as a mark ("2.+" for 2.4): a few characters, a
+ * digit among them, no Chinese and no percent sign. In the weight or score column it is that
+ * column's value, not read (not_a_number), rather than text that sends the row's cells elsewhere.
+ */
+function misreadNumber(cell: RowCell): boolean {
+  const t = compact(cell.text);
+  return cell.confidence < 1 && /\d/.test(t) && !/[\p{Script=Han}%％]/u.test(t) && [...t].length <= 8;
+}
+
 function mapByColumns(cells: RowCell[], header: HeaderColumns, raw: RawIndicator): boolean {
   const seen = new Set<string>();
   const assigned: [string, RowCell][] = [];
@@ -260,7 +270,7 @@ function mapByColumns(cells: RowCell[], header: HeaderColumns, raw: RawIndicator
     assigned.push([col, c]);
   }
   for (const [col, c] of assigned) {
-    if ((col === "weight" || col === "score") && !isEmptyValue(c.text) && (!isNumeric(c.text) || /[%％]/.test(c.text))) return false;
+    if ((col === "weight" || col === "score") && !isEmptyValue(c.text) && (!isNumeric(c.text) || /[%％]/.test(c.text)) && !misreadNumber(c)) return false;
   }
   // A row aligned with the header has its name in the name column (continuations have no numbers).
   // (A row holding only its numbers inherits a name printed once for its block.)

@@ -104,7 +104,11 @@ export function unifyMergedAcrossBreaks(rows: readonly Row[], cols: HeaderColumn
   return out;
 }
 
-/** A row holding one cell that spans the table (a section title such as "分解目标自评"). */
+/**
+ * A row holding one cell that spans the table (a section title such as "分解目标自评"). The cell
+ * starts where the header's first column does, give or take `SECTION_TITLE_SLACK` of the table's
+ * width: a scan's pages sit a few pixels apart, and the header may come from another page.
+ */
 export function isSectionTitle(row: Row, cols: HeaderColumns): boolean {
   const cells = cellsOf(row, false);
   if (cells.length !== 1 || row.spanned.length) return false;
@@ -112,8 +116,11 @@ export function isSectionTitle(row: Row, cols: HeaderColumns): boolean {
   const ranges = Object.values(cols);
   const x0 = Math.min(...ranges.map((r) => r.x0));
   const x1 = Math.max(...ranges.map((r) => r.x1));
-  return c.x0 <= x0 + 1 && c.x1 >= x0 + 0.8 * (x1 - x0) && [...compact(c.text)].length <= 16;
+  return c.x0 <= x0 + Math.max(1, SECTION_TITLE_SLACK * (x1 - x0)) && c.x1 >= x0 + 0.8 * (x1 - x0) && [...compact(c.text)].length <= 16;
 }
+
+/** How far (a share of the table's width) a section title's cell may start right of the header's first column. */
+const SECTION_TITLE_SLACK = 0.01;
 
 /**
  * Joins an indicator row that a page break cut in two when the producer closed the table at the
