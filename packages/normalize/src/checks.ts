@@ -33,11 +33,6 @@ const addendsOf = (indicators: readonly Ind[], rows: readonly number[], field: "
   return out;
 };
 
-/**
- * The form's arithmetic. Each failed check is a review flag on what it involves; each check
- * that holds confirms the values it involves (they may then pass despite low OCR confidence).
- * Returns the set of confirmed paths.
- */
 /** The level-1 blocks (label and weight), each with its weight, its rows' weight sum and its rows. */
 function levelOneBlocks(indicators: readonly Ind[]): { weight: number | null; sum: number; rows: number[] }[] {
   const blocks = new Map<string, { weight: number | null; sum: number; rows: number[] }>();
@@ -76,6 +71,11 @@ function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, 
   return excess > 0 && Math.abs(total - excess) <= 0.011 ? rows.sort((a, b) => a - b) : undefined;
 }
 
+/**
+ * The form's arithmetic. Each failed check is a review flag on what it involves; each check
+ * that holds confirms the values it involves (they may then pass despite low OCR confidence).
+ * Returns the set of confirmed paths.
+ */
 export function runChecks(
   b: RecordBuilder,
   input: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { confusableReadings, digitSuspects } from "./digitSuspects.js";
+import { confusableReadings, digitSuspects, pointLostReadings } from "./digitSuspects.js";
 
 const addends = (values: number[]) => values.map((value, k) => ({ path: `indicators[${k}].weight`, value }));
 
@@ -40,5 +40,20 @@ describe("digitSuspects", () => {
     const s = digitSuspects(addends([10.2, 4.3, 0.9, 3, 2.4]), 21);
     expect(s.map((x) => x.path)).toContain("indicators[1].weight");
     expect(s.find((x) => x.path === "indicators[1].weight")!.could_be).toContain(4.5);
+  });
+});
+
+describe("pointLostReadings", () => {
+  it("puts a lost decimal point back before one of the last two digits, never before zeros", () => {
+    expect(pointLostReadings(75)).toEqual([7.5]);
+    expect(pointLostReadings(125)).toEqual([1.25, 12.5]);
+    expect(pointLostReadings(10)).toEqual([]);
+    expect(pointLostReadings(105)).toEqual([1.05, 10.5]);
+    for (const v of [5, 7.5, 100]) expect(pointLostReadings(v)).toEqual([]);
+  });
+  it("explains a sum a lost point put off (7.5 read as 75)", () => {
+    const addends = [7.5, 10.2, 4.5, 0.9].map((value, k) => ({ path: `s${k}`, value }));
+    addends[0] = { path: "s0", value: 75 };
+    expect(digitSuspects(addends, 23.1)).toEqual([{ path: "s0", read: 75, could_be: [7.5] }]);
   });
 });

@@ -42,7 +42,24 @@ export function confusableReadings(value: number): number[] {
 }
 
 /**
- * A sum that does not come out is often one or two digits misread the way OCR confuses them.
+ * The values `value` reads as with a decimal point OCR lost put back ("75" for 7.5: a point is a
+ * speck on a coarse scan): a point before each of its last two digits, when the digit after it
+ * is not 0 (a form prints 7.5, not 1.0 for 10).
+ */
+export function pointLostReadings(value: number): number[] {
+  const text = String(value);
+  if (!/^\d{2,}$/.test(text)) return [];
+  const out: number[] = [];
+  for (let i = Math.max(1, text.length - 2); i < text.length; i++) {
+    if (/^0*$/.test(text.slice(i))) continue;
+    out.push(Number(`${text.slice(0, i)}.${text.slice(i)}`));
+  }
+  return out;
+}
+
+/**
+ * A sum that does not come out is often one or two digits misread the way OCR confuses them, or
+ * a decimal point lost.
  * Returns the addends that take part in some explanation of `expected` by the fewest such
  * misreads (at most `maxChanges`), each with the readings that would make the sum come out;
  * none when no such explanation exists (the fault then lies elsewhere: a missing row, a
@@ -53,7 +70,7 @@ export function digitSuspects(addends: readonly Addend[], expected: number, opti
   const tol = options.tolerance ?? 0.011;
   const gap = expected - addends.reduce((s, a) => s + a.value, 0);
   if (Math.abs(gap) <= tol) return [];
-  const options1 = addends.map((a) => confusableReadings(a.value).map((v) => ({ v, delta: v - a.value })));
+  const options1 = addends.map((a) => [...confusableReadings(a.value), ...pointLostReadings(a.value)].map((v) => ({ v, delta: v - a.value })));
   for (let k = 1; k <= maxChanges; k++) {
     const found = new Map<number, Set<number>>();
     const pick = (start: number, left: number, rest: number, chosen: [number, number][]) => {
