@@ -210,6 +210,18 @@ describe("runChecks", () => {
     expect(codesAt(fits, "total.score")).toEqual([]);
   });
 
+  it("does not doubt a level-1 weight whose block is short only by weights not read, when the level-1 weights make the total", () => {
+    const rows = [ind(20, 20, "产出指标", 50), ind(null, 10, "产出指标", 50), ind(null, 10, "产出指标", 50), ind(50, 50, "效益指标", 50)];
+    const b = new RecordBuilder();
+    const confirmed = runChecks(b, { indicators: rows, total: { weight: 100, score: 90 }, rates: [], level1Weights: true });
+    for (const k of [0, 1, 2]) expect(codesAt(b, `indicators[${k}].level1_weight`)).toEqual([]);
+    expect(confirmed.has("indicators[0].level1_weight")).toBe(true);
+    // Level-1 weights that miss the total vouch for nothing: the short block's weight is doubted.
+    const off = new RecordBuilder();
+    runChecks(off, { indicators: rows.map((r) => (r.level1 === "效益指标" ? { ...r, level1_weight: 40 } : r)), total: { weight: 100, score: 90 }, rates: [], level1Weights: true });
+    expect(codesAt(off, "indicators[0].level1_weight")).toContain("block_weights_do_not_sum");
+  });
+
   it("doubts each read weight or score when several others were not read (no sum checks them)", () => {
     const rows = [ind(20, 20), ind(null, null), ind(null, null), ind(30, 28)];
     const b = new RecordBuilder();

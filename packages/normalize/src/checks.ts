@@ -204,10 +204,18 @@ export function runChecks(
   // exactly what the total implies for it, agrees with the total: nothing more is in doubt there.
   // A block with a weight not read cannot say which of its others is wrong: those are doubted
   // only when several weights were not read (below).
+  // A block short of its weight by weights not read says nothing against its level-1 weight when
+  // the level-1 weights (+ the budget row's points) make the total: they vouch for each other.
   if (input.level1Weights) {
-    for (const blk of levelOneBlocks(indicators)) {
+    const blocks = levelOneBlocks(indicators);
+    const levelOneTotal =
+      total.weight !== null && blocks.every((x) => x.weight !== null) && Math.abs(round2(sum(blocks.map((x) => x.weight)) + extraW) - total.weight) <= 0.011;
+    for (const blk of blocks) {
+      const shortByUnread = blk.weight !== null && blk.sum < blk.weight - 0.011 && blk.rows.some((k) => indicators[k]!.weight === null);
       if (blk.weight === null) {
         for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
+      } else if (shortByUnread && levelOneTotal) {
+        for (const k of blk.rows) confirmed.add(`indicators[${k}].level1_weight`);
       } else if (Math.abs(blk.sum - blk.weight) > 0.011 && !(onlyMissing !== null && Math.abs(blk.weight - blk.sum - onlyMissing.expected) <= 0.011 && blk.rows.includes(onlyMissing.row))) {
         for (const k of blk.rows) {
           b.flag("block_weights_do_not_sum", "review", `indicators[${k}].level1_weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}`);
