@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPath, holderOf, indicatorValuePath, isUnderPath, lastField, parsePath, pathPattern, valueAt } from "./recordPaths.js";
+import { copiesOfOneCell, formatPath, holderOf, indicatorValuePath, isUnderPath, lastField, parsePath, pathPattern, valueAt } from "./recordPaths.js";
 
 describe("record paths", () => {
   it("parse and format back", () => {
@@ -34,5 +34,13 @@ describe("record paths", () => {
   it("splits an indicator row's value path, and only that", () => {
     expect(indicatorValuePath("indicators[3].score")).toEqual({ index: 3, field: "score" });
     for (const p of ["indicators[3]", "indicators", "indicators[3].target_parsed.value", "funds.total.executed", "indicators[x].score", ""]) expect([p, indicatorValuePath(p)]).toEqual([p, null]);
+  });
+});
+
+describe("copiesOfOneCell", () => {
+  it("tells one cell copied into rows from several values of one row", () => {
+    expect(copiesOfOneCell(["indicators[7].level2", "indicators[8].level2"])).toBe(true);
+    expect(copiesOfOneCell(["indicators[3].name", "indicators[3].score"])).toBe(false);
+    expect(copiesOfOneCell(["indicators[3].name"])).toBe(false);
   });
 });

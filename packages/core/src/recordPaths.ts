@@ -61,6 +61,15 @@ export function pathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, "[]");
 }
 
+/**
+ * True when a flag's `paths` name one cell copied into several rows: the same field of each row
+ * ("indicators[7].level2", "indicators[8].level2"), where a correction of one applies to all. The
+ * values of one row doubted together ("indicators[3].name", "indicators[3].score") are not.
+ */
+export function copiesOfOneCell(paths: readonly string[]): boolean {
+  return paths.length > 1 && paths.every((p) => pathPattern(p) === pathPattern(paths[0]!));
+}
+
 /** The list index a path goes through first ("indicators[3].score" → 3), or null. */
 export function indexOfPath(path: string): number | null {
   const m = /\[(\d+)\]/.exec(path);

@@ -145,3 +145,20 @@ describe("correcting a value read from one merged cell", () => {
     expect(flagsResolvedByCorrection(out.record, "indicators[1].level1").map((f) => f.code)).toEqual(["low_ocr_confidence"]);
   });
 });
+
+describe("correcting a value of a row in doubt", () => {
+  it("changes that value only: the flag's paths are the row's values, not copies of one cell", () => {
+    const r = structuredClone(records.find((x) => x.kind === "project_self_eval" && x.indicators.length > 3)!);
+    const row = r.indicators[0]!;
+    // The target reads as the name did: a copy of one cell would be corrected with it.
+    row.target = row.name;
+    const before = { target: row.target, actual: row.actual };
+    r.flags = [{ code: "row_in_doubt", severity: "review", path: "indicators[0].name", message: "m", paths: ["indicators[0].name", "indicators[0].target", "indicators[0].actual"] }];
+    const out = correctRecord(r, "indicators[0].name", "另一个名称", row.name);
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.record.indicators[0]!.name).toBe("另一个名称");
+    expect({ target: out.record.indicators[0]!.target, actual: out.record.indicators[0]!.actual }).toEqual(before);
+    expect(flagsResolvedByCorrection(out.record, "indicators[0].name").map((f) => f.code)).toEqual(["row_in_doubt"]);
+  });
+});

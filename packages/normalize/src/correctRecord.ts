@@ -1,5 +1,5 @@
 import { CHECK_FLAG_CODES, JxRecord as RecordSchema, type Flag, type FlagCode, type JxRecord, type ReviewTrailEntry } from "@jixiao/schemas";
-import { holderOf, isEditablePath, isUnderPath, parseTarget, valueAt } from "@jixiao/core";
+import { copiesOfOneCell, holderOf, isEditablePath, isUnderPath, parseTarget, valueAt } from "@jixiao/core";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { runChecks } from "./checks.js";
 import { checkInputOf } from "./checkInput.js";
@@ -83,11 +83,11 @@ export function correctRecord(record: JxRecord, path: string, value: unknown, ex
   return { ok: true, record: next, before, after: holder[leaf], newlyFailing };
 }
 
-/** The other paths of flags that name `path` among several (`paths`): copies of one cell. */
+/** The other paths of flags that name `path` among copies of one cell (`paths`, copiesOfOneCell). */
 function samePlacePaths(record: JxRecord, path: string): string[] {
   const out = new Set<string>();
   for (const f of record.flags) {
-    if (f.paths?.includes(path)) for (const p of f.paths) if (p !== path) out.add(p);
+    if (f.paths?.includes(path) && copiesOfOneCell(f.paths)) for (const p of f.paths) if (p !== path) out.add(p);
   }
   return [...out];
 }

@@ -52,6 +52,15 @@ describe("flagDoubtfulRows", () => {
     expect(flagDoubtfulRows([...flags, f("indicators[4]")]).filter((x) => x.code === "row_in_doubt")).toEqual([]);
   });
 
+  it("names the row's own values in one flag when told which they are (not its block's labels)", () => {
+    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].weight")];
+    const own = (k: number) => (k === 4 ? ["name", "target", "actual", "weight", "score"] : []);
+    const rows = flagDoubtfulRows(flags, 3, own).filter((x) => x.code === "row_in_doubt");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.path).toBe("indicators[4].name");
+    expect(rows[0]!.paths).toEqual(["indicators[4].name", "indicators[4].target", "indicators[4].actual", "indicators[4].weight", "indicators[4].score"]);
+  });
+
   it("does not count a failed sum, which is raised on every row of a block, as a doubt about the row", () => {
     const flags = [
       f("indicators[2].name"),

@@ -131,14 +131,17 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
 
 /**
  * A row with doubts on several of its values was most likely read out of line (a cell that
- * spilled into its neighbour, a seal or a fold across it): besides the values, the row itself
- * gets a review flag, so that the values nobody doubted are looked at too. `minFields` (default
- * 3) distinct doubted fields make a row doubtful. Only doubts about reading the row's own cells count:
- * a failed sum (the check codes of the flag-code table) concerns a block or the total, it is
- * raised on every row of the block, and tells nothing about how this row's cells lined up.
+ * spilled into its neighbour, a seal or a fold across it): besides the values, the row's own
+ * cells get one review flag together (its `paths`: one review item), so that the values nobody
+ * doubted are looked at too. `minFields` (default 3) distinct doubted fields make a row
+ * doubtful. Only doubts about reading the row's own cells count: a failed sum (the check codes
+ * of the flag-code table) concerns a block or the total, it is raised on every row of the block,
+ * and tells nothing about how this row's cells lined up. `ownFields(index)` names the row's own
+ * value fields: not the level labels and level-1 weight of its block, which merged cells share
+ * with other rows and the taxonomy and the block sums check. Without it the flag is on the row.
  */
-export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] {
-  const fieldsOfRow = new Map<string, Set<string>>();
+export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3, ownFields?: (index: number) => readonly string[]): Flag[] {
+  const fieldsOfRow = new Map<number, Set<string>>();
   for (const f of flags) {
     // A merged cell's doubt (one flag naming every row it spans) is about that cell, not about how
     // any one row's cells lined up.
@@ -146,15 +149,18 @@ export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3): Flag[] 
     for (const p of f.paths ?? [f.path]) {
       const v = indicatorValuePath(p);
       if (!v) continue;
-      const row = `indicators[${v.index}]`;
-      (fieldsOfRow.get(row) ?? fieldsOfRow.set(row, new Set()).get(row)!).add(v.field);
+      (fieldsOfRow.get(v.index) ?? fieldsOfRow.set(v.index, new Set()).get(v.index)!).add(v.field);
     }
   }
   const rowFlagged = new Set(flags.filter((f) => f.severity === "review").map((f) => f.path));
   const out = [...flags];
-  for (const [row, fields] of fieldsOfRow) {
+  for (const [index, fields] of fieldsOfRow) {
+    const row = `indicators[${index}]`;
     if (fields.size < minFields || rowFlagged.has(row)) continue;
-    out.push({ code: "row_in_doubt", severity: "review", path: row, message: `${fields.size} values of this row are in doubt (${[...fields].join(", ")}): its cells may be out of line` });
+    const message = `${fields.size} values of this row are in doubt (${[...fields].join(", ")}): its cells may be out of line`;
+    const own = (ownFields?.(index) ?? []).map((field) => `${row}.${field}`);
+    if (own.length > 1) out.push({ code: "row_in_doubt", severity: "review", path: own[0]!, paths: own, message });
+    else out.push({ code: "row_in_doubt", severity: "review", path: own[0] ?? row, message });
   }
   return out;
 }

@@ -444,6 +444,9 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   return { record: record as unknown as Omit<JxRecord, "source" | "confidence" | "flags" | "review">, confirmed };
 }
 
+/** Indicator columns that hold a block's label or weight (merged cells), not a row's own value. */
+const BLOCK_COLUMNS = new Set(["level1", "level1_weight", "level2"]);
+
 /**
  * Adds source, confidence, flags and review state; fixes flag paths written with a leading dot.
  * Every value gets a confidence (source.confidence); an indicator row's is its least sure
@@ -460,11 +463,16 @@ function finish(
   const fixPath = (p: string) => p.replace(/^\./, "");
   const provenance: { [path: string]: RowCell["prov"] } = {};
   for (const [p, prov] of Object.entries(b.provenance)) provenance[fixPath(p)] = prov;
+  // A row's own cells: its indicator columns but the block's labels and level-1 weight.
+  const rowColumns = Object.keys(FORM_MODELS[record.kind as RecordKind].indicatorColumns).filter((c) => !BLOCK_COLUMNS.has(c));
+  const indicatorRows = (record as { indicators?: readonly object[] }).indicators ?? [];
   const flags: Flag[] = flagDoubtfulRows(
     mergeSameCellFlags(
       b.flags.map((f) => ({ ...f, path: fixPath(f.path) })),
       provenance,
     ),
+    undefined,
+    (k) => rowColumns.filter((c) => indicatorRows[k] !== undefined && c in indicatorRows[k]!),
   );
   const read: { [path: string]: number } = {};
   for (const [p, c] of Object.entries(b.confidence)) read[fixPath(p)] = c;

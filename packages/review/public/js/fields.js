@@ -42,6 +42,15 @@ export function labelOf(path) {
   return f.row === null || f.row === undefined ? f.label : `指标 ${f.row} · ${f.label}`;
 }
 
+/**
+ * Do a flag's `paths` name one cell copied into several rows (the same field of each: a
+ * correction applies to all), rather than several values of one row doubted together?
+ */
+export function oneCell(paths) {
+  const labels = paths.map((p) => fieldOf(p)?.label);
+  return labels.every((l) => l === labels[0]);
+}
+
 /** The model's indicator columns of a kind: [{key, label}], in form order. */
 export function indicatorColumns(kind) {
   const fields = state.formModel.kinds?.[kind]?.fields ?? [];

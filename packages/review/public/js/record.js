@@ -2,7 +2,7 @@
 import { $, clear, h, show } from "./dom.js";
 import { api } from "./api.js";
 import { acknowledge, confirmDiscard } from "./edit.js";
-import { boxesFor, fieldOf, fieldType, fieldsUnder, indicatorColumns, isEditablePath, isUnder, labelOf, valueOf } from "./fields.js";
+import { boxesFor, fieldOf, fieldType, fieldsUnder, indicatorColumns, isEditablePath, isUnder, labelOf, oneCell, valueOf } from "./fields.js";
 import { fieldName, flagDescription, flagState, formatConfidence, kindLabel, recordTitle, resolutionText, reviewFlags, shortHash, valueNode } from "./format.js";
 import { showGlobalError } from "./messages.js";
 import { pageNotice, renderPage } from "./page.js";
@@ -113,7 +113,7 @@ function renderFlags() {
           },
           h("span", { class: "chip", title: flagDescription(f.code) }, f.code),
           f.path !== "" && labelOf(f.path) ? h("span", { class: "field-label" }, labelOf(f.path)) : null,
-          h("code", { class: "flag-path" }, f.path === "" ? "(whole record)" : f.paths ? `${f.path} (+${f.paths.length - 1} rows, one cell)` : f.path),
+          h("code", { class: "flag-path" }, f.path === "" ? "(whole record)" : f.paths ? `${f.path} (+${f.paths.length - 1} ${oneCell(f.paths) ? "rows, one cell" : "values of the row"})` : f.path),
           h("span", { class: "flag-msg" }, f.message),
           h("span", { class: `flag-state ${st.open ? "open" : "resolved"}`, title: st.resolution?.at ?? "" }, resolutionText(st.resolution)),
         ),
