@@ -78,6 +78,11 @@ describe("flagLoneOperators", () => {
     expect(read([["≥95%", "98%"], [">96.00%", "99%"], ["<5%", "3%"]])).toEqual(["indicators[1].target", "indicators[2].target"]);
   });
 
+  it("doubts an OCR-read target or actual that starts with a dash (= or ≥ that lost its lower bar), not a text layer's", () => {
+    expect(read([["-100%", "100%"], ["=100%", "100%"]])).toEqual(["indicators[0].target"]);
+    expect(read([["-100%", "100%"]], 1)).toEqual([]);
+  });
+
   it("leaves a form that prints > throughout, and a text layer, alone", () => {
     expect(read([[">95%", "98%"], [">96.00%", "99%"]])).toEqual([]);
     expect(read([["≥95%", "98%"], [">96.00%", "99%"]], 1)).toEqual([]);

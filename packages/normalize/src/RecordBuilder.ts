@@ -174,6 +174,10 @@ export class RecordBuilder {
     if (pattern && /^[之过][\d.]/.test(t.replace(/\s/g, ""))) {
       this.flag("ambiguous_operator", "review", path, `"${t}" starts with a character OCR reads for ≥`);
     }
+    // "=100%" whose lower bar a scan lost reads "-100%": a target below zero is in doubt.
+    if (pattern && /^[-－—–一][\d.]/.test(t.replace(/\s/g, ""))) {
+      this.flag("ambiguous_operator", "review", path, `"${t}" starts with a dash, which OCR makes of = or ≥ whose lower bar a scan lost`);
+    }
   }
 
   /** The unit the form prints its amounts in; set once the report's unit marker is known. */
