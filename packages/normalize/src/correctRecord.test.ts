@@ -148,7 +148,7 @@ describe("correcting a value read from one merged cell", () => {
 
 describe("correcting a value of a row in doubt", () => {
   it("changes that value only: the flag's paths are the row's values, not copies of one cell", () => {
-    const r = structuredClone(records.find((x) => x.kind === "project_self_eval" && x.indicators.length > 3)!);
+    const r = structuredClone(records.find((x) => x.kind === "project_self_eval" && x.indicators.length > 3)!) as Extract<JxRecord, { kind: "project_self_eval" }>;
     const row = r.indicators[0]!;
     // The target reads as the name did: a copy of one cell would be corrected with it.
     row.target = row.name;
@@ -157,8 +157,9 @@ describe("correcting a value of a row in doubt", () => {
     const out = correctRecord(r, "indicators[0].name", "另一个名称", row.name);
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    expect(out.record.indicators[0]!.name).toBe("另一个名称");
-    expect({ target: out.record.indicators[0]!.target, actual: out.record.indicators[0]!.actual }).toEqual(before);
+    const after = (out.record as Extract<JxRecord, { kind: "project_self_eval" }>).indicators[0]!;
+    expect(after.name).toBe("另一个名称");
+    expect({ target: after.target, actual: after.actual }).toEqual(before);
     expect(flagsResolvedByCorrection(out.record, "indicators[0].name").map((f) => f.code)).toEqual(["row_in_doubt"]);
   });
 });
