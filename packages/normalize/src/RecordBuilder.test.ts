@@ -122,6 +122,7 @@ describe("withOneForHyphen", () => {
     expect(withOneForHyphen("（-）根据区政府领导的要求")).toBe("（一）根据区政府领导的要求");
     expect(withOneForHyphen("-是加强")).toBe("一是加强");
     expect(withOneForHyphen("进--步完善改进健全制度")).toBe("进一步完善改进健全制度");
+    expect(withOneForHyphen("江宁区深化“--网通办”改革")).toBe("江宁区深化“一网通办”改革");
     expect(withOneForHyphen("市民云-普陀区")).toBe("市民云-普陀区");
   });
   it("leaves dashes, ranges and hyphens next to digits or Latin letters", () => {

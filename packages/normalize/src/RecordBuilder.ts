@@ -41,15 +41,15 @@ export function withoutSpeckBetweenHan(text: string): string {
 }
 
 /**
- * `text` with 一 for a hyphen that stands where no hyphen is printed: at its start or after an
- * opening quote or bracket, before a Chinese character ("“-网通办”", "-是加强"), or alone in
- * brackets ("（-）"), or as two between Chinese characters ("进--步": the bar read twice). A scan
- * leaves "一" a short bar, and OCR reads it as the hyphen it looks like. Between two Chinese
- * characters one hyphen is left: forms print one there ("市民云-普陀区").
+ * `text` with 一 for a hyphen (or two: the bar read twice) that stands where no hyphen is printed:
+ * at its start or after an opening quote or bracket, before a Chinese character ("“-网通办”",
+ * "“--网通办”", "-是加强"), alone in brackets ("（-）"), or as two between Chinese characters
+ * ("进--步"). A scan leaves "一" a short bar, and OCR reads it as the hyphen it looks like.
+ * Between two Chinese characters one hyphen is left: forms print one there ("市民云-普陀区").
  */
 export function withOneForHyphen(text: string): string {
   return text
-    .replace(/(^|[“‘「『（(])[-－‐‑–](?=\p{Script=Han})/gu, "$1一")
+    .replace(/(^|[“‘「『（(])[-－‐‑–]{1,2}(?=\p{Script=Han})/gu, "$1一")
     .replace(/([（(])[-－‐‑–](?=[）)])/gu, "$1一")
     .replace(/(?<=\p{Script=Han})[-－‐‑–]{2}(?=\p{Script=Han})/gu, "一");
 }
