@@ -46,6 +46,11 @@ function levelOneBlocks(indicators: readonly Ind[]): { weight: number | null; su
   return [...blocks.values()];
 }
 
+/** Whether every level-1 weight was read and they (+ the budget row's points) make the total weight. */
+function levelOneWeightsMakeTotal(blocks: readonly { weight: number | null }[], totalWeight: number | null, extraW: number): boolean {
+  return totalWeight !== null && blocks.every((blk) => blk.weight !== null) && Math.abs(round2(sum(blocks.map((blk) => blk.weight)) + extraW) - totalWeight) <= 0.011;
+}
+
 /**
  * The rows of the level-1 blocks that hold the whole excess of the indicator weights over the
  * total: every level-1 weight was read and they (+ the budget row's points) make the total, no
@@ -55,8 +60,7 @@ function levelOneBlocks(indicators: readonly Ind[]): { weight: number | null; su
  */
 function overshootingBlockRows(indicators: readonly Ind[], totalWeight: number, extraW: number): number[] | undefined {
   const list = levelOneBlocks(indicators);
-  if (list.some((blk) => blk.weight === null)) return undefined;
-  if (Math.abs(round2(sum(list.map((blk) => blk.weight)) + extraW) - totalWeight) > 0.011) return undefined;
+  if (!levelOneWeightsMakeTotal(list, totalWeight, extraW)) return undefined;
   let excess = 0;
   const rows: number[] = [];
   for (const blk of list) {
@@ -208,8 +212,7 @@ export function runChecks(
   // the level-1 weights (+ the budget row's points) make the total: they vouch for each other.
   if (input.level1Weights) {
     const blocks = levelOneBlocks(indicators);
-    const levelOneTotal =
-      total.weight !== null && blocks.every((x) => x.weight !== null) && Math.abs(round2(sum(blocks.map((x) => x.weight)) + extraW) - total.weight) <= 0.011;
+    const levelOneTotal = levelOneWeightsMakeTotal(blocks, total.weight, extraW);
     for (const blk of blocks) {
       const shortByUnread = blk.weight !== null && blk.sum < blk.weight - 0.011 && blk.rows.some((k) => indicators[k]!.weight === null);
       if (blk.weight === null) {

@@ -297,7 +297,6 @@ function flagGuessedTotal(b: RecordBuilder, v: TabularValues, confirmed: Readonl
   b.flag("total_label_inferred", sure ? "info" : "review", "total", "total row label not recognised; the row was taken by its shape (a label and two numbers)");
 }
 
-/** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
 /** A label or value as compared for a label inside a value: its letters and digits only. */
 const labelKey = (s: string) => s.replace(/[^\p{L}\p{N}]/gu, "");
 
@@ -312,11 +311,9 @@ export function gluedField(
   fields: { readonly [field: string]: FieldSpec },
   isMissing: (field: string) => boolean,
 ): { before: string; field: string; label: string; after: string } | null {
-  const kept: number[] = [];
-  [...value].forEach((c, i) => {
-    if (/[\p{L}\p{N}]/u.test(c)) kept.push(i);
-  });
   const chars = [...value];
+  // Where each letter or digit stands in `chars`, and those characters alone.
+  const kept = chars.flatMap((c, i) => (/[\p{L}\p{N}]/u.test(c) ? [i] : []));
   const key = kept.map((i) => chars[i]).join("");
   // The longest label found wins; of two as long, the later ("…项目实施单位名称": 实施单位名称, not 项目实施单位).
   let best: { before: string; field: string; label: string; after: string; length: number; at: number } | null = null;
@@ -373,6 +370,7 @@ function splitGluedLabels(b: RecordBuilder, kind: RecordKind, values: { [field: 
   }
 }
 
+/** A row placed by order is certain enough when its rate check held; otherwise a person looks. */
 function flagInferredRows(b: RecordBuilder, rows: ReadonlySet<string>, part: string, confirmed: ReadonlySet<string>): void {
   for (const key of rows) {
     const sure = confirmed.has(`${part}.${key}.execution_rate`);

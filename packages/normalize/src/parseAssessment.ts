@@ -5,7 +5,7 @@ import type { RecordBuilder } from "./RecordBuilder.js";
 import { settledLabelCell } from "./settledLabelCell.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
-import { labelAmidSpecks } from "./parseIndicatorsRows.js";
+import { labelAmidSpecks, specksBesideLabel } from "./parseIndicatorsRows.js";
 
 export type AssessmentValues = {
   fields: { [field: string]: RowCell[] };
@@ -203,7 +203,7 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     const l1Read = matchLabel(l1Text)?.label ?? (splitLevelWeight(l1Text).label || null);
     const l1Label = (l1Read && labelAmidSpecks(l1Read)) ?? l1Read;
     b.track(`${path}.level1`, [l1]);
-    if (l1Label !== l1Read) b.flag("label_not_read", "review", `${path}.level1`, `"${l1Read}" in the level1 column holds the label "${l1Label}" with specks beside it; read as the label`);
+    if (l1Read && l1Label !== l1Read) b.flag("label_not_read", "review", `${path}.level1`, specksBesideLabel(l1Read, l1Label!, "level1"));
     if (!l1Label) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
     const l1w = l1 ? weightOf(l1.text) : null;
     if (l1) b.track(`${path}.level1_weight`, [l1]);

@@ -154,7 +154,7 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
       const label = read !== null ? labelAmidSpecks(read) : undefined;
       if (read === null || label === undefined) continue;
       raw[field] = label;
-      raw.repairs.push({ code: "label_not_read", severity: "review", message: `"${read}" in the ${field} column holds the label "${label}" with specks beside it; read as the label`, field });
+      raw.repairs.push({ code: "label_not_read", severity: "review", message: specksBesideLabel(read, label, field), field });
     }
     // An OCR-read level-1 label with one character misread ("投人管理指标") is the label, in doubt:
     // the level-1 labels are few and known.
@@ -203,6 +203,11 @@ export function nearestLabel(text: string, pool: readonly string[]): string | nu
     return t.length === l.length ? m === 1 : m === 0 || (m === 1 && t.length >= MIN_LABEL_PART + 1);
   });
   return hits.length === 1 ? hits[0]! : null;
+}
+
+/** The message of a label read with specks beside it (labelAmidSpecks), for the review flag. */
+export function specksBesideLabel(read: string, label: string, field: string): string {
+  return `"${read}" in the ${field} column holds the label "${label}" with specks beside it; read as the label`;
 }
 
 /**
