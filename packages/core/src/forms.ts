@@ -226,6 +226,12 @@ export const MONEY_UNIT_MARKERS: { readonly [unit in "元" | "万元"]: RegExp }
   元: /[（(]\s*元\s*[)）]|单位\s*[:：]\s*元(?!\S*万)/,
 };
 
+/**
+ * A 万元 marker a scan damaged: 万 in brackets after a money word with 元 lost or misread
+ * ("项目资金（万）", "资金（万兀）"). Nothing else prints 万 alone there; it is read as 万元, in doubt.
+ */
+export const DAMAGED_WANYUAN_MARKER = /(?:资金|金额|预算|经费|支出|单位)\s*[:：]?\s*[（(]\s*万\s*[^\s)）元\d]?\s*[)）]/;
+
 const labelsOf = (cols: { readonly [c: string]: FieldSpec }): Spellings =>
   Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.labels]));
 

@@ -183,9 +183,16 @@ export class RecordBuilder {
   /** The unit the form prints its amounts in; set once the report's unit marker is known. */
   moneyUnit: MoneyUnit = "元";
 
+  /** Paths read as amounts, in reading order: a doubt about the money unit covers them all. */
+  readonly moneyPaths: string[] = [];
+  /** Amounts whose decimals say the unit may be wrong (doubtDecimals), or a damaged unit marker's text. */
+  private readonly unitDoubts: { path: string; text: string }[] = [];
+  private unitMarkerDoubt: string | undefined;
+
   /** An amount in 元 (converted from the form's unit, or the cell's own). */
   money(path: string, cell: RowCell | undefined): number | null {
     if (!cell) return null;
+    this.moneyPaths.push(path);
     this.track(path, [cell]);
     this.noteAlternatives(path, cell, (t) => {
       const r = readMoney(t, this.moneyUnit);
@@ -211,7 +218,27 @@ export class RecordBuilder {
    */
   doubtDecimals(path: string, text: string, unit: MoneyUnit): void {
     if (unit !== "元" || /万元/.test(text) || !/\.\d{3,}/.test(text.replace(/[，,\s]/g, ""))) return;
-    this.flag("money_unit_doubt", "review", path, `"${text}" has more than two decimals for an amount in 元: the form may print 万元`);
+    this.unitDoubts.push({ path, text });
+  }
+
+  /** The report's 万元 marker was read damaged (`marker`, "项目资金（万）"): the unit is in doubt. */
+  doubtUnitMarker(marker: string): void {
+    this.unitMarkerDoubt = marker;
+  }
+
+  /**
+   * One review item for a doubt about the money unit: the unit is one for the whole form, so
+   * when it may be wrong every amount read may be 10,000 times off, and one flag names them all
+   * (`paths`). Call once the record's amounts are read.
+   */
+  flagMoneyUnit(): void {
+    const first = this.unitDoubts[0];
+    if (!first && this.unitMarkerDoubt === undefined) return;
+    const message = first
+      ? `"${first.text}" has more than two decimals for an amount in 元: the form may print 万元, which would make every amount 10,000 times larger`
+      : `the unit marker reads "${this.unitMarkerDoubt}": taken as 万元, so every amount was multiplied by 10,000`;
+    const paths = [...new Set([...(first ? [first.path] : []), ...this.moneyPaths, ...this.unitDoubts.map((d) => d.path)])];
+    this.flags.push({ code: "money_unit_doubt", severity: "review", path: paths[0] ?? "", ...(paths.length > 1 ? { paths } : {}), message });
   }
 
   /**

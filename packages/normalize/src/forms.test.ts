@@ -227,10 +227,50 @@ describe("form model: a 万元 marker that was not read", () => {
       ],
     })));
     expect(r.source.money_unit).toBe("元");
-    expect(review(r).filter((f) => f.code === "money_unit_doubt").map((f) => f.path)).toEqual(
-      expect.arrayContaining(["funds.total.initial_budget", "funds.total.executed", "funds.fiscal.annual_budget"]),
-    );
+    // The unit is one doubt: one review item over every amount read, those with two decimals too.
+    const doubts = review(r).filter((f) => f.code === "money_unit_doubt");
+    expect(doubts).toHaveLength(1);
+    expect(doubts[0]!.paths).toEqual(expect.arrayContaining([
+      "funds.total.initial_budget", "funds.total.executed", "funds.fiscal.annual_budget", "funds.carryover.initial_budget", "funds.other.annual_budget",
+    ]));
+    expect(doubts[0]!.paths).not.toContain("funds.total.weight");
     const cents = any(only(project()));
     expect(cents.flags.some((f: { code: string }) => f.code === "money_unit_doubt")).toBe(false);
+  });
+
+  it("doubts every amount when only one has more than two decimals (the others read whole)", () => {
+    const r = any(only(project({
+      funds: [
+        "\t年度资金总额\t40.50\t0.0605\t0.0605\t10\t100.00%\t10",
+        "\t其中：当年财政拨款\t40.50\t0.0605\t0.0605\t—\t\t",
+        "\t上年结转资金\t0\t0\t\t—\t\t",
+        "\t其他资金\t0\t0\t\t—\t\t",
+      ],
+    })));
+    const doubts = review(r).filter((f) => f.code === "money_unit_doubt");
+    expect(doubts).toHaveLength(1);
+    expect(doubts[0]!.paths).toEqual(expect.arrayContaining(["funds.total.initial_budget", "funds.fiscal.initial_budget"]));
+  });
+
+  it("reads a 万元 marker whose 元 a scan lost (项目资金（万）) as 万元, in doubt", () => {
+    for (const fundsHeader of ["项目资金（万）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分", "项目资金(万兀)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分"]) {
+      const r = any(only(project({
+        fundsHeader,
+        funds: [
+          "\t年度资金总额\t120\t120\t119.99\t10\t99.99%\t10",
+          "\t其中：财政拨款\t120\t120\t119.99\t—\t\t",
+          "\t上年结转资金\t0\t0\t\t—\t\t",
+          "\t其他资金\t0\t0\t\t—\t\t",
+        ],
+      })));
+      expect(r.source.money_unit).toBe("万元");
+      expect(r.funds.total).toMatchObject({ initial_budget: 1200000, executed: 1199900 });
+      const doubts = review(r).filter((f) => f.code === "money_unit_doubt");
+      expect(doubts).toHaveLength(1);
+      expect(doubts[0]!.paths).toEqual(expect.arrayContaining(["funds.total.initial_budget", "funds.fiscal.executed"]));
+    }
+    // 万 with a count's unit, or a whole 万元 marker, is no damaged marker.
+    expect(any(only(project({ fundsHeader: "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分" }))).flags
+      .some((f: { code: string }) => f.code === "money_unit_doubt")).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { compact, similarity, cleanText, readMoney, readRate, parseTarget, JixiaoError, indexOfPath, isUnderPath, matchLabel } from "@jixiao/core";
 import type { Reconstruction, Row, RowCell } from "@jixiao/layout";
 import { JxRecord as RecordSchema, type JxRecord, type RecordKind, type Flag } from "@jixiao/schemas";
-import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS, type FieldSpec } from "./forms.js";
+import { TITLES, INDICATOR_HEADER, FUNDS_HEADER, DEPARTMENT_KV, FORM_MODELS, MONEY_UNIT_MARKERS, DAMAGED_WANYUAN_MARKER, type FieldSpec } from "./forms.js";
 import { RecordBuilder, type NormalizeOptions } from "./RecordBuilder.js";
 import { parseTabular, type TabularValues } from "./parseTabular.js";
 import { parseAssessment } from "./parseAssessment.js";
@@ -110,6 +110,7 @@ export function normalize(
     } else {
       ({ record, confirmed } = buildTabular(report.kind, report.rows, b, spansKnown));
     }
+    b.flagMoneyUnit();
     if (report.untitled) {
       b.flag("title_not_read", "review", "kind", "no form title was read: the report's kind comes from its opening label lines");
     }
@@ -143,6 +144,7 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
   const model = FORM_MODELS[kind];
   const indHeader = INDICATOR_HEADER[kind];
   const seen = { 元: [] as RowCell[], 万元: [] as RowCell[] };
+  const damaged: RowCell[] = [];
   for (const row of rows) {
     if (headerColumns(row, indHeader, Math.min(3, model.minIndicatorHits))) break;
     const cells = cellsOf(row, false);
@@ -154,7 +156,13 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
       if (/单位[:：]?$/.test(t) && next && /^[:：]?万?元$/.test(compact(next.text))) t = `${t.replace(/[:：]$/, "")}：${compact(next.text).replace(/^[:：]/, "")}`;
       if (MONEY_UNIT_MARKERS.万元.test(t)) seen.万元.push(cell);
       else if (MONEY_UNIT_MARKERS.元.test(t)) seen.元.push(cell);
+      else if (DAMAGED_WANYUAN_MARKER.test(t)) damaged.push(cell);
     });
+  }
+  if (!seen.万元.length && !seen.元.length && damaged[0]) {
+    b.track("source.money_unit", damaged);
+    b.doubtUnitMarker(compact(damaged[0].text));
+    return "万元";
   }
   if (!seen.万元.length) return "元";
   b.track("source.money_unit", seen.万元);
@@ -396,6 +404,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     b.track(field, cells);
     // A unit printed in the field's own label ("当年预算数（万元）") decides for that field.
     const unit = v.units[field] ?? b.moneyUnit;
+    if (!rate && cells.length) b.moneyPaths.push(field);
     if (!rate) b.doubtDecimals(field, joined, unit);
     const r = rate ? readRate(joined) : readMoney(joined, unit);
     if (r.ok) return r.value;
