@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
 import { RecordBuilder, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
-import { flagLoneOperators, flagNamesOutOfLine } from "./normalize.js";
+import { flagLoneOperators, flagLostPercent, flagNamesOutOfLine } from "./normalize.js";
+import { parseTarget } from "@jixiao/core";
 
 const cell = (text: string, confidence: number): RowCell => ({
   text, x0: 0, x1: 10, col: 0, colSpan: 1, rowSpan: 1, confidence,
@@ -68,6 +69,28 @@ describe("RecordBuilder: amounts with dots for thousands separators", () => {
     const unit = b.flags.filter((f) => f.code === "money_unit_doubt");
     expect(unit).toHaveLength(1);
     expect([...unit[0]!.paths!].sort()).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("flagLostPercent", () => {
+  const read = (target: string, actual: string, confidence = 0.95) => {
+    const b = new RecordBuilder();
+    const t = b.text("indicators[0].target", [cell(target, confidence)]);
+    const a = b.text("indicators[0].actual", [cell(actual, confidence)]);
+    flagLostPercent(b, "indicators[0]", parseTarget(t), parseTarget(a));
+    return b.flags.filter((f) => f.code === "unit_mismatch").map((f) => f.path);
+  };
+
+  it("doubts an OCR-read bare number beside a percentage (a % sign the scan lost), on either side", () => {
+    expect(read("≥90%", "90")).toEqual(["indicators[0].actual"]);
+    expect(read("≥95", "98.5%")).toEqual(["indicators[0].target"]);
+  });
+
+  it("leaves values with units on both sides, other units, and a text layer alone", () => {
+    expect(read("≥90%", "96%")).toEqual([]);
+    expect(read("≥5次", "6")).toEqual([]);
+    expect(read("达标", "90")).toEqual([]);
+    expect(read("≥90%", "90", 1)).toEqual([]);
   });
 });
 

@@ -202,7 +202,10 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     target_parsed: parseTarget(ind.target),
     actual_parsed: parseTarget(ind.actual),
   }));
-  indicators.forEach((ind, k) => flagImplausiblePercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed));
+  indicators.forEach((ind, k) => {
+    flagImplausiblePercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed);
+    flagLostPercent(b, `indicators[${k}]`, ind.target_parsed, ind.actual_parsed);
+  });
   flagLoneOperators(b, indicators);
   flagNamesOutOfLine(b, indicators);
   let confirmed: Set<string>;
@@ -533,6 +536,29 @@ export function flagLoneOperators(b: RecordBuilder, indicators: readonly { targe
   for (const v of read) {
     if (/^[<>＜＞]/.test(v.text)) {
       b.flag("ambiguous_operator", "review", v.path, `"${v.text}" starts with ${v.text[0]} where the form prints ≥ or ≤ elsewhere: a scan often loses their lower bar`);
+    }
+  }
+}
+
+/**
+ * A target and its actual value print the same unit: where one reads a percentage and the other,
+ * read by OCR, a bare number ("≥90%" against "90"), the % sign was most likely lost on the scan
+ * (a bitonal % breaks into specks). The bare side gets a review flag; a text layer's is left.
+ */
+export function flagLostPercent(
+  b: RecordBuilder,
+  row: string,
+  target: ReturnType<typeof parseTarget>,
+  actual: ReturnType<typeof parseTarget>,
+): void {
+  const sides = [
+    { field: "target", v: target, other: actual },
+    { field: "actual", v: actual, other: target },
+  ];
+  for (const s of sides) {
+    const path = `${row}.${s.field}`;
+    if (s.v && s.v.unit === null && s.other?.unit === "%" && (b.confidence[path] ?? 1) < 1) {
+      b.flag("unit_mismatch", "review", path, `${s.v.value} has no unit beside a percentage: a % sign the scan lost?`);
     }
   }
 }
