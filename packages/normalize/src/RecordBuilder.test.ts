@@ -3,6 +3,7 @@ import type { RowCell } from "@jixiao/layout";
 import { RecordBuilder, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagLostPercent, flagNamesOutOfLine } from "./normalize.js";
 import { parseTarget } from "@jixiao/core";
+import { runChecks } from "./checks.js";
 
 const cell = (text: string, confidence: number): RowCell => ({
   text, x0: 0, x1: 10, col: 0, colSpan: 1, rowSpan: 1, confidence,
@@ -69,6 +70,27 @@ describe("RecordBuilder: amounts with dots for thousands separators", () => {
     const unit = b.flags.filter((f) => f.code === "money_unit_doubt");
     expect(unit).toHaveLength(1);
     expect([...unit[0]!.paths!].sort()).toEqual(["a", "b", "c"]);
+  });
+});
+
+describe("RecordBuilder: a rate with more decimals than rates print", () => {
+  const rate = (text: string, executed: number, confidence = 0.95) => {
+    const b = new RecordBuilder();
+    const value = b.number("spending.basic.execution_rate", cell(text, confidence), true);
+    const confirmed = runChecks(b, { indicators: [], total: { weight: null, score: null }, rates: [{ path: "spending.basic", budget: 1000, executed, rate: value }], level1Weights: false });
+    b.flagLowConfidence(confirmed);
+    return { value, codes: b.flags.filter((f) => f.severity === "review" && f.path.endsWith("execution_rate")).map((f) => f.code) };
+  };
+
+  it("takes an OCR-read rate's two decimals (its % read as digits), confirmed by executed ÷ budget", () => {
+    expect(rate("94.439", 944.3)).toEqual({ value: 94.43, codes: [] });
+    expect(rate("92.7406", 927.4)).toEqual({ value: 92.74, codes: [] });
+  });
+
+  it("keeps the doubt when the arithmetic does not confirm it, and leaves a text layer's rate and two decimals alone", () => {
+    expect(rate("94.439", 800).codes).toContain("extra_digits");
+    expect(rate("94.439", 944.39, 1)).toEqual({ value: 94.439, codes: [] });
+    expect(rate("94.43%", 944.3)).toEqual({ value: 94.43, codes: [] });
   });
 });
 

@@ -289,9 +289,23 @@ export class RecordBuilder {
       return Number(dotted[1]);
     }
     const r = rate ? readRate(cell.text) : readNumber(cell.text);
+    if (r.ok && rate) return this.withoutExtraDecimals(path, cell) ?? r.value;
     if (r.ok) return r.value;
     this.flag("not_a_number", "review", path, `"${r.text}" is not a number`);
     return null;
+  }
+
+  /**
+   * Rates print two decimals at most ("94.43%"); an OCR-read rate with three or four ("94.439",
+   * "92.7406") most likely holds its % sign read as digits: the two-decimal reading, in doubt
+   * until a check (executed ÷ budget) confirms it. Undefined for any other rate.
+   */
+  private withoutExtraDecimals(path: string, cell: RowCell): number | undefined {
+    const m = /^(\d{1,3}\.\d{2})\d{1,2}[%％]?$/.exec(cell.text.replace(/\s/g, ""));
+    if (!m || cell.confidence >= 1) return undefined;
+    const cut = Number(m[1]);
+    this.flag("extra_digits", "review", path, `"${cell.text}" has more decimals than a rate prints: its % sign was most likely read as digits; taken as ${cut}`);
+    return cut;
   }
 
   /**
@@ -300,11 +314,12 @@ export class RecordBuilder {
    * value also lower its confidence).
    */
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
-    // Digits both engines read alike but PP-OCR was unsure of (unsure_digits) are settled by a
-    // sum that holds: the arithmetic is the second, independent opinion they lacked.
+    // Digits both engines read alike but PP-OCR was unsure of (unsure_digits), and a rate read
+    // without its extra decimals (extra_digits), are settled by a check that holds: the
+    // arithmetic is the second, independent opinion they lacked.
     for (let i = this.flags.length - 1; i >= 0; i--) {
       const f = this.flags[i]!;
-      if (f.code === "unsure_digits" && confirmed.has(f.path)) this.flags.splice(i, 1);
+      if ((f.code === "unsure_digits" || f.code === "extra_digits") && confirmed.has(f.path)) this.flags.splice(i, 1);
     }
     const doubted = new Set(this.flags.filter((f) => f.severity === "review").map((f) => f.path));
     for (const [path, c] of Object.entries(this.confidence)) {
