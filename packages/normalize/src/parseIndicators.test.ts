@@ -115,6 +115,23 @@ describe("readIndicatorRows", () => {
     expect(shifted[1]!.name.map((c) => c.text)).toContain("1.Z日标");
   });
 
+  it("reads a garbled level-2 label as the one label the taxonomy leaves between the labels read above and below, in doubt", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+    const level2 = (rows: Row[]) => readIndicatorRows(rows.map(ocr), HEADER).map((r) => [r.level2, r.repairs.filter((x) => x.field === "level2").length]);
+    const r = (l1: string, l2: string, name: string) => row(["", l1, l2, name, "提高", "达成指标", "5", "5"]);
+    // Between 经济效益指标 and 生态效益指标 only 社会效益指标 is left.
+    expect(level2([r("效益指标", "经济效益指标", "甲"), r("", "ILAWLIH标", "乙"), r("", "生态效益指标", "丙")])).toEqual([
+      ["经济效益指标", 0], ["社会效益指标", 1], ["生态效益指标", 0],
+    ]);
+    // At the block's end after 生态效益指标 only 可持续影响指标 is left; two garbled rows both take it
+    // (a guess is no anchor for the next).
+    expect(level2([r("效益指标", "生态效益指标", "甲"), r("", "r+", "乙"), r("", "大NT指标", "丙"), r("满意度指标", "服务对象满意度指标", "丁")]).map((x) => x[0])).toEqual([
+      "生态效益指标", "可持续影响指标", "可持续影响指标", "服务对象满意度指标",
+    ]);
+    // Two labels left (社会, 生态): no guess, the garbled text stays, in doubt.
+    expect(level2([r("效益指标", "经济效益指标", "甲"), r("", "ILAWLIH标", "乙"), r("", "可持续影响指标", "丙")])[1]).toEqual(["ILAWLIH标", 1]);
+  });
+
   it("doubts a level-2 label the rows below take from a label cell in doubt, as that cell is", () => {
     const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const rows = [

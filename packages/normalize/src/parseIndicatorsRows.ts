@@ -178,7 +178,40 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
     if (!mapByColumns(nonEmpty, header, raw)) mapByOrder(nonEmpty, header, raw);
     out.push(raw);
   }
+  level2BetweenBlocks(out);
   return out;
+}
+
+/**
+ * A level-2 label OCR garbled past recognition ("ILAWLIH标", "r+") in a taxonomy block is the
+ * one label the taxonomy leaves between the labels read above and below it in the same level-1
+ * block (社会效益指标 between 经济效益指标 and 生态效益指标; 可持续影响指标 after 生态效益指标 at
+ * the block's end), when it leaves exactly one. Only labels read as such are anchors, not other
+ * guesses. The row stays in doubt: its label_not_read repair names the guess.
+ */
+function level2BetweenBlocks(raws: RawIndicator[]): void {
+  let current: string | null = null;
+  const parents = raws.map((r) => {
+    if (r.level1 !== null) current = matchLabel(r.level1)?.level === 1 ? matchLabel(r.level1)!.label : r.level1;
+    return current;
+  });
+  const read = raws.map((r) => (r.level2 !== null && matchLabel(r.level2)?.level === 2 ? matchLabel(r.level2)!.label : undefined));
+  raws.forEach((r, i) => {
+    const garbled = r.level2;
+    const parent = parents[i];
+    const siblings = parent ? TAXONOMY[parent] : undefined;
+    const repair = r.repairs.find((x) => x.code === "label_not_read" && x.field === "level2");
+    if (garbled === null || read[i] !== undefined || !siblings || !repair || !r.level2Cell || r.level2Cell.confidence >= 1) return;
+    const anchor = (step: 1 | -1) => {
+      for (let j = i + step; j >= 0 && j < raws.length && parents[j] === parent; j += step) if (read[j]) return read[j];
+      return undefined;
+    };
+    const [above, below] = [anchor(-1), anchor(1)];
+    const between = siblings.slice(above ? siblings.indexOf(above) + 1 : 0, below ? siblings.indexOf(below) : siblings.length);
+    if (between.length !== 1) return;
+    r.level2 = between[0]!;
+    repair.message = `"${garbled}" in the level2 column is no taxonomy label; read as "${between[0]}", the one label the taxonomy leaves between the labels above and below it`;
+  });
 }
 
 /** Text that may be a label: two or more CJK characters and no digit. */
