@@ -36,6 +36,7 @@ export const flagCodes = {
   not_yes_no: { by: "normalize", check: false, description: "a yes/no cell holds neither 是 nor 否" },
   leading_dot: { by: "normalize", check: false, description: "a number read with a dot before its digits (dust on a scan); the digits were taken" },
   extra_digits: { by: "normalize", check: false, description: "an OCR-read rate with more decimals than rates print: its % sign may have been read as digits" },
+  empty_amount: { by: "normalize", check: false, description: "an OCR-read money row has an empty amount cell left of an amount read: an amount the scan may have lost" },
   unit_mismatch: { by: "normalize", check: false, description: "an OCR-read target or actual is a bare number beside a percentage: a % sign lost on the scan" },
   implausible_percent: { by: "normalize", check: false, description: "a percentage beside the others looks misread (≥ read as 2)" },
   thousands_dot: { by: "normalize", check: false, description: "an amount read with dots for its thousands separators (19.725.000.00); the dots were taken as separators" },

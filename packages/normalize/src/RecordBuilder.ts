@@ -112,6 +112,14 @@ export class RecordBuilder {
   }
 
   /** Records where a field came from and turns the cell's repairs into flags on that field. */
+  /** Records where a field came from, and nothing of the cells' confidence or repairs (a label that only places a row). */
+  place(path: string, cells: readonly RowCell[]): void {
+    for (const cell of cells) {
+      (this.provenance[path] ??= []).push(...cell.prov);
+      for (const p of cell.prov) this.pages.add(p.page);
+    }
+  }
+
   track(path: string, cells: readonly (RowCell | undefined)[]): void {
     for (const cell of cells) {
       if (!cell) continue;

@@ -3,6 +3,7 @@
 // text dump run through the same stages as the pipeline.
 import { reconstruct } from "@jixiao/layout";
 import type { JxRecord } from "@jixiao/schemas";
+import type { RowCell } from "@jixiao/layout";
 import { readTextDump } from "@jixiao/textdump";
 import { describe, expect, it } from "vitest";
 import { normalize } from "./normalize.js";
@@ -272,5 +273,45 @@ describe("form model: a 万元 marker that was not read", () => {
     // 万 with a count's unit, or a whole 万元 marker, is no damaged marker.
     expect(any(only(project({ fundsHeader: "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分" }))).flags
       .some((f: { code: string }) => f.code === "money_unit_doubt")).toBe(false);
+  });
+});
+
+/** A dump read as a scan would be: every cell OCR-read (two engines agreeing), the cells `doubted` picks read differently by the two. */
+function scanned(text: string, doubted: (text: string) => boolean = () => false): JxRecord {
+  const recon = reconstruct(readTextDump(text, META));
+  const ocr = (c: RowCell): RowCell => ({
+    ...c,
+    confidence: doubted(c.text) ? 0.5 : 0.995,
+    repairs: doubted(c.text) ? [{ code: "ocr_disagreement", severity: "review", message: `PP-OCR "${c.text}", Tesseract "x"`, readings: [c.text, "x"] }] : c.repairs,
+  });
+  const rows = recon.rows.map((r) => ({ ...r, cells: r.cells.map(ocr), spanned: r.spanned.map(ocr) }));
+  const { records } = normalize({ ...recon, rows }, META);
+  expect(records).toHaveLength(1);
+  return records[0]!;
+}
+
+describe("form model: the money grid read from a scan", () => {
+  const funds = (rows: string[]) => project({ funds: rows });
+  const FUNDS = [
+    "\t资金总额\t1,200,000.00\t1,200,000.00\t1,199,900.00\t10\t99.99%\t10",
+    "\t其中：财政拨款\t1,200,000.00\t1,200,000.00\t1,199,900.00\t—\t\t",
+    "\t上年结转资金\t0\t0\t\t—\t\t",
+    "\t其他资金\t0\t0\t\t—\t\t",
+  ];
+
+  it("does not doubt a row's amounts for an OCR doubt on its label when the label is the row the form's order puts next", () => {
+    const r = scanned(funds(FUNDS), (t) => t === "其中：财政拨款");
+    expect(review(r).filter((f) => f.path.startsWith("funds"))).toEqual([]);
+    expect(r.source.provenance["funds.fiscal"]).toBeDefined();
+    // Out of the form's order (the fiscal row before the total) the label's doubt covers its row.
+    const swapped = scanned(funds([FUNDS[1]!, FUNDS[0]!, FUNDS[2]!, FUNDS[3]!]), (t) => t === "其中：财政拨款");
+    expect(review(swapped).map((f) => [f.code, f.path])).toContainEqual(["ocr_disagreement", "funds.fiscal"]);
+  });
+
+  it("doubts an empty amount cell left of an amount read (an amount the scan lost), not trailing blanks or a text layer's", () => {
+    const lost = [FUNDS[0]!, FUNDS[1]!, "\t上年结转资金\t\t0\t\t—\t\t", FUNDS[3]!];
+    expect(review(scanned(funds(lost))).filter((f) => f.code === "empty_amount").map((f) => f.path)).toEqual(["funds.carryover.initial_budget"]);
+    expect(review(scanned(funds(FUNDS))).filter((f) => f.code === "empty_amount")).toEqual([]);
+    expect(review(only(funds(lost))).filter((f) => f.code === "empty_amount")).toEqual([]);
   });
 });

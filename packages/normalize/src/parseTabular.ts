@@ -1,7 +1,7 @@
 import { compact, cleanText, isEmptyValue, isSectionLabelPiece, matchLabel, readNumber } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import type { RecordKind } from "@jixiao/schemas";
-import { FORM_MODELS, type Spellings } from "./forms.js";
+import { FORM_MODELS, type MoneyGrid, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
@@ -187,9 +187,14 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
       // row of the form's fixed order; the checks later decide whether that needs a person.
       const order = Object.keys(grid.rows);
       const amounts = cells.filter((c) => columnOf(c, moneyCols!) && isNumeric(c.text.replace(/[%％]$/, "")));
+      const last = Math.max(-1, ...Object.keys(out.money).map((k) => order.indexOf(k)));
+      const next = order[last + 1];
+      // A label recognised as the row the form's order puts next is confirmed by that order: it
+      // only places the row, and its OCR doubts doubt nothing the record holds (the amounts
+      // carry their own). A label read out of order may have put the amounts on the wrong row:
+      // its doubts cover the row.
+      const labelConfirmed = key !== null && key.key === next;
       if (!key && amounts.length >= 2) {
-        const last = Math.max(-1, ...Object.keys(out.money).map((k) => order.indexOf(k)));
-        const next = order[last + 1];
         const label = cells.find((c) => !columnOf(c, moneyCols!) && !isNumeric(c.text));
         if (next && label) {
           key = { key: next, cell: label };
@@ -208,7 +213,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
           const type = grid.columns[col]!.type;
           money[col] = type === "money" ? b.money(path, c) : b.number(path, c, type === "rate");
         }
-        b.track(`${moneyPath}.${key.key}`, [key.cell]);
+        flagAmountGaps(b, `${moneyPath}.${key.key}`, money, moneyCols, grid.columns, cells);
+        if (labelConfirmed) b.place(`${moneyPath}.${key.key}`, [key.cell]);
+        else b.track(`${moneyPath}.${key.key}`, [key.cell]);
         out.money[key.key] = money;
       }
     }
@@ -268,6 +275,21 @@ function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: re
   // The label starts at or left of the name column (merged over the label columns, or in the first).
   const leftOfName = !!cols.name && first.x0 <= cols.name.x0 + 1;
   return [...lead].length <= 3 && starts.has([...lead][0] ?? "") && leftOfName && nums.length === 2 && !others.length ? "guessed" : null;
+}
+
+/**
+ * Forms leave a money row's trailing amount cells blank (a carryover row with no spending), not
+ * one before a filled one: on a scan, an empty amount cell left of an amount read is an amount
+ * the scan lost (a thin "0" taken for dust), and gets a review flag.
+ */
+function flagAmountGaps(b: RecordBuilder, path: string, money: Money, cols: HeaderColumns, types: MoneyGrid["columns"], cells: readonly RowCell[]): void {
+  if (!cells.some((c) => c.confidence < 1)) return;
+  const amounts = Object.keys(cols).filter((c) => types[c]?.type === "money" && c in money).sort((x, y) => cols[x]!.x0 - cols[y]!.x0);
+  amounts.forEach((col, i) => {
+    if (money[col] === null && amounts.slice(i + 1).some((c) => money[c] !== null)) {
+      b.flag("empty_amount", "review", `${path}.${col}`, "this amount cell is empty though an amount right of it was read: an amount the scan may have lost");
+    }
+  });
 }
 
 function moneyRowKey(cells: readonly RowCell[], project: boolean, rows: Spellings): { key: string; cell: RowCell } | null {
