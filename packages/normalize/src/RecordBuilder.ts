@@ -112,6 +112,16 @@ export class RecordBuilder {
   }
 
   /** Records where a field came from and turns the cell's repairs into flags on that field. */
+  /** One doubt over several fields: one review item (`paths`, the first also as `path`). */
+  flagAll(code: FlagCode, severity: "info" | "review", paths: readonly string[], message: string): void {
+    const unique = [...new Set(paths)];
+    if (unique.length < 2) {
+      if (unique[0] !== undefined) this.flag(code, severity, unique[0], message);
+      return;
+    }
+    this.flags.push({ code, severity, path: unique[0]!, paths: unique, message });
+  }
+
   /** Records where a field came from, and nothing of the cells' confidence or repairs (a label that only places a row). */
   place(path: string, cells: readonly RowCell[]): void {
     for (const cell of cells) {
@@ -245,8 +255,7 @@ export class RecordBuilder {
     const message = first
       ? `"${first.text}" has more than two decimals for an amount in 元: the form may print 万元, which would make every amount 10,000 times larger`
       : `the unit marker reads "${this.unitMarkerDoubt}": taken as 万元, so every amount was multiplied by 10,000`;
-    const paths = [...new Set([...(first ? [first.path] : []), ...this.moneyPaths, ...this.unitDoubts.map((d) => d.path)])];
-    this.flags.push({ code: "money_unit_doubt", severity: "review", path: paths[0] ?? "", ...(paths.length > 1 ? { paths } : {}), message });
+    this.flagAll("money_unit_doubt", "review", [...(first ? [first.path] : []), ...this.moneyPaths, ...this.unitDoubts.map((d) => d.path)], message);
   }
 
   /**
@@ -329,7 +338,7 @@ export class RecordBuilder {
       const f = this.flags[i]!;
       if ((f.code === "unsure_digits" || f.code === "extra_digits") && confirmed.has(f.path)) this.flags.splice(i, 1);
     }
-    const doubted = new Set(this.flags.filter((f) => f.severity === "review").map((f) => f.path));
+    const doubted = new Set(this.flags.filter((f) => f.severity === "review").flatMap((f) => f.paths ?? [f.path]));
     for (const [path, c] of Object.entries(this.confidence)) {
       const field = lastField(path);
       const min = field === "target" || field === "actual" ? this.minPatternConfidence : this.minConfidence;
@@ -340,7 +349,7 @@ export class RecordBuilder {
 
   /** True when a review flag covers the path. */
   underReview(path: string): boolean {
-    return this.flags.some((f) => f.severity === "review" && isUnderPath(path, f.path));
+    return this.flags.some((f) => f.severity === "review" && (f.paths ?? [f.path]).some((p) => isUnderPath(path, p)));
   }
 }
 

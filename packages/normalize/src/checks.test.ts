@@ -133,9 +133,17 @@ describe("runChecks", () => {
       ["rate_unchecked", "spending.project.executed"],
       ["rate_unchecked", "spending.project.execution_rate"],
     ]);
+    // A failed rate is one doubt over the rate and both amounts: any of them may be misread.
+    expect(b.flags[0]!.paths).toEqual(["spending.basic.execution_rate", "spending.basic.annual_budget", "spending.basic.executed"]);
     expect(b.flags[0]!.message).toContain("50.00%");
     expect(confirmed.has("spending.fiscal.execution_rate")).toBe(true);
     expect(confirmed.has("spending.other.execution_rate")).toBe(false);
+  });
+
+  it("leaves amounts another check confirmed out of a failed rate's doubt", () => {
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(100, 100)], total: { weight: 100, score: 100 }, rates: [{ path: "funds.total", budget: 200, executed: 100, rate: 60 }], level1Weights: false }, new Set(["funds.total.annual_budget", "funds.total.executed"]));
+    expect(b.flags.map((f) => [f.code, f.path, f.paths])).toEqual([["rate_mismatch", "funds.total.execution_rate", undefined]]);
   });
 
   it("checks the budget row's score = rate × weight, capped at the weight", () => {

@@ -91,8 +91,10 @@ export function runChecks(
     rates: readonly { path: string; budget: number | null; executed: number | null; rate: number | null; budgetField?: string }[];
     level1Weights: boolean;
   },
+  /** Values other checks already confirmed (the funds grid's column sums): a failed rate does not doubt them. */
+  known: ReadonlySet<string> = new Set(),
 ): Set<string> {
-  const confirmed = new Set<string>();
+  const confirmed = new Set<string>(known);
   const { indicators, total } = input;
   // The budget-execution row is worth 10 points on these forms; when its weight was not read,
   // the standard 10 keeps the sum check meaningful (the missing value has its own flag).
@@ -266,7 +268,10 @@ export function runChecks(
     if (r.budget === 0) continue;
     const expected = (r.executed / r.budget) * 100;
     if (Math.abs(expected - r.rate) > 0.051) {
-      b.flag("rate_mismatch", "review", `${r.path}.execution_rate`, `execution rate ${r.rate} but executed / budget = ${expected.toFixed(2)}%`);
+      const message = `execution rate ${r.rate} but executed / budget = ${expected.toFixed(2)}%`;
+      // Any of the three may be the misread one: one doubt over the rate and the amounts no other
+      // check vouches for.
+      b.flagAll("rate_mismatch", "review", [paths.rate, ...[paths.budget, paths.executed].filter((p) => !confirmed.has(p))], message);
     } else {
       for (const p of Object.values(paths)) confirmed.add(p);
     }

@@ -1,7 +1,7 @@
 import { CHECK_FLAG_CODES, JxRecord as RecordSchema, type Flag, type FlagCode, type JxRecord, type ReviewTrailEntry } from "@jixiao/schemas";
 import { copiesOfOneCell, holderOf, isEditablePath, isUnderPath, parseTarget, valueAt } from "@jixiao/core";
 import { RecordBuilder } from "./RecordBuilder.js";
-import { runChecks } from "./checks.js";
+import { checkFundsColumns, runChecks } from "./checks.js";
 import { checkInputOf } from "./checkInput.js";
 
 /** Flag codes the arithmetic checks raise (runChecks); a correction re-derives exactly these (the flag-code table's `check` codes). */
@@ -10,7 +10,14 @@ export const CHECK_CODES: ReadonlySet<FlagCode> = CHECK_FLAG_CODES;
 /** Runs the form's arithmetic checks on a finished record; returns the flags they raise. */
 export function checkRecord(record: JxRecord): Flag[] {
   const b = new RecordBuilder();
-  runChecks(b, checkInputOf(record));
+  // As the normalizer checks: amounts the funds grid's column sums confirm are not doubted by a failed rate.
+  const known = new Set<string>();
+  if (record.kind === "project_self_eval") {
+    const sums = new RecordBuilder();
+    Object.assign(sums.confidence, record.source.confidence);
+    checkFundsColumns(sums, record.funds, known);
+  }
+  runChecks(b, checkInputOf(record), known);
   return b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
 }
 

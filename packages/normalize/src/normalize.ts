@@ -219,8 +219,10 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     };
     for (const k of ["total", "fiscal", "carryover", "other"]) if (!v.money[k]) b.flag("missing_funds_row", "review", `funds.${k}`, `funds row "${k}" not found`);
     settleDisputedNumbers(b, { kind, funds, indicators, total: v.total });
-    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }));
-    checkFundsColumns(b, funds, confirmed);
+    // The funds grid's column sums first: an amount they confirm is not doubted by a failed rate.
+    const fundsConfirmed = new Set<string>();
+    checkFundsColumns(b, funds, fundsConfirmed);
+    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }), fundsConfirmed);
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -411,6 +413,14 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     if (!rate) b.doubtDecimals(field, joined, unit);
     const r = rate ? readRate(joined) : readMoney(joined, unit);
     if (r.ok) return r.value;
+    // A number followed by Chinese text ("40.415项目年度总体目标…"): the next label and its value
+    // were read into this field's cell. The number is the field's, in doubt.
+    const lead = /^([-+]?\d[\d.,，]*\s*[%％]?)\s*(?=\p{Script=Han})/u.exec(joined);
+    const first = lead ? (rate ? readRate(lead[1]!) : readMoney(lead[1]!, unit)) : undefined;
+    if (first?.ok && first.value !== null) {
+      b.flag("label_in_value", "review", field, `"${joined.length > 24 ? `${joined.slice(0, 24)}…` : joined}" holds text after its number (the next label read into this cell): taken as ${lead![1]}`);
+      return first.value;
+    }
     b.flag("not_a_number", "review", field, `"${joined}" is not a number`);
     return null;
   };
@@ -478,7 +488,7 @@ function finish(
   const indicatorRows = (record as { indicators?: readonly object[] }).indicators ?? [];
   const flags: Flag[] = flagDoubtfulRows(
     mergeSameCellFlags(
-      b.flags.map((f) => ({ ...f, path: fixPath(f.path) })),
+      b.flags.map((f) => ({ ...f, path: fixPath(f.path), ...(f.paths ? { paths: f.paths.map(fixPath) } : {}) })),
       provenance,
     ),
     undefined,

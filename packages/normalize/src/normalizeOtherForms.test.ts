@@ -97,6 +97,24 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(r.recurring).toBe(true);
   });
 
+  it("takes the number of an amount or rate that has the next label's text read into it, in doubt", () => {
+    const text = ASSESSMENT.replace("预算执行数（元）： 19,725,000.00 预算执行率（%）： 100.00%", "预算执行数（元）： 19,725,000.00项目年度总材标 预算执行率（%）： 100.00%发现问题");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.executed).toBe(19725000);
+    expect(r.execution_rate).toBe(100);
+    expect(flagsAt(r, "executed").map((f) => [f.code, f.severity])).toEqual([["label_in_value", "review"]]);
+    expect(flagsAt(r, "execution_rate").map((f) => f.code)).toEqual(["label_in_value"]);
+    // A failed rate doubts the rate and both amounts, as one review item with plain paths.
+    const off = only(text.replace("当年预算数（元）： 19,725,000.00", "当年预算数（元）： 10,725,000.00")) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    const mismatch = reviewFlags(off).filter((f) => f.code === "rate_mismatch");
+    expect(mismatch).toHaveLength(1);
+    expect([...mismatch[0]!.paths!].sort()).toEqual(["budget_current_year", "executed", "execution_rate"]);
+    // Text with no number in front stays no number.
+    const none = only(ASSESSMENT.replace("预算执行数（元）： 19,725,000.00", "预算执行数（元）： 见附表")) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(none.executed).toBeNull();
+    expect(flagsAt(none, "executed").map((f) => f.code)).toContain("not_a_number");
+  });
+
   it("takes level1_weight from a (45分) line and explanation lines between a name and its numbers", () => {
     const r = only(ASSESSMENT);
     expect(inds(r).map((i) => [i.level1, i.level1_weight, i.name, i.explanation, i.weight, i.score, i.note])).toEqual([
