@@ -36,6 +36,18 @@ describe("runChecks", () => {
     expect(confirmed.size).toBe(0);
   });
 
+  it("doubts the weights and scores, not the table's rows, when every row is accounted for", () => {
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(50, 45), ind(40, 40)], total: { weight: 100, score: 80 }, rates: [], level1Weights: false }, { rowsComplete: true });
+    expect(codesAt(b, "indicators")).toEqual([]);
+    const sums = b.flags.filter((f) => f.paths);
+    expect(sums.map((f) => [f.code, f.paths])).toEqual([
+      ["weights_do_not_sum", ["indicators[0].weight", "indicators[1].weight"]],
+      ["scores_do_not_sum", ["indicators[0].score", "indicators[1].score"]],
+    ]);
+    expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
+  });
+
   it("tolerates printed rounding in the score sum but not in the weight sum", () => {
     const b = new RecordBuilder();
     runChecks(b, { indicators: [ind(33.3, 33.3), ind(66.6, 66.65)], total: { weight: 100, score: 100 }, rates: [], level1Weights: false });
@@ -142,7 +154,7 @@ describe("runChecks", () => {
 
   it("leaves amounts another check confirmed out of a failed rate's doubt", () => {
     const b = new RecordBuilder();
-    runChecks(b, { indicators: [ind(100, 100)], total: { weight: 100, score: 100 }, rates: [{ path: "funds.total", budget: 200, executed: 100, rate: 60 }], level1Weights: false }, new Set(["funds.total.annual_budget", "funds.total.executed"]));
+    runChecks(b, { indicators: [ind(100, 100)], total: { weight: 100, score: 100 }, rates: [{ path: "funds.total", budget: 200, executed: 100, rate: 60 }], level1Weights: false }, { known: new Set(["funds.total.annual_budget", "funds.total.executed"]) });
     expect(b.flags.map((f) => [f.code, f.path, f.paths])).toEqual([["rate_mismatch", "funds.total.execution_rate", undefined]]);
   });
 

@@ -91,10 +91,19 @@ export function runChecks(
     rates: readonly { path: string; budget: number | null; executed: number | null; rate: number | null; budgetField?: string }[];
     level1Weights: boolean;
   },
-  /** Values other checks already confirmed (the funds grid's column sums): a failed rate does not doubt them. */
-  known: ReadonlySet<string> = new Set(),
+  context: {
+    /** Values other checks already confirmed (the funds grid's column sums): a failed rate does not doubt them. */
+    known?: ReadonlySet<string>;
+    /**
+     * Every row of the indicator table is accounted for (rulings placed it, each row read a name
+     * and a weight, none was left out empty or joined): a sum that fails then doubts the weights
+     * (or scores), not the table's rows. Default false: a failed sum may mean a row is missing,
+     * and doubts the whole table.
+     */
+    rowsComplete?: boolean;
+  } = {},
 ): Set<string> {
-  const confirmed = new Set<string>(known);
+  const confirmed = new Set<string>(context.known);
   const { indicators, total } = input;
   // The budget-execution row is worth 10 points on these forms; when its weight was not read,
   // the standard 10 keeps the sum check meaningful (the missing value has its own flag).
@@ -184,6 +193,7 @@ export function runChecks(
         const message = `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`;
         const rows = input.level1Weights ? overshootingBlockRows(indicators, total.weight, w) : undefined;
         if (rows) for (const k of rows) b.flag("weights_do_not_sum", "review", `indicators[${k}]`, `${message}: the excess lies in this row's level-1 block`);
+        else if (context.rowsComplete) b.flagAll("weights_do_not_sum", "review", indicators.map((_, k) => `indicators[${k}].weight`), `${message}: one of the weights was misread`);
         else b.flag("weights_do_not_sum", "review", "indicators", message);
       }
     }
@@ -196,7 +206,9 @@ export function runChecks(
     const explained = addends ? flagDigitSuspects(b, addends, round2(against - (extraS ?? 0)), "the indicator scores") : 0;
     // Narrowed to the digits only when the weights prove no row is missing or extra.
     if (!explained || !(confirmed.has("total.weight") || totalRowMisread)) {
-      b.flag("scores_do_not_sum", "review", "indicators", `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${against}`);
+      const message = `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${against}`;
+      if (context.rowsComplete) b.flagAll("scores_do_not_sum", "review", indicators.map((_, k) => `indicators[${k}].score`), `${message}: one of the scores was misread`);
+      else b.flag("scores_do_not_sum", "review", "indicators", message);
     }
   }
   indicators.forEach((ind, k) => {

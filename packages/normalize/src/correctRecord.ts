@@ -17,7 +17,10 @@ export function checkRecord(record: JxRecord): Flag[] {
     Object.assign(sums.confidence, record.source.confidence);
     checkFundsColumns(sums, record.funds, known);
   }
-  runChecks(b, checkInputOf(record), known);
+  // The rows were found complete when the record was read if a failed sum doubted its weights or
+  // scores rather than the whole table; unknown otherwise (a failed sum then doubts the table).
+  const rowsComplete = record.flags.some((f) => (f.code === "weights_do_not_sum" || f.code === "scores_do_not_sum") && (f.paths?.length ?? 0) > 1);
+  runChecks(b, checkInputOf(record), { known, rowsComplete });
   return b.flags.map((f) => ({ ...f, path: f.path.replace(/^\./, "") }));
 }
 

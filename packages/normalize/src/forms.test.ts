@@ -315,3 +315,21 @@ describe("form model: the money grid read from a scan", () => {
     expect(review(only(funds(lost))).filter((f) => f.code === "empty_amount")).toEqual([]);
   });
 });
+
+describe("form model: a failed weight sum on a scan", () => {
+  const rows = ["\t产出指标\t数量指标\t系统可用率\t≥99%\t99.9%\t40\t40", "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t30\t30", "\t满意度指标\t服务对象满意度指标\t群众满意度\t≥90%\t95%\t10\t10"];
+  const table = (r: JxRecord) => review(r).filter((f) => f.path === "indicators").map((f) => f.code);
+
+  it("doubts the weights, not the whole table, when rulings placed every row and each read a name and a weight", () => {
+    const r = scanned(project({ rows }));
+    expect(table(r)).toEqual([]);
+    const sum = review(r).find((f) => f.code === "weights_do_not_sum" && f.paths);
+    expect(sum?.paths).toEqual(["indicators[0].weight", "indicators[1].weight", "indicators[2].weight"]);
+  });
+
+  it("doubts the whole table (a row may be lost) when a row read no weight", () => {
+    // The scores (80 against 100) fail too: with a weight not read, that doubts the table.
+    expect(table(scanned(project({ rows: [rows[0]!, "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t30", rows[2]!] })))).toEqual(["scores_do_not_sum"]);
+    expect(table(scanned(project({ rows })))).toEqual([]);
+  });
+});

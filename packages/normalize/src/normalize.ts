@@ -173,6 +173,27 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
   return "万元";
 }
 
+/** Review flags that say an indicator row may be misplaced, joined, cut or left out. */
+const ROW_DOUBTS: ReadonlySet<string> = new Set([
+  "row_out_of_line", "extra_cells_joined", "unpaired_text", "cell_position_guessed", "missing_name", "missing_level1", "row_joined_across_pages", "layout_from_alignment",
+]);
+
+/**
+ * Whether every row of the indicator table is accounted for, so that a failed sum means a
+ * misread number and not a row lost: the table was placed by its rulings, no row of it was left
+ * out empty, every row read a name and a weight, and no flag doubts a row's place or extent.
+ */
+function rowsComplete(b: RecordBuilder, v: TabularValues, indicators: readonly { name: string | null; weight: number | null }[]): boolean {
+  return (
+    v.found.indicators &&
+    !v.fromText.has("indicators") &&
+    v.emptyIndicatorRows === 0 &&
+    indicators.length > 0 &&
+    indicators.every((i) => i.name !== null && i.weight !== null) &&
+    !b.flags.some((f) => ROW_DOUBTS.has(f.code) && isUnderPath(f.path, "indicators"))
+  );
+}
+
 function emptyFunds() {
   return { initial_budget: null, annual_budget: null, executed: null, weight: null, execution_rate: null, score: null };
 }
@@ -222,7 +243,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     // The funds grid's column sums first: an amount they confirm is not doubted by a failed rate.
     const fundsConfirmed = new Set<string>();
     checkFundsColumns(b, funds, fundsConfirmed);
-    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }), fundsConfirmed);
+    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }), { known: fundsConfirmed, rowsComplete: rowsComplete(b, v, indicators) });
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -250,7 +271,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     };
     for (const k of Object.keys(spending)) if (!v.money[k]) b.flag("missing_spending_row", "review", `spending.${k}`, `spending row "${k}" not found`);
     settleDisputedNumbers(b, { kind, spending, indicators, total: v.total });
-    confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }));
+    confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }), { rowsComplete: rowsComplete(b, v, indicators) });
     flagInferredRows(b, v.inferredRows, "spending", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {

@@ -37,9 +37,10 @@ function isRule(row: Row): boolean {
  * Reads indicator rows between the indicator header and the total row. Labels of the national
  * taxonomy are taken wherever they landed; the other cells are mapped by header column when the
  * row is aligned with the header, otherwise in order (name, target, actual, weight, score,
- * deviation), with weight and score found as the last pair of numbers.
+ * deviation), with weight and score found as the last pair of numbers. `stats.emptyRows` counts
+ * the rows left out for holding no text of their own.
  */
-export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): RawIndicator[] {
+export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns, stats: { emptyRows: number } = { emptyRows: 0 }): RawIndicator[] {
   const out: RawIndicator[] = [];
   // True while inside a level-1 block outside the national taxonomy (its level-2 wording is free).
   let inExtraBlock = false;
@@ -48,7 +49,10 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns): 
     if (isRule(row)) continue;
     // A row whose own cells are all empty only repeats the merged cells over it (a producer
     // drew an empty piece of a merged cell as a row of its own).
-    if (!row.cells.some((c) => c.text.trim() !== "")) continue;
+    if (!row.cells.some((c) => c.text.trim() !== "")) {
+      stats.emptyRows++;
+      continue;
+    }
     let level1Cell: RowCell | undefined;
     let level2Cell: RowCell | undefined;
     let level1Weight: RowCell | undefined;

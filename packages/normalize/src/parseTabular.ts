@@ -28,6 +28,8 @@ export type TabularValues = {
   totalGuessed: boolean;
   /** Header columns the form model has and the page did not show (money grid and indicator table). */
   missingColumns: { money: string[]; indicators: string[] };
+  /** Rows of the indicator table with no text of their own, left out (readIndicatorRows). */
+  emptyIndicatorRows: number;
 };
 
 /** Reads the two grid forms (project and department self-evaluation) from a report's rows. */
@@ -54,6 +56,7 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     inferredRows: new Set(),
     missingColumns: { money: [], indicators: [] },
     totalGuessed: false,
+    emptyIndicatorRows: 0,
   };
 
   const year = findFiscalYear(rows.slice(0, 8));
@@ -231,7 +234,9 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     if (prepared.some((r) => r.source === "text" && !cellsOf(r, false).every((c) => matchLabel(c.text) || isSectionLabelPiece(c.text)))) {
       out.fromText.add("indicators");
     }
-    const raws = readIndicatorRows(prepared, indCols);
+    const stats = { emptyRows: 0 };
+    const raws = readIndicatorRows(prepared, indCols, stats);
+    out.emptyIndicatorRows = stats.emptyRows;
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
   }
   return out;
