@@ -26,6 +26,13 @@ describe("labels", () => {
     expect(whichLabel("全年 执行数", FUNDS_HEADER)).toBe("executed");
     expect(whichLabel("上海市普陀区人民政府办公室", PROJECT_KV)).toBeNull();
   });
+
+  it("reads a label whose unit bracket OCR did not close (its ） read as a comma or a mark)", () => {
+    expect(isLabel("全年预算数（万元，", ["全年预算数"], 0.99)).toBe(true);
+    expect(isLabel("全年执行数(万元!", ["全年执行数"], 0.99)).toBe(true);
+    expect(isLabel("全年执行数（万元）", ["全年执行数"], 0.99)).toBe(true);
+    expect(isLabel("全年执行数", ["全年预算数"], 0.99)).toBe(false);
+  });
 });
 
 describe("headerColumns / columnOf", () => {

@@ -15,12 +15,13 @@ export function rowText(row: Row): string {
 
 /**
  * Forms of a label cell's text to compare with spellings: compacted, without a trailing colon,
- * and also without a trailing unit or note in brackets ("执行率（%）", "项目资金（万元）").
+ * and also without a trailing unit or note in brackets ("执行率（%）", "项目资金（万元）"), or in
+ * a bracket OCR did not close ("全年预算数（万元，": its ） read as a comma).
  */
 function labelForms(text: string): string[] {
   const t = compact(text).replace(/[:：]$/, "");
   if (!t) return [];
-  const bare = t.replace(/\([^()]*\)$/, "").replace(/[:：]$/, "");
+  const bare = t.replace(/\([^()]*\)$/, "").replace(/\([^()]{1,6}$/, "").replace(/[:：]$/, "");
   return bare && bare !== t ? [t, bare] : [t];
 }
 
