@@ -55,4 +55,17 @@ describe("settleDisputedNumbers", () => {
     expect(row.execution_rate).toBe(92.75);
     expect(b.flags.map((f) => f.code)).toEqual(["disagreement_settled"]);
   });
+
+  it("takes executed ÷ budget for an OCR-read rate that is it without its leading digit, in doubt", () => {
+    const rate = (text: string, executed: string, read = sure) => {
+      const b = new RecordBuilder();
+      const row = { annual_budget: b.money("spending.basic.annual_budget", sure("1000")), executed: b.money("spending.basic.executed", sure(executed)), execution_rate: b.number("spending.basic.execution_rate", read(text), true) };
+      settleDisputedNumbers(b, { kind: "department_self_eval", spending: { basic: row }, indicators: [], total: { weight: null, score: null } });
+      return [row.execution_rate, b.flags.map((f) => `${f.severity}:${f.code}`)];
+    };
+    expect(rate("6.68%", "966.8")).toEqual([96.68, ["review:digit_suspect"]]);
+    // Digits that are not the quotient's tail, and a text layer's rate, stay as read.
+    expect(rate("6.86%", "966.8")).toEqual([6.86, []]);
+    expect(rate("6.68%", "966.8", (t) => ({ ...sure(t), confidence: 1 }))).toEqual([6.68, []]);
+  });
 });

@@ -37,6 +37,14 @@ function settleRate(b: RecordBuilder, budget: Slot, executed: Slot, rate: Slot):
   if (bu === null || ex === null || ra === null || bu === 0) return;
   const holds = (bv: number, ev: number, rv: number) => bv !== 0 && Math.abs((ev / bv) * 100 - rv) <= 0.051;
   if (holds(bu, ex, ra)) return;
+  // An OCR-read rate that is executed ÷ budget without its leading digit ("6.68" for 96.68: a
+  // scan lost the 9 at the cell's edge): its digits confirm the quotient's. Taken, in doubt.
+  const quotient = round2((ex / bu) * 100);
+  if ((b.confidence[rate.path] ?? 1) < 1 && quotient >= 10 && quotient <= 1000 && ra > 0 && ra < quotient && quotient.toFixed(2).endsWith(ra.toFixed(2))) {
+    rate.set(quotient);
+    b.flag("digit_suspect", "review", rate.path, `read ${ra}, but executed ÷ budget = ${quotient}: a leading digit the scan lost; taken as ${quotient}`);
+    return;
+  }
   const ways: { slot: Slot; value: number }[] = [];
   for (const a of b.alternatives.get(budget.path) ?? []) if (a !== bu && holds(a, ex, ra)) ways.push({ slot: budget, value: a });
   for (const a of b.alternatives.get(executed.path) ?? []) if (a !== ex && holds(bu, a, ra)) ways.push({ slot: executed, value: a });
@@ -52,10 +60,10 @@ function settleRate(b: RecordBuilder, budget: Slot, executed: Slot, rate: Slot):
  * settled by the form's arithmetic when one reading, and only one, makes a failed sum hold —
  * the indicator weights and scores against the total (with the project form's budget row), and
  * each execution rate against its amounts. Two independent sources then agree on it: the other
- * engine and the sum. Mutates the parts (the record being built).
+ * engine and the sum. A rate read without its leading digit is taken from its amounts, in doubt.
+ * Mutates the parts (the record being built).
  */
 export function settleDisputedNumbers(b: RecordBuilder, parts: CheckParts): void {
-  if (!b.alternatives.size) return;
   const ind = parts.indicators as unknown as Record<string, number | null>[];
   const total = parts.total as unknown as Record<string, number | null>;
   const field = (o: Record<string, number | null>, key: string, path: string): Slot => ({ path, get: () => o[key] ?? null, set: (v) => (o[key] = v) });
