@@ -94,6 +94,17 @@ describe("RecordBuilder: a rate with more decimals than rates print", () => {
   });
 });
 
+describe("RecordBuilder: an = read as a quote mark", () => {
+  it("takes a leading quote mark before a target's or actual's digits as =, in doubt; leaves other fields and a text layer alone", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].target", [cell('"100%', 0.9)])).toBe("=100%");
+    expect(b.text("indicators[0].actual", [cell("“95%", 0.9)])).toBe("=95%");
+    expect(b.flags.filter((f) => f.code === "ambiguous_operator").map((f) => f.path)).toEqual(["indicators[0].target", "indicators[0].actual"]);
+    expect(b.text("indicators[0].name", [cell('"100%', 0.9)])).not.toBe("=100%");
+    expect(b.text("indicators[1].target", [cell('"100%', 1)])).toBe('"100%');
+  });
+});
+
 describe("flagLostPercent", () => {
   const read = (target: string, actual: string, confidence = 0.95) => {
     const b = new RecordBuilder();

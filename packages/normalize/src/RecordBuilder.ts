@@ -161,6 +161,14 @@ export class RecordBuilder {
         this.flag("hyphen_for_one", "review", path, `"${t}" has a hyphen before a Chinese character, where 一 looks alike; taken as "${one}"`);
         t = one;
       }
+      // A target or actual value starting with a quote mark before its digits ("\"100%"): an =
+      // whose bars a scan broke into two ticks. Taken as =, in doubt.
+      const field = lastField(path);
+      if ((field === "target" || field === "actual") && /^["“”＂]\s*\d/.test(t)) {
+        const eq = t.replace(/^["“”＂]\s*/, "=");
+        this.flag("ambiguous_operator", "review", path, `"${t}" starts with a quote mark, which OCR makes of = broken into two ticks; taken as "${eq}"`);
+        t = eq;
+      }
       this.doubtOcrText(path, t);
     }
     return t;
