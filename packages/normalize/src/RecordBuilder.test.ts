@@ -94,6 +94,20 @@ describe("RecordBuilder: a rate with more decimals than rates print", () => {
   });
 });
 
+describe("RecordBuilder: a number the engines read differently that a check confirms", () => {
+  it("settles the disagreement (info) when the form's arithmetic holds with the reading kept, and keeps it otherwise", () => {
+    const disputed = (text: string): RowCell => ({ ...cell(text, 0.5), repairs: [{ code: "ocr_disagreement", severity: "review", message: `PP-OCR "${text}", Tesseract "x"`, readings: [text, "x"] }] });
+    const b = new RecordBuilder();
+    b.number("indicators[0].weight", disputed("45"));
+    b.number("indicators[1].weight", disputed("35"));
+    b.flagLowConfidence(new Set(["indicators[0].weight"]));
+    expect(b.flags.map((f) => [f.code, f.severity, f.path])).toEqual([
+      ["disagreement_settled", "info", "indicators[0].weight"],
+      ["ocr_disagreement", "review", "indicators[1].weight"],
+    ]);
+  });
+});
+
 describe("RecordBuilder: an = read as a quote mark", () => {
   it("takes a leading quote mark before a target's or actual's digits as =, in doubt; leaves other fields and a text layer alone", () => {
     const b = new RecordBuilder();
