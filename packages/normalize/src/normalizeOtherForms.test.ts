@@ -97,6 +97,15 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(r.recurring).toBe(true);
   });
 
+  it("splits a short value from the next label whose colon OCR read as a semicolon, and leaves a semicolon in prose alone", () => {
+    const text = ASSESSMENT.replace("绩效等级： 优\n\n主要绩效：\n2021年，普陀区坚持“民生为本”的工作方针。", "绩效等级： 优主要绩效；2021年，普陀区坚持“民生为本”的工作方针。");
+    const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.grade).toBe("优");
+    expect(r.achievements).toBe("2021年，普陀区坚持“民生为本”的工作方针。");
+    const prose = only(ASSESSMENT.replace("2021年，普陀区坚持“民生为本”的工作方针。", "2021年，普陀区坚持方针，取得的主要绩效；群众满意。")) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(prose.achievements).toBe("2021年，普陀区坚持方针，取得的主要绩效；群众满意。");
+  });
+
   it("takes the number of an amount or rate that has the next label's text read into it, in doubt", () => {
     const text = ASSESSMENT.replace("预算执行数（元）： 19,725,000.00 预算执行率（%）： 100.00%", "预算执行数（元）： 19,725,000.00项目年度总材标 预算执行率（%）： 100.00%发现问题");
     const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;

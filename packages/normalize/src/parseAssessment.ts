@@ -28,8 +28,9 @@ type Piece = { field: string | null; cell: RowCell };
 /** Field key of labels that the record does not hold (项目负责人, 联系电话 …): their text is dropped. */
 const NOT_IN_RECORD = "";
 
-// A label's colon, or what OCR of a coarse scan reads it as (a middle dot, a full stop).
-const COLON = "[:：·•.．]";
+// A label's colon, or what OCR of a coarse scan reads it as (a middle dot, a full stop; a
+// semicolon only near a cell's start, see splitByLabels).
+const COLON = "[:：·•.．；;]";
 
 // A bracket's closing half, or what OCR of a coarse scan reads it as ("（是/否！：" for "（是/否）：").
 const CLOSE = "[)）!！|\\]]";
@@ -50,7 +51,7 @@ const LABEL_RES: [string, RegExp][] = [
 
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
 function splitByLabels(text: string): { field: string | null; text: string; at: number; unit?: "元" | "万元" }[] {
-  const hits: { field: string; start: number; end: number; unit?: "元" | "万元" }[] = [];
+  const hits: { field: string; start: number; end: number; unit?: "元" | "万元"; semicolon?: boolean }[] = [];
   for (const [field, re] of LABEL_RES) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -62,10 +63,18 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
       if (!new RegExp(`${COLON}\\s*$`).test(m[0]) && !/^(万元|元)$/.test(u ?? "") && tail.trim() !== "") continue;
       if (hits.some((h) => m!.index < h.end && m!.index + m![0].length > h.start)) continue;
       const unit = u === "万元" ? "万元" : u === "元" ? "元" : undefined;
-      hits.push({ field, start: m.index, end: m.index + m[0].length, ...(unit ? { unit } : {}) });
+      const semicolon = /[；;]\s*$/.test(m[0]) && !/[:：·•.．]/.test(m[0]);
+      hits.push({ field, start: m.index, end: m.index + m[0].length, ...(unit ? { unit } : {}), ...(semicolon ? { semicolon } : {}) });
     }
   }
   hits.sort((a, b) => a.start - b.start);
+  // A colon OCR read as a semicolon ("主要成效；"): prose puts semicolons after words too, so such
+  // a label counts only at the cell's start or a few characters after the label before it (a
+  // short value glued to it: "绩效等级：优主要成效；").
+  for (let k = 0; k < hits.length; k++) {
+    const h = hits[k]!;
+    if (h.semicolon && [...text.slice(k ? hits[k - 1]!.end : 0, h.start)].length > 3) hits.splice(k--, 1);
+  }
   const out: { field: string | null; text: string; at: number }[] = [];
   const at = (i: number) => [...text.slice(0, i)].length / Math.max(1, [...text].length);
   if (!hits.length) return [{ field: null, text, at: 0 }];
