@@ -117,6 +117,13 @@ describe("RecordBuilder: an = read as a quote mark", () => {
     expect(b.text("indicators[0].name", [cell('"100%', 0.9)])).not.toBe("=100%");
     expect(b.text("indicators[1].target", [cell('"100%', 1)])).toBe('"100%');
   });
+
+  it("reads a % sign OCR read twice once, in doubt", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].actual", [cell("98.00%%", 0.9)])).toBe("98.00%");
+    expect(b.flags.map((f) => f.code)).toEqual(["stray_mark"]);
+    expect(b.text("indicators[1].actual", [cell("98.00%%", 1)])).toBe("98.00%%");
+  });
 });
 
 describe("flagLostPercent", () => {

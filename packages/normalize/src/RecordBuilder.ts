@@ -164,6 +164,12 @@ export class RecordBuilder {
       // A target or actual value starting with a quote mark before its digits ("\"100%"): an =
       // whose bars a scan broke into two ticks. Taken as =, in doubt.
       const field = lastField(path);
+      // A % sign read twice ("98.00%%": a speck beside it taken for another) is one.
+      if ((field === "target" || field === "actual") && /\d\s*[%％]{2,}/.test(t)) {
+        const once = t.replace(/(\d\s*)[%％]{2,}/g, "$1%");
+        this.flag("stray_mark", "review", path, `"${t}" has its % sign twice (a speck read as another); taken as "${once}"`);
+        t = once;
+      }
       if ((field === "target" || field === "actual") && /^["“”＂]\s*\d/.test(t)) {
         const eq = t.replace(/^["“”＂]\s*/, "=");
         this.flag("ambiguous_operator", "review", path, `"${t}" starts with a quote mark, which OCR makes of = broken into two ticks; taken as "${eq}"`);
