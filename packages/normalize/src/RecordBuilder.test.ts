@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
+import { RecordBuilder, withBoxFromTesseract, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagLostPercent, flagNamesOutOfLine } from "./normalize.js";
 import { parseTarget } from "@jixiao/core";
 import { runChecks } from "./checks.js";
@@ -105,6 +105,23 @@ describe("RecordBuilder: a number the engines read differently that a check conf
       ["disagreement_settled", "info", "indicators[0].weight"],
       ["ocr_disagreement", "review", "indicators[1].weight"],
     ]);
+  });
+});
+
+describe("withBoxFromTesseract", () => {
+  const doubt = (...readings: string[]) => [{ code: "ocr_disagreement", readings }];
+  it("takes Tesseract's 口 where PP-OCR read 门, a bracket, \"11\" or nothing, the rest of the line alike", () => {
+    expect(withBoxFromTesseract("（对门支援）提高帮扶", doubt("（对门支援）提高帮扶", "(对口支援)提高帮扶"))).toBe("（对口支援）提高帮扶");
+    expect(withBoxFromTesseract("辽宁省大连市沙河[区人民政府", doubt("辽宁省大连市沙河[区人民政府", "SLU", "辽宁省大连市沙河口区人民政府"))).toBe("辽宁省大连市沙河口区人民政府");
+    expect(withBoxFromTesseract("（对11支援）款项", doubt("（对11支援）款项", "(对口支援)款项"))).toBe("（对口支援）款项");
+    expect(withBoxFromTesseract("（对支援）款项", doubt("（对支援）款项", "(对口支援)款项"))).toBe("（对口支援）款项");
+  });
+
+  it("keeps PP-OCR's reading for other differences, when another Tesseract reading holds its character, and without a doubt", () => {
+    expect(withBoxFromTesseract("（对门支援）", doubt("（对门支援）", "(对目支援)"))).toBe("（对门支援）");
+    expect(withBoxFromTesseract("主管部门", doubt("主管部门", "主管部口", "主管部门"))).toBe("主管部门");
+    expect(withBoxFromTesseract("对门支援", [])).toBe("对门支援");
+    expect(withBoxFromTesseract("门", doubt("门", "口"))).toBe("门");
   });
 });
 

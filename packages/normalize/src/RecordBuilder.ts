@@ -54,6 +54,44 @@ export function withOneForHyphen(text: string): string {
     .replace(/(?<=\p{Script=Han})[-－‐‑–]{2}(?=\p{Script=Han})/gu, "一");
 }
 
+/** Characters equal but for width (（ and (, ， and ,). */
+const sameChar = (a: string, b: string) => a === b || a.normalize("NFKC") === b.normalize("NFKC");
+
+/** What PP-OCR makes of a Song 口 whose thin bottom stroke a bitonal scan lost: 门, a bracket, a bar, "11", or nothing. */
+const LOST_BOX = /^(?:门|\[|「|\]|\||l|I|1|11|凹)?$/;
+
+/**
+ * `text` with 口 where PP-OCR's reading (kept) had 门, a bracket, a bar, "11" or nothing and
+ * Tesseract read 口, the rest of the line alike (an ocr_disagreement repair's `readings`): a
+ * bitonal scan thins a Song face's horizontal strokes until 口 loses its bottom, and PP-OCR then
+ * reads 门 where Tesseract still reads 口 (10 of 10 such disagreements on two unseen 200 dpi
+ * bitonal sets, 0 the other way). The line stays in doubt.
+ */
+export function withBoxFromTesseract(text: string, repairs: readonly { code: string; readings?: readonly string[] }[]): string {
+  let out = text;
+  for (const r of repairs) {
+    if (r.code !== "ocr_disagreement" || !r.readings || r.readings.length < 2) continue;
+    const pp = [...r.readings[0]!];
+    for (const other of r.readings.slice(1)) {
+      const ts = [...other];
+      let pre = 0;
+      while (pre < pp.length && pre < ts.length && sameChar(pp[pre]!, ts[pre]!)) pre++;
+      let suf = 0;
+      while (suf < pp.length - pre && suf < ts.length - pre && sameChar(pp[pp.length - 1 - suf]!, ts[ts.length - 1 - suf]!)) suf++;
+      const mid = pp.slice(pre, pp.length - suf).join("");
+      if (ts.slice(pre, ts.length - suf).join("") !== "口" || !LOST_BOX.test(mid) || pre + suf < 2) continue;
+      // A Tesseract reading that holds PP-OCR's character there in its context (部门 read 部口 at
+      // one scale and 部门 at the other) says 门 was printed.
+      const kept = pp.slice(Math.max(0, pre - 1), pp.length - suf + 1).join("");
+      if (mid && r.readings.slice(1).some((x) => x.includes(kept))) break;
+      const fixed = [...pp.slice(0, pre), "口", ...pp.slice(pp.length - suf)].join("");
+      if (r.readings[0] && out.includes(r.readings[0])) out = out.replace(r.readings[0], fixed);
+      break;
+    }
+  }
+  return out;
+}
+
 /** The amount `text` spells with dots for thousands separators, or undefined. */
 export function dottedThousands(text: string): number | undefined {
   const t = text.replace(/[\s,，]/g, "");
@@ -143,7 +181,7 @@ export class RecordBuilder {
   text(path: string, cells: readonly (RowCell | undefined)[]): string | null {
     const present = cells.filter((c): c is RowCell => !!c && !!c.text);
     this.track(path, present);
-    let t = cleanText(present.map((c) => c.text).join(""));
+    let t = cleanText(present.map((c) => (c.confidence < 1 ? withBoxFromTesseract(c.text, c.repairs) : c.text)).join(""));
     if (isEmptyValue(t)) return null;
     if (present.some((c) => c.confidence < 1)) {
       const kept = withoutStrayEndMark(t);
