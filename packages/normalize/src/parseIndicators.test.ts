@@ -115,6 +115,19 @@ describe("readIndicatorRows", () => {
     expect(shifted[1]!.name.map((c) => c.text)).toContain("1.Z日标");
   });
 
+  it("takes OCR garbage in the level-2 column as the label when the row's name is in the name column and its weight in the weight column (the score lost)", () => {
+    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+    const rows = [
+      ocr(row(["", "效益指标", "社会效益指标", "指标甲", "提高", "达成指标", "5", "5"])),
+      ocr(row(["", "", "中", "（对口支援）环境效益", "积极", "达成指标", "5", ""])),
+    ];
+    const raws = readIndicatorRows(rows, HEADER);
+    expect(raws[1]!.name.map((c) => c.text)).toEqual(["（对口支援）环境效益"]);
+    expect(raws[1]!.target.map((c) => c.text)).toEqual(["积极"]);
+    expect(raws[1]!.deviation).toEqual([]);
+    expect(raws[1]!.repairs.filter((x) => x.field === "level2" && x.severity === "review")).toHaveLength(1);
+  });
+
   it("reads a garbled level-2 label as the one label the taxonomy leaves between the labels read above and below, in doubt", () => {
     const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const level2 = (rows: Row[]) => readIndicatorRows(rows.map(ocr), HEADER).map((r) => [r.level2, r.repairs.filter((x) => x.field === "level2").length]);

@@ -107,10 +107,15 @@ export function readIndicatorRows(rows: readonly Row[], header: HeaderColumns, s
       // In place, OCR garbage in the level-2 column ("1.Z日标" for the tail of a label split by a
       // page break) is that column's all the same, not the row's name.
       const garbled = (c: RowCell) => c.confidence < 1 && !isNumeric(c.text) && !isEmptyValue(c.text);
+      // On a scan the rulings keep cells in their columns: a name of Chinese words in the name
+      // column and a number in the weight column place the row too (its score may be lost).
+      const placedOnScan =
+        data.some((c) => c.confidence < 1 && columnOf(c, header) === "name" && /\p{Script=Han}{2}/u.test(c.text)) &&
+        data.some((c) => columnOf(c, header) === "weight" && isNumeric(c.text));
       const idx = data.findIndex(
         (c) =>
           columnOf(c, header) === "level2" &&
-          ((isLabelLike(c.text) && (inPlace || nearestLevel2(c.text) !== null || /指标$/.test(compact(c.text)))) || (inPlace && garbled(c))),
+          ((isLabelLike(c.text) && (inPlace || nearestLevel2(c.text) !== null || /指标$/.test(compact(c.text)))) || ((inPlace || placedOnScan) && garbled(c))),
       );
       if (idx >= 0 && data.some((c, i) => i !== idx && columnOf(c, header) === "name" && !isEmptyValue(c.text))) {
         level2Cell = data.splice(idx, 1)[0];
