@@ -390,6 +390,22 @@ describe("checkFundsColumns", () => {
   const read = (b: RecordBuilder, funds: Record<string, { initial_budget: number | null }>, confidence: number) => {
     for (const k of Object.keys(funds)) b.confidence[`funds.${k}.initial_budget`] = confidence;
   };
+  it("counts a part left blank as nothing: the column is checked all the same (a total with a digit lost is caught)", () => {
+    const funds = { total: row(112322.2), fiscal: row(112322.02), carryover: row(null), other: row(0) };
+    const b = new RecordBuilder();
+    read(b, funds, 0.997);
+    const confirmed = new Set<string>();
+    checkFundsColumns(b, funds, confirmed);
+    expect(codesAt(b, "funds.total.initial_budget")).toContain("funds_do_not_sum");
+    const ok = { ...funds, total: row(112322.02) };
+    const b2 = new RecordBuilder();
+    read(b2, ok, 0.997);
+    const confirmed2 = new Set<string>();
+    checkFundsColumns(b2, ok, confirmed2);
+    expect(b2.flags).toEqual([]);
+    expect([...confirmed2].sort()).toEqual(["funds.fiscal.initial_budget", "funds.other.initial_budget", "funds.total.initial_budget"]);
+  });
+
   it("confirms an OCR-read column that adds up and flags one that does not, on the digit that explains it", () => {
     const ok = { total: row(436500), fiscal: row(400000), carryover: row(36500), other: row(0) };
     const b = new RecordBuilder();

@@ -321,16 +321,18 @@ export function checkFundsColumns(
   for (const column of ["initial_budget", "annual_budget", "executed"]) {
     const total = funds.total?.[column] ?? null;
     const values = parts.map((p) => funds[p]?.[column] ?? null);
-    if (total === null || values.some((v) => v === null)) continue;
+    // A part left blank (a carryover row with no spending) adds nothing; with no part read there
+    // is nothing to check.
+    if (total === null || values.every((v) => v === null)) continue;
     const paths = ["total", ...parts].map((p) => `funds.${p}.${column}`);
     if (paths.every((p) => (b.confidence[p] ?? 1) >= 1)) continue;
-    const s = round2(values.reduce<number>((a, v) => a + v!, 0));
+    const s = round2(values.reduce<number>((a, v) => a + (v ?? 0), 0));
     if (Math.abs(s - total) <= 0.011) {
-      for (const p of paths) confirmed.add(p);
+      for (const [k, p] of paths.entries()) if (k === 0 || values[k - 1] !== null) confirmed.add(p);
       continue;
     }
     b.flag("funds_do_not_sum", "review", paths[0]!, `the funds rows' ${column} sum to ${s}, the total reads ${total}`);
-    const addends = parts.map((p, k) => ({ path: `funds.${p}.${column}`, value: values[k]! }));
+    const addends = parts.map((p, k) => ({ path: `funds.${p}.${column}`, value: values[k] ?? 0 }));
     const explained = flagDigitSuspects(b, addends, total, `the funds rows' ${column}`);
     if (!explained) for (const p of paths.slice(1)) b.flag("funds_do_not_sum", "review", p, `the funds rows' ${column} sum to ${s}, the total reads ${total}`);
   }

@@ -211,6 +211,7 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
   }
   flagMissing(b, kind, v);
   splitGluedLabels(b, kind, v.kv);
+  flagTitleInValues(b, v.kv);
   const anyKv = Object.values(v.kv).some((x) => x !== null && x !== undefined);
   if (!v.found.money && !v.found.indicators && !anyKv) {
     // Only a title: a piece of another page (columns printed on a page of their own), or a form
@@ -297,6 +298,18 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
  * label–value field, the fiscal year, a money column or an indicator column (one flag per value
  * it leaves empty).
  */
+/**
+ * A name or unit that reads as the form's title ("整体支出绩效自评表》" for 部门名称): the title
+ * line, or a piece of it, was taken for the field's value. In doubt.
+ */
+function flagTitleInValues(b: RecordBuilder, kv: TabularValues["kv"]): void {
+  for (const [field, value] of Object.entries(kv)) {
+    if (typeof value === "string" && /自评(?:价)?(?:情况)?表|绩效自评/.test(compact(value))) {
+      b.flag("value_out_of_place", "review", field, `"${value}" reads as the form's title, not a ${field.replace(/_/g, " ")}: the title may have been taken for this field`);
+    }
+  }
+}
+
 function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_self_eval", v: TabularValues): void {
   const model = FORM_MODELS[kind];
   for (const [field, spec] of Object.entries(model.fields)) {

@@ -5,6 +5,14 @@ import { ASSESSMENT, DEPARTMENT, flagsAt, inds, only, reviewFlags } from "../tes
 // normalize on text dumps of the department form and the assessment form (the project form and
 // form detection are in normalize.test.ts).
 
+describe("normalize: a name that reads as the form's title", () => {
+  it("doubts a department name that holds the form's title (the title line taken for the value)", () => {
+    const r = only(DEPARTMENT.replace("部门名称\t\t上海市普陀区人民政府办公室", "部门名称\t\t整体支出绩效自评表》"));
+    expect(flagsAt(r, "department_name").map((f) => [f.code, f.severity])).toEqual([["value_out_of_place", "review"]]);
+    expect(flagsAt(only(DEPARTMENT), "department_name")).toEqual([]);
+  });
+});
+
 describe("normalize: 部门（单位）整体支出绩效自评表", () => {
   it("reads the department form: name, units, spending, goals, indicators with level-1 weights", () => {
     const r = only(DEPARTMENT) as Extract<JxRecord, { kind: "department_self_eval" }>;
