@@ -199,19 +199,20 @@ export class RecordBuilder {
         this.flag("hyphen_for_one", "review", path, `"${t}" has a hyphen before a Chinese character, where 一 looks alike; taken as "${one}"`);
         t = one;
       }
-      // A target or actual value starting with a quote mark before its digits ("\"100%"): an =
-      // whose bars a scan broke into two ticks. Taken as =, in doubt.
       const field = lastField(path);
-      // A % sign read twice ("98.00%%": a speck beside it taken for another) is one.
-      if ((field === "target" || field === "actual") && /\d\s*[%％]{2,}/.test(t)) {
+      if (field === "target" || field === "actual") {
+        // A % sign read twice ("98.00%%": a speck beside it taken for another) is one.
         const once = t.replace(/(\d\s*)[%％]{2,}/g, "$1%");
-        this.flag("stray_mark", "review", path, `"${t}" has its % sign twice (a speck read as another); taken as "${once}"`);
-        t = once;
-      }
-      if ((field === "target" || field === "actual") && /^["“”＂]\s*\d/.test(t)) {
-        const eq = t.replace(/^["“”＂]\s*/, "=");
-        this.flag("ambiguous_operator", "review", path, `"${t}" starts with a quote mark, which OCR makes of = broken into two ticks; taken as "${eq}"`);
-        t = eq;
+        if (once !== t) {
+          this.flag("stray_mark", "review", path, `"${t}" has its % sign twice (a speck read as another); taken as "${once}"`);
+          t = once;
+        }
+        // A quote mark before the digits ("\"100%") is an = whose bars a scan broke into two ticks.
+        const eq = t.replace(/^["“”＂]\s*(?=\d)/, "=");
+        if (eq !== t) {
+          this.flag("ambiguous_operator", "review", path, `"${t}" starts with a quote mark, which OCR makes of = broken into two ticks; taken as "${eq}"`);
+          t = eq;
+        }
       }
       this.doubtOcrText(path, t);
     }
@@ -254,7 +255,12 @@ export class RecordBuilder {
   moneyUnit: MoneyUnit = "元";
 
   /** Paths read as amounts, in reading order: a doubt about the money unit covers them all. */
-  readonly moneyPaths: string[] = [];
+  private readonly moneyPaths: string[] = [];
+
+  /** Notes a path read as an amount other than through money() (a label–value form's amounts). */
+  noteAmount(path: string): void {
+    this.moneyPaths.push(path);
+  }
   /** Amounts whose decimals say the unit may be wrong (doubtDecimals), or a damaged unit marker's text. */
   private readonly unitDoubts: { path: string; text: string }[] = [];
   private unitMarkerDoubt: string | undefined;
@@ -307,7 +313,8 @@ export class RecordBuilder {
     const message = first
       ? `"${first.text}" has more than two decimals for an amount in 元: the form may print 万元, which would make every amount 10,000 times larger`
       : `the unit marker reads "${this.unitMarkerDoubt}": taken as 万元, so every amount was multiplied by 10,000`;
-    this.flagAll("money_unit_doubt", "review", [...(first ? [first.path] : []), ...this.moneyPaths, ...this.unitDoubts.map((d) => d.path)], message);
+    // Every doubted amount was read as one (money(), noteAmount()): the first doubted one leads.
+    this.flagAll("money_unit_doubt", "review", [...(first ? [first.path] : []), ...this.moneyPaths], message);
   }
 
   /**

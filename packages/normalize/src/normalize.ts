@@ -443,7 +443,7 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     b.track(field, cells);
     // A unit printed in the field's own label ("当年预算数（万元）") decides for that field.
     const unit = v.units[field] ?? b.moneyUnit;
-    if (!rate && cells.length) b.moneyPaths.push(field);
+    if (!rate && cells.length) b.noteAmount(field);
     if (!rate) b.doubtDecimals(field, joined, unit);
     const r = rate ? readRate(joined) : readMoney(joined, unit);
     if (r.ok) return r.value;

@@ -37,6 +37,9 @@ function row(texts: string[], o: { pageStart?: boolean; spanned?: RowCell[]; pag
   };
 }
 
+/** The row as OCR reads it: every cell at confidence 0.9. */
+const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
+
 // 0 绩效指标 | 1 一级 | 2 二级 | 3 三级 | 4 年度指标值 | 5 实际完成值 | 6 分值 | 7 得分 | 8 偏差
 const HEADER_TEXTS = ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"];
 const HEADER = headerColumns(row(HEADER_TEXTS), INDICATOR_HEADER.project_self_eval!, 4)!;
@@ -101,7 +104,6 @@ describe("readIndicatorRows", () => {
   });
 
   it("takes OCR garbage in the level-2 column of a row whose cells are in place as the level-2 label, in doubt, not as the name", () => {
-    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const rows = [
       ocr(row(["", "效益指标", "经济效益指标", "指标甲", "提高", "达成指标", "3", "3"])),
       // The tail of 社会效益指标 after a page break, read as garbage; the score read as a quote mark.
@@ -116,7 +118,6 @@ describe("readIndicatorRows", () => {
   });
 
   it("takes OCR garbage in the level-2 column as the label when the row's name is in the name column and its weight in the weight column (the score lost)", () => {
-    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const rows = [
       ocr(row(["", "效益指标", "社会效益指标", "指标甲", "提高", "达成指标", "5", "5"])),
       ocr(row(["", "", "中", "（对口支援）环境效益", "积极", "达成指标", "5", ""])),
@@ -129,7 +130,6 @@ describe("readIndicatorRows", () => {
   });
 
   it("reads a garbled level-2 label as the one label the taxonomy leaves between the labels read above and below, in doubt", () => {
-    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const level2 = (rows: Row[]) => readIndicatorRows(rows.map(ocr), HEADER).map((r) => [r.level2, r.repairs.filter((x) => x.field === "level2").length]);
     const r = (l1: string, l2: string, name: string) => row(["", l1, l2, name, "提高", "达成指标", "5", "5"]);
     // Between 经济效益指标 and 生态效益指标 only 社会效益指标 is left.
@@ -146,7 +146,6 @@ describe("readIndicatorRows", () => {
   });
 
   it("doubts a level-2 label the rows below take from a label cell in doubt, as that cell is", () => {
-    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const rows = [
       ocr(row(["", "效益指标", "经济效益指标", "指标甲", "提高", "达成指标", "3", "3"])),
       ocr(row(["", "", "1A共北栏", "指标乙", "强化", "强化", "3", "3"])),
@@ -161,7 +160,6 @@ describe("readIndicatorRows", () => {
   });
 
   it("keeps an OCR-misread number in the weight column as the row's weight, not as text of its name", () => {
-    const ocr = (r: Row): Row => ({ ...r, cells: r.cells.map((c) => ({ ...c, confidence: 0.9 })) });
     const raws = readIndicatorRows([ocr(row(["", "产出指标", "数量指标", "指标甲", "提高", "提高", "2.+", "2.4"]))], HEADER);
     expect(raws[0]!.name.map((c) => c.text)).toEqual(["指标甲"]);
     expect(raws[0]!.weight?.text).toBe("2.+");
