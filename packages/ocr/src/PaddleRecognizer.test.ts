@@ -153,6 +153,16 @@ describe("PP-OCRv4 helpers", () => {
     expect(out.map((c) => c.confidence)).toEqual([Math.fround(0.9), Math.fround(0.7), Math.fround(0.7)]);
     // The steps each character was read at: first and last.
     expect(out.map((c) => c.steps)).toEqual([[0, 1], [3, 3], [4, 5]]);
+    // The runner-up character over each character's steps (never the blank, never itself).
+    expect(out.map((c) => c.alternative?.char)).toEqual(["b", "b", " "]);
+    expect(out[2]!.alternative!.confidence).toBe(Math.fround(0.2));
+  });
+
+  it("keeps the best character hidden under a blank as a step's runner-up", () => {
+    const best = bestPerStep(new Float32Array([0.6, 0.3, 0.1, 0, 0.2, 0.1, 0.7, 0]), [1, 2, 4]);
+    expect([...best.index]).toEqual([0, 2]);
+    expect([...best.second]).toEqual([1, 1]);
+    expect([...best.secondProb]).toEqual([Math.fround(0.3), Math.fround(0.1)]);
   });
 
   it("writes punctuation as the forms do: full-width next to Chinese, ASCII in numbers", () => {
@@ -162,6 +172,12 @@ describe("PP-OCRv4 helpers", () => {
     expect(normalizePaddleText("９５％")).toBe("95%");
     expect(normalizePaddleText("完成率 100%")).toBe("完成率 100%");
     expect(normalizePaddleText("（一) 根据")).toBe("（一）根据");
+    // A thinned 一 read in pieces between Chinese characters.
+    expect(normalizePaddleText("围绕“一-网通办”")).toBe("围绕“一网通办”");
+    expect(normalizePaddleText("还需要进-一-步分析")).toBe("还需要进一步分析");
+    expect(normalizePaddleText("一-级指标")).toBe("一级指标");
+    expect(normalizePaddleText("逐一一对应")).toBe("逐一一对应");
+    expect(normalizePaddleText("2022-一季度")).toBe("2022-一季度");
   });
 });
 

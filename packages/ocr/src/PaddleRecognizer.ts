@@ -5,6 +5,7 @@ import { inThreadRunner, lineTensor, workerRunner, type ModelRunner, type StepBe
 import { cleanText, compact } from "@jixiao/core";
 import { fixOcrText } from "./fixOcrText.js";
 import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
+import { chooseByLexicon, Lexicon, type LexiconChoiceOptions } from "./Lexicon.js";
 
 /**
  * A second OCR engine for single text lines: PaddleOCR's PP-OCRv4 mobile Chinese recogniser
@@ -54,6 +55,14 @@ export type PaddleRecognizerOptions = {
    * after every line, which keeps the OCR process's peak memory some 60 MB lower than V8's pace.
    */
   releaseAfterBytes?: number;
+  /**
+   * Word frequencies to choose between a character read in doubt and its runner-up
+   * (chooseByLexicon), or false for the recogniser's own best reading. Default: jieba's
+   * dictionary (Lexicon.load), read once per recogniser.
+   */
+  lexicon?: Lexicon | false;
+  /** How the lexicon chooses (see LexiconChoiceOptions). */
+  lexiconChoice?: LexiconChoiceOptions;
 };
 
 export type RecognizeLineOptions = {
@@ -73,11 +82,22 @@ export type RecognizeLineOptions = {
 };
 
 /** One decoded character: its probability, and the output steps it was read at (first and last). */
-export type CharReading = { char: string; confidence: number; steps: [number, number] };
+export type CharReading = {
+  char: string;
+  confidence: number;
+  steps: [number, number];
+  /** The runner-up character over its steps (the most probable one other than `char`), if any. */
+  alternative?: { char: string; confidence: number };
+};
 
 export type LineReading = {
   /** The line after `cleanText` and `normalizePaddleText`: comparable with the Tesseract path's text. */
   text: string;
+  /**
+   * The recogniser's own best reading (normalised like `text`) when the lexicon changed some of
+   * its characters (chooseByLexicon); undefined otherwise.
+   */
+  unchosen?: string;
   /** The decoder's output as is. */
   raw: string;
   /**
@@ -144,7 +164,12 @@ export function normalizePaddleText(s: string): string {
     }
   }
   // Keep pairs consistent: "（...)" → "（...）".
-  const out = chars.join("").replace(/（([^（）()]*)\)/g, "（$1）").replace(/\(([^（）()]*)）/g, "（$1）");
+  const out = chars
+    .join("")
+    .replace(/（([^（）()]*)\)/g, "（$1）")
+    .replace(/\(([^（）()]*)）/g, "（$1）")
+    // A thinned 一 read in pieces, "一-" or "-一-", between Chinese characters ("“一-网通办”", "进-一-步").
+    .replace(/(^|[\u3400-\u9fff“「《（])(?:-+一-*|一-+)(?=[\u3400-\u9fff])/gu, "$1一");
   // The Tesseract path's repairs last (spaces next to Chinese punctuation, curly quotes, …).
   return fixOcrText(out);
 }
@@ -183,6 +208,12 @@ export function paddleInput(line: GreyImage, minWidth = MIN_WIDTH): { data: Floa
 export function ctcGreedyDecode(best: StepBest, dictionary: readonly string[]): CharReading[] {
   const out: CharReading[] = [];
   let prevIdx = -1;
+  const alternativeAt = (t: number, idx: number, last: CharReading) => {
+    const alt = best.second[t]!;
+    const ap = best.secondProb[t]!;
+    if (alt === 0 || alt === idx) return;
+    if (!last.alternative || ap > last.alternative.confidence) last.alternative = { char: dictionary[alt] ?? "", confidence: ap };
+  };
   for (let t = 0; t < best.index.length; t++) {
     const idx = best.index[t]!;
     const p = best.prob[t]!;
@@ -191,8 +222,11 @@ export function ctcGreedyDecode(best: StepBest, dictionary: readonly string[]): 
       const last = out[out.length - 1]!;
       if (p > last.confidence) last.confidence = p;
       last.steps[1] = t;
+      alternativeAt(t, idx, last);
     } else if (idx !== 0) {
-      out.push({ char: dictionary[idx] ?? "", confidence: p, steps: [t, t] });
+      const c: CharReading = { char: dictionary[idx] ?? "", confidence: p, steps: [t, t] };
+      alternativeAt(t, idx, c);
+      out.push(c);
     }
     prevIdx = idx;
   }
@@ -208,6 +242,8 @@ export class PaddleRecognizer {
     private readonly runner: ModelRunner,
     private readonly dictionary: readonly string[],
     readonly threads: number,
+    private readonly lexicon: Lexicon | undefined,
+    private readonly lexiconChoice: LexiconChoiceOptions,
   ) {}
 
   static async create(options: PaddleRecognizerOptions = {}): Promise<PaddleRecognizer> {
@@ -218,7 +254,8 @@ export class PaddleRecognizer {
     const runner = options.inThread
       ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT)
       : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes);
-    const rec = new PaddleRecognizer(runner, dictionary, threads);
+    const lexicon = options.lexicon === false ? undefined : (options.lexicon ?? Lexicon.load());
+    const rec = new PaddleRecognizer(runner, dictionary, threads, lexicon, options.lexiconChoice ?? {});
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
     if (probe.best.classes !== dictionary.length) {
@@ -244,6 +281,9 @@ export class PaddleRecognizer {
     if (crop.width === 0 || crop.height === 0) return { text: "", raw: "", confidence: 0, meanConfidence: 0, chars: [], xs: [], inputWidth: 0 };
     const { best, inputWidth, contentWidth } = await this.runModel(crop, minWidth);
     const chars = ctcGreedyDecode(best, this.dictionary);
+    // A character read in doubt whose runner-up makes the words around it far more probable.
+    const own = chars.map((c) => c.char).join("");
+    const chosen = this.lexicon ? chooseByLexicon(chars, this.lexicon, this.lexiconChoice).length > 0 : false;
     // The model's steps divide its input evenly; the crop is its first contentWidth pixels, scaled.
     const stepPx = (inputWidth / Math.max(1, best.index.length)) * (crop.width / contentWidth);
     const xs = chars.map((c) => ((c.steps[0] + c.steps[1]) / 2 + 0.5) * stepPx);
@@ -251,7 +291,9 @@ export class PaddleRecognizer {
     const confs = chars.filter((c) => c.char !== " ").map((c) => c.confidence);
     const min = confs.length ? Math.min(...confs) : 0;
     const mean = confs.length ? confs.reduce((a, b) => a + b, 0) / confs.length : 0;
-    return { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, xs, inputWidth };
+    const reading: LineReading = { text: normalizePaddleText(raw), raw, confidence: min, meanConfidence: mean, chars, xs, inputWidth };
+    if (chosen) reading.unchosen = normalizePaddleText(own);
+    return reading;
   }
 
   private async runModel(crop: GreyImage, minWidth = MIN_WIDTH): Promise<{ best: StepBest; inputWidth: number; contentWidth: number }> {

@@ -6,7 +6,14 @@ import { Worker } from "node:worker_threads";
  * class and that class's probability, and the number of classes C. The full [1, T, C] output is
  * C = 6,625 floats a step (up to 12 MB for a wide line); only 8 bytes a step leave the runner.
  */
-export type StepBest = { index: Int32Array; prob: Float32Array; classes: number };
+export type StepBest = {
+  index: Int32Array;
+  prob: Float32Array;
+  classes: number;
+  /** Each step's runner-up class other than the blank (0 when the best is the only one) and its probability. */
+  second: Int32Array;
+  secondProb: Float32Array;
+};
 
 /**
  * Runs the recognition model on one line: `pixels` holds its grey pixels scaled to the model's
@@ -60,21 +67,35 @@ export function bestPerStep(probs: ArrayLike<number>, dims: readonly number[]): 
   const classes = Number(dims[2]);
   const index = new Int32Array(steps);
   const prob = new Float32Array(steps);
+  const second = new Int32Array(steps);
+  const secondProb = new Float32Array(steps);
   for (let t = 0; t < steps; t++) {
     const row = t * classes;
     let best = 0;
     let bestP = probs[row]!;
+    // The runner-up among the characters (the blank excluded): what the step might have read.
+    let alt = 0;
+    let altP = 0;
     for (let c = 1; c < classes; c++) {
       const p = probs[row + c]!;
       if (p > bestP) {
+        if (best !== 0) {
+          alt = best;
+          altP = bestP;
+        }
         bestP = p;
         best = c;
+      } else if (p > altP) {
+        alt = c;
+        altP = p;
       }
     }
     index[t] = best;
     prob[t] = bestP;
+    second[t] = alt;
+    secondProb[t] = altP;
   }
-  return { index, prob, classes };
+  return { index, prob, classes, second, secondProb };
 }
 
 const sessionOptions = (threads: number) => ({
@@ -145,7 +166,7 @@ async function drain() {
         unreleased = 0;
         collected = true;
       }
-      parentPort.postMessage({ id, best, collected }, [best.index.buffer, best.prob.buffer]);
+      parentPort.postMessage({ id, best, collected }, [best.index.buffer, best.prob.buffer, best.second.buffer, best.secondProb.buffer]);
     } catch (e) {
       parentPort.postMessage({ id, error: String((e && e.message) || e) });
     }

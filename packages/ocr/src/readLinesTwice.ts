@@ -70,7 +70,7 @@ export type LineJob = {
   free?: boolean;
 };
 
-type BandReading = { job: number; band: InkBand; rect: PixelRect; text: string; confidence: number; unread: boolean; tess?: Promise<string> };
+type BandReading = { job: number; band: InkBand; rect: PixelRect; text: string; unchosen?: string; confidence: number; unread: boolean; tess?: Promise<string> };
 
 const DEFAULTS: Required<TwoEngineOptions> = {
   checkBelow: 0.99,
@@ -120,7 +120,7 @@ export async function readLinesTwice(
         y1: Math.min(job.rect.y1, band.y1 + margin),
       };
       return paddle.recognizeLine(grey, rect).then((r): BandReading => ({
-        job: j, band, rect, text: r.text, confidence: r.confidence, unread: o.unreadGap > 0 && unreadInk(r.xs, mask, band, o.unreadGap),
+        job: j, band, rect, text: r.text, unchosen: r.unchosen, confidence: r.confidence, unread: o.unreadGap > 0 && unreadInk(r.xs, mask, band, o.unreadGap),
       }));
     });
     pending.push(
@@ -188,17 +188,24 @@ export async function readLinesTwice(
             })
           : item(text, o.agreedConfidence);
       };
-      const agreed = agreedReading(r.text, tess, mask, bbox);
+      // Only PP-OCR's reading as given is confirmed by agreement. Where the lexicon chose a
+      // character in it, Tesseract agreeing with PP-OCR's own best reading instead is no
+      // confirmation: both engines misread "合规" as "台规" alike, and the lexicon was right.
+      const agreeing = (t: string) => agreedReading(r.text, t, mask, bbox);
+      const agreed = agreeing(tess);
       if (agreed !== null) return confirmed(agreed);
       // Before flagging: Tesseract reads the line once more at a finer scale; PP-OCR agreeing
       // with that reading confirms it, as above (two independent engines agree).
       const tess2 = o.confirmDpi > 0 && r.text ? await tesseractAt(pool, grey, r.rect, dpi, o.confirmDpi) : "";
-      const agreed2 = tess2 ? agreedReading(r.text, tess2, mask, bbox) : null;
+      const agreed2 = tess2 ? agreeing(tess2) : null;
       if (agreed2 !== null) return confirmed(agreed2);
-      const text = r.text || tess;
+      // PP-OCR's reading is kept (the more accurate engine), unless it holds no character at all
+      // ("+" or "↓" for a broken 4) where Tesseract read the same characters at both scales.
+      const marksOnly = (s: string) => !/[\p{L}\p{N}]/u.test(s);
+      const text = !r.text || (marksOnly(r.text) && tess2 && sameReading(tess, tess2) && !marksOnly(tess)) ? tess : r.text;
       return item(text, o.disputedConfidence, {
         code: "ocr_disagreement",
-        message: `the two OCR engines read this differently: PP-OCR "${r.text}"${r.unread ? " (leaving some ink unread)" : ""}, Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
+        message: `the two OCR engines read this differently: PP-OCR "${r.text}"${r.unchosen !== undefined ? ` (by the lexicon; "${r.unchosen}" by its own best)` : ""}${r.unread ? " (leaving some ink unread)" : ""}, Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
         readings: [r.text, tess, ...(tess2 ? [tess2] : [])],
       });
     }),

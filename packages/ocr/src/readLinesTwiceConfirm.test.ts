@@ -51,6 +51,33 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     expect(item?.doubt?.code).toBe("ocr_disagreement");
   });
 
+  it("a PP-OCR reading of marks alone gives way to the characters Tesseract read alike at both scales, still in doubt", async () => {
+    const [taken] = await readLinesTwice(grey, mask, 200, [job], paddleReading("+"), poolReading("4", "4").pool);
+    expect(taken?.text).toBe("4");
+    expect(taken?.doubt?.code).toBe("ocr_disagreement");
+    expect(taken?.doubt?.message).toContain('PP-OCR "+", Tesseract "4" (at 300 dpi "4")');
+    // Tesseract's two readings differ: PP-OCR's stays.
+    const [kept] = await readLinesTwice(grey, mask, 200, [job], paddleReading("+"), poolReading("4", "1").pool);
+    expect(kept?.text).toBe("+");
+    // PP-OCR read a character: its reading stays.
+    const [own] = await readLinesTwice(grey, mask, 200, [job], paddleReading("3"), poolReading("4", "4").pool);
+    expect(own?.text).toBe("3");
+  });
+
+  it("where the lexicon chose a character, Tesseract agreeing with PP-OCR's own best reading does not confirm it", async () => {
+    const chosen = (text: string, unchosen: string) =>
+      ({ recognizeLine: async () => ({ text, unchosen, raw: text, confidence: 0.6, meanConfidence: 0.9, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
+    // Both engines misread 合 as 台; the lexicon's choice stays, in doubt, naming every reading.
+    const [kept] = await readLinesTwice(grey, mask, 200, [job], chosen("资金使用合规性", "资金使用台规性"), poolReading("资金使用台规性", "资金使用台规性").pool);
+    expect(kept?.text).toBe("资金使用合规性");
+    expect(kept?.doubt?.code).toBe("ocr_disagreement");
+    expect(kept?.doubt?.message).toContain('PP-OCR "资金使用合规性" (by the lexicon; "资金使用台规性" by its own best)');
+    // Tesseract agreeing with the lexicon's choice confirms it.
+    const [lex] = await readLinesTwice(grey, mask, 200, [job], chosen("早日恢复", "早目恢复"), poolReading("早日恢复", "早日恢复").pool);
+    expect(lex?.text).toBe("早日恢复");
+    expect(lex?.doubt).toBeUndefined();
+  });
+
   it("digits both engines read alike stay in doubt when PP-OCR was far from sure of them (a broken 5 read 3 by both)", async () => {
     const unsure = (text: string, confidence: number) =>
       ({ recognizeLine: async () => ({ text, raw: text, confidence, meanConfidence: 0.9, chars: [], xs: [], inputWidth: 160 }) }) as unknown as PaddleRecognizer;
