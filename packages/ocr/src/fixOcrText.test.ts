@@ -37,6 +37,7 @@ describe("fixOcrText", () => {
 describe("fixOcrText: a speck after a percent sign", () => {
   it("drops a point or comma ending a percentage", () => {
     expect(fixOcrText("=100.00%.")).toBe("=100.00%");
+    expect(fixOcrText("服务质量丶服务效率")).toBe("服务质量、服务效率");
     expect(fixOcrText("≥95%,")).toBe("≥95%");
     expect(fixOcrText("95%以上。")).toBe("95%以上。");
   });

@@ -13,6 +13,8 @@ import { cleanText, isCjkLike } from "@jixiao/core";
  *   a percent sign ends a number;
  * - "]" or "[" after a comparison sign or next to a digit (">=]次"): the digit 1;
  * - "〈" with no "〉" after it: the full-width parenthesis "（" it stands for;
+ * - "丶", the dot radical (no word of modern text uses it): the enumeration comma "、" it is
+ *   drawn like (PP-OCR reads a 200 dpi bitonal "、" so, hundreds of times on a form);
  * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”;
  * - spaces next to Chinese brackets and punctuation ("(一) 根据", "教育; 加强"): removed.
  */
@@ -26,6 +28,7 @@ export function fixOcrText(raw: string): string {
   s = s.replace(/%[0-9]{1,2}(?=$|[)）\s])/g, "%");
   s = s.replace(/(?<=[=<>≥≤\d])[\][]|[\][](?=\d)/g, "1");
   s = s.replace(/〈(?![^〈]*〉)/g, "（");
+  s = s.replace(/丶/g, "、");
   s = curlyQuotes(s);
   return tightenSpaces(s);
 }
