@@ -257,6 +257,34 @@ describe("runChecks", () => {
     expect(codesAt(one, "indicators[0].weight")).toEqual([]);
     expect(codesAt(one, "indicators[1].weight")).toEqual(["weight_from_total", "missing_weight"]);
   });
+
+  it("hands the caller the one weight or score the total implies, under its review flag, when it asks", () => {
+    const implied = new Map<string, number>();
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(20, 20), ind(null, 50), ind(30, null)], total: { weight: 100, score: 98 }, rates: [], level1Weights: false }, { implied });
+    expect([...implied]).toEqual([["indicators[1].weight", 50], ["indicators[2].score", 28]]);
+    expect(codesAt(b, "indicators[1].weight")).toEqual(["weight_from_total"]);
+    expect(b.flags.find((f) => f.path === "indicators[1].weight")?.message).toContain("taken as 50");
+    expect(codesAt(b, "indicators[2].score")).toEqual(["score_from_total"]);
+    // A failed sum with one explanation by a confused digit, in a value read in OCR doubt: that digit.
+    const rows = [ind(60, 60), ind(35, 35), ind(3, 3)];
+    const digits = new Map<string, number>();
+    const doubted = new RecordBuilder();
+    doubted.confidence["indicators[2].weight"] = 0.5;
+    runChecks(doubted, { indicators: rows, total: { weight: 100, score: 98 }, rates: [], level1Weights: false }, { implied: digits });
+    expect([...digits]).toEqual([["indicators[2].weight", 5]]);
+    expect(doubted.flags.find((f) => f.code === "digit_suspect")?.message).toContain("taken as 5");
+    // The same digit read without doubt is only flagged.
+    const sure = new Map<string, number>();
+    const read = new RecordBuilder();
+    runChecks(read, { indicators: rows, total: { weight: 100, score: 98 }, rates: [], level1Weights: false }, { implied: sure });
+    expect([...sure]).toEqual([]);
+    expect(codesAt(read, "indicators[2].weight")).toContain("digit_suspect");
+    // An implied value that cannot be (a weight of 0 or less, a score above its weight) is not handed over.
+    const none = new Map<string, number>();
+    runChecks(new RecordBuilder(), { indicators: [ind(60, 20), ind(null, 50), ind(30, null)], total: { weight: 90, score: 120 }, rates: [], level1Weights: false }, { implied: none });
+    expect([...none]).toEqual([]);
+  });
 });
 
 function cell(text: string, confidence = 1, page = 1): RowCell {

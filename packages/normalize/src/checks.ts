@@ -1,5 +1,5 @@
 import type { RecordBuilder } from "./RecordBuilder.js";
-import { digitSuspects, type Addend } from "./digitSuspects.js";
+import { digitExplanations, digitSuspects, type Addend } from "./digitSuspects.js";
 
 type Ind = { weight: number | null; score: number | null; level1: string | null; level1_weight?: number | null };
 
@@ -9,16 +9,32 @@ const FORM_TOTAL_WEIGHT = 100;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const sum = (xs: readonly (number | null)[]) => round2(xs.reduce<number>((s, x) => s + (x ?? 0), 0));
 
+/** A value read with less confidence than this is in OCR doubt (two engines disagreed, or neither was sure). */
+const OCR_DOUBT_BELOW = 0.9;
+
 /**
  * A failed sum whose gap one or two commonly confused digits would close: each value that could
  * be such a misread gets its own review flag (it may or may not be the wrong one), so a person
  * looks at the values that can explain the gap and not only at the total.
+ * With `implied`: when the gap has a single such explanation and every value it changes was read
+ * in OCR doubt, the values it gives are put there by path for the caller to take (their flags stay).
  */
-function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string): number {
+function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string, implied?: Map<string, number>): number {
   const sum = round2(addends.reduce((s, a) => s + a.value, 0));
   const suspects = digitSuspects(addends, expected);
+  const explanations = implied ? digitExplanations(addends, expected) : [];
+  const only = explanations.length === 1 ? explanations[0]! : undefined;
+  const take = only?.every((c) => (b.confidence[addends[c.index]!.path] ?? 1) < OCR_DOUBT_BELOW) ? only : undefined;
+  for (const c of take ?? []) {
+    const path = addends[c.index]!.path;
+    const before = implied!.get(path);
+    // Two sums that explain the same value differently: neither is taken.
+    if (before !== undefined && before !== c.value) implied!.set(path, Number.NaN);
+    else implied!.set(path, c.value);
+  }
   for (const d of suspects) {
-    b.flag("digit_suspect", "review", d.path, `read ${d.read}; ${what} sum to ${sum}, not ${expected}: ${d.could_be.join(" or ")} here would make it come out`);
+    const taken = take?.some((c) => addends[c.index]!.path === d.path);
+    b.flag("digit_suspect", "review", d.path, `read ${d.read}; ${what} sum to ${sum}, not ${expected}: ${d.could_be.join(" or ")} here would make it come out${taken ? `; read in doubt, taken as ${d.could_be[0]}` : ""}`);
   }
   return suspects.length;
 }
@@ -101,6 +117,14 @@ export function runChecks(
      * and doubts the whole table.
      */
     rowsComplete?: boolean;
+    /**
+     * When given, the weights and scores the sums imply are put here by path, for the caller to
+     * take: a value not read that the total implies (the one missing in its column, the implied
+     * value possible for it), and the confused digits that alone explain a failed sum when every
+     * value they change was read in OCR doubt (flagDigitSuspects). Their review flags stay and
+     * say so. Without it the flags only name the implied values.
+     */
+    implied?: Map<string, number>;
   } = {},
 ): Set<string> {
   const confirmed = new Set<string>(context.known);
@@ -123,7 +147,11 @@ export function runChecks(
     if (missingW.length === 1) {
       const expected = round2(total.weight - extraW - sum(indicators.map((i) => i.weight)));
       onlyMissing = { row: missingW[0]!, expected };
-      b.flag("weight_from_total", "review", `indicators[${missingW[0]}].weight`, `not read; the total implies ${expected}`);
+      const path = `indicators[${missingW[0]}].weight`;
+      // A weight is more than 0 and less than the total; anything else means another value is wrong.
+      const take = context.implied !== undefined && expected > 0 && expected < total.weight;
+      if (take) context.implied!.set(path, expected);
+      b.flag("weight_from_total", "review", path, take ? `not read; taken as ${expected}, which the total implies` : `not read; the total implies ${expected}`);
     } else b.flag("weights_unread", "review", "total.weight", `${missingW.length} weights were not read: the weights cannot be checked against the total`);
   } else if (total.weight !== null && indicators.length) {
     const s = round2(sum(indicators.map((i) => i.weight)) + extraW);
@@ -151,13 +179,17 @@ export function runChecks(
   if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
-      b.flag("score_from_total", "review", `indicators[${missingS[0]}].score`, `not read; the total implies ${expected}`);
+      const path = `indicators[${missingS[0]}].score`;
       // A score the total implies below 0 or above its row's weight cannot be: the read scores do
       // not make the total, whichever was misread.
       const weight = indicators[missingS[0]!]!.weight;
-      if (expected < -0.051 || (weight !== null && expected > weight + 0.051)) {
+      const impossible = expected < -0.051 || (weight !== null && expected > weight + 0.051);
+      if (impossible) {
         scoresFail = { s: round2(sum(indicators.map((i) => i.score)) + (extraS ?? 0)), against: total.score };
       }
+      const take = context.implied !== undefined && !impossible && weight !== null && expected >= 0;
+      if (take) context.implied!.set(path, expected);
+      b.flag("score_from_total", "review", path, take ? `not read; taken as ${expected}, which the total implies` : `not read; the total implies ${expected}`);
     } else if (missingS.length) b.flag("scores_unread", "review", "total.score", `${missingS.length} scores were not read: the scores cannot be checked against the total`);
   } else if (total.score === null && total.weight !== null && indicators.length) {
     // The total row was read, its score was not: nothing confirms the scores, and the total
@@ -188,7 +220,7 @@ export function runChecks(
     } else {
       b.flag("weights_do_not_sum", "review", "total.weight", `indicator weights sum to ${s}`);
       const addends = addendsOf(indicators, indicators.map((_, k) => k), "weight");
-      const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights") : 0;
+      const explained = addends ? flagDigitSuspects(b, addends, round2(total.weight - w), "the indicator weights", context.implied) : 0;
       if (!explained || !confirmed.has("total.score")) {
         const message = `indicator weights${w ? " + budget points" : ""} sum to ${s}, total weight is ${total.weight}`;
         const rows = input.level1Weights ? overshootingBlockRows(indicators, total.weight, w) : undefined;
@@ -203,7 +235,7 @@ export function runChecks(
     const shifted = total.score === null;
     b.flag("scores_do_not_sum", "review", "total.score", shifted ? `indicator scores sum to ${s}; the total row's one number is ${against}` : `indicator scores sum to ${s}`);
     const addends = addendsOf(indicators, indicators.map((_, k) => k), "score");
-    const explained = addends ? flagDigitSuspects(b, addends, round2(against - (extraS ?? 0)), "the indicator scores") : 0;
+    const explained = addends ? flagDigitSuspects(b, addends, round2(against - (extraS ?? 0)), "the indicator scores", context.implied) : 0;
     // Narrowed to the digits only when the weights prove no row is missing or extra.
     if (!explained || !(confirmed.has("total.weight") || totalRowMisread)) {
       const message = `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${against}`;
@@ -215,8 +247,9 @@ export function runChecks(
     if (ind.weight !== null && ind.score !== null && ind.score > ind.weight + 1e-9) {
       b.flag("score_above_weight", "review", `indicators[${k}].score`, `score ${ind.score} is above weight ${ind.weight}`);
     }
-    if (ind.weight === null) b.flag("missing_weight", "review", `indicators[${k}].weight`, "no weight");
-    if (ind.score === null) b.flag("missing_score", "review", `indicators[${k}].score`, "no score");
+    // A value taken from the total keeps the flag that says so, not one that calls it missing.
+    if (ind.weight === null && !context.implied?.has(`indicators[${k}].weight`)) b.flag("missing_weight", "review", `indicators[${k}].weight`, "no weight");
+    if (ind.score === null && !context.implied?.has(`indicators[${k}].score`)) b.flag("missing_score", "review", `indicators[${k}].score`, "no score");
   });
   // Level-1 blocks sum to their weight. A block whose only gap is the one weight not read, by
   // exactly what the total implies for it, agrees with the total: nothing more is in doubt there.
@@ -238,7 +271,7 @@ export function runChecks(
           b.flag("block_weights_do_not_sum", "review", `indicators[${k}].level1_weight`, `block weights sum to ${blk.sum}, level-1 weight is ${blk.weight}`);
         }
         const addends = addendsOf(indicators, blk.rows, "weight");
-        const explained = addends ? flagDigitSuspects(b, addends, blk.weight, "the block's weights") : 0;
+        const explained = addends ? flagDigitSuspects(b, addends, blk.weight, "the block's weights", context.implied) : 0;
         // Not explained by confused digits (or a weight not read): any weight of the block may
         // be the wrong one, unless the total's sum vouches for them all.
         if (!explained && !confirmed.has("total.weight") && blk.rows.every((k) => indicators[k]!.weight !== null)) {

@@ -66,26 +66,37 @@ export function pointLostReadings(value: number): number[] {
  * misread total, a value read in the wrong column).
  */
 export function digitSuspects(addends: readonly Addend[], expected: number, options: DigitSuspectOptions = {}): DigitSuspect[] {
+  const found = new Map<number, Set<number>>();
+  for (const explanation of digitExplanations(addends, expected, options)) {
+    for (const { index, value } of explanation) (found.get(index) ?? found.set(index, new Set()).get(index)!).add(value);
+  }
+  return [...found].sort((x, y) => x[0] - y[0]).map(([i, vs]) => ({ path: addends[i]!.path, read: addends[i]!.value, could_be: [...vs].sort((a, b) => a - b) }));
+}
+
+/**
+ * Every explanation of `expected` by the fewest misreads (see digitSuspects): each a list of the
+ * addends changed (by index) and the value each would read. Empty when the sum holds or none
+ * exists within `maxChanges`.
+ */
+export function digitExplanations(addends: readonly Addend[], expected: number, options: DigitSuspectOptions = {}): { index: number; value: number }[][] {
   const maxChanges = options.maxChanges ?? 2;
   const tol = options.tolerance ?? 0.011;
   const gap = expected - addends.reduce((s, a) => s + a.value, 0);
   if (Math.abs(gap) <= tol) return [];
   const options1 = addends.map((a) => [...confusableReadings(a.value), ...pointLostReadings(a.value)].map((v) => ({ v, delta: v - a.value })));
   for (let k = 1; k <= maxChanges; k++) {
-    const found = new Map<number, Set<number>>();
-    const pick = (start: number, left: number, rest: number, chosen: [number, number][]) => {
+    const found: { index: number; value: number }[][] = [];
+    const pick = (start: number, left: number, rest: number, chosen: { index: number; value: number }[]) => {
       if (left === 0) {
-        if (Math.abs(rest) <= tol) for (const [i, v] of chosen) (found.get(i) ?? found.set(i, new Set()).get(i)!).add(v);
+        if (Math.abs(rest) <= tol) found.push(chosen);
         return;
       }
       for (let i = start; i < addends.length; i++) {
-        for (const o of options1[i]!) pick(i + 1, left - 1, rest - o.delta, [...chosen, [i, o.v]]);
+        for (const o of options1[i]!) pick(i + 1, left - 1, rest - o.delta, [...chosen, { index: i, value: o.v }]);
       }
     };
     pick(0, k, gap, []);
-    if (found.size) {
-      return [...found].sort((x, y) => x[0] - y[0]).map(([i, vs]) => ({ path: addends[i]!.path, read: addends[i]!.value, could_be: [...vs].sort((a, b) => a - b) }));
-    }
+    if (found.length) return found;
   }
   return [];
 }

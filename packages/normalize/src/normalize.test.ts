@@ -148,9 +148,13 @@ describe("normalize: 财政项目支出绩效自评表", () => {
         ],
       }),
     );
-    expect(inds(r)[1]).toMatchObject({ name: "指标丙", weight: null, deviation: null });
+    // The one weight not read is the one the total implies, taken under both doubts.
+    expect(inds(r)[1]).toMatchObject({ name: "指标丙", weight: 10, deviation: null });
     expect(flagsAt(r, "indicators[1].weight")).toEqual(
-      expect.arrayContaining([expect.objectContaining({ code: "not_a_number", severity: "review" })]),
+      expect.arrayContaining([
+        expect.objectContaining({ code: "not_a_number", severity: "review" }),
+        expect.objectContaining({ code: "weight_from_total", severity: "review" }),
+      ]),
     );
   });
 

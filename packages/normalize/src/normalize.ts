@@ -244,7 +244,9 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     // The funds grid's column sums first: an amount they confirm is not doubted by a failed rate.
     const fundsConfirmed = new Set<string>();
     checkFundsColumns(b, funds, fundsConfirmed);
-    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }), { known: fundsConfirmed, rowsComplete: rowsComplete(b, v, indicators) });
+    const implied = new Map<string, number>();
+    confirmed = runChecks(b, checkInputOf({ kind, funds, indicators, total: v.total }), { known: fundsConfirmed, rowsComplete: rowsComplete(b, v, indicators), implied });
+    takeImplied(indicators, implied);
     flagInferredRows(b, v.inferredRows, "funds", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -272,7 +274,9 @@ function buildTabular(kind: "project_self_eval" | "department_self_eval", rows: 
     };
     for (const k of Object.keys(spending)) if (!v.money[k]) b.flag("missing_spending_row", "review", `spending.${k}`, `spending row "${k}" not found`);
     settleDisputedNumbers(b, { kind, spending, indicators, total: v.total });
-    confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }), { rowsComplete: rowsComplete(b, v, indicators) });
+    const implied = new Map<string, number>();
+    confirmed = runChecks(b, checkInputOf({ kind, spending, indicators, total: v.total }), { rowsComplete: rowsComplete(b, v, indicators), implied });
+    takeImplied(indicators, implied);
     flagInferredRows(b, v.inferredRows, "spending", confirmed);
     flagGuessedTotal(b, v, confirmed);
     record = {
@@ -338,6 +342,19 @@ function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_s
 }
 
 /** A total row taken by its shape is certain enough when both sums confirm it. */
+/**
+ * Takes the weights and scores the form's sums implied (runChecks' `implied`, each under its
+ * review flag): the one value of a column not read, or the confused digits that alone explain
+ * a failed sum. A value two sums implied differently (NaN) is left as read.
+ */
+function takeImplied(indicators: { weight: number | null; score: number | null }[], implied: ReadonlyMap<string, number>): void {
+  for (const [path, value] of implied) {
+    const m = /^indicators\[(\d+)\]\.(weight|score)$/.exec(path);
+    const ind = m ? indicators[Number(m[1])] : undefined;
+    if (ind && !Number.isNaN(value)) ind[m![2] as "weight" | "score"] = value;
+  }
+}
+
 function flagGuessedTotal(b: RecordBuilder, v: TabularValues, confirmed: ReadonlySet<string>): void {
   if (!v.totalGuessed) return;
   const sure = confirmed.has("total.weight") && confirmed.has("total.score");
