@@ -51,6 +51,20 @@ describe("chooseByLexicon", () => {
     expect(chooseByLexicon(read("早O恢复", { 1: [0.6, "日", 0.3] }), lex)).toEqual([]);
   });
 
+  it("reads a dash between Chinese characters as 一 where the words say so, the dash counting as a break", () => {
+    const words = Lexicon.fromCounts({ 进一步: 5000, 进: 3000, 步: 2000, 分析: 9000, 一: 90000, 云: 800, 普陀: 300 });
+    const dash = (s: string) => [...s].map((char) => ({ char, confidence: char === "-" ? 0.9 : 1 }));
+    const step = dash("进-步分析");
+    expect(chooseByLexicon(step, words)).toEqual([1]);
+    expect(text(step)).toBe("进一步分析");
+    // A name written with a dash stays: 一 would make no word there.
+    const name = dash("云-普陀");
+    expect(chooseByLexicon(name, words)).toEqual([]);
+    // Not between Chinese characters, or turned off: the dash stays.
+    expect(chooseByLexicon(dash("2022-步"), words)).toEqual([]);
+    expect(chooseByLexicon(dash("进-步分析"), words, { oneForDash: 0 })).toEqual([]);
+  });
+
   it("weighs each doubt with the choices made before it", () => {
     const chars = read("工作自标", { 2: [0.9, "目", 0.08] });
     chooseByLexicon(chars, lex);

@@ -140,6 +140,8 @@ function jiebaDictionaryPath(): string {
 
 /** A Chinese character (the CJK blocks the recogniser's dictionary holds). */
 const HAN = /^[\u3400-\u9fff\uf900-\ufaff]$/u;
+/** A dash as the recogniser reads one. */
+const DASH = /^[-－‐‑–—]$/u;
 
 export type LexiconChoiceOptions = {
   /** Only characters read below this probability are reconsidered. Default 0.99. */
@@ -155,6 +157,13 @@ export type LexiconChoiceOptions = {
   weight?: number;
   /** Chinese characters of context (both sides together) needed. Default 1. */
   minContext?: number;
+  /**
+   * A dash read between two Chinese characters may be a thinned 一 ("进-步"): the probability
+   * it is given as 一 when the recogniser's runner-up for it was not 一 (or less). The words
+   * decide as for a character, the dash counting as a break between words ("云-普陀" stays).
+   * Default 0.1; 0 turns it off.
+   */
+  oneForDash?: number;
 };
 
 /** A character read with its runner-up (CharReading's shape, kept local). */
@@ -173,9 +182,21 @@ export function chooseByLexicon(chars: Choice[], lexicon: Lexicon, options: Lexi
   const ctx = options.context ?? 3;
   const weight = options.weight ?? 0.5;
   const minContext = options.minContext ?? 1;
+  const oneForDash = options.oneForDash ?? 0.1;
   const changed: number[] = [];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
+    if (oneForDash > 0 && DASH.test(c.char) && HAN.test(chars[i - 1]?.char ?? "") && HAN.test(chars[i + 1]?.char ?? "")) {
+      const p = Math.max(oneForDash, c.alternative?.char === "一" ? c.alternative.confidence : 0);
+      const left = chars.slice(Math.max(0, i - ctx), i).map((x) => x.char).join("");
+      const right = chars.slice(i + 1, i + 1 + ctx).map((x) => x.char).join("");
+      const gain = lexicon.score(left + "一" + right) - lexicon.score(left) - lexicon.score(right);
+      if (Math.log(p / Math.max(1e-6, c.confidence)) + weight * gain > 0) {
+        chars[i] = { ...c, char: "一", confidence: p, alternative: { char: c.char, confidence: c.confidence } };
+        changed.push(i);
+      }
+      continue;
+    }
     const alt = c.alternative;
     if (!alt || c.confidence >= below || alt.confidence < minAlt || !HAN.test(c.char) || !HAN.test(alt.char)) continue;
     const left = chars.slice(Math.max(0, i - ctx), i).map((x) => x.char).join("");
