@@ -179,6 +179,12 @@ export type LexiconChoiceOptions = {
   oneForDash?: number;
 };
 
+/** The text of up to `ctx` characters before and after character `i`. */
+const around = (chars: readonly Choice[], i: number, ctx: number): [string, string] => [
+  chars.slice(Math.max(0, i - ctx), i).map((x) => x.char).join(""),
+  chars.slice(i + 1, i + 1 + ctx).map((x) => x.char).join(""),
+];
+
 /** A character read with its runner-up (CharReading's shape, kept local). */
 type Choice = { char: string; confidence: number; alternative?: { char: string; confidence: number } };
 
@@ -201,8 +207,7 @@ export function chooseByLexicon(chars: Choice[], lexicon: Lexicon, options: Lexi
     const c = chars[i]!;
     if (oneForDash > 0 && DASH.test(c.char) && HAN.test(chars[i - 1]?.char ?? "") && HAN.test(chars[i + 1]?.char ?? "")) {
       const p = Math.max(oneForDash, c.alternative?.char === "一" ? c.alternative.confidence : 0);
-      const left = chars.slice(Math.max(0, i - ctx), i).map((x) => x.char).join("");
-      const right = chars.slice(i + 1, i + 1 + ctx).map((x) => x.char).join("");
+      const [left, right] = around(chars, i, ctx);
       const gain = lexicon.score(left + "一" + right) - lexicon.score(left) - lexicon.score(right);
       if (Math.log(p / Math.max(1e-6, c.confidence)) + weight * gain > 0) {
         chars[i] = { ...c, char: "一", confidence: p, alternative: { char: c.char, confidence: c.confidence } };
@@ -212,8 +217,7 @@ export function chooseByLexicon(chars: Choice[], lexicon: Lexicon, options: Lexi
     }
     const alt = c.alternative;
     if (!alt || c.confidence >= below || alt.confidence < minAlt || !HAN.test(c.char) || !HAN.test(alt.char)) continue;
-    const left = chars.slice(Math.max(0, i - ctx), i).map((x) => x.char).join("");
-    const right = chars.slice(i + 1, i + 1 + ctx).map((x) => x.char).join("");
+    const [left, right] = around(chars, i, ctx);
     // A character with too little Chinese around it (a lone character, a code) has no words to weigh.
     if ([...(left + right)].filter((x) => HAN.test(x)).length < minContext) continue;
     const gain = lexicon.score(left + alt.char + right) - lexicon.score(left + c.char + right);
