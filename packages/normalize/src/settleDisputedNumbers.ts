@@ -64,23 +64,24 @@ function settleRate(b: RecordBuilder, budget: Slot, executed: Slot, rate: Slot):
  * Mutates the parts (the record being built).
  */
 export function settleDisputedNumbers(b: RecordBuilder, parts: CheckParts): void {
-  const ind = parts.indicators as unknown as Record<string, number | null>[];
-  const total = parts.total as unknown as Record<string, number | null>;
-  const field = (o: Record<string, number | null>, key: string, path: string): Slot => ({ path, get: () => o[key] ?? null, set: (v) => (o[key] = v) });
-  const rows = (key: "weight" | "score") => ind.map((i, k) => field(i, key, `indicators[${k}].${key}`));
-  const budgetRow = parts.kind === "project_self_eval" ? (parts.funds.total as unknown as Record<string, number | null>) : null;
+  const rows = (key: "weight" | "score") => parts.indicators.map((i, k) => slot(i, key, `indicators[${k}].${key}`));
+  const budgetRow = parts.kind === "project_self_eval" ? parts.funds.total : null;
   for (const key of ["weight", "score"] as const) {
-    const extra = budgetRow ? [field(budgetRow, key, `funds.total.${key}`)] : [];
-    settleSum(b, [...rows(key), ...extra], field(total, key, `total.${key}`), key === "weight" ? 0.011 : 0.051, `the ${key}s' sum`);
+    const extra = budgetRow ? [slot(budgetRow, key, `funds.total.${key}`)] : [];
+    settleSum(b, [...rows(key), ...extra], slot(parts.total, key, `total.${key}`), key === "weight" ? 0.011 : 0.051, `the ${key}s' sum`);
   }
-  const rateRows: { o: Record<string, number | null>; path: string; budget: string }[] =
-    parts.kind === "project_self_eval"
-      ? [{ o: parts.funds.total as unknown as Record<string, number | null>, path: "funds.total", budget: "annual_budget" }]
-      : parts.kind === "department_self_eval"
-        ? Object.entries(parts.spending).map(([k, o]) => ({ o: o as unknown as Record<string, number | null>, path: `spending.${k}`, budget: "annual_budget" }))
-        : [{ o: parts as unknown as Record<string, number | null>, path: "", budget: "budget_current_year" }];
-  for (const r of rateRows) {
-    const p = (k: string) => (r.path ? `${r.path}.${k}` : k);
-    settleRate(b, field(r.o, r.budget, p(r.budget)), field(r.o, "executed", p("executed")), field(r.o, "execution_rate", p("execution_rate")));
+  if (parts.kind === "project_self_assessment") {
+    settleRate(b, slot(parts, "budget_current_year", "budget_current_year"), slot(parts, "executed", "executed"), slot(parts, "execution_rate", "execution_rate"));
+    return;
   }
+  const rateRows = parts.kind === "project_self_eval" ? [["funds.total", parts.funds.total] as const] : Object.entries(parts.spending).map(([k, o]) => [`spending.${k}`, o] as const);
+  for (const [path, o] of rateRows) {
+    settleRate(b, slot(o, "annual_budget", `${path}.annual_budget`), slot(o, "executed", `${path}.executed`), slot(o, "execution_rate", `${path}.execution_rate`));
+  }
+}
+
+/** A number field of the record being built, as a Slot (the parts are the record's own objects). */
+function slot<K extends string>(o: { readonly [k in K]: number | null }, key: K, path: string): Slot {
+  const target = o as { [k in K]: number | null };
+  return { path, get: () => o[key] ?? null, set: (v) => (target[key] = v) };
 }
