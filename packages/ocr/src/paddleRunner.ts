@@ -73,25 +73,28 @@ export function bestPerStep(probs: ArrayLike<number>, dims: readonly number[]): 
     const row = t * classes;
     let best = 0;
     let bestP = probs[row]!;
-    // The runner-up among the characters (the blank excluded): what the step might have read.
-    let alt = 0;
-    let altP = 0;
     for (let c = 1; c < classes; c++) {
       const p = probs[row + c]!;
       if (p > bestP) {
-        if (best !== 0) {
-          alt = best;
-          altP = bestP;
-        }
         bestP = p;
         best = c;
-      } else if (p > altP) {
-        alt = c;
-        altP = p;
       }
     }
     index[t] = best;
     prob[t] = bestP;
+    // The runner-up among the characters (the blank excluded), what the step might have read, is
+    // sought only where the best is below 0.999 (a literal: the worker runs this function's
+    // source): the lexicon weighs characters read below 0.99, and most steps are surer.
+    if (bestP >= 0.999) continue;
+    let alt = 0;
+    let altP = 0;
+    for (let c = 1; c < classes; c++) {
+      const p = probs[row + c]!;
+      if (c !== best && p > altP) {
+        altP = p;
+        alt = c;
+      }
+    }
     second[t] = alt;
     secondProb[t] = altP;
   }
