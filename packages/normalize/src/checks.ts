@@ -1,5 +1,5 @@
 import type { RecordBuilder } from "./RecordBuilder.js";
-import { digitExplanations, digitSuspects, type Addend } from "./digitSuspects.js";
+import { digitExplanations, suspectsOf, type Addend } from "./digitSuspects.js";
 
 type Ind = { weight: number | null; score: number | null; level1: string | null; level1_weight?: number | null };
 
@@ -21,9 +21,9 @@ const OCR_DOUBT_BELOW = 0.9;
  */
 function flagDigitSuspects(b: RecordBuilder, addends: readonly Addend[], expected: number, what: string, implied?: Map<string, number>): number {
   const sum = round2(addends.reduce((s, a) => s + a.value, 0));
-  const suspects = digitSuspects(addends, expected);
-  const explanations = implied ? digitExplanations(addends, expected) : [];
-  const only = explanations.length === 1 ? explanations[0]! : undefined;
+  const explanations = digitExplanations(addends, expected);
+  const suspects = suspectsOf(addends, explanations);
+  const only = implied && explanations.length === 1 ? explanations[0]! : undefined;
   const take = only?.every((c) => (b.confidence[addends[c.index]!.path] ?? 1) < OCR_DOUBT_BELOW) ? only : undefined;
   for (const c of take ?? []) {
     const path = addends[c.index]!.path;

@@ -66,8 +66,13 @@ export function pointLostReadings(value: number): number[] {
  * misread total, a value read in the wrong column).
  */
 export function digitSuspects(addends: readonly Addend[], expected: number, options: DigitSuspectOptions = {}): DigitSuspect[] {
+  return suspectsOf(addends, digitExplanations(addends, expected, options));
+}
+
+/** The addends some explanation changes (digitExplanations), each with every value it would read. */
+export function suspectsOf(addends: readonly Addend[], explanations: readonly (readonly { index: number; value: number }[])[]): DigitSuspect[] {
   const found = new Map<number, Set<number>>();
-  for (const explanation of digitExplanations(addends, expected, options)) {
+  for (const explanation of explanations) {
     for (const { index, value } of explanation) (found.get(index) ?? found.set(index, new Set()).get(index)!).add(value);
   }
   return [...found].sort((x, y) => x[0] - y[0]).map(([i, vs]) => ({ path: addends[i]!.path, read: addends[i]!.value, could_be: [...vs].sort((a, b) => a - b) }));
