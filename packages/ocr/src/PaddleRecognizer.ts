@@ -251,10 +251,11 @@ export class PaddleRecognizer {
     const modelPath = options.modelPath ?? files.modelPath;
     const dictionary = readPaddleDictionary(options.dictionaryPath ?? files.dictionaryPath);
     const threads = Math.max(1, options.threads ?? 1);
+    // Read before the model starts: a dictionary that cannot be read leaves no runner open.
+    const lexicon = options.lexicon === false ? undefined : (options.lexicon ?? Lexicon.load());
     const runner = options.inThread
       ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT)
       : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes);
-    const lexicon = options.lexicon === false ? undefined : (options.lexicon ?? Lexicon.load());
     const rec = new PaddleRecognizer(runner, dictionary, threads, lexicon, options.lexiconChoice ?? {});
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });
