@@ -336,6 +336,17 @@ describe("reconstruct: page furniture", () => {
     // With a line further out, it is not the margin's outermost line.
     expect(rows([...footer, piece("签字", 240, 825)]).filter((r) => r.source === "text").length).toBeGreaterThan(0);
   });
+  it("leaves out a footer whose digits OCR read as Chinese in doubt, and keeps the same text read sure", () => {
+    const piece = (t: string, x: number, confidence: number): TextItem => ({ text: t, bbox: { x0: x, y0: 800, x1: x + 10 * t.length, y1: 810 }, size: 10, confidence, origin: "ocr" });
+    const rows = (items: TextItem[]) => reconstruct(doc(page(1, gridRulings([100, 130]), [text("指标甲", 2, 115), ...items]))).rows.filter((r) => r.source === "text");
+    // "第 3 页 共 7 页" at 200 dpi bitonal: "第" "损" "共" "了" "八", the digits and 页 read in doubt.
+    const footer = (c: number) => [piece("第", 240, 0.99), piece("损", 260, c), piece("共", 300, 0.99), piece("了", 320, c), piece("八", 340, c)];
+    expect(rows(footer(0.5))).toEqual([]);
+    expect(rows(footer(0.99)).length).toBeGreaterThan(0);
+    expect(isGarbledPageNumber("第损共了八")).toBe(false);
+    expect(isGarbledPageNumber("第损共了八", true)).toBe(true);
+    expect(isGarbledPageNumber("第损了八页", true)).toBe(false);
+  });
   it("knows a page number with one of its words misread, which only a margin line may be", () => {
     for (const t of ["第2页、共6项", "第 2 页，其 6 页", "第2贝共6页", "2页共6页"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, true]);
     for (const t of ["第2项、共6项", "第7页、共6页", "第3季度", "共7项", "第2项"]) expect([t, isMisreadPageNumber(t)]).toEqual([t, false]);

@@ -108,13 +108,24 @@ export function isMisreadPageNumber(text: string): boolean {
  * letter is among them.
  * Only for the outermost line of a margin: nothing a form prints there reads so.
  */
-export function isGarbledPageNumber(text: string): boolean {
+export function isGarbledPageNumber(text: string, restInDoubt = false): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
   const m = /^第([^第共]{1,3})共([^第共]{0,3})$/u.exec(t);
   // With no digit left ("第之镇 共": 2 read as 之, 页 as 镇, "8 页" lost), the two words still say it;
   // so do they around a mark or a Latin letter OCR made of a digit ("第+质 共页", "第质 共nvy"):
-  // Chinese content ("第三方 共同") holds neither.
-  return !!m && (/\d/.test(m[1]! + m[2]!) || (m[1]!.length === 2 && /^\P{Script=Han}?$/u.test(m[2]!)) || /\P{Script=Han}/u.test(m[1]! + m[2]!));
+  // Chinese content ("第三方 共同") holds neither. Nor does it hold Chinese OCR doubted between
+  // the two words (restInDoubt: "第 损 共 了 八", every piece but 第 and 共 read below
+  // GARBLED_FOOTER_DOUBT), which is what a page number's digits become at 200 dpi bitonal.
+  return !!m && (restInDoubt || /\d/.test(m[1]! + m[2]!) || (m[1]!.length === 2 && /^\P{Script=Han}?$/u.test(m[2]!)) || /\P{Script=Han}/u.test(m[1]! + m[2]!));
+}
+
+/** OCR confidence below which the pieces of a "第…共…" margin line are taken as garbled digits. */
+export const GARBLED_FOOTER_DOUBT = 0.9;
+
+/** True when every piece of a line other than 第 and 共 themselves was read in OCR doubt. */
+function restInDoubt(line: readonly TextItem[]): boolean {
+  const rest = line.filter((it) => !/^[第共\s]*$/u.test(it.text));
+  return rest.length > 0 && rest.every((it) => it.confidence < GARBLED_FOOTER_DOUBT);
 }
 
 /** True when a free-text line is page furniture rather than part of a form. */
@@ -345,7 +356,7 @@ function withoutMarginFurniture(page: Page, margin: number): { page: Page; lines
   // piece by piece a bare "1" would go and "第 页，共7 页" stay.
   for (const line of groupLines(inMargin)) {
     const t = line.map((it) => it.text).join("");
-    const garbled = isGarbledPageNumber(t) && outermost(union(line.map((it) => it.bbox)));
+    const garbled = isGarbledPageNumber(t, restInDoubt(line)) && outermost(union(line.map((it) => it.bbox)));
     // A print stamp read in pieces ("打印日期" "2023年3月20日") is one too.
     const stamp = PRINT_STAMP.test(t.replace(/\s+/g, "").normalize("NFKC"));
     if (!isPageNumber(t) && !isMisreadPageNumber(t) && !garbled && !stamp) continue;

@@ -48,6 +48,18 @@ describe("runChecks", () => {
     expect(codesAt(b, "total.weight")).toEqual(["weights_do_not_sum"]);
   });
 
+  it("doubts the scores, not the table's rows, when the weights' sum holds (a row lost would break it too)", () => {
+    // 45 + 40 against 80: no single confused digit explains it, so the scores are doubted.
+    const b = new RecordBuilder();
+    runChecks(b, { indicators: [ind(50, 45), ind(50, 40)], total: { weight: 100, score: 80 }, rates: [], level1Weights: false });
+    expect(codesAt(b, "indicators")).toEqual([]);
+    expect(b.flags.filter((f) => f.paths).map((f) => [f.code, f.paths])).toEqual([["scores_do_not_sum", ["indicators[0].score", "indicators[1].score"]]]);
+    // With the weights failing as well, a row may be lost: the whole table.
+    const both = new RecordBuilder();
+    runChecks(both, { indicators: [ind(50, 45), ind(40, 40)], total: { weight: 100, score: 80 }, rates: [], level1Weights: false });
+    expect(codesAt(both, "indicators")).toEqual(["weights_do_not_sum", "scores_do_not_sum"]);
+  });
+
   it("tolerates printed rounding in the score sum but not in the weight sum", () => {
     const b = new RecordBuilder();
     runChecks(b, { indicators: [ind(33.3, 33.3), ind(66.6, 66.65)], total: { weight: 100, score: 100 }, rates: [], level1Weights: false });

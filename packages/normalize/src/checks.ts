@@ -239,7 +239,8 @@ export function runChecks(
     // Narrowed to the digits only when the weights prove no row is missing or extra.
     if (!explained || !(confirmed.has("total.weight") || totalRowMisread)) {
       const message = `indicator scores${extraS ? " + budget score" : ""} sum to ${s}, total score is ${against}`;
-      if (context.rowsComplete) b.flagAll("scores_do_not_sum", "review", indicators.map((_, k) => `indicators[${k}].score`), `${message}: one of the scores was misread`);
+      // The weights' sum holding proves the rows as well: a row lost or extra would move it too.
+      if (context.rowsComplete || confirmed.has("total.weight")) b.flagAll("scores_do_not_sum", "review", indicators.map((_, k) => `indicators[${k}].score`), `${message}: one of the scores was misread`);
       else b.flag("scores_do_not_sum", "review", "indicators", message);
     }
   }

@@ -327,9 +327,21 @@ describe("form model: a failed weight sum on a scan", () => {
     expect(sum?.paths).toEqual(["indicators[0].weight", "indicators[1].weight", "indicators[2].weight"]);
   });
 
-  it("doubts the whole table (a row may be lost) when a row read no weight", () => {
-    // The scores (80 against 100) fail too: with a weight not read, that doubts the table.
-    expect(table(scanned(project({ rows: [rows[0]!, "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t30", rows[2]!] })))).toEqual(["scores_do_not_sum"]);
+  it("doubts the whole table (a row may be lost) when a row read neither a weight nor a score", () => {
+    // The scores (80 against 100) fail too: with a row that read no number of its own (two rows a
+    // lost ruling joined read as none), that doubts the table.
+    const r = scanned(project({ rows: ["\t产出指标\t数量指标\t系统可用率\t≥99%\t99.9%\t\t95", "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t", rows[2]!] }));
+    expect(table(r)).toEqual(["scores_do_not_sum"]);
+    // The same row with its score read is a row of its own: the scores are doubted, not the table.
+    const read = scanned(project({ rows: ["\t产出指标\t数量指标\t系统可用率\t≥99%\t99.9%\t\t95", "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t5", rows[2]!] }));
+    expect(table(read)).toEqual([]);
+    expect(review(read).some((f) => f.code === "scores_do_not_sum" && f.paths?.includes("indicators[1].score"))).toBe(true);
     expect(table(scanned(project({ rows })))).toEqual([]);
+  });
+
+  it("doubts the scores, not the whole table, when a row read its score but not its weight", () => {
+    const r = scanned(project({ rows: [rows[0]!, "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t30", rows[2]!] }));
+    expect(table(r)).toEqual([]);
+    expect(review(r).find((f) => f.code === "scores_do_not_sum" && f.paths)?.paths).toEqual(["indicators[0].score", "indicators[1].score", "indicators[2].score"]);
   });
 });

@@ -181,15 +181,17 @@ const ROW_DOUBTS: ReadonlySet<string> = new Set([
 /**
  * Whether every row of the indicator table is accounted for, so that a failed sum means a
  * misread number and not a row lost: the table was placed by its rulings, no row of it was left
- * out empty, every row read a name and a weight, and no flag doubts a row's place or extent.
+ * out empty, every row read a name and one number of its own (a weight or a score: two rows a
+ * lost ruling joined would hold two numbers in each, which read as none), and no flag doubts a
+ * row's place or extent.
  */
-function rowsComplete(b: RecordBuilder, v: TabularValues, indicators: readonly { name: string | null; weight: number | null }[]): boolean {
+function rowsComplete(b: RecordBuilder, v: TabularValues, indicators: readonly { name: string | null; weight: number | null; score: number | null }[]): boolean {
   return (
     v.found.indicators &&
     !v.fromText.has("indicators") &&
     v.emptyIndicatorRows === 0 &&
     indicators.length > 0 &&
-    indicators.every((i) => i.name !== null && i.weight !== null) &&
+    indicators.every((i) => i.name !== null && (i.weight !== null || i.score !== null)) &&
     !b.flags.some((f) => ROW_DOUBTS.has(f.code) && isUnderPath(f.path, "indicators"))
   );
 }
