@@ -110,7 +110,8 @@ export function isMisreadPageNumber(text: string): boolean {
  */
 export function isGarbledPageNumber(text: string, restInDoubt = false): boolean {
   const t = text.replace(/\s+/g, "").normalize("NFKC");
-  const m = /^第([^第共]{1,3})共([^第共]{0,3})$/u.exec(t);
+  // The page number itself may be lost: "第 共6明" (第 2 页 共 6 页 with "2 页" gone).
+  const m = /^第([^第共]{0,3})共([^第共]{0,3})$/u.exec(t);
   // With no digit left ("第之镇 共": 2 read as 之, 页 as 镇, "8 页" lost), the two words still say it;
   // so do they around a mark or a Latin letter OCR made of a digit ("第+质 共页", "第质 共nvy"):
   // Chinese content ("第三方 共同") holds neither. Nor does it hold Chinese OCR doubted between

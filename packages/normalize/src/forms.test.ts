@@ -206,6 +206,13 @@ describe("form model: fail loud, review little", () => {
     const confirmed = any(only(project({ total: "总 2\t\t\t\t\t\t100\t100" })));
     expect(confirmed.flags.filter((f: { code: string }) => f.code === "total_label_inferred").map((f: { severity: string }) => f.severity)).toEqual(["info"]);
   });
+  it("reads a total row whose label has a speck beside it, and not a row of the table", () => {
+    for (const label of ["·总分", "总分.", "'合计"]) {
+      const r = any(only(project({ total: `${label}\t\t\t\t\t\t100\t100` })));
+      expect([label, r.total]).toEqual([label, { weight: 100, score: 100 }]);
+      expect(r.indicators).toHaveLength(3);
+    }
+  });
   it("lists a type and a place for every field of the three forms", () => {
     for (const model of Object.values(FORM_MODELS)) {
       for (const spec of [...Object.values(model.fields), ...Object.values(model.indicatorColumns), ...Object.values(model.money?.columns ?? {})]) {

@@ -274,6 +274,9 @@ function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly str
 function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: readonly string[]): "exact" | "guessed" | null {
   const lead = leadLabel(row) ?? "";
   if (isLabel(lead, labels, 0.99)) return "exact";
+  // A speck read beside the label ("·总分": dust or a ruling's stub) is no part of it.
+  const bare = compact(lead).replace(/^[^\p{Script=Han}\p{N}（）()]{1,2}|[^\p{Script=Han}\p{N}（）()]{1,2}$/gu, "");
+  if (bare !== compact(lead) && isLabel(bare, labels, 0.99)) return "exact";
   const starts = new Set(labels.map((l) => [...l][0]));
   const nums = cellsOf(row, false).filter((c) => c !== first && !isExtraColumn(columnOf(c, cols)) && isNumeric(c.text) && !isEmptyValue(c.text));
   const others = cellsOf(row, false).filter((c) => c !== first && !nums.includes(c) && !isEmptyValue(c.text));
