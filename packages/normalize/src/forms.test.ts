@@ -8,6 +8,7 @@ import { readTextDump } from "@jixiao/textdump";
 import { describe, expect, it } from "vitest";
 import { normalize } from "./normalize.js";
 import { FORM_MODELS } from "./forms.js";
+import { ASSESSMENT } from "../test-fixtures/normalizeDump.js";
 
 const META = { file: "office.txt", sha256: "c".repeat(64) };
 
@@ -350,5 +351,19 @@ describe("form model: a failed weight sum on a scan", () => {
     const r = scanned(project({ rows: [rows[0]!, "\t效益指标\t社会效益指标\t群众办事时长\t缩短\t缩短\t\t30", rows[2]!] }));
     expect(table(r)).toEqual([]);
     expect(review(r).find((f) => f.code === "scores_do_not_sum" && f.paths)?.paths).toEqual(["indicators[0].score", "indicators[1].score", "indicators[2].score"]);
+  });
+});
+
+describe("form model: a field the form always fills, read empty on a scan", () => {
+  it("doubts a yes/no value OCR lost beside its label, and not one a text layer leaves empty", () => {
+    const lost = ASSESSMENT.replace("是否为经常性项目： 是", "是否为经常性项目：");
+    const r = scanned(lost);
+    expect(review(r).filter((f) => f.path === "recurring").map((f) => f.code)).toEqual(["missing_field"]);
+    expect(review(scanned(ASSESSMENT)).filter((f) => f.path === "recurring")).toEqual([]);
+    // An optional field (具体实施处) read empty is no doubt.
+    expect(review(scanned(ASSESSMENT.replace("具体实施处（科室）： 对口支援科", "具体实施处（科室）："))).filter((f) => f.path === "implementing_office")).toEqual([]);
+    const text = readTextDump(lost, META);
+    const digital = normalize(reconstruct(text), META).records[0]!;
+    expect(digital.flags.filter((f) => f.path === "recurring" && f.severity === "review")).toEqual([]);
   });
 });

@@ -477,8 +477,14 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     b.flag("not_a_number", "review", field, `"${joined}" is not a number`);
     return null;
   };
+  // On a scan, a field the form always fills whose label was read with nothing beside it is a
+  // value OCR lost (a lone 否 taken for dust), not one the form left out.
+  const scanned = rows.some((r) => r.cells.some((c) => c.confidence < 1));
   for (const [field, spec] of Object.entries(model.fields)) {
     if (spec.required && !(field in v.fields)) b.flag("missing_field", "review", field, `"${spec.labels[0]}" was not found on the form`);
+    else if (spec.required && scanned && !(v.fields[field] ?? []).some((c) => c.text.trim())) {
+      b.flag("missing_field", "review", field, `"${spec.labels[0]}" was found with no value read beside it: a value the scan may have lost`);
+    }
   }
   const recurringText = text("recurring");
   const recurring = recurringText === null ? null : /^是/.test(recurringText) ? true : /^否/.test(recurringText) ? false : null;
