@@ -48,6 +48,7 @@ export const flagCodes = {
   suspicious_characters: { by: "normalize", check: false, description: "a text holds characters these forms do not print" },
   latin_in_chinese: { by: "normalize", check: false, description: "Latin letters inside Chinese text, as OCR makes of a glyph it could not read" },
   bare_target: { by: "normalize", check: false, description: "an OCR-read target has no operator or unit" },
+  percent_misread: { by: "normalize", check: false, description: "an OCR-read target or actual ended in a degree sign after its number, which OCR makes of a % whose lower circle a scan lost; read as %" },
   latin_unit: { by: "normalize", check: false, description: "an OCR-read value ends in a Latin unit, often a misread Chinese one" },
   ambiguous_operator: { by: "normalize", check: false, description: "an OCR-read value starts with a character OCR reads for ≥" },
   low_ocr_confidence: { by: "normalize", check: false, description: "a value read with low OCR confidence that no check confirms" },

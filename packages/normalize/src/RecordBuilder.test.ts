@@ -141,6 +141,15 @@ describe("RecordBuilder: an = read as a quote mark", () => {
     expect(b.flags.map((f) => f.code)).toEqual(["stray_mark"]);
     expect(b.text("indicators[1].actual", [cell("98.00%%", 1)])).toBe("98.00%%");
   });
+
+  it("reads a degree sign after a number as the % a scan broke, in doubt (even read sure)", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].actual", [cell("100°", 0.995)])).toBe("100%");
+    expect(b.text("indicators[0].target", [cell("=100.00°", 0.5)])).toBe("=100.00%");
+    expect(b.flags.filter((f) => f.code === "percent_misread").map((f) => [f.path, f.severity])).toEqual([["indicators[0].actual", "review"], ["indicators[0].target", "review"]]);
+    expect(b.text("indicators[0].name", [cell("100°", 0.9)])).toBe("100°");
+    expect(b.text("indicators[1].actual", [cell("100°", 1)])).toBe("100°");
+  });
 });
 
 describe("flagLostPercent", () => {

@@ -207,6 +207,13 @@ export class RecordBuilder {
           this.flag("stray_mark", "review", path, `"${t}" has its % sign twice (a speck read as another); taken as "${once}"`);
           t = once;
         }
+        // A degree sign after a number ("100°") is a % whose lower circle a scan lost: these
+        // forms state no angles or temperatures in a target or an actual.
+        const pct = t.replace(/(\d)\s*[°º˚]$/u, "$1%");
+        if (pct !== t) {
+          this.flag("percent_misread", "review", path, `"${t}" ends in a degree sign, which OCR makes of a % whose lower circle the scan lost; taken as "${pct}"`);
+          t = pct;
+        }
         // A quote mark before the digits ("\"100%") is an = whose bars a scan broke into two ticks.
         const eq = t.replace(/^["“”＂]\s*(?=\d)/, "=");
         if (eq !== t) {
