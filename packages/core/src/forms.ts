@@ -228,9 +228,12 @@ export const MONEY_UNIT_MARKERS: { readonly [unit in "元" | "万元"]: RegExp }
 
 /**
  * A 万元 marker a scan damaged: 万 in brackets after a money word with 元 lost or misread
- * ("项目资金（万）", "资金（万兀）"). Nothing else prints 万 alone there; it is read as 万元, in doubt.
+ * ("项目资金（万）", "资金（万兀）"), or 万元 ending a money word's label with a bracket or both
+ * lost ("整体支出规模万元", "全年预算数（万元"). Nothing else prints so there; it is read as 万元,
+ * in doubt.
  */
-export const DAMAGED_WANYUAN_MARKER = /(?:资金|金额|预算|经费|支出|单位)\s*[:：]?\s*[（(]\s*万\s*[^\s)）元\d]?\s*[)）]/;
+export const DAMAGED_WANYUAN_MARKER =
+  /(?:资金|金额|预算|经费|支出|单位)\s*[:：]?\s*[（(]\s*万\s*[^\s)）元\d]?\s*[)）]|(?:资金|金额|预算数?|经费|支出|规模|执行数|单位)\s*[:：]?\s*(?:[（(]\s*万元|万元\s*[)）]?)$/;
 
 const labelsOf = (cols: { readonly [c: string]: FieldSpec }): Spellings =>
   Object.fromEntries(Object.entries(cols).map(([k, v]) => [k, v.labels]));

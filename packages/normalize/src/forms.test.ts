@@ -262,7 +262,14 @@ describe("form model: a 万元 marker that was not read", () => {
   });
 
   it("reads a 万元 marker whose 元 a scan lost (项目资金（万）) as 万元, in doubt", () => {
-    for (const fundsHeader of ["项目资金（万）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分", "项目资金(万兀)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分"]) {
+    for (const fundsHeader of [
+      "项目资金（万）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+      "项目资金(万兀)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+      // Its brackets lost, one or both.
+      "项目资金万元\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+      "项目资金（万元\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+      "项目资金\t\t年初预算数\t全年预算数万元）\t全年执行数\t分值\t执行率\t得分",
+    ]) {
       const r = any(only(project({
         fundsHeader,
         funds: [
@@ -278,7 +285,9 @@ describe("form model: a 万元 marker that was not read", () => {
       expect(doubts).toHaveLength(1);
       expect(doubts[0]!.paths).toEqual(expect.arrayContaining(["funds.total.initial_budget", "funds.fiscal.executed"]));
     }
-    // 万 with a count's unit, or a whole 万元 marker, is no damaged marker.
+    // 万 with a count's unit, or a whole 万元 marker, is no damaged marker; nor is 万元 inside a text.
+    expect(any(only(project({ fundsHeader: "项目资金（万人次）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分" }))).source.money_unit).toBe("元");
+    expect(any(only(project({ fundsHeader: "项目资金万元以下\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分" }))).source.money_unit).toBe("元");
     expect(any(only(project({ fundsHeader: "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分" }))).flags
       .some((f: { code: string }) => f.code === "money_unit_doubt")).toBe(false);
   });
