@@ -45,8 +45,8 @@ describe("fieldConfidences", () => {
 
 describe("flagDoubtfulRows", () => {
   const f = (path: string, code: Flag["code"] = "low_ocr_confidence"): Flag => ({ code, severity: "review", path, message: "m" });
-  it("flags a row with doubts on three of its values, once", () => {
-    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].score", "long_ocr_text"), f("indicators[4].weight"), f("indicators[5].name"), f("indicators[5].score")];
+  it("flags a row with doubts on four of its values, once, and not one with three", () => {
+    const flags = [f("indicators[4].name"), f("indicators[4].score"), f("indicators[4].score", "long_ocr_text"), f("indicators[4].weight"), f("indicators[4].target"), f("indicators[5].name"), f("indicators[5].score"), f("indicators[5].weight")];
     const out = flagDoubtfulRows(flags);
     expect(out.filter((x) => x.code === "row_in_doubt").map((x) => x.path)).toEqual(["indicators[4]"]);
     expect(flagDoubtfulRows([...flags, f("indicators[4]")]).filter((x) => x.code === "row_in_doubt")).toEqual([]);
@@ -69,13 +69,13 @@ describe("flagDoubtfulRows", () => {
       f("indicators[2].score", "score_above_weight"),
     ];
     expect(flagDoubtfulRows(flags).filter((x) => x.code === "row_in_doubt")).toEqual([]);
-    expect(flagDoubtfulRows([...flags, f("indicators[2].target"), f("indicators[2].actual")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
+    expect(flagDoubtfulRows([...flags, f("indicators[2].target"), f("indicators[2].actual"), f("indicators[2].deviation")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
   });
 
   it("does not count a merged cell's doubt (one flag over the rows it spans) as a doubt about each row", () => {
     const merged = (field: string): Flag => ({ ...f(`indicators[7].${field}`, "ocr_disagreement"), paths: [`indicators[7].${field}`, `indicators[8].${field}`] });
     const flags = [f("indicators[7].name"), f("indicators[7].target"), merged("level2"), merged("level1_weight")];
     expect(flagDoubtfulRows(flags).filter((x) => x.code === "row_in_doubt")).toEqual([]);
-    expect(flagDoubtfulRows([...flags, f("indicators[7].actual")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
+    expect(flagDoubtfulRows([...flags, f("indicators[7].actual"), f("indicators[7].score")]).filter((x) => x.code === "row_in_doubt")).toHaveLength(1);
   });
 });

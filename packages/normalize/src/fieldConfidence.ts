@@ -133,14 +133,16 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
  * A row with doubts on several of its values was most likely read out of line (a cell that
  * spilled into its neighbour, a seal or a fold across it): besides the values, the row's own
  * cells get one review flag together (its `paths`: one review item), so that the values nobody
- * doubted are looked at too. `minFields` (default 3) distinct doubted fields make a row
- * doubtful. Only doubts about reading the row's own cells count: a failed sum (the check codes
+ * doubted are looked at too. `minFields` (default 4) distinct doubted fields make a row
+ * doubtful: on a 200 dpi bitonal scan three of a row's values in OCR doubt are ordinary (seeds 35
+ * and 37 of the scan generator: at 3 the flag covered about 0.7 % of all fields and was the only
+ * flag on no wrong value). Only doubts about reading the row's own cells count: a failed sum (the check codes
  * of the flag-code table) concerns a block or the total, it is raised on every row of the block,
  * and tells nothing about how this row's cells lined up. `ownFields(index)` names the row's own
  * value fields: not the level labels and level-1 weight of its block, which merged cells share
  * with other rows and the taxonomy and the block sums check. Without it the flag is on the row.
  */
-export function flagDoubtfulRows(flags: readonly Flag[], minFields = 3, ownFields?: (index: number) => readonly string[]): Flag[] {
+export function flagDoubtfulRows(flags: readonly Flag[], minFields = 4, ownFields?: (index: number) => readonly string[]): Flag[] {
   const fieldsOfRow = new Map<number, Set<string>>();
   for (const f of flags) {
     // A merged cell's doubt (one flag naming every row it spans) is about that cell, not about how
