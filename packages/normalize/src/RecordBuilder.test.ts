@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder, withBoxFromTesseract, withOneForHyphen, withoutSpeckBetweenHan, withoutStrayEndMark } from "./RecordBuilder.js";
+import { RecordBuilder, withBoxFromTesseract, withOneForHyphen, withMarksForPoints, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagLostPercent, flagNamesOutOfLine } from "./normalize.js";
 import { parseTarget } from "@jixiao/core";
 import { runChecks } from "./checks.js";
@@ -205,22 +205,22 @@ describe("flagNamesOutOfLine", () => {
   });
 });
 
-describe("withoutSpeckBetweenHan", () => {
-  it("drops a Latin point or middle dot between two Chinese characters, and nothing else", () => {
-    expect(withoutSpeckBetweenHan("项目资金拨付.管理制度健全")).toBe("项目资金拨付管理制度健全");
-    expect(withoutSpeckBetweenHan("提升政府 · 工作效能")).toBe("提升政府工作效能");
-    for (const t of ["完成率3.5%", "履职！尽责", "效益。下一步", "第1.2条", "A.B"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+describe("withMarksForPoints", () => {
+  it("reads a Latin point between two Chinese characters as ， and a middle dot as 。, and nothing else", () => {
+    expect(withMarksForPoints("管理人员落实.人员配置合理")).toBe("管理人员落实，人员配置合理");
+    expect(withMarksForPoints("提升政府工作效能 · 下一步")).toBe("提升政府工作效能。下一步");
+    for (const t of ["完成率3.5%", "履职！尽责", "效益。下一步", "第1.2条", "A.B"]) expect(withMarksForPoints(t)).toBe(t);
   });
   it("drops one before the first Chinese character, not before a number", () => {
-    expect(withoutSpeckBetweenHan(".有效")).toBe("有效");
-    expect(withoutSpeckBetweenHan("· 有效")).toBe("有效");
-    for (const t of [".5%", "1.有效"]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+    expect(withMarksForPoints(".有效")).toBe("有效");
+    expect(withMarksForPoints("· 有效")).toBe("有效");
+    for (const t of [".5%", "1.有效"]) expect(withMarksForPoints(t)).toBe(t);
   });
   it("drops one after the last Chinese character of a label, and reads it as 。 in a sentence", () => {
-    expect(withoutSpeckBetweenHan("产出指标.")).toBe("产出指标");
-    expect(withoutSpeckBetweenHan("有效 · ")).toBe("有效");
-    expect(withoutSpeckBetweenHan("加强管理，提升效能.")).toBe("加强管理，提升效能。");
-    for (const t of ["完成率3.", "指标A.", "≥95%."]) expect(withoutSpeckBetweenHan(t)).toBe(t);
+    expect(withMarksForPoints("产出指标.")).toBe("产出指标");
+    expect(withMarksForPoints("有效 · ")).toBe("有效");
+    expect(withMarksForPoints("加强管理，提升效能.")).toBe("加强管理，提升效能。");
+    for (const t of ["完成率3.", "指标A.", "≥95%."]) expect(withMarksForPoints(t)).toBe(t);
   });
 });
 
