@@ -490,7 +490,15 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const recurring = recurringText === null ? null : /^是/.test(recurringText) ? true : /^否/.test(recurringText) ? false : null;
   if (recurringText !== null && recurring === null) b.flag("not_yes_no", "review", "recurring", `"${recurringText}" is neither 是 nor 否`);
   const dateText = text("evaluation_date");
-  const dm = dateText ? /(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/.exec(dateText) : null;
+  const DATE = /(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})/;
+  let dm = dateText ? DATE.exec(dateText) : null;
+  if (dateText && !dm) {
+    // A scan's specks inside a date: a colon or tick between its digits ("202:2-0:3-11"), a
+    // separator read twice ("2022-03--11").
+    const mended = dateText.replace(/(?<=\d)\s*[:：'‘’`·]\s*(?=\d)/g, "").replace(/([-./])\1+/g, "$1");
+    dm = DATE.exec(mended);
+    if (dm) b.flag("stray_mark", "review", "evaluation_date", `"${dateText}" has marks inside its date (specks read by OCR); taken as "${dm[0]}"`);
+  }
   const evaluation_date = dm ? `${dm[1]}-${dm[2]!.padStart(2, "0")}-${dm[3]!.padStart(2, "0")}` : null;
   if (dateText && !dm) b.flag("not_a_date", "review", "evaluation_date", `"${dateText}" is not a date`);
   const budget = num("budget_current_year");

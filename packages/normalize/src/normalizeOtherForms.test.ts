@@ -98,6 +98,29 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     }
   });
 
+  it("reads a label OCR misread by one character before its colon as that label, in doubt", () => {
+    for (const label of ["白评时间：", "目评时间。", "自评时问:"]) {
+      const r = only(ASSESSMENT.replace("自评时间：", label)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([label, r.evaluation_date]).toEqual([label, "2022-03-11"]);
+      expect(flagsAt(r, "evaluation_date").map((f) => [f.code, f.severity])).toEqual([["label_not_read", "review"]]);
+    }
+    // Two characters off, or no colon after it: no label.
+    for (const label of ["白评时问：", "白评时间 "]) {
+      const r = only(ASSESSMENT.replace("自评时间：", label)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([label, r.evaluation_date]).toEqual([label, null]);
+    }
+  });
+
+  it("reads a date with specks inside it, in doubt", () => {
+    for (const date of ["202:2-0:3-11", "2022-03--11", "2022.03.11"]) {
+      const r = only(ASSESSMENT.replace("自评时间： 2022-03-11", `自评时间： ${date}`)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([date, r.evaluation_date]).toEqual([date, "2022-03-11"]);
+      expect([date, flagsAt(r, "evaluation_date").map((f) => f.code)]).toEqual([date, date === "2022.03.11" ? [] : ["stray_mark"]]);
+    }
+    const r = only(ASSESSMENT.replace("自评时间： 2022-03-11", "自评时间： 20:22")) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(flagsAt(r, "evaluation_date").map((f) => f.code)).toEqual(["not_a_date"]);
+  });
+
   it("reads a label OCR gave two colons as the label, not a colon as its value", () => {
     const text = ASSESSMENT.replace("具体实施处（科室）： 对口支援科", "具体实施处（科室）：：");
     const r = only(text) as Extract<JxRecord, { kind: "project_self_assessment" }>;

@@ -1,4 +1,4 @@
-import { compact, cleanText, matchLabel, isEmptyValue, splitLevelWeight } from "@jixiao/core";
+import { compact, cleanText, matchLabel, isEmptyValue, similarityOfCompact, splitLevelWeight } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -49,9 +49,24 @@ const LABEL_RES: [string, RegExp][] = [
   return [field, new RegExp(`${body}\\s*(?:[（(]\\s*([^（）()!！|\\]]{0,8}?)\\s*${CLOSE}|[（(]\\s*(万元|元)(?![^（）()]{0,8}[)）]))?\\s*(?:${COLON}\\s*){0,2}`, "g")];
 });
 
+/**
+ * A label OCR misread by one character at the start of a cell, closed by a colon or what a scan
+ * makes of one ("白评时间：" and "目评时间。" for 自评时间：): the field and the text read. Only
+ * spellings of four or more characters, the same length as the text, one character changed,
+ * and only when no other spelling is as close.
+ */
+function misreadLeadLabel(text: string): { field: string; read: string; end: number } | null {
+  const m = /^\s*([^\s:：。.·•．；;]{4,10}?)\s*[:：。.·•．]/u.exec(text);
+  if (!m) return null;
+  const read = compact(m[1]!);
+  const near = LABEL_SPELLINGS.filter(([, s]) => [...s].length === [...read].length && [...s].length >= 4 && similarityOfCompact(s, read) >= 1 - 1 / [...s].length - 1e-9);
+  const fields = new Set(near.map(([f]) => f));
+  return fields.size === 1 ? { field: near[0]![0], read, end: m[0].length } : null;
+}
+
 /** Splits a cell's text at label occurrences: [{field, text}] with field null for leading text. */
-function splitByLabels(text: string): { field: string | null; text: string; at: number; unit?: "元" | "万元" }[] {
-  const hits: { field: string; start: number; end: number; unit?: "元" | "万元"; semicolon?: boolean }[] = [];
+function splitByLabels(text: string): { field: string | null; text: string; at: number; unit?: "元" | "万元"; misread?: string }[] {
+  const hits: { field: string; start: number; end: number; unit?: "元" | "万元"; semicolon?: boolean; misread?: string }[] = [];
   for (const [field, re] of LABEL_RES) {
     re.lastIndex = 0;
     let m: RegExpExecArray | null;
@@ -68,6 +83,10 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
     }
   }
   hits.sort((a, b) => a.start - b.start);
+  if (!hits.length || hits[0]!.start > 0) {
+    const lead = misreadLeadLabel(text);
+    if (lead && (!hits.length || hits[0]!.start >= lead.end)) hits.unshift({ field: lead.field, start: 0, end: lead.end, misread: lead.read });
+  }
   // A colon OCR read as a semicolon ("主要成效；"): prose puts semicolons after words too, so such
   // a label counts only at the cell's start or a few characters after the label before it (a
   // short value glued to it: "绩效等级：优主要成效；").
@@ -75,15 +94,17 @@ function splitByLabels(text: string): { field: string | null; text: string; at: 
     const h = hits[k]!;
     if (h.semicolon && [...text.slice(k ? hits[k - 1]!.end : 0, h.start)].length > 3) hits.splice(k--, 1);
   }
-  const out: { field: string | null; text: string; at: number }[] = [];
+  const out: { field: string | null; text: string; at: number; misread?: string }[] = [];
   const at = (i: number) => [...text.slice(0, i)].length / Math.max(1, [...text].length);
   if (!hits.length) return [{ field: null, text, at: 0 }];
   if (hits[0]!.start > 0) out.push({ field: null, text: text.slice(0, hits[0]!.start), at: 0 });
-  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length), at: at(h.start), ...(h.unit ? { unit: h.unit } : {}) }));
+  hits.forEach((h, k) => out.push({ field: h.field, text: text.slice(h.end, hits[k + 1]?.start ?? text.length), at: at(h.start), ...(h.unit ? { unit: h.unit } : {}), ...(h.misread ? { misread: h.misread } : {}) }));
   return out;
 }
 
 const ALL_SPELLINGS = Object.values(ASSESSMENT_LABELS).flat().map((s) => compact(s));
+/** [field, compact spelling] of every label of the form's own fields. */
+const LABEL_SPELLINGS: readonly (readonly [string, string])[] = Object.entries(ASSESSMENT_LABELS).flatMap(([f, ss]) => [...ss].map((x) => [f, compact(x)] as const));
 
 /**
  * Joins labels wrapped onto two lines ("具体实施处（科" / "室）："): a cell that is the start of a
@@ -142,6 +163,7 @@ export function parseAssessment(allRows: readonly Row[], b: RecordBuilder, spans
           rowLabels.push({ field: part.field, x0: cell.x0 + part.at * (cell.x1 - cell.x0) });
           lastField = part.field;
           if (part.field === NOT_IN_RECORD) continue;
+          if (part.misread) b.flag("label_not_read", "review", part.field, `"${part.misread}" was read as the label of this field, one character away`);
           fields[part.field] ??= [];
           if (part.unit) units[part.field] = part.unit;
           if (part.text.trim()) pieces.push({ field: part.field, cell: { ...cell, text: part.text } });
