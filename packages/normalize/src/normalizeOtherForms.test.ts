@@ -111,6 +111,29 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     }
   });
 
+  it("takes a column its header's first copy lost (two labels read as one) from the header repeated after a page break", () => {
+    const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
+    const grid = (firstHeader: string, repeated: boolean) =>
+      head +
+      [
+        firstHeader,
+        "产出指标（45分）\t资金到位率\t\t10\t10\t",
+        "\t预算执行率\t预算执行率是对预算执行情况进行考核的指标\t35\t35\t",
+        "",
+        ...(repeated ? ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注"] : []),
+        "效益指标（35分）\t综合业务开展完成率\t\t35\t34\t",
+        "满意度指标（20分）\t综合业务人员满意度\t\t20\t20\t",
+        "合计\t\t\t100\t99\t",
+      ].join("\n");
+    const merged = "一级指标指标名称\t\t指标解释\t权重\t自评分\t备注";
+    const r = only(grid(merged, true)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.indicators.map((i) => i.name)).toEqual(["资金到位率", "预算执行率", "综合业务开展完成率", "综合业务人员满意度"]);
+    expect(reviewFlags(r).filter((f) => f.code === "missing_column")).toEqual([]);
+    // With no copy that has it, the names cannot be read: the whole table is doubted.
+    const lost = only(grid(merged, false)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(reviewFlags(lost).filter((f) => f.code === "missing_column").map((f) => f.path)).toEqual(["indicators"]);
+  });
+
   it("reads a date with specks inside it, in doubt", () => {
     for (const date of ["202:2-0:3-11", "2022-03--11", "2022.03.11"]) {
       const r = only(ASSESSMENT.replace("自评时间： 2022-03-11", `自评时间： ${date}`)) as Extract<JxRecord, { kind: "project_self_assessment" }>;

@@ -4,7 +4,7 @@ import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } fro
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { settledLabelCell } from "./settledLabelCell.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
-import { cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
+import { addMissedColumns, cellsOf, columnOf, headerColumns, headerWordsIn, isNumeric, leadLabel, type HeaderColumns } from "./rowTools.js";
 import { labelAmidSpecks, specksBesideLabel } from "./parseIndicatorsRows.js";
 
 export type AssessmentValues = {
@@ -205,8 +205,12 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     const cells = cellsOf(row);
     const first = cells.find((c) => !c.inherited);
     // The header repeated at the top of a page (print titles) is not an indicator.
-    if (headerColumns(row, INDICATOR_HEADER.project_self_assessment, 3) || isSectionTitle(row, header)) {
+    const again = headerColumns(row, INDICATOR_HEADER.project_self_assessment, 3);
+    if (again || isSectionTitle(row, header)) {
       b.flag("repeated_header", "info", "indicators", "the indicator header repeated after a page break was left out");
+      // A column the first copy of the header missed (OCR read two of its labels as one) is
+      // the table's on every page.
+      if (again) addMissedColumns(header, again);
       carryPageStart ||= row.pageStart;
       continue;
     }
@@ -219,6 +223,10 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     rows.push(carryPageStart && !row.pageStart ? { ...row, pageStart: true } : row);
     carryPageStart = false;
   }
+  // Without a name, weight or score column the rows' cells there fall in no column: the table
+  // cannot be read, and a person reads it (a header whose labels OCR read as one).
+  const lost = (["name", "weight", "score"] as const).filter((c) => !header[c]);
+  if (lost.length) b.flag("missing_column", "review", "indicators", `the indicator table's ${lost.join(", ")} column${lost.length > 1 ? "s were" : " was"} not found in its header`);
   const prepared = spansKnown ? rowsAcrossBreaks(rows, header, b) : rows;
   for (const row of prepared) {
     const cells = cellsOf(row);

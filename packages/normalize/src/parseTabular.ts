@@ -6,7 +6,7 @@ import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import {
-  cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric, leadLabel,
+  addMissedColumns, cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric, leadLabel,
   labelsOf, splitCaptioned, splitLabelValue, valueRightOf, whichLabel, type HeaderColumns,
 } from "./rowTools.js";
 
@@ -242,22 +242,6 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   return out;
 }
 
-/**
- * Adds to `cols` the fields of `other` (the same header read again) that `cols` lacks, when
- * their column overlaps none of `cols`' columns by more than a quarter. Returns whether any was added.
- */
-function addMissedColumns(cols: HeaderColumns, other: HeaderColumns): boolean {
-  let added = false;
-  for (const [field, col] of Object.entries(other)) {
-    if (cols[field] || isExtraColumn(field)) continue;
-    // Cells of one ruled grid share their borders: a touch is not an overlap.
-    const overlaps = Object.values(cols).some((c) => c && Math.min(col.x1, c.x1) - Math.max(col.x0, c.x0) > 0.25 * Math.min(col.x1 - col.x0, c.x1 - c.x0));
-    if (overlaps) continue;
-    cols[field] = col;
-    added = true;
-  }
-  return added;
-}
 
 /** A row whose only cells are a goal's header (and the goals row label): that goal's column. */
 function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly string[]): HeaderColumns | null {

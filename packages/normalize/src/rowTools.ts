@@ -279,3 +279,20 @@ export function headerWordsIn(row: Row, labels: Spellings): string[] {
     .filter(([, spellings]) => spellings.some((s) => t.includes(compact(s))))
     .map(([field]) => field);
 }
+
+/**
+ * Adds to `cols` the fields of `other` (the same header read again) that `cols` lacks, when
+ * their column overlaps none of `cols`' columns by more than a quarter. Returns whether any was added.
+ */
+export function addMissedColumns(cols: HeaderColumns, other: HeaderColumns): boolean {
+  let added = false;
+  for (const [field, col] of Object.entries(other)) {
+    if (cols[field] || isExtraColumn(field)) continue;
+    // Cells of one ruled grid share their borders: a touch is not an overlap.
+    const overlaps = Object.values(cols).some((c) => c && Math.min(col.x1, c.x1) - Math.max(col.x0, c.x0) > 0.25 * Math.min(col.x1 - col.x0, c.x1 - c.x0));
+    if (overlaps) continue;
+    cols[field] = col;
+    added = true;
+  }
+  return added;
+}
