@@ -457,7 +457,17 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
     return t;
   };
   const num = (field: string, rate = false) => {
-    const cells = v.fields[field] ?? [];
+    let cells = v.fields[field] ?? [];
+    // One or two marks left in the label's own cell after the label ("上年度预算金额（元8": its
+    // closing bracket misread) are no part of the number in the cell beside it.
+    const [head, ...rest] = cells;
+    if (head && rest.length && /^[^\p{Script=Han}]{1,2}$/u.test(compact(head.text)) && rest.every((c) => c.x0 >= head.x1 - 1)) {
+      const alone = cleanText(rest.map((c) => c.text).join(""));
+      if ((rate ? readRate(alone) : readMoney(alone, v.units[field] ?? b.moneyUnit)).ok) {
+        b.flag("label_in_value", "review", field, `"${compact(head.text)}" was read at the end of the label's cell, before the value "${alone}": taken as a misread part of the label`);
+        cells = rest;
+      }
+    }
     const joined = cleanText(cells.map((c) => c.text).join(""));
     b.track(field, cells);
     // A unit printed in the field's own label ("当年预算数（万元）") decides for that field.

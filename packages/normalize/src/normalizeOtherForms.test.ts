@@ -134,6 +134,16 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     expect(reviewFlags(lost).filter((f) => f.code === "missing_column").map((f) => f.path)).toEqual(["indicators"]);
   });
 
+  it("leaves out a mark the label's own cell ends with, before the number in the next cell, in doubt", () => {
+    const line = "当年预算数（元）： 19,725,000.00 上年预算金额（元）： 9,220,000.00";
+    expect(ASSESSMENT).toContain(line);
+    for (const [label, expected] of [["上年预算金额（元8", 9220000], ["上年预算金额（元）：", 9220000]] as const) {
+      const r = only(ASSESSMENT.replace(line, `当年预算数（元）：\t19,725,000.00\t${label}\t9,220,000.00`)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([label, r.budget_previous_year]).toEqual([label, expected]);
+      expect([label, flagsAt(r, "budget_previous_year").map((f) => f.code)]).toEqual([label, label.endsWith("8") ? ["label_in_value"] : []]);
+    }
+  });
+
   it("reads a date with specks inside it, in doubt", () => {
     for (const date of ["202:2-0:3-11", "2022-03--11", "2022.03.11"]) {
       const r = only(ASSESSMENT.replace("自评时间： 2022-03-11", `自评时间： ${date}`)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
