@@ -142,6 +142,22 @@ describe("RecordBuilder: an = read as a quote mark", () => {
     expect(b.text("indicators[1].actual", [cell("98.00%%", 1)])).toBe("98.00%%");
   });
 
+  it("reads a lone 一 from OCR as the dash a form prints for nothing, and leaves a text layer's", () => {
+    const b = new RecordBuilder();
+    expect(b.text("implementing_office", [cell("一", 0.995)])).toBeNull();
+    expect(b.text("implementing_office", [cell("一一", 0.5)])).toBeNull();
+    expect(b.text("implementing_office", [cell("一科", 0.995)])).toBe("一科");
+    expect(b.text("implementing_office", [cell("一", 1)])).toBe("一");
+  });
+
+  it("drops a point before a target's comparison sign, in doubt", () => {
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].actual", [cell(".>=95%", 0.995)])).toBe(">=95%");
+    expect(b.text("indicators[0].target", [cell("·≥90%", 0.9)])).toBe("≥90%");
+    expect(b.flags.filter((f) => f.code === "stray_mark").map((f) => f.path)).toEqual(["indicators[0].actual", "indicators[0].target"]);
+    expect(b.text("indicators[1].target", [cell(".5%", 0.9)])).toBe(".5%");
+  });
+
   it("reads a degree sign after a number as the % a scan broke, in doubt (even read sure)", () => {
     const b = new RecordBuilder();
     expect(b.text("indicators[0].actual", [cell("100°", 0.995)])).toBe("100%");

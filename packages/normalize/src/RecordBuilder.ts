@@ -1,6 +1,6 @@
 import { isFlagCode, type Flag, type FlagCode, type Provenance } from "@jixiao/schemas";
 import type { ConfidenceOptions } from "./fieldConfidence.js";
-import { readNumber, readRate, readMoney, cleanText, isEmptyValue, isUnderPath, lastField, type MoneyUnit } from "@jixiao/core";
+import { readNumber, readRate, readMoney, cleanText, compact, isEmptyValue, isUnderPath, lastField, type MoneyUnit } from "@jixiao/core";
 import type { RowCell } from "@jixiao/layout";
 
 /** A number read with one or two dots before its digits and none between them (".3", "..3"). */
@@ -187,6 +187,8 @@ export class RecordBuilder {
     this.track(path, present);
     let t = cleanText(present.map((c) => (c.confidence < 1 ? withBoxFromTesseract(c.text, c.repairs) : c.text)).join(""));
     if (isEmptyValue(t)) return null;
+    // A lone 一 read by OCR is the dash a form prints for nothing ("—"): no field holds 一 alone.
+    if (present.some((c) => c.confidence < 1) && /^一{1,2}$/u.test(compact(t))) return null;
     if (present.some((c) => c.confidence < 1)) {
       const kept = withoutStrayEndMark(t);
       if (kept !== t) {
@@ -210,6 +212,12 @@ export class RecordBuilder {
         if (once !== t) {
           this.flag("stray_mark", "review", path, `"${t}" has its % sign twice (a speck read as another); taken as "${once}"`);
           t = once;
+        }
+        // A point before a comparison (".>=95%") is a speck: a target or an actual starts with its operator.
+        const op = t.replace(/^\s*[.·,，、。'`]\s*(?=[≥≤<>=＞＜＝])/u, "");
+        if (op !== t) {
+          this.flag("stray_mark", "review", path, `"${t}" has a point before its comparison sign (a speck read by OCR); taken as "${op}"`);
+          t = op;
         }
         // A degree sign after a number ("100°") is a % whose lower circle a scan lost: these
         // forms state no angles or temperatures in a target or an actual.
