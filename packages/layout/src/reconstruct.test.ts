@@ -247,6 +247,16 @@ describe("reconstruct: free text and text-dump grids", () => {
     ]);
   });
 
+  it("reads a line of prose split at a space as one text when the line under it runs on under its last piece", () => {
+    const it = (t: string, x0: number, y0: number, x1: number): TextItem => ({ text: t, bbox: { x0, y0, x1, y1: y0 + 40 }, size: 40, confidence: 0.95, origin: "ocr" });
+    const lines = (items: TextItem[]) => reconstruct(doc({ number: 1, width: 2480, height: 3508, unit: "px", origin: "top-left", items, rulings: [], tables: [] })).rows.map((r) => texts(r.cells));
+    // 300 dpi: "…储备不多；" and "2、发展观念、思路上沟" 39 px apart, then the wrapped rest.
+    const split = [it("1、受政策调整影响，乡村振兴项目储备不多；", 186, 2176, 1803), it("2、发展观念、思路上沟", 1842, 2176, 2277), it("通磨合力度还不够大，理清思路。", 184, 2236, 2113)];
+    expect(lines(split)).toEqual([["1、受政策调整影响，乡村振兴项目储备不多； 2、发展观念、思路上沟通磨合力度还不够大，理清思路。"]]);
+    // Under a field and its value, a line that opens a field of its own, or a short one, stays apart.
+    expect(lines([it("绩效等级", 186, 100, 300), it("优", 400, 100, 440), it("取得的主要绩效：", 186, 160, 2100)])).toEqual([["绩效等级", "优"], ["取得的主要绩效："]]);
+  });
+
   it("uses a page's known tables (text dumps) instead of rulings", () => {
     const p: Page = {
       number: 1, width: 2, height: 1, unit: "grid", origin: "top-left", items: [], rulings: [],

@@ -302,6 +302,18 @@ function textBlocks(items: readonly TextItem[], page: Page, unit: Unit, gapFacto
     const tight = prevLine && bbox.y0 - prevLine.y1 < 0.6 * h;
     if (prev && tight && cells.length === 1 && prev.cells.length > 1 && unit !== "grid") {
       const only = cells[0]!;
+      // A line of prose the gap of a space split ("…储备不多；  2、发展观念…") is one text when the
+      // line under it starts at its left and runs on under its last piece: it wraps from there.
+      const [first, last] = [prev.cells[0]!, prev.cells[prev.cells.length - 1]!];
+      const sentence = prev.cells.every((c) => !/[:：]/.test(c.text)) && prev.cells.length === 2 && prev.y1 - prev.y0 < 1.6 * h;
+      if (sentence && Math.abs(only.x0 - first.x0) < h && only.x1 > last.x0 + h && !lastLineEnd.has(first) && !/[:：]\s*$/.test(only.text)) {
+        first.text = cleanText(prev.cells.map((c) => c.text).join(" "));
+        first.x1 = last.x1;
+        first.confidence = Math.min(...prev.cells.map((c) => c.confidence));
+        first.prov.push(...prev.cells.slice(1).flatMap((c) => c.prov));
+        first.repairs.push(...prev.cells.slice(1).flatMap((c) => c.repairs));
+        prev.cells.splice(1);
+      }
       const target = [...prev.cells]
         .map((c) => ({ c, ov: overlap1d(c.x0, c.x1, only.x0, only.x1) }))
         .sort((a, b) => b.ov - a.ov)[0];
