@@ -187,9 +187,9 @@ export class RecordBuilder {
     this.track(path, present);
     let t = cleanText(present.map((c) => (c.confidence < 1 ? withBoxFromTesseract(c.text, c.repairs) : c.text)).join(""));
     if (isEmptyValue(t)) return null;
-    // A lone 一 read by OCR is the dash a form prints for nothing ("—"): no field holds 一 alone.
-    if (present.some((c) => c.confidence < 1) && /^一{1,2}$/u.test(compact(t))) return null;
     if (present.some((c) => c.confidence < 1)) {
+      // A lone 一 read by OCR is the dash a form prints for nothing ("—"): no field holds 一 alone.
+      if (/^一{1,2}$/u.test(compact(t))) return null;
       const kept = withoutStrayEndMark(t);
       if (kept !== t) {
         this.flag("stray_mark", "review", path, `"${t}" ends in a quote mark that closes nothing (a speck read by OCR); taken as "${kept}"`);

@@ -136,8 +136,8 @@ export function mergeSameCellFlags(flags: readonly Flag[], provenance: { readonl
  * doubted are looked at too. `minFields` (default 4) distinct doubted fields make a row
  * doubtful: on a 200 dpi bitonal scan three of a row's values in OCR doubt are ordinary (seeds 35
  * and 37 of the scan generator: at 3 the flag covered about 0.7 % of all fields and was the only
- * flag on no wrong value). Only doubts about reading the row's own cells count: a failed sum (the check codes
- * of the flag-code table) concerns a block or the total, it is raised on every row of the block,
+ * flag on no wrong value). Only doubts about reading the row's own cells count: a failed sum (the
+ * check codes of the flag-code table) concerns a block or the total, it is raised on every row of the block,
  * and tells nothing about how this row's cells lined up. `ownFields(index)` names the row's own
  * value fields: not the level labels and level-1 weight of its block, which merged cells share
  * with other rows and the taxonomy and the block sums check. Without it the flag is on the row.

@@ -144,6 +144,16 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     }
   });
 
+  it("reads the indicator table's total row with a speck beside its label", () => {
+    const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
+    const grid = (total: string) =>
+      head + ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注", "产出指标（45分）\t资金到位率\t\t45\t45\t", "效益指标（55分）\t综合业务开展完成率\t\t55\t54\t", `${total}\t\t\t100\t99\t`].join("\n");
+    for (const total of ["合计", "·合计"]) {
+      const r = only(grid(total)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([total, r.total, r.indicators.length]).toEqual([total, { weight: 100, score: 99 }, 2]);
+    }
+  });
+
   it("reads a date with specks inside it, in doubt", () => {
     for (const date of ["202:2-0:3-11", "2022-03--11", "2022.03.11"]) {
       const r = only(ASSESSMENT.replace("自评时间： 2022-03-11", `自评时间： ${date}`)) as Extract<JxRecord, { kind: "project_self_assessment" }>;

@@ -214,7 +214,8 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
       carryPageStart ||= row.pageStart;
       continue;
     }
-    if (first && TOTAL_ROW.includes(leadLabel(row) ?? "")) {
+    const lead = leadLabel(row) ?? "";
+    if (first && (TOTAL_ROW.includes(lead) || labelAmidSpecks(lead, TOTAL_ROW))) {
       const nums = cells.filter((c) => c !== first && isNumeric(c.text));
       v.total.weight = b.number("total.weight", nums[0]);
       v.total.score = b.number("total.score", nums[1]);

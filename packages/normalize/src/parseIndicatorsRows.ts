@@ -253,18 +253,18 @@ export function specksBesideLabel(read: string, label: string, field: string): s
 }
 
 /**
- * A taxonomy label read with one or two specks beside it ("1产出指标", "产出指标.": a ruling's stub
+ * A label (by default a taxonomy label) read with one or two specks beside it ("1产出指标", "产出指标.": a ruling's stub
  * or dust read as a digit, a stroke or a point), or undefined when the text is a label already or holds none.
  * Only characters that are no Chinese characters count as specks.
  */
-export function labelAmidSpecks(text: string): string | undefined {
+export function labelAmidSpecks(text: string, labels: readonly string[] = ALL_LABELS): string | undefined {
   const t = compact(text);
   // Exactly a label: nothing to take off ("产出指标." would match a label loosely and keep its point).
-  if (ALL_LABELS.includes(t)) return undefined;
+  if (labels.includes(t)) return undefined;
   // Digits after a label are its weight, not specks.
   const m = /^([^\p{Script=Han}（）()]{0,2})(.+?)([^\p{Script=Han}（）()\d]{0,2})$/u.exec(t);
   if (!m || (!m[1] && !m[3])) return undefined;
-  return ALL_LABELS.includes(m[2]!) ? m[2] : undefined;
+  return labels.includes(m[2]!) ? m[2] : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { RecordKind } from "@jixiao/schemas";
 import { FORM_MODELS, type MoneyGrid, type Spellings } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
 import { readIndicatorRows, resolveIndicators, type IndicatorValues } from "./parseIndicators.js";
+import { labelAmidSpecks } from "./parseIndicatorsRows.js";
 import { isSectionTitle, rowsAcrossBreaks } from "./rowsAcrossBreaks.js";
 import {
   addMissedColumns, cellsOf, columnLeftOf, columnOf, findFiscalYear, headerColumns, isExtraColumn, isLabel, isNonRecordRow, isNumeric, leadLabel,
@@ -242,7 +243,6 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   return out;
 }
 
-
 /** A row whose only cells are a goal's header (and the goals row label): that goal's column. */
 function singleGoalHeader(row: Row, captions: Spellings, rowLabels: readonly string[]): HeaderColumns | null {
   const cells = cellsOf(row, false).filter((c) => !isLabel(c.text, rowLabels));
@@ -259,8 +259,7 @@ function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: re
   const lead = leadLabel(row) ?? "";
   if (isLabel(lead, labels, 0.99)) return "exact";
   // A speck read beside the label ("·总分": dust or a ruling's stub) is no part of it.
-  const bare = compact(lead).replace(/^[^\p{Script=Han}\p{N}（）()]{1,2}|[^\p{Script=Han}\p{N}（）()]{1,2}$/gu, "");
-  if (bare !== compact(lead) && isLabel(bare, labels, 0.99)) return "exact";
+  if (labelAmidSpecks(lead, labels)) return "exact";
   const starts = new Set(labels.map((l) => [...l][0]));
   const nums = cellsOf(row, false).filter((c) => c !== first && !isExtraColumn(columnOf(c, cols)) && isNumeric(c.text) && !isEmptyValue(c.text));
   const others = cellsOf(row, false).filter((c) => c !== first && !nums.includes(c) && !isEmptyValue(c.text));
