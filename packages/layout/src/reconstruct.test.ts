@@ -325,6 +325,14 @@ describe("reconstruct: page furniture", () => {
     }
     for (const t of ["打印日期及份数", "日期"]) expect([t, isPageFurniture(t, true)]).toEqual([t, false]);
   });
+  it("takes a print stamp whose label OCR read one character off for furniture only in a margin, outermost", () => {
+    for (const t of ["打印期", "打日期：", "打印日朗：2023年3月20日", "制表时问 2022-03-11"]) {
+      expect([t, isPageFurniture(t, true)]).toEqual([t, true]);
+      expect([t, isPageFurniture(t, false)]).toEqual([t, false]);
+      expect([t, isPageFurniture(t, true, false)]).toEqual([t, false]);
+    }
+    for (const t of ["打印期间共计", "印期", "打印日期表格说明", "打印期 3项", "评价日期", "项目名称"]) expect([t, isPageFurniture(t, true)]).toEqual([t, false]);
+  });
   it("leaves out a print stamp OCR read as two pieces on one margin line", () => {
     const piece = (t: string, x: number, y: number): TextItem => ({ text: t, bbox: { x0: x, y0: y, x1: x + 10 * t.length, y1: y + 10 }, size: 10, confidence: 0.9, origin: "ocr" });
     const page: Page = {

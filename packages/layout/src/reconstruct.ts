@@ -1,5 +1,5 @@
 import type { BBox, DocumentModel, Page, Provenance, Table, TextItem, Unit } from "@jixiao/schemas";
-import { cleanText, isCjkLike } from "@jixiao/core";
+import { cleanText, isCjkLike, similarityOfCompact } from "@jixiao/core";
 import { buildTables, freeItems } from "./buildTables.js";
 import { groupLines, lineText, overlap1d, splitLineByGaps, union } from "./geometry.js";
 
@@ -135,7 +135,27 @@ export function isPageFurniture(text: string, inMargin: boolean, outermost = inM
   if (!t) return false;
   if (isPageNumber(t)) return true;
   if (inMargin && PRINT_STAMP.test(t)) return true;
-  return inMargin && outermost && MARGIN_ONLY.some((re) => re.test(t));
+  return inMargin && outermost && (MARGIN_ONLY.some((re) => re.test(t)) || isDamagedPrintStamp(t));
+}
+
+/** The labels a print stamp starts with ("打印日期：2023年3月20日"). */
+const PRINT_STAMP_LABELS = ["打印", "制表", "导出", "生成", "输出"].flatMap((verb) => [`${verb}日期`, `${verb}时间`]);
+
+/**
+ * True when a line is a print stamp whose label OCR read with one character lost or misread
+ * ("打印期", "打印日朗：2023年3月20日"), with or without its date: the label is what comes before
+ * the first digit, without marks, three to five characters one edit from a stamp label. Only for
+ * the outermost line of a margin (as MARGIN_ONLY): there a three-character near-miss of 打印日期
+ * is the stamp, not a value.
+ */
+export function isDamagedPrintStamp(text: string): boolean {
+  const t = text.replace(/\s+/g, "").normalize("NFKC");
+  const label = t.split(/\d/)[0]!.replace(/[^\p{L}]/gu, "");
+  // What follows the label is a date or nothing.
+  const rest = t.slice(t.split(/\d/)[0]!.length);
+  if (rest && !/^\d{2,4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\d:：\s]*$/.test(rest)) return false;
+  if (label.length < 3 || label.length > 5) return false;
+  return PRINT_STAMP_LABELS.some((l) => similarityOfCompact(label, l) >= 0.75);
 }
 
 /** A cell during stitching: anchored at logical row r0 of its table. */
