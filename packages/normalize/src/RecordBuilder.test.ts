@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RowCell } from "@jixiao/layout";
-import { RecordBuilder, withBoxFromTesseract, withOneForHyphen, withMarksForPoints, withoutStrayEndMark } from "./RecordBuilder.js";
+import { mergeSameCellFlags } from "./fieldConfidence.js";
+import { RecordBuilder, withBoxFromTesseract, withOneForHyphen, withMarksForPoints, withoutStrayEdgeMark, withoutStrayEndMark } from "./RecordBuilder.js";
 import { flagLoneOperators, flagLostPercent, flagNamesOutOfLine } from "./normalize.js";
 import { parseTarget } from "@jixiao/core";
 import { runChecks } from "./checks.js";
@@ -237,6 +238,44 @@ describe("withMarksForPoints", () => {
     expect(withMarksForPoints("有效 · ")).toBe("有效");
     expect(withMarksForPoints("加强管理，提升效能.")).toBe("加强管理，提升效能。");
     for (const t of ["完成率3.", "指标A.", "≥95%."]) expect(withMarksForPoints(t)).toBe(t);
+  });
+});
+
+describe("RecordBuilder.inherit", () => {
+  it("gives a copied value the source's provenance, confidence and review flags: one review item with the source", () => {
+    const prov = [{ page: 2, bbox: { x0: 500, y0: 300, x1: 780, y1: 360 } }];
+    const cell = { text: "设置.三级指标", x0: 500, x1: 780, rowSpan: 1, confidence: 0.9, prov, repairs: [] } as never;
+    const b = new RecordBuilder();
+    b.text("indicators[0].name", [cell]);
+    b.flag("low_ocr_confidence", "info", "indicators[0].name", "an info note stays with its field");
+    b.inherit("indicators[0].name", "indicators[1].name");
+    expect(b.confidence["indicators[1].name"]).toBe(0.9);
+    expect(b.provenance["indicators[1].name"]).toEqual(prov);
+    expect(b.flags.filter((f) => f.path === "indicators[1].name").map((f) => [f.code, f.severity])).toEqual([["stray_mark", "review"]]);
+    const merged = mergeSameCellFlags(b.flags, b.provenance).filter((f) => f.code === "stray_mark");
+    expect(merged.map((f) => f.paths)).toEqual([["indicators[0].name", "indicators[1].name"]]);
+  });
+});
+
+describe("withoutStrayEdgeMark", () => {
+  it("drops a mark no text starts with before the first Chinese character, and a 、 after the last", () => {
+    expect(withoutStrayEdgeMark("，上海市人民政府驻昆明办事处")).toBe("上海市人民政府驻昆明办事处");
+    expect(withoutStrayEdgeMark("、 达成指标")).toBe("达成指标");
+    expect(withoutStrayEdgeMark("达成指标、")).toBe("达成指标");
+  });
+  it("leaves marks inside, other end marks, and marks beside numbers", () => {
+    for (const t of ["达成指标，", "加强管理、提升效能", "（一）加强管理", "，95%", "100%、", "“一网通办”"]) expect(withoutStrayEdgeMark(t)).toBe(t);
+    // Prose cut short on the form ends in 、 as printed.
+    const prose = "加强对全区政务服务中心的暗访工作，特别是办事指南的完备度和动态管理、";
+    expect(withoutStrayEdgeMark(prose, 30)).toBe(prose);
+    expect(withoutStrayEdgeMark(prose, 40)).toBe(prose.slice(0, -1));
+  });
+  it("is applied to OCR text with a review flag, and not to a text layer", () => {
+    const cell = (text: string, confidence: number) => ({ text, x0: 0, x1: 10, rowSpan: 1, confidence, prov: [], repairs: [] }) as never;
+    const b = new RecordBuilder();
+    expect(b.text("indicators[0].actual", [cell("达成指标、", 0.99)])).toBe("达成指标");
+    expect(b.flags.map((f) => f.code)).toEqual(["stray_mark"]);
+    expect(new RecordBuilder().text("indicators[0].actual", [cell("达成指标、", 1)])).toBe("达成指标、");
   });
 });
 

@@ -29,6 +29,17 @@ export function withoutStrayEndMark(text: string): string {
 }
 
 /**
+ * `text` without a mark no text starts or ends with, which OCR made of a speck: a 、，。；： before
+ * the first Chinese character ("，上海市…"), or a 、 after the last of a short value ("达成指标、":
+ * 、 stands between two items). Prose (`proseFrom` characters or more) keeps a final 、: a text
+ * cut short on the form ends in one as printed. Other marks at the ends are left as read.
+ */
+export function withoutStrayEdgeMark(text: string, proseFrom = 30): string {
+  const t = text.replace(/^\s*[、，。；：]\s*(?=\p{Script=Han})/u, "");
+  return [...t].length >= proseFrom ? t : t.replace(/(?<=\p{Script=Han})\s*、\s*$/u, "");
+}
+
+/**
  * `text` with the Chinese mark a scan's Latin point or middle dot stands for: between two Chinese
  * characters a point is a ， whose tail the scan lost and a middle dot a small 。 (measured on 200 dpi
  * bitonal scans of known text: of 71 points between Chinese characters 64 were ，, and of 19 middle
@@ -182,6 +193,20 @@ export class RecordBuilder {
     }
   }
 
+  /**
+   * A value copied from another field (a cell printed once for several rows): it has that
+   * field's provenance and confidence, and its review flags, so that the copies' flags merge into
+   * one review item (mergeSameCellFlags) and a doubt about the cell covers every copy.
+   */
+  inherit(from: string, to: string): void {
+    const prov = this.provenance[from];
+    if (prov) this.provenance[to] = [...prov];
+    if (this.confidence[from] !== undefined) this.confidence[to] = this.confidence[from]!;
+    for (const f of [...this.flags]) {
+      if (f.severity === "review" && (f.paths ?? [f.path]).includes(from)) this.flag(f.code, f.severity, to, f.message);
+    }
+  }
+
   text(path: string, cells: readonly (RowCell | undefined)[]): string | null {
     const present = cells.filter((c): c is RowCell => !!c && !!c.text);
     this.track(path, present);
@@ -194,6 +219,11 @@ export class RecordBuilder {
       if (kept !== t) {
         this.flag("stray_mark", "review", path, `"${t}" ends in a quote mark that closes nothing (a speck read by OCR); taken as "${kept}"`);
         t = kept;
+      }
+      const edge = withoutStrayEdgeMark(t, this.longOcrText);
+      if (edge !== t) {
+        this.flag("stray_mark", "review", path, `"${t}" starts or ends with a mark no text starts or ends with (a speck read by OCR); taken as "${edge}"`);
+        t = edge;
       }
       const joined = withMarksForPoints(t);
       if (joined !== t) {

@@ -172,6 +172,7 @@ export function resolveIndicators(
     // A note spanning name..actual over a block (text dumps print it once): later rows inherit it.
     if (!v.name && !v.target && !v.actual && prevOut && prevOut.level1 === v.level1 && prevOut.name && !prevOut.target && !prevOut.actual) {
       v.name = prevOut.name;
+      b.inherit(`indicators[${k - 1}].name`, `${path}.name`);
       b.flag("name_inherited", "info", `${path}.name`, "name printed once for the block applies to this row");
     }
     for (const [code, severity, field, message] of row.pending) b.flag(code, severity, `${path}.${field}`, message);
