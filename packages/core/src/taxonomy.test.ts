@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { ALL_LABELS, hintScore, isSectionLabelPiece, matchLabel, parentOf, TAXONOMY } from "./taxonomy.js";
+import { ALL_LABELS, hintScore, isSectionLabelPiece, matchLabel, parentOf, splitMisreadLevelWeight, TAXONOMY } from "./taxonomy.js";
+
+describe("splitMisreadLevelWeight", () => {
+  it("reads a level-1 label and its weight whose closing bracket OCR read as another mark", () => {
+    expect(splitMisreadLevelWeight("产出指标（45分上")).toEqual({ label: "产出指标", weight: 45, mark: "上" });
+    expect(splitMisreadLevelWeight("满意度指标(20分!")).toEqual({ label: "满意度指标", weight: 20, mark: "!" });
+  });
+  it("is null for a weight read whole, a weight without its opening bracket, a digit after 分, or no label before it", () => {
+    for (const t of ["产出指标（45分）", "产出指标45分上", "产出指标（45分5", "数量指标（45分上", "项目名称（45分上"]) expect([t, splitMisreadLevelWeight(t)]).toEqual([t, null]);
+  });
+});
 
 describe("matchLabel", () => {
   it("recognises level-1 labels, with spaces and a trailing (N分)", () => {

@@ -35,6 +35,22 @@ export function splitLevelWeight(text: string): { label: string; weight: number 
   return { label: t.slice(0, m.index), weight: Number(m[1]) };
 }
 
+/** A weight after a level-1 label whose closing bracket OCR read as another mark: "(45分上", "(35分,". */
+const MISREAD_WEIGHT_SUFFIX = /\((?:权重|分值)?:?(\d+(?:\.\d+)?)分([^\d)])$/;
+
+/**
+ * A level-1 cell whose weight's closing bracket OCR read as another character ("产出指标（45分上",
+ * "满意度指标(20分!"): the label, the weight and the character read for the bracket, when what
+ * precedes the bracket is exactly a level-1 label; otherwise null.
+ */
+export function splitMisreadLevelWeight(text: string): { label: string; weight: number; mark: string } | null {
+  const t = compact(text);
+  const m = MISREAD_WEIGHT_SUFFIX.exec(t);
+  if (!m) return null;
+  const label = t.slice(0, m.index);
+  return matchLabel(label)?.level === 1 ? { label, weight: Number(m[1]), mark: m[2]! } : null;
+}
+
 export function matchLabel(text: string): LabelMatch | null {
   const t = splitLevelWeight(text).label;
   if (!t) return null;

@@ -441,12 +441,13 @@ export class RecordBuilder {
   flagLowConfidence(confirmed: ReadonlySet<string>): void {
     // Digits both engines read alike but PP-OCR was unsure of (unsure_digits), and a rate read
     // without its extra decimals (extra_digits), are settled by a check that holds: the
-    // arithmetic is the second, independent opinion they lacked.
+    // arithmetic is the second, independent opinion they lacked. So is a number read beside a
+    // stray mark (stray_mark: a weight whose closing bracket was misread) that a sum confirms.
     // So is a number the engines read differently when the form's arithmetic holds with the
     // reading kept (only numbers are confirmed): the sum is the second source that agrees.
     for (let i = this.flags.length - 1; i >= 0; i--) {
       const f = this.flags[i]!;
-      if ((f.code === "unsure_digits" || f.code === "extra_digits") && confirmed.has(f.path)) this.flags.splice(i, 1);
+      if ((f.code === "unsure_digits" || f.code === "extra_digits" || f.code === "stray_mark") && confirmed.has(f.path)) this.flags.splice(i, 1);
       else if (f.code === "ocr_disagreement" && f.severity === "review" && !f.paths && confirmed.has(f.path)) {
         this.flags[i] = { code: "disagreement_settled", severity: "info", path: f.path, message: `${f.message}; the form's arithmetic holds with the reading kept` };
       }

@@ -204,6 +204,24 @@ describe("runChecks", () => {
     expect(off.flags).toEqual([]);
   });
 
+  it("takes a level-1 weight not read when its block's weights and the total less the other level-1 weights make the same", () => {
+    const rows = () => [ind(20, 20, "产出指标", 40), ind(20, 20, "产出指标", 40), ind(50, 50, "效益指标", 50), ind(6, 6, "满意度指标", null), ind(4, 4, "满意度指标", null)];
+    const b = new RecordBuilder();
+    const implied = new Map<string, number>();
+    const confirmed = runChecks(b, { indicators: rows(), total: { weight: 100, score: 100 }, rates: [], level1Weights: true }, { implied });
+    expect([implied.get("indicators[3].level1_weight"), implied.get("indicators[4].level1_weight")]).toEqual([10, 10]);
+    expect(confirmed.has("indicators[4].level1_weight")).toBe(true);
+    expect(b.flags.filter((f) => f.severity === "review")).toEqual([]);
+    // The two sums disagree (the total says 12), or a row's weight was not read: nothing is taken.
+    for (const [list, totalWeight] of [[rows(), 102], [[...rows().slice(0, 4), ind(null, 4, "满意度指标", null)], 100]] as const) {
+      const other = new RecordBuilder();
+      const none = new Map<string, number>();
+      runChecks(other, { indicators: [...list], total: { weight: totalWeight, score: 100 }, rates: [], level1Weights: true }, { implied: none });
+      expect(none.has("indicators[3].level1_weight")).toBe(false);
+      expect(codesAt(other, "indicators[3].level1_weight")).toEqual(["missing_level1_weight"]);
+    }
+  });
+
   it("doubts every weight of a level-1 block whose sum no confused digit explains, unless the total vouches for them", () => {
     // 效益指标 (35) read as 5 + 3 + 9 + 3: no one- or two-digit misread makes 35; several may be wrong.
     const rows = [ind(20, 20, "产出指标", 20), ind(5, 5, "效益指标", 35), ind(3, 3, "效益指标", 35), ind(9, 9, "效益指标", 35), ind(3, 3, "效益指标", 35), ind(45, 45, "满意度指标", 45)];

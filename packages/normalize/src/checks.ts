@@ -62,6 +62,25 @@ function levelOneBlocks(indicators: readonly Ind[]): { weight: number | null; su
   return [...blocks.values()];
 }
 
+/**
+ * The weight of a level-1 block whose own weight was not read, when two sums say the same: its
+ * rows' weights (every one read) and the total weight less the other blocks' level-1 weights (every
+ * one read) and the budget row's points. Otherwise null.
+ */
+function impliedLevelOneWeight(
+  blk: { weight: number | null; sum: number; rows: number[] },
+  blocks: readonly { weight: number | null; sum: number; rows: number[] }[],
+  indicators: readonly Ind[],
+  totalWeight: number | null,
+  extraW: number,
+): number | null {
+  if (totalWeight === null || blk.sum <= 0 || blk.rows.some((k) => indicators[k]!.weight === null)) return null;
+  const others = blocks.filter((o) => o !== blk);
+  if (others.some((o) => o.weight === null)) return null;
+  const rest = round2(totalWeight - extraW - sum(others.map((o) => o.weight)));
+  return Math.abs(rest - blk.sum) <= 0.011 ? blk.sum : null;
+}
+
 /** Whether every level-1 weight was read and they (+ the budget row's points) make the total weight. */
 function levelOneWeightsMakeTotal(blocks: readonly { weight: number | null }[], totalWeight: number | null, extraW: number): boolean {
   return totalWeight !== null && blocks.every((blk) => blk.weight !== null) && Math.abs(round2(sum(blocks.map((blk) => blk.weight)) + extraW) - totalWeight) <= 0.011;
@@ -264,7 +283,17 @@ export function runChecks(
     for (const blk of blocks) {
       const shortByUnread = blk.weight !== null && blk.sum < blk.weight - 0.011 && blk.rows.some((k) => indicators[k]!.weight === null);
       if (blk.weight === null) {
-        for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
+        const implied = impliedLevelOneWeight(blk, blocks, indicators, total.weight, extraW);
+        if (implied !== null && context.implied) {
+          // Two sums make it alike: the block's own weights, and the total less the other blocks.
+          for (const k of blk.rows) {
+            context.implied.set(`indicators[${k}].level1_weight`, implied);
+            confirmed.add(`indicators[${k}].level1_weight`);
+            b.flag("weight_from_total", "info", `indicators[${k}].level1_weight`, `level-1 weight not read; taken as ${implied}: the block's weights sum to it, and the total less the other level-1 weights is it`);
+          }
+        } else {
+          for (const k of blk.rows) b.flag("missing_level1_weight", "review", `indicators[${k}].level1_weight`, "no level-1 weight");
+        }
       } else if (shortByUnread && levelOneTotal) {
         for (const k of blk.rows) confirmed.add(`indicators[${k}].level1_weight`);
       } else if (Math.abs(blk.sum - blk.weight) > 0.011 && !(onlyMissing !== null && Math.abs(blk.weight - blk.sum - onlyMissing.expected) <= 0.011 && blk.rows.includes(onlyMissing.row))) {

@@ -349,11 +349,11 @@ function flagMissing(b: RecordBuilder, kind: "project_self_eval" | "department_s
  * review flag): the one value of a column not read, or the confused digits that alone explain
  * a failed sum. A value two sums implied differently (NaN) is left as read.
  */
-function takeImplied(indicators: { weight: number | null; score: number | null }[], implied: ReadonlyMap<string, number>): void {
+function takeImplied(indicators: { weight: number | null; score: number | null; level1_weight?: number | null }[], implied: ReadonlyMap<string, number>): void {
   for (const [path, value] of implied) {
-    const m = /^indicators\[(\d+)\]\.(weight|score)$/.exec(path);
+    const m = /^indicators\[(\d+)\]\.(weight|score|level1_weight)$/.exec(path);
     const ind = m ? indicators[Number(m[1])] : undefined;
-    if (ind && !Number.isNaN(value)) ind[m![2] as "weight" | "score"] = value;
+    if (ind && !Number.isNaN(value)) ind[m![2] as "weight" | "score" | "level1_weight"] = value;
   }
 }
 

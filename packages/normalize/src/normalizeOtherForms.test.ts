@@ -47,6 +47,13 @@ describe("normalize: 部门（单位）整体支出绩效自评表", () => {
     expect(flagsAt(r, "indicators[1].name")).toEqual([expect.objectContaining({ code: "name_inherited", severity: "info" })]);
   });
 
+  it("takes a level-1 weight not read from its block's weights when the total less the other blocks says the same", () => {
+    const r = only(DEPARTMENT.replace("满意度指标\t30\t", "满意度指标\t\t"));
+    expect(inds(r)[3]!.level1_weight).toBe(30);
+    expect(flagsAt(r, "indicators[3].level1_weight").map((f) => [f.code, f.severity])).toEqual([["weight_from_total", "info"]]);
+    expect(reviewFlags(r)).toEqual([]);
+  });
+
   it("flags level-1 blocks whose weights do not sum to the printed 权重", () => {
     const r = only(DEPARTMENT.replace("产出指标\t40", "产出指标\t45").replace("总分\t\t\t\t100\t99", "总分\t\t\t\t100\t99"));
     expect(inds(r)[2]!.level1_weight).toBe(45);
@@ -142,6 +149,20 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
       expect([label, r.budget_previous_year]).toEqual([label, expected]);
       expect([label, flagsAt(r, "budget_previous_year").map((f) => f.code)]).toEqual([label, label.endsWith("8") ? ["label_in_value"] : []]);
     }
+  });
+
+  it("reads a level-1 weight whose closing bracket OCR misread, in doubt until its block's weights sum to it", () => {
+    const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
+    const grid = (l1: string, weight: number) =>
+      head + ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注", `${l1}\t资金到位率\t\t${weight}\t45\t`, "效益指标（55分）\t综合业务开展完成率\t\t55\t54\t", "合计\t\t\t100\t99\t"].join("\n");
+    for (const l1 of ["产出指标（45分上", "产出指标(45分!"]) {
+      const r = only(grid(l1, 45)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      expect([l1, r.indicators[0]!.level1, r.indicators[0]!.level1_weight]).toEqual([l1, "产出指标", 45]);
+      expect([l1, reviewFlags(r).map((f) => f.path)]).toEqual([l1, []]);
+    }
+    // The block's weight sums to 44: the misread cell stays in doubt.
+    const off = only(grid("产出指标（45分上", 44)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(flagsAt(off, "indicators[0].level1_weight").map((f) => f.code)).toContain("stray_mark");
   });
 
   it("reads the indicator table's total row with a speck beside its label", () => {

@@ -1,4 +1,4 @@
-import { compact, cleanText, matchLabel, isEmptyValue, similarityOfCompact, splitLevelWeight } from "@jixiao/core";
+import { compact, cleanText, matchLabel, isEmptyValue, similarityOfCompact, splitLevelWeight, splitMisreadLevelWeight } from "@jixiao/core";
 import type { Row, RowCell } from "@jixiao/layout";
 import { ASSESSMENT_LABELS, INDICATOR_HEADER, NON_RECORD_LABELS, TOTAL_ROW } from "./forms.js";
 import type { RecordBuilder } from "./RecordBuilder.js";
@@ -240,13 +240,19 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     const path = `indicators[${v.indicators.length}]`;
     const l1 = by.level1?.[0];
     const l1Text = l1 ? compact(l1.text) : "";
-    const l1Read = matchLabel(l1Text)?.label ?? (splitLevelWeight(l1Text).label || null);
+    // A weight whose closing bracket OCR misread ("产出指标（45分上"): the label is the label; the
+    // weight stays in doubt until the block's weights sum to it.
+    const misread = matchLabel(l1Text) ? null : splitMisreadLevelWeight(l1Text);
+    const l1Read = misread?.label ?? matchLabel(l1Text)?.label ?? (splitLevelWeight(l1Text).label || null);
     const l1Label = (l1Read && labelAmidSpecks(l1Read)) ?? l1Read;
-    b.track(`${path}.level1`, [l1]);
+    b.track(`${path}.level1`, [settledLabelCell(l1)]);
     if (l1Read && l1Label !== l1Read) b.flag("label_not_read", "review", `${path}.level1`, specksBesideLabel(l1Read, l1Label!, "level1"));
     if (!l1Label) b.flag("missing_level1", "review", `${path}.level1`, "no level-1 label found for this row");
-    const l1w = l1 ? weightOf(l1.text) : null;
+    const l1w = misread ? misread.weight : l1 ? weightOf(l1.text) : null;
     if (l1) b.track(`${path}.level1_weight`, [l1]);
+    if (misread) {
+      b.flag("stray_mark", "review", `${path}.level1_weight`, `"${l1Text}" ends in "${misread.mark}" where the weight's closing bracket prints; read as ${misread.label} (${misread.weight}分)`);
+    }
     v.indicators.push({
       level1: l1Label,
       level1_weight: l1w,
