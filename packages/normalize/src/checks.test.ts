@@ -204,6 +204,36 @@ describe("runChecks", () => {
     expect(off.flags).toEqual([]);
   });
 
+  it("takes full marks: with the total score equal to the total weight, every score is its row's weight", () => {
+    const run = (rows: ReturnType<typeof ind>[], doubted: string[] = [], total = { weight: 100, score: 100 }) => {
+      const b = new RecordBuilder();
+      for (const p of doubted) b.confidence[p] = 0.5;
+      const implied = new Map<string, number>();
+      const confirmed = runChecks(b, { indicators: rows, total, rates: [], level1Weights: false }, { implied });
+      return { b, implied, confirmed };
+    };
+    // A score not read and one read in doubt as 3 (a 5 whose stem the scan lost) are their weights.
+    const { b, implied, confirmed } = run([ind(50, 50), ind(45, null), ind(5, 3)], ["indicators[2].score"]);
+    expect(Object.fromEntries(implied)).toEqual({ "indicators[1].score": 45, "indicators[2].score": 5 });
+    expect(b.flags.filter((f) => f.severity === "review").map((f) => `${f.code}:${f.path}`)).toEqual(["score_from_total:indicators[1].score", "score_from_total:indicators[2].score"]);
+    expect(confirmed.has("indicators[0].score")).toBe(true);
+    // A weight not read is its row's score, when the weights so filled make the total.
+    const w = run([ind(50, 50), ind(null, 45), ind(5, 5)]);
+    expect(Object.fromEntries(w.implied)).toEqual({ "indicators[1].weight": 45 });
+    expect(w.confirmed.has("total.weight")).toBe(true);
+    // Nothing is taken when a score read sure differs from its weight, when the weights do not make
+    // the total (a weight may be the misread one), or when the total is not full marks.
+    for (const [rows, total] of [
+      [[ind(50, 50), ind(45, null), ind(5, 3)], { weight: 100, score: 100 }],
+      [[ind(50, 50), ind(0.5, 4.5), ind(5, null)], { weight: 100, score: 100 }],
+      [[ind(50, 50), ind(45, null), ind(5, 3)], { weight: 100, score: 98 }],
+    ] as const) {
+      const r = run([...rows], [], total);
+      expect(r.b.flags.filter((f) => f.message.includes("the total score is the total weight"))).toEqual([]);
+      expect(r.implied.get("indicators[2].score")).toBeUndefined();
+    }
+  });
+
   it("takes a level-1 weight not read when its block's weights and the total less the other level-1 weights make the same", () => {
     const rows = () => [ind(20, 20, "产出指标", 40), ind(20, 20, "产出指标", 40), ind(50, 50, "效益指标", 50), ind(6, 6, "满意度指标", null), ind(4, 4, "满意度指标", null)];
     const b = new RecordBuilder();
@@ -216,7 +246,7 @@ describe("runChecks", () => {
     for (const [list, totalWeight] of [[rows(), 102], [[...rows().slice(0, 4), ind(null, 4, "满意度指标", null)], 100]] as const) {
       const other = new RecordBuilder();
       const none = new Map<string, number>();
-      runChecks(other, { indicators: [...list], total: { weight: totalWeight, score: 100 }, rates: [], level1Weights: true }, { implied: none });
+      runChecks(other, { indicators: [...list], total: { weight: totalWeight, score: 99 }, rates: [], level1Weights: true }, { implied: none });
       expect(none.has("indicators[3].level1_weight")).toBe(false);
       expect(codesAt(other, "indicators[3].level1_weight")).toEqual(["missing_level1_weight"]);
     }

@@ -81,6 +81,47 @@ function impliedLevelOneWeight(
   return Math.abs(rest - blk.sum) <= 0.011 ? blk.sum : null;
 }
 
+/** A score read at least this sure, and under no review flag, is taken as read by fullMarksFill. */
+const SURE_SCORE = 0.99;
+
+/**
+ * Full marks: the total row's score equals its weight (and a budget row's score its points), and
+ * no score can exceed its row's weight, so every score equals its row's weight. Returns the rows
+ * with the value each lacks filled from the other: a score not read, or read in doubt (under a
+ * review flag or below SURE_SCORE) as something other than the weight, is the weight; a weight
+ * not read is the score. null when the total is not full marks, a score read sure differs from
+ * its weight (the form then does not add up as printed, and the sums say so), or the weights so
+ * filled do not make the total (one of them is misread: a score is not taken from it).
+ */
+function fullMarksFill(
+  b: RecordBuilder,
+  indicators: readonly Ind[],
+  total: { weight: number | null; score: number | null },
+  budgetRow: { weight: number | null; score: number | null } | undefined,
+): { rows: Ind[]; scores: number[]; weights: number[] } | null {
+  if (total.score === null || total.weight === null || Math.abs(total.score - total.weight) > 0.011) return null;
+  if (budgetRow && (budgetRow.score === null || budgetRow.weight === null || Math.abs(budgetRow.score - budgetRow.weight) > 0.011)) return null;
+  const scores: number[] = [];
+  const weights: number[] = [];
+  const rows = indicators.map((ind, k) => {
+    if (ind.weight === null) {
+      if (ind.score === null) return ind;
+      weights.push(k);
+      return { ...ind, weight: ind.score };
+    }
+    if (ind.score !== null && Math.abs(ind.score - ind.weight) <= 0.011) return ind;
+    const path = `indicators[${k}].score`;
+    if (ind.score !== null && (b.confidence[path] ?? 1) >= SURE_SCORE && !b.underReview(path)) return undefined;
+    scores.push(k);
+    return { ...ind, score: ind.weight };
+  });
+  if (!rows.every((r): r is Ind => r !== undefined)) return null;
+  // The weights (read, or filled from their scores) must make the total: the scores are taken
+  // from weights the sum proves, never from a weight that may be the misread one.
+  const weightSum = round2(sum(rows.map((r) => r.weight)) + (budgetRow?.weight ?? 0));
+  return rows.every((r) => r.weight !== null) && Math.abs(weightSum - total.weight) <= 0.011 ? { rows, scores, weights } : null;
+}
+
 /** Whether every level-1 weight was read and they (+ the budget row's points) make the total weight. */
 function levelOneWeightsMakeTotal(blocks: readonly { weight: number | null }[], totalWeight: number | null, extraW: number): boolean {
   return totalWeight !== null && blocks.every((blk) => blk.weight !== null) && Math.abs(round2(sum(blocks.map((blk) => blk.weight)) + extraW) - totalWeight) <= 0.011;
@@ -147,11 +188,24 @@ export function runChecks(
   } = {},
 ): Set<string> {
   const confirmed = new Set<string>(context.known);
-  const { indicators, total } = input;
+  const { total } = input;
   // The budget-execution row is worth 10 points on these forms; when its weight was not read,
   // the standard 10 keeps the sum check meaningful (the missing value has its own flag).
   const extraW = input.budgetRow ? (input.budgetRow.weight ?? 10) : 0;
   const extraS = input.budgetRow?.score ?? null;
+  // Full marks: the values a row lacks are taken from its other column (each in doubt), and the
+  // checks below run on the rows so filled.
+  const fullMarks = context.implied ? fullMarksFill(b, input.indicators, total, input.budgetRow) : null;
+  const indicators = fullMarks?.rows ?? input.indicators;
+  for (const k of fullMarks?.scores ?? []) {
+    const read = input.indicators[k]!.score;
+    context.implied!.set(`indicators[${k}].score`, indicators[k]!.score!);
+    b.flag("score_from_total", "review", `indicators[${k}].score`, `${read === null ? "not read" : `read ${read} in doubt`}; taken as ${indicators[k]!.score}: the total score is the total weight, so every score is its row's weight`);
+  }
+  for (const k of fullMarks?.weights ?? []) {
+    context.implied!.set(`indicators[${k}].weight`, indicators[k]!.weight!);
+    b.flag("weight_from_total", "review", `indicators[${k}].weight`, `not read; taken as ${indicators[k]!.weight}, the row's score: the total score is the total weight, so every score is its row's weight`);
+  }
 
   if (indicators.length === 0) {
     b.flag("no_indicators", "review", "indicators", "no indicator rows were found");
@@ -193,9 +247,14 @@ export function runChecks(
   const totalRowMisread = weightsFail !== undefined && weightsFail.s === FORM_TOTAL_WEIGHT;
   const shiftedScore =
     totalRowMisread && total.score === null && total.weight !== null && total.weight > 0 && total.weight < FORM_TOTAL_WEIGHT ? total.weight : null;
-  const missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
+  let missingS = indicators.flatMap((i, k) => (i.score === null ? [k] : []));
   let scoresFail: { s: number; against: number } | undefined;
-  if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
+  if (fullMarks && confirmed.has("total.weight")) {
+    // Full marks, and the weights make the total: every score is its weight (fullMarksFill).
+    indicators.forEach((_, k) => confirmed.add(`indicators[${k}].score`));
+    confirmed.add("total.score");
+    missingS = [];
+  } else if (total.score !== null && indicators.length && (missingS.length || (input.budgetRow && extraS === null))) {
     if (missingS.length === 1 && !(input.budgetRow && extraS === null)) {
       const expected = round2(total.score - (extraS ?? 0) - sum(indicators.map((i) => i.score)));
       const path = `indicators[${missingS[0]}].score`;
