@@ -50,6 +50,27 @@ describe("RecordBuilder: doubt on OCR text", () => {
   });
 });
 
+describe("RecordBuilder: an amount whose last comma was read as a point", () => {
+  it("takes \"1,087.128\" as 1,087,128 on a form that prints 元, with a review flag on that amount alone", () => {
+    const b = new RecordBuilder();
+    b.moneyUnitPrinted = true;
+    expect(b.money("funds.total.executed", cell("1,087.128", 0.9))).toBe(1087128);
+    expect(b.money("funds.total.annual_budget", cell("1,087,128.00", 0.99))).toBe(1087128);
+    b.flagMoneyUnit();
+    expect(b.flags.map((f) => `${f.path}:${f.code}`)).toEqual(["funds.total.executed:thousands_dot"]);
+  });
+
+  it("doubts the unit instead where the form printed no unit, and reads ungrouped decimals as read", () => {
+    const b = new RecordBuilder();
+    expect(b.money("funds.total.executed", cell("1,087.128", 0.9))).toBe(1087.128);
+    b.flagMoneyUnit();
+    expect(b.flags.map((f) => f.code)).toEqual(["money_unit_doubt"]);
+    const printed = new RecordBuilder();
+    printed.moneyUnitPrinted = true;
+    expect(printed.money("x", cell("1087.128", 0.9))).toBe(1087.128);
+  });
+});
+
 describe("RecordBuilder: amounts with dots for thousands separators", () => {
   it("takes the dots of 19.725.000.00 as thousands separators, with a review flag", () => {
     const b = new RecordBuilder();

@@ -12,6 +12,8 @@ const LEADING_DOT = /^\s*[.·。:：]{1,2}\s*(\d+)\s*$/;
  * them, and at most two decimals after the last. No amount prints two decimal points.
  */
 const DOTTED_THOUSANDS = /^(\d{1,3}(?:\.\d{3})+?)(?:\.(\d{1,2}))?$/;
+/** An amount grouped by commas whose last group follows a point ("1,087.128"). */
+const COMMA_READ_AS_POINT = /^(\d{1,3}(?:,\d{3})+)\.(\d{3})$/;
 
 /**
  * The text without a quote mark at its end that closes nothing: an opening ‘ or “ as the last
@@ -302,6 +304,8 @@ export class RecordBuilder {
 
   /** The unit the form prints its amounts in; set once the report's unit marker is known. */
   moneyUnit: MoneyUnit = "元";
+  /** The form prints its unit (a 元 marker was read), rather than 元 being the default. */
+  moneyUnitPrinted = false;
 
   /** Paths read as amounts, in reading order: a doubt about the money unit covers them all. */
   private readonly moneyPaths: string[] = [];
@@ -330,6 +334,14 @@ export class RecordBuilder {
         this.flag("thousands_dot", "review", path, `"${cell.text}" read with dots for thousands separators: taken as ${repaired}`);
         return repaired;
       }
+    }
+    // A form that prints 元 has no amount with three decimals: "1,087.128" is 1,087,128 with its
+    // last comma read as a point.
+    const comma = this.moneyUnit === "元" && this.moneyUnitPrinted ? COMMA_READ_AS_POINT.exec(cell.text.replace(/\s/g, "")) : null;
+    if (comma) {
+      const repaired = Number(comma[1]!.replace(/,/g, "") + comma[2]);
+      this.flag("thousands_dot", "review", path, `"${cell.text}" has three decimals in a form that prints 元: its last comma read as a point, taken as ${repaired}`);
+      return repaired;
     }
     this.doubtDecimals(path, cell.text, this.moneyUnit);
     if (r.ok) return r.value;

@@ -164,7 +164,10 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
     b.doubtUnitMarker(compact(damaged[0].text));
     return "万元";
   }
-  if (!seen.万元.length) return "元";
+  if (!seen.万元.length) {
+    b.moneyUnitPrinted = seen.元.length > 0;
+    return "元";
+  }
   b.track("source.money_unit", seen.万元);
   if (seen.元.length) {
     const path = model.money ? model.money.path : "";
