@@ -202,11 +202,14 @@ export async function readLinesTwice(
       // PP-OCR's reading is kept (the more accurate engine), unless it holds no character at all
       // ("+" or "↓" for a broken 4) where Tesseract read the same characters at both scales.
       const marksOnly = (s: string) => !/[\p{L}\p{N}]/u.test(s);
-      const text = !r.text || (marksOnly(r.text) && tess2 && sameReading(tess, tess2) && !marksOnly(tess)) ? tess : r.text;
-      return item(text, o.disputedConfidence, {
+      const kept = !r.text || (marksOnly(r.text) && tess2 && sameReading(tess, tess2) && !marksOnly(tess)) ? tess : r.text;
+      // A number kept with a 3 or 5 whose glyph has the other digit's shape takes the shape's digit
+      // (PP-OCR read nothing of a 5 whose stem a bitonal scan lost, and Tesseract read it "3").
+      const shaped = DIGITS_LINE.test(kept) ? shapedThreeFive(kept, mask, bbox) : undefined;
+      return item(shaped ?? kept, o.disputedConfidence, {
         code: "ocr_disagreement",
-        message: `the two OCR engines read this differently: PP-OCR "${r.text}"${r.unchosen !== undefined ? ` (by the lexicon; "${r.unchosen}" by its own best)` : ""}${r.unread ? " (leaving some ink unread)" : ""}, Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}`,
-        readings: [r.text, tess, ...(tess2 ? [tess2] : [])],
+        message: `the two OCR engines read this differently: PP-OCR "${r.text}"${r.unchosen !== undefined ? ` (by the lexicon; "${r.unchosen}" by its own best)` : ""}${r.unread ? " (leaving some ink unread)" : ""}, Tesseract "${tess}"${tess2 ? ` (at ${o.confirmDpi} dpi "${tess2}")` : ""}${shaped !== undefined ? `; the glyphs' shapes say "${shaped}" (3 and 5 look alike on a coarse scan)` : ""}`,
+        readings: [r.text, tess, ...(tess2 ? [tess2] : []), ...(shaped !== undefined ? [shaped] : [])],
       });
     }),
   );

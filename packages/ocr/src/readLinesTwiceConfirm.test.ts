@@ -100,6 +100,27 @@ describe("readLinesTwice: a second Tesseract reading before a disagreement is fl
     expect(cmp?.doubt?.code).toBe("unsure_digits");
   });
 
+  it("a number kept from a disagreement takes the digit its glyph's shape says, 3 or 5, still in doubt", async () => {
+    // A 5 whose thin stem the scan lost: a flat bar on top, nothing below it, then the bowl.
+    const five: InkMask = { width: 100, height: 40, data: new Uint8Array(4000) };
+    const ink = (x0: number, x1: number, y0: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) five.data[y * 100 + x] = 1;
+    };
+    ink(40, 48, 10, 12);
+    ink(42, 48, 17, 18);
+    ink(47, 50, 17, 26);
+    ink(41, 48, 26, 28);
+    const fiveJob = { rect: { x0: 0, y0: 0, x1: 100, y1: 40 }, bands: [{ x0: 40, y0: 10, x1: 50, y1: 28 }] };
+    const [item] = await readLinesTwice(grey, five, 200, [fiveJob], paddleReading(""), poolReading("3", "3").pool);
+    expect(item?.text).toBe("5");
+    expect(item?.doubt?.code).toBe("ocr_disagreement");
+    expect(item?.doubt?.message).toContain('the glyphs\' shapes say "5"');
+    expect(item?.doubt?.readings).toEqual(["", "3", "5"]);
+    // Without such a glyph the reading kept stays.
+    const [plain] = await readLinesTwice(grey, mask, 200, [job], paddleReading(""), poolReading("3", "3").pool);
+    expect(plain?.text).toBe("3");
+  });
+
   it("confirmDpi 0 turns the second reading off", async () => {
     const { pool, calls } = poolReading("13.00", "15.00");
     const [item] = await readLinesTwice(grey, mask, 150, [job], paddleReading("15.00"), pool, { confirmDpi: 0 });
