@@ -125,6 +125,8 @@ describe("runChecks", () => {
     const b = new RecordBuilder();
     runChecks(b, { indicators: [ind(10, 12), ind(null, 5), ind(5, null)], total: { weight: null, score: null }, rates: [], level1Weights: false });
     expect(codesAt(b, "indicators[0].score")).toEqual(["score_above_weight"]);
+    // Either may be the misread one: one review item over the score and the weight.
+    expect(b.flags.find((f) => f.code === "score_above_weight")?.paths).toEqual(["indicators[0].score", "indicators[0].weight"]);
     expect(codesAt(b, "indicators[1].weight")).toEqual(["missing_weight"]);
     expect(codesAt(b, "indicators[2].score")).toEqual(["missing_score"]);
     expect(codesAt(b, "total")).toEqual(["missing_total"]);

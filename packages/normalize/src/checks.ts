@@ -324,7 +324,8 @@ export function runChecks(
   }
   indicators.forEach((ind, k) => {
     if (ind.weight !== null && ind.score !== null && ind.score > ind.weight + 1e-9) {
-      b.flag("score_above_weight", "review", `indicators[${k}].score`, `score ${ind.score} is above weight ${ind.weight}`);
+      // Either may be the misread one: one review item over both.
+      b.flagAll("score_above_weight", "review", [`indicators[${k}].score`, `indicators[${k}].weight`], `score ${ind.score} is above weight ${ind.weight}: one of them is misread`);
     }
     // A value taken from the total keeps the flag that says so, not one that calls it missing.
     if (ind.weight === null && !context.implied?.has(`indicators[${k}].weight`)) b.flag("missing_weight", "review", `indicators[${k}].weight`, "no weight");

@@ -227,9 +227,8 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
   out.goals.expected = b.text("goals.expected", goalCells.expected);
   out.goals.actual = b.text("goals.actual", goalCells.actual);
   if (indCols) {
-    const prepared = spansKnown
-      ? rowsAcrossBreaks(indicatorRows, indCols, b)
-      : indicatorRows;
+    const across = spansKnown ? rowsAcrossBreaks(indicatorRows, indCols, b) : indicatorRows;
+    const prepared = across.filter((_, i) => !isClippedOverflow(across, i));
     // Free text left among the rows was placed by alignment (a lone taxonomy label, such as a
     // merged label a spreadsheet drew past the page's last ruling, places nothing).
     if (prepared.some((r) => r.source === "text" && !cellsOf(r, false).every((c) => matchLabel(c.text) || isSectionLabelPiece(c.text)))) {
@@ -241,6 +240,27 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     out.indicators = resolveIndicators(raws, b, { withLevel1Weight: !project, withLevel2: true, spansKnown });
   }
   return out;
+}
+
+/** Characters a clipped line of a merged cell keeps at most (isClippedOverflow). */
+const CLIPPED_OVERFLOW_CHARS = 3;
+
+/**
+ * A line of text a spreadsheet drew past a page's last ruling: a merged cell cut by the page
+ * break prints the top of its next line below the table, and OCR reads the half glyphs as a few
+ * characters in doubt ("其：负"). It is the last row of its page, placed by alignment right under a
+ * row of the ruled table, and every cell is at most CLIPPED_OVERFLOW_CHARS characters without a
+ * digit, read with less than full confidence (a text layer's own line is left to the labels).
+ * It is no indicator row.
+ */
+export function isClippedOverflow(rows: readonly Row[], i: number): boolean {
+  const row = rows[i]!;
+  const prev = rows[i - 1];
+  const next = rows[i + 1];
+  if (row.source !== "text" || !prev || prev.source !== "table" || prev.pages.at(-1) !== row.pages[0]) return false;
+  if (next && !next.pageStart && next.pages[0] === row.pages.at(-1)) return false;
+  const cells = cellsOf(row, false);
+  return cells.length > 0 && cells.every((c) => [...compact(c.text)].length <= CLIPPED_OVERFLOW_CHARS && !/\d/.test(c.text) && c.confidence < 0.99);
 }
 
 /** A row whose only cells are a goal's header (and the goals row label): that goal's column. */
