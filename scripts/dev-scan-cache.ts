@@ -25,7 +25,7 @@ try {
     }
     const recon = reconstruct(doc);
     // DUMP_ROWS=1: the reconstructed rows on stderr (pages, page start, cells with their x and row span).
-    if (process.env.DUMP_ROWS) for (const r of recon.rows) console.error(r.pages.join(","), r.pageStart ? "*" : " ", r.cells.map((c) => `${c.text}@${c.x0.toFixed(0)}${c.rowSpan > 1 ? "↓" + c.rowSpan : ""}`).join(" | "), r.spanned.length ? " ⟂ " + r.spanned.map((c) => c.text).join("|") : "");
+    if (process.env.DUMP_ROWS) for (const r of recon.rows) console.error(r.source === "text" ? "T" : "", r.pages.join(","), r.pageStart ? "*" : " ", r.cells.map((c) => `${c.text}@${c.x0.toFixed(0)}${c.rowSpan > 1 ? "↓" + c.rowSpan : ""}`).join(" | "), r.spanned.length ? " ⟂ " + r.spanned.map((c) => c.text).join("|") : "");
     // As `run --out` writes records: a flag over several fields once per path.
     for (const r of normalize(recon, { file: basename(f), sha256 }).records) out.push(recordLine(r));
   }

@@ -27,6 +27,16 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(r.review).toEqual({ state: "pending", by: null, at: null });
   });
 
+  it("knows the goals header beside the goals row's label when OCR misread one caption", () => {
+    const dump = projectDump();
+    expect(dump).toContain("年度 总体 目标\t预期目标\t\t\t实际完成情况");
+    for (const caption of ["子期目标", "预期月标"]) {
+      const r = only(dump.replace("年度 总体 目标\t预期目标", `年度 总体 目标\t${caption}`)) as Extract<JxRecord, { kind: "project_self_eval" }>;
+      expect([caption, r.goals]).toEqual([caption, { expected: "确保对口支援工作顺利开展。", actual: "推进了课题项目的顺利完成。" }]);
+      expect(reviewFlags(r).filter((f) => f.code === "missing_goals")).toEqual([]);
+    }
+  });
+
   it("reads 单位：万元 split into two pieces (单位 | 万元) as the 万元 marker", () => {
     const dump = (unit: string) => projectDump().replace("（ 2022 年度）", `（ 2022 年度）\t\t${unit}`);
     const r = only(dump("单位\t万元")) as Extract<JxRecord, { kind: "project_self_eval" }>;

@@ -161,7 +161,13 @@ export function parseTabular(kind: Exclude<RecordKind, "project_self_assessment"
     }
     // Goal headers side by side ("预期目标 | 实际完成情况"), or one above its text (spreadsheets
     // stack them: "年初设定目标" / text / "全年完成情况" / text).
-    const gh = headerColumns(row, goalsHeader, 2) ?? singleGoalHeader(row, goalsHeader, model.goals!.rowLabels);
+    // Beside the goals row's own label (年度总体目标) one caption read is enough to know the
+    // header: the other is then matched loosely ("子期目标" read for 预期目标 on a bitonal scan).
+    const besideRowLabel = cellsOf(row, false).some((c) => isLabel(c.text, model.goals!.rowLabels));
+    const gh =
+      headerColumns(row, goalsHeader, 2) ??
+      (besideRowLabel ? headerColumns(row, goalsHeader, 1) : null) ??
+      singleGoalHeader(row, goalsHeader, model.goals!.rowLabels);
     if (gh) {
       goalsCols = gh;
       out.found.goals = true;
