@@ -58,6 +58,9 @@ describe("RecordBuilder: an amount whose last comma was read as a point", () => 
     expect(b.money("funds.total.annual_budget", cell("1,087,128.00", 0.99))).toBe(1087128);
     b.flagMoneyUnit();
     expect(b.flags.map((f) => `${f.path}:${f.code}`)).toEqual(["funds.total.executed:thousands_dot"]);
+    // A sum that holds with the mended amount settles it.
+    b.flagLowConfidence(new Set(["funds.total.executed"]));
+    expect(b.flags.map((f) => `${f.path}:${f.code}`)).toEqual([]);
   });
 
   it("doubts the unit instead where the form printed no unit, and reads ungrouped decimals as read", () => {

@@ -134,6 +134,8 @@ export type NormalizeOptions = {
 };
 
 export const DEFAULT_MIN_CONFIDENCE = 0.8;
+/** Doubts about a number that a check holding with it settles (flagLowConfidence). */
+const SETTLED_BY_A_CHECK = new Set<string>(["unsure_digits", "extra_digits", "stray_mark", "thousands_dot"]);
 /** Confidence of a number the arithmetic settled between two engines' readings (as two engines agreeing). */
 export const SETTLED_CONFIDENCE = 0.995;
 
@@ -454,12 +456,13 @@ export class RecordBuilder {
     // Digits both engines read alike but PP-OCR was unsure of (unsure_digits), and a rate read
     // without its extra decimals (extra_digits), are settled by a check that holds: the
     // arithmetic is the second, independent opinion they lacked. So is a number read beside a
-    // stray mark (stray_mark: a weight whose closing bracket was misread) that a sum confirms.
+    // stray mark (stray_mark: a weight whose closing bracket was misread), and an amount whose
+    // separators were mended (thousands_dot), that a sum confirms.
     // So is a number the engines read differently when the form's arithmetic holds with the
     // reading kept (only numbers are confirmed): the sum is the second source that agrees.
     for (let i = this.flags.length - 1; i >= 0; i--) {
       const f = this.flags[i]!;
-      if ((f.code === "unsure_digits" || f.code === "extra_digits" || f.code === "stray_mark") && confirmed.has(f.path)) this.flags.splice(i, 1);
+      if (SETTLED_BY_A_CHECK.has(f.code) && confirmed.has(f.path)) this.flags.splice(i, 1);
       else if (f.code === "ocr_disagreement" && f.severity === "review" && !f.paths && confirmed.has(f.path)) {
         this.flags[i] = { code: "disagreement_settled", severity: "info", path: f.path, message: `${f.message}; the form's arithmetic holds with the reading kept` };
       }
