@@ -206,6 +206,18 @@ describe("runChecks", () => {
     expect(off.flags).toEqual([]);
   });
 
+  it("with several scores not read, checks a read score by full marks (equal to its weight) and doubts the others", () => {
+    const rows = [ind(40, 40), ind(20, null), ind(30, null), ind(10, 8)];
+    const full = new RecordBuilder();
+    const confirmed = runChecks(full, { indicators: rows, total: { weight: 100, score: 100 }, rates: [], level1Weights: false });
+    expect(confirmed.has("indicators[0].score")).toBe(true);
+    expect(codesAt(full, "indicators[0].score")).toEqual([]);
+    expect(codesAt(full, "indicators[3].score")).toEqual(["scores_unread"]);
+    const partial = new RecordBuilder();
+    runChecks(partial, { indicators: rows, total: { weight: 100, score: 99 }, rates: [], level1Weights: false });
+    expect(codesAt(partial, "indicators[0].score")).toEqual(["scores_unread"]);
+  });
+
   it("takes full marks: with the total score equal to the total weight, every score is its row's weight", () => {
     const run = (rows: ReturnType<typeof ind>[], doubted: string[] = [], total = { weight: 100, score: 100 }) => {
       const b = new RecordBuilder();

@@ -385,8 +385,13 @@ export function runChecks(
     });
   }
   if (total.score !== null && missingS.length > 1) {
+    // A total of full marks (score = weight) says every score is its row's weight, read or not:
+    // a score read equal to its weight is checked by that.
+    const full = total.weight !== null && Math.abs(total.score - total.weight) <= 0.011;
     indicators.forEach((ind, k) => {
-      if (ind.score !== null) b.flag("scores_unread", "review", `indicators[${k}].score`, `${missingS.length} scores were not read: this one is checked by no sum`);
+      if (ind.score === null) return;
+      if (full && ind.weight !== null && Math.abs(ind.score - ind.weight) <= 0.011) confirmed.add(`indicators[${k}].score`);
+      else b.flag("scores_unread", "review", `indicators[${k}].score`, `${missingS.length} scores were not read: this one is checked by no sum`);
     });
   }
   // 执行率 = 执行数 ÷ 预算数.
