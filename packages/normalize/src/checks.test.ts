@@ -206,6 +206,27 @@ describe("runChecks", () => {
     expect(off.flags).toEqual([]);
   });
 
+  it("takes a weight read below its own score as the score when the weights fall short of the total by the difference", () => {
+    const run = (rows: ReturnType<typeof ind>[], totalWeight = 100) => {
+      const b = new RecordBuilder();
+      const implied = new Map<string, number>();
+      const confirmed = runChecks(b, { indicators: rows, total: { weight: totalWeight, score: null }, rates: [], level1Weights: false }, { implied });
+      return { b, implied, confirmed };
+    };
+    // A 5 read 4: the weights sum to 99.
+    const { b, implied, confirmed } = run([ind(50, 50), ind(45, 45), ind(4, 5)]);
+    expect(Object.fromEntries(implied)).toEqual({ "indicators[2].weight": 5 });
+    expect(codesAt(b, "indicators[2].weight")).toEqual(["weight_from_total"]);
+    expect(confirmed.has("total.weight")).toBe(true);
+    expect(b.flags.some((f) => f.code === "score_above_weight")).toBe(false);
+    // A gap the difference does not close, or two such rows: the checks say what is wrong.
+    for (const rows of [[ind(50, 50), ind(44, 44), ind(4, 5)], [ind(50, 50), ind(44, 45), ind(4, 5)]]) {
+      const other = run(rows);
+      expect(other.implied.has("indicators[2].weight")).toBe(false);
+      expect(codesAt(other.b, "indicators[2].score")).toContain("score_above_weight");
+    }
+  });
+
   it("with several scores not read, checks a read score by full marks (equal to its weight) and doubts the others", () => {
     const rows = [ind(40, 40), ind(20, null), ind(30, null), ind(10, 8)];
     const full = new RecordBuilder();

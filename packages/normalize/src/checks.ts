@@ -81,6 +81,22 @@ function impliedLevelOneWeight(
   return Math.abs(rest - blk.sum) <= 0.011 ? blk.sum : null;
 }
 
+/**
+ * The one row whose weight was read below its own score (a score cannot exceed its weight) when
+ * the weights, every one read, fall short of the total weight by exactly the difference: the
+ * weight is the misread value (a 5 read 4), and it is the score. null otherwise (no such row,
+ * several, or a gap the difference does not close: the sums then say what is wrong).
+ */
+function weightBelowScore(indicators: readonly Ind[], totalWeight: number | null, extraW: number): { row: number; weight: number } | null {
+  if (totalWeight === null || indicators.some((i) => i.weight === null)) return null;
+  const below = indicators.flatMap((i, k) => (i.score !== null && i.score > i.weight! + 1e-9 ? [k] : []));
+  if (below.length !== 1) return null;
+  const k = below[0]!;
+  const gap = round2(totalWeight - extraW - sum(indicators.map((i) => i.weight)));
+  const diff = round2(indicators[k]!.score! - indicators[k]!.weight!);
+  return Math.abs(gap - diff) <= 0.011 ? { row: k, weight: indicators[k]!.score! } : null;
+}
+
 /** A score read at least this sure, and under no review flag, is taken as read by fullMarksFill. */
 const SURE_SCORE = 0.99;
 
@@ -193,14 +209,22 @@ export function runChecks(
   // the standard 10 keeps the sum check meaningful (the missing value has its own flag).
   const extraW = input.budgetRow ? (input.budgetRow.weight ?? 10) : 0;
   const extraS = input.budgetRow?.score ?? null;
+  // A weight read below its own score, short by what the weights lack of the total: it is the score.
+  const raised = context.implied ? weightBelowScore(input.indicators, total.weight, extraW) : null;
+  if (raised) {
+    const { row, weight } = raised;
+    context.implied!.set(`indicators[${row}].weight`, weight);
+    b.flag("weight_from_total", "review", `indicators[${row}].weight`, `read ${input.indicators[row]!.weight}, below the row's score ${weight}, and the weights sum short of the total by the difference: taken as ${weight}`);
+  }
+  const read = raised ? input.indicators.map((ind, k) => (k === raised.row ? { ...ind, weight: raised.weight } : ind)) : input.indicators;
   // Full marks: the values a row lacks are taken from its other column (each in doubt), and the
   // checks below run on the rows so filled.
-  const fullMarks = context.implied ? fullMarksFill(b, input.indicators, total, input.budgetRow) : null;
-  const indicators = fullMarks?.rows ?? input.indicators;
+  const fullMarks = context.implied ? fullMarksFill(b, read, total, input.budgetRow) : null;
+  const indicators = fullMarks?.rows ?? read;
   for (const k of fullMarks?.scores ?? []) {
-    const read = input.indicators[k]!.score;
+    const before = read[k]!.score;
     context.implied!.set(`indicators[${k}].score`, indicators[k]!.score!);
-    b.flag("score_from_total", "review", `indicators[${k}].score`, `${read === null ? "not read" : `read ${read} in doubt`}; taken as ${indicators[k]!.score}: the total score is the total weight, so every score is its row's weight`);
+    b.flag("score_from_total", "review", `indicators[${k}].score`, `${before === null ? "not read" : `read ${before} in doubt`}; taken as ${indicators[k]!.score}: the total score is the total weight, so every score is its row's weight`);
   }
   for (const k of fullMarks?.weights ?? []) {
     context.implied!.set(`indicators[${k}].weight`, indicators[k]!.weight!);

@@ -520,7 +520,9 @@ function buildAssessment(rows: Row[], b: RecordBuilder, spansKnown: boolean) {
   const indicators = v.indicators.map((i) => ({ ...i, confidence: 1 }));
   const parts = { kind: "project_self_assessment" as const, budget_current_year: budget, executed, execution_rate: rate, indicators, total: v.total };
   settleDisputedNumbers(b, parts);
-  const confirmed = runChecks(b, checkInputOf(parts));
+  const implied = new Map<string, number>();
+  const confirmed = runChecks(b, checkInputOf(parts), { implied });
+  takeImplied(indicators, implied);
   const record = {
     kind: "project_self_assessment" as const,
     project_name: text("project_name"),

@@ -154,7 +154,7 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
   it("reads a level-1 weight whose closing bracket OCR misread, in doubt until its block's weights sum to it", () => {
     const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
     const grid = (l1: string, weight: number) =>
-      head + ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注", `${l1}\t资金到位率\t\t${weight}\t45\t`, "效益指标（55分）\t综合业务开展完成率\t\t55\t54\t", "合计\t\t\t100\t99\t"].join("\n");
+      head + ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注", `${l1}\t资金到位率\t\t${weight}\t${Math.min(weight, 45)}\t`, "效益指标（55分）\t综合业务开展完成率\t\t55\t54\t", "合计\t\t\t100\t99\t"].join("\n");
     for (const l1 of ["产出指标（45分上", "产出指标(45分!"]) {
       const r = only(grid(l1, 45)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
       expect([l1, r.indicators[0]!.level1, r.indicators[0]!.level1_weight]).toEqual([l1, "产出指标", 45]);
@@ -163,6 +163,15 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     // The block's weight sums to 44: the misread cell stays in doubt.
     const off = only(grid("产出指标（45分上", 44)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
     expect(flagsAt(off, "indicators[0].level1_weight").map((f) => f.code)).toContain("stray_mark");
+  });
+
+  it("takes the values the form's arithmetic implies on the 项目绩效自评价 too (a weight read below its score)", () => {
+    const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
+    const r = only(
+      head + ["一级指标\t指标名称\t指标解释\t权重\t自评分\t备注", "产出指标（45分）\t资金到位率\t\t44\t45\t", "效益指标（55分）\t综合业务开展完成率\t\t55\t54\t", "合计\t\t\t100\t99\t"].join("\n"),
+    ) as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(r.indicators.map((i) => i.weight)).toEqual([45, 55]);
+    expect(reviewFlags(r).map((f) => `${f.code}:${f.path}`)).toEqual(["weight_from_total:indicators[0].weight"]);
   });
 
   it("reads the indicator table's total row with a speck beside its label", () => {
