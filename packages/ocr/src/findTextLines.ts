@@ -14,6 +14,11 @@ export type FindTextLinesOptions = {
   gapFactor?: number;
   /** Tallest line accepted (pixels). Default 0.3 in. Taller blobs (stamps, figures) are skipped. */
   maxLineHeight?: number;
+  /**
+   * When given, the blobs taller than `maxLineHeight` are put here instead of being dropped
+   * silently: a paragraph whose lines touch is one such blob, and its lines are text.
+   */
+  tall?: PixelRect[];
 };
 
 type Box = PixelRect & { ink: number };
@@ -163,7 +168,10 @@ export function findTextLines(mask: InkMask, options: FindTextLinesOptions = {})
   for (const p of pieces) {
     const t = inkBounds(mask, p, exclude);
     if (!t) continue;
-    if (height(t) > maxH) continue;
+    if (height(t) > maxH) {
+      options.tall?.push(t);
+      continue;
+    }
     if (height(t) < minSize && widthOf(t) < minSize) continue;
     out.push(t);
   }

@@ -218,11 +218,77 @@ export function planFreeLineJobs(prepared: PreparedPage, tables: readonly Table[
     x1: t.bbox.x1 + tol,
     y1: t.bbox.y1 + tol,
   }));
-  return findTextLines(mask, { dpi, exclude }).map((p) => ({
+  const tall: PixelRect[] = [];
+  const lines = findTextLines(mask, { dpi, exclude, tall });
+  // A paragraph whose lines touch (small print set close on a fine scan) comes as one blob too
+  // tall for a line: its lines are cut from its ink profile, as a cell's are.
+  const lineHeight = typicalLineHeight(lines);
+  const maxH = dpi * 0.3;
+  const tallBands = tall.flatMap((blob) =>
+    inkProfile(mask, blob, dpi).bands.flatMap((b) => (lineHeight ? splitTallBand(mask, b, lineHeight, dpi) : [b])),
+  );
+  const fromTall = joinedOnLines(tallBands, dpi)
+    .flatMap((b) => linePieces(mask, b, dpi))
+    .filter((b) => b.y1 - b.y0 <= maxH);
+  // Lines found inside a tall blob's box are cut from its profile already; two lines of such a
+  // paragraph may still come as one piece within the tallest line height.
+  const inside = (l: PixelRect) => tall.some((t) => (l.x0 + l.x1) / 2 > t.x0 && (l.x0 + l.x1) / 2 < t.x1 && (l.y0 + l.y1) / 2 > t.y0 && (l.y0 + l.y1) / 2 < t.y1);
+  const own = lines.filter((l) => !inside(l));
+  const split = lineHeight ? own.flatMap((l) => splitTallBand(mask, l, lineHeight, dpi)) : own;
+  // Pieces of one line that overlap (a two-line piece split above, beside one-line pieces) are
+  // one piece: read twice, their shared ink would be text twice.
+  return joinedOnLines([...split, ...fromTall], dpi, 0).map((p) => ({
     rect: { x0: p.x0 - margin, y0: p.y0 - margin, x1: p.x1 + margin, y1: p.y1 + margin },
     bands: [{ y0: p.y0, y1: p.y1, x0: p.x0, x1: p.x1 }],
     ink: p,
     psm: 7,
     free: true,
   }));
+}
+
+/**
+ * Bands of one text line joined into one: bands overlapping by half the lower one's height, with
+ * at most `gapFactor` × the line height between them (cut from neighbouring blobs: a blob ends
+ * where a wide mark's white splits a line), or overlapping (`gapFactor` 0).
+ */
+function joinedOnLines(bands: readonly InkBand[], dpi: number, gapFactor = 0.8): InkBand[] {
+  const out: InkBand[] = [];
+  for (const b of [...bands].sort((p, q) => p.x0 - q.x0)) {
+    const h = b.y1 - b.y0;
+    const on = out.find((o) => {
+      const overlap = Math.min(o.y1, b.y1) - Math.max(o.y0, b.y0);
+      const gap = b.x0 - o.x1;
+      return overlap >= 0.5 * Math.min(h, o.y1 - o.y0) && (gapFactor > 0 ? gap <= gapFactor * Math.max(h, o.y1 - o.y0, dpi * 0.06) : gap < 0);
+    });
+    if (on) Object.assign(on, { x0: Math.min(on.x0, b.x0), x1: Math.max(on.x1, b.x1), y0: Math.min(on.y0, b.y0), y1: Math.max(on.y1, b.y1) });
+    else out.push({ ...b });
+  }
+  return out;
+}
+
+/**
+ * A band of text cut at wide gaps into line pieces, as findTextLines cuts a line (a gap over
+ * `gapFactor` × the line height, taken as at least 0.06 in, separates a label from its value),
+ * each trimmed to its ink.
+ */
+function linePieces(mask: InkMask, band: InkBand, dpi: number, gapFactor = 0.8): InkBand[] {
+  const h = band.y1 - band.y0;
+  const join = gapFactor * Math.max(h, dpi * 0.06);
+  const out: InkBand[] = [];
+  let start = -1;
+  let last = -1;
+  const close = () => {
+    const piece = trimBand(mask, { ...band, x0: start, x1: last + 1 }, dpi);
+    if (piece) out.push(piece);
+  };
+  for (let x = band.x0; x < band.x1; x++) {
+    let ink = false;
+    for (let y = band.y0; y < band.y1 && !ink; y++) ink = mask.data[y * mask.width + x] === 1;
+    if (!ink) continue;
+    if (start >= 0 && x - last - 1 > join) close();
+    if (start < 0 || x - last - 1 > join) start = x;
+    last = x;
+  }
+  if (start >= 0) close();
+  return out;
 }
