@@ -44,7 +44,7 @@ export const flagCodes = {
   money_unit_mixed: { by: "normalize", check: false, description: "the form marks amounts both in 元 and in 万元" },
   long_ocr_text: { by: "normalize", check: false, description: "a long text read by OCR: one misread character spoils it" },
   stray_mark: { by: "normalize", check: false, description: "an OCR-read text ended in a quote mark that closes nothing, or had a point before or between Chinese characters (a speck); the mark was left out" },
-  hyphen_for_one: { by: "normalize", check: false, description: "an OCR-read text had a hyphen before a Chinese character, where Chinese prints 一 (a short bar on a scan); taken as 一" },
+  hyphen_for_one: { by: "normalize", check: false, description: "an OCR-read text had a hyphen before a Chinese character, where Chinese prints 一 (a short bar on a scan): taken as 一, or, between two Chinese characters, kept as read and doubted" },
   suspicious_characters: { by: "normalize", check: false, description: "a text holds characters these forms do not print" },
   latin_in_chinese: { by: "normalize", check: false, description: "Latin letters inside Chinese text, as OCR makes of a glyph it could not read" },
   bare_target: { by: "normalize", check: false, description: "an OCR-read target has no operator or unit" },

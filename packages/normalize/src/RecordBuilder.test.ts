@@ -322,6 +322,14 @@ describe("withOneForHyphen", () => {
     const digital = new RecordBuilder();
     expect(digital.text("indicators[0].name", [cell("“-网通办”", 1)])).toBe("“-网通办”");
   });
+  it("keeps one hyphen between Chinese characters as read, in doubt on a scan (进-步 is 进一步, 市民云-普陀区 is printed so)", () => {
+    const b = new RecordBuilder();
+    expect(b.text("problems", [cell("对服务的效果还需要进-步分析改进", 0.997)])).toBe("对服务的效果还需要进-步分析改进");
+    expect(b.flags.map((f) => `${f.code}:${f.severity}`)).toEqual(["hyphen_for_one:review"]);
+    const dated = new RecordBuilder();
+    expect(dated.text("problems", [cell("2022-2023年度", 0.997)])).toBe("2022-2023年度");
+    expect(dated.flags).toEqual([]);
+  });
 });
 
 describe("withoutStrayEndMark", () => {

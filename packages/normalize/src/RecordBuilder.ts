@@ -238,6 +238,10 @@ export class RecordBuilder {
       if (one !== t) {
         this.flag("hyphen_for_one", "review", path, `"${t}" has a hyphen before a Chinese character, where 一 looks alike; taken as "${one}"`);
         t = one;
+      } else if (/\p{Script=Han}[-－‐‑–]\p{Script=Han}/u.test(t)) {
+        // One hyphen between two Chinese characters is kept (forms print one there: 市民云-普陀区),
+        // but it may as well be a 一 the scan thinned (进-步): a person decides.
+        this.flag("hyphen_for_one", "review", path, `"${t}" has a hyphen between Chinese characters, which may be a 一 the scan thinned; kept as read`);
       }
       const field = lastField(path);
       if (field === "target" || field === "actual") {
