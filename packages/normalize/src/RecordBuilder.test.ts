@@ -180,7 +180,10 @@ describe("RecordBuilder: an = read as a quote mark", () => {
     expect(b.text("indicators[0].actual", [cell(".>=95%", 0.995)])).toBe(">=95%");
     expect(b.text("indicators[0].target", [cell("·≥90%", 0.9)])).toBe("≥90%");
     expect(b.flags.filter((f) => f.code === "stray_mark").map((f) => f.path)).toEqual(["indicators[0].actual", "indicators[0].target"]);
+    // Before the digits it may be a speck (.90%) or the point of 0.5%: kept as read, in doubt.
     expect(b.text("indicators[1].target", [cell(".5%", 0.9)])).toBe(".5%");
+    expect(b.text("indicators[2].actual", [cell(".90%", 0.995)])).toBe(".90%");
+    expect(b.flags.filter((f) => f.code === "stray_mark").map((f) => f.path)).toEqual(["indicators[0].actual", "indicators[0].target", "indicators[1].target", "indicators[2].actual"]);
   });
 
   it("reads a degree sign after a number as the % a scan broke, in doubt (even read sure)", () => {

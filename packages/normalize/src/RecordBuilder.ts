@@ -256,6 +256,10 @@ export class RecordBuilder {
         if (op !== t) {
           this.flag("stray_mark", "review", path, `"${t}" has a point before its comparison sign (a speck read by OCR); taken as "${op}"`);
           t = op;
+        } else if (/^\s*[.·,，、。'`]\s*\d/u.test(t)) {
+          // Before the digits (".90%") it is a speck, or the point of a 0.5% whose 0 was lost: a
+          // person decides (forms print 0.90%, not .90%).
+          this.flag("stray_mark", "review", path, `"${t}" starts with a point before its digits: a speck read by OCR, or a decimal point whose 0 was lost; kept as read`);
         }
         // A degree sign after a number ("100°") is a % whose lower circle a scan lost: these
         // forms state no angles or temperatures in a target or an actual.
