@@ -125,6 +125,16 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     expect(ok.flags.filter((f) => f.code === "implausible_percent")).toEqual([]);
   });
 
+  it("reads the total row behind a cell of a mark or two OCR made of the clipped section cell (JA | 自评总分)", () => {
+    for (const head of ["JA", "·"]) {
+      const r = only(projectDump({ total: `${head}\t自评总分\t\t\t\t\t100\t98.09` }));
+      expect([head, r.total, inds(r).length]).toEqual([head, { weight: 100, score: 98.09 }, 4]);
+    }
+    // A Chinese character or a digit before it is another row's text: not the total row.
+    const other = only(projectDump({ total: "绩\t自评总分\t\t\t\t\t100\t98.09" }));
+    expect(other.total).not.toEqual({ weight: 100, score: 98.09 });
+  });
+
   it("flags a total row whose score was not read", () => {
     const r = only(projectDump({ total: "总分\t\t\t\t\t\t100\t" }));
     expect(r.total).toEqual({ weight: 100, score: null });
