@@ -56,6 +56,13 @@ export type PaddleRecognizerOptions = {
    */
   releaseAfterBytes?: number;
   /**
+   * Let ONNX Runtime keep the model's intermediate buffers in a memory arena of its own, reused
+   * from line to line, rather than malloc and free them operator by operator. Default
+   * DEFAULT_MEMORY_ARENA (paddleRunner.ts): true, which keeps the allocator's arenas from
+   * fragmenting (some 35 MiB less peak RSS on corpus/scan).
+   */
+  memoryArena?: boolean;
+  /**
    * Word frequencies to choose between a character read in doubt and its runner-up
    * (chooseByLexicon), or false for the recogniser's own best reading. Default: jieba's
    * dictionary (Lexicon.load), read once per recogniser.
@@ -254,8 +261,8 @@ export class PaddleRecognizer {
     // Read before the model starts: a dictionary that cannot be read leaves no runner open.
     const lexicon = options.lexicon === false ? undefined : (options.lexicon ?? Lexicon.load());
     const runner = options.inThread
-      ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT)
-      : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes);
+      ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.memoryArena)
+      : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes, options.memoryArena);
     const rec = new PaddleRecognizer(runner, dictionary, threads, lexicon, options.lexiconChoice ?? {});
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });

@@ -2,8 +2,9 @@ import type { DocumentModel, Page } from "@jixiao/schemas";
 import { readPageImage } from "./readPageImage.js";
 import type { OcrOptions } from "./options.js";
 import { DEFAULT_MAX_IMAGE_PIXELS, loadPdfjs, withPdf, type PdfDocument } from "@jixiao/pdf";
-import { embeddedPageImage } from "./pdfImages.js";
+import { embeddedPageImage, type EmbeddedPageImage } from "./pdfImages.js";
 import type { OcrPool } from "./OcrPool.js";
+import { JixiaoError } from "@jixiao/core";
 
 /**
  * Reads an image-only (scanned) PDF: for each page the embedded raster is taken as it is
@@ -52,12 +53,13 @@ async function readScanPages(doc: PdfDocument, meta: { file: string; sha256: str
     const total = wanted.length;
     const pages: Page[] = new Array<Page>(total);
     const lookahead = Math.max(0, opts.lookahead ?? 1);
+    const maxPixels = opts.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
     const inFlight: Promise<void>[] = [];
     for (let i = 0; i < total; i++) {
       const n = wanted[i]!;
       const pdfPage = await doc.getPage(n);
       // Larger images are not decoded by pdf.js (embeddedPageImage refuses them by their size).
-      const embedded = await embeddedPageImage(pdfPage, OPS, { maxPixels: opts.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS });
+      let embedded: EmbeddedPageImage | undefined = await embeddedPageImage(pdfPage, OPS, { maxPixels });
       pdfPage.cleanup();
       if (!embedded) {
         pages[i] = {
@@ -76,10 +78,25 @@ async function readScanPages(doc: PdfDocument, meta: { file: string; sha256: str
       const { pool, paddle } = await getEngines();
       // ocrPageImage does its image work synchronously and then waits for the OCR workers,
       // so the loop can move on to decode the next page meanwhile.
-      const job = readPageImage(embedded.image, n, embedded.dpi, pool, { ...opts, paddle }).then((r) => {
+      // A second reading of the page (turned by a half turn) decodes its image again rather than
+      // have a copy held while the page is first read.
+      const reload = async () => {
+        const again = await doc.getPage(n);
+        try {
+          const decoded = await embeddedPageImage(again, OPS, { maxPixels });
+          if (!decoded) throw new JixiaoError("INTERNAL", `page ${n}: its image was not found again`);
+          return decoded.image;
+        } finally {
+          again.cleanup();
+        }
+      };
+      const job = readPageImage(embedded.image, n, embedded.dpi, pool, { ...opts, paddle }, reload).then((r) => {
         pages[i] = r.page;
         opts.onPage?.(i + 1, total);
       });
+      // This async function's variables are kept while it runs: let the page image go, so that it
+      // is freed once its reading is done with it, not after the next page has been decoded.
+      embedded = undefined;
       // If an earlier page fails, the loop stops awaiting this one: keep its failure handled.
       job.catch(() => undefined);
       inFlight.push(job);

@@ -101,13 +101,25 @@ export function bestPerStep(probs: ArrayLike<number>, dims: readonly number[]): 
   return { index, prob, classes, second, secondProb };
 }
 
-const sessionOptions = (threads: number) => ({
+/**
+ * Whether ONNX Runtime keeps the model's intermediate buffers in a memory arena of its own.
+ * Without one, each of the model's operators takes its output from malloc and frees it once it
+ * has been read: some 300 buffers of 64 KB to 2 MB a line, about 120 MB a line. In the OCR process
+ * (MALLOC_ARENA_MAX=2, as the extraction sandbox runs it) the model's thread shares glibc's main
+ * arena with the main thread's page images, and that churn left the arena fragmented, some
+ * 100 MB of it free but resident. The arena grows to what the widest line needs and is reused:
+ * on corpus/scan (43 pages) the OCR process peaked at 536 MiB instead of 573 (medians of 3 and
+ * 4 runs), at the same CPU time.
+ */
+const DEFAULT_MEMORY_ARENA = true;
+
+const sessionOptions = (threads: number, memoryArena: boolean) => ({
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
   executionMode: "sequential" as const,
   graphOptimizationLevel: "all" as const,
-  // Lines vary in width: an arena sized for the widest stays allocated (≈ 100 MB more RSS).
-  enableCpuMemArena: false,
+  enableCpuMemArena: memoryArena,
+  // Memory patterns are planned per input shape, and nearly every line has a width of its own.
   enableMemPattern: false,
 });
 
@@ -115,9 +127,14 @@ const sessionOptions = (threads: number) => ({
  * The model in this thread: onnxruntime-node runs `session.run` synchronously on the calling
  * thread, so the event loop waits while a line is recognised.
  */
-export async function inThreadRunner(modelPath: string, threads: number, height: number): Promise<ModelRunner> {
+export async function inThreadRunner(
+  modelPath: string,
+  threads: number,
+  height: number,
+  memoryArena = DEFAULT_MEMORY_ARENA,
+): Promise<ModelRunner> {
   const ort = await import("onnxruntime-node");
-  const session = await ort.InferenceSession.create(modelPath, sessionOptions(threads));
+  const session = await ort.InferenceSession.create(modelPath, sessionOptions(threads, memoryArena));
   return {
     async run(pixels, contentWidth, width) {
       const data = lineTensor(pixels, contentWidth, width, height);
@@ -192,11 +209,12 @@ export async function workerRunner(
   threads: number,
   height: number,
   releaseAfterBytes = DEFAULT_RELEASE_AFTER_BYTES,
+  memoryArena = DEFAULT_MEMORY_ARENA,
 ): Promise<ModelRunner> {
   const ortPath = createRequire(import.meta.url).resolve("onnxruntime-node");
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { ortPath, modelPath, height, sessionOptions: sessionOptions(threads), releaseAfterBytes },
+    workerData: { ortPath, modelPath, height, sessionOptions: sessionOptions(threads, memoryArena), releaseAfterBytes },
   });
   let collections = 0;
   const pending = new Map<number, { resolve: (r: StepBest) => void; reject: (e: Error) => void }>();
