@@ -3,7 +3,7 @@ import type { Row, RowCell } from "@jixiao/layout";
 import type { JxRecord } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
 import { normalize, splitReports, titleKind } from "./normalize.js";
-import { ASSESSMENT, DEPARTMENT, META, ROW_A, ROW_B, ROW_C, ROW_D, flagsAt, inds, only, projectDump, reviewFlags, run } from "../test-fixtures/normalizeDump.js";
+import { ASSESSMENT, DEPARTMENT, META, ROW_A, ROW_B, ROW_C, ROW_D, flagsAt, inds, only, projectDump, reviewFlags, run, runAsOcr } from "../test-fixtures/normalizeDump.js";
 
 // The department and assessment forms are in normalizeOtherForms.test.ts.
 
@@ -133,6 +133,10 @@ describe("normalize: 财政项目支出绩效自评表", () => {
     // A Chinese character or a digit before it is another row's text: not the total row.
     const other = only(projectDump({ total: "绩\t自评总分\t\t\t\t\t100\t98.09" }));
     expect(other.total).not.toEqual({ weight: 100, score: 98.09 });
+    // Read by OCR, the edge's box may come out a Chinese character ("J口"); a digit never.
+    const read = (head: string) => runAsOcr(projectDump({ total: `${head}\t自评总分\t\t\t\t\t100\t98.09` })).records[0]!;
+    expect([read("J口").total, inds(read("J口")).length]).toEqual([{ weight: 100, score: 98.09 }, 4]);
+    expect(read("J1").total).not.toEqual({ weight: 100, score: 98.09 });
   });
 
   it("flags a total row whose score was not read", () => {

@@ -286,10 +286,12 @@ function totalRowLabel(row: Row, first: RowCell, cols: HeaderColumns, labels: re
   if (isLabel(lead, labels, 0.99)) return "exact";
   // A speck read beside the label ("·总分": dust or a ruling's stub) is no part of it.
   if (labelAmidSpecks(lead, labels)) return "exact";
-  // Before the label, a cell of one or two marks or letters without a Chinese character ("JA":
-  // what OCR makes of the clipped edge of the section's merged cell on a new page) is no label.
+  // Before the label, a cell of one or two marks or letters ("JA": what OCR makes of the clipped
+  // edge of the section's merged cell on a new page) is no label; read by OCR, the edge's box
+  // may come out a Chinese character too ("J口").
   const [head, next] = cellsOf(row, false).filter((c) => !c.inherited);
-  if (head && next && [...compact(head.text)].length <= 2 && !/\p{Script=Han}|\d/u.test(head.text) && isLabel(compact(next.text), labels, 0.99)) return "exact";
+  const edgeJunk = (c: RowCell) => [...compact(c.text)].length <= 2 && !/\d/.test(c.text) && (c.confidence < 1 || !/\p{Script=Han}/u.test(c.text));
+  if (head && next && edgeJunk(head) && isLabel(compact(next.text), labels, 0.99)) return "exact";
   const starts = new Set(labels.map((l) => [...l][0]));
   const nums = cellsOf(row, false).filter((c) => c !== first && !isExtraColumn(columnOf(c, cols)) && isNumeric(c.text) && !isEmptyValue(c.text));
   const others = cellsOf(row, false).filter((c) => c !== first && !nums.includes(c) && !isEmptyValue(c.text));

@@ -12,6 +12,15 @@ export const META = { file: "report.txt", sha256: "b".repeat(64) };
 export function run(text: string) {
   return normalize(reconstruct(readTextDump(text, META)), META);
 }
+/** As `run`, with every cell as OCR would give it: read, not printed text (confidence below 1). */
+export function runAsOcr(text: string, confidence = 0.997) {
+  const doc = readTextDump(text, META);
+  for (const page of doc.pages) {
+    for (const it of page.items) Object.assign(it, { confidence, origin: "ocr" });
+    for (const t of page.tables) for (const c of t.cells) c.confidence = confidence;
+  }
+  return normalize(reconstruct(doc), META);
+}
 /** The one record of a dump that normalizes without issues. */
 export function only(text: string): JxRecord {
   const { records, issues } = run(text);
