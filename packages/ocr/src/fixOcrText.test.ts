@@ -42,3 +42,22 @@ describe("fixOcrText: a speck after a percent sign", () => {
     expect(fixOcrText("95%以上。")).toBe("95%以上。");
   });
 });
+
+describe("fixOcrText: prose marks OCR read as others", () => {
+  it.each([
+    ["实现“政策找人、政策找企业“。通过", "实现“政策找人、政策找企业”。通过"],
+    ["政策找企业“。通过企业专属网页", "政策找企业”。通过企业专属网页"],
+    ["开展“好差评”工作，”一网通办”月度", "开展“好差评”工作，“一网通办”月度"],
+    // the turn is not clear: left as read
+    ["“一网通办“政务", "“一网通办“政务"],
+    ["名为”通办", "名为”通办"],
+    ["让农村成为安居乐业的美丽家园O", "让农村成为安居乐业的美丽家园。"],
+    ["累计服务10万余次°二是提前半年", "累计服务10万余次。二是提前半年"],
+    // not prose, or not between Chinese characters: left
+    ["温度O", "温度O"],
+    ["随申办APP和微信O2O服务平台建设", "随申办APP和微信O2O服务平台建设"],
+    ["室温保持在二十五度°C以下的机房", "室温保持在二十五度°C以下的机房"],
+  ])("%s → %s", (raw, want) => {
+    expect(fixOcrText(raw)).toBe(want);
+  });
+});

@@ -15,7 +15,9 @@ import { cleanText, isCjkLike } from "@jixiao/core";
  * - "〈" with no "〉" after it: the full-width parenthesis "（" it stands for;
  * - "丶", the dot radical (no word of modern text uses it): the enumeration comma "、" it is
  *   drawn like (PP-OCR reads a 200 dpi bitonal "、" so, hundreds of times on a form);
- * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”;
+ * - straight double quotes next to Chinese text: curly quotes, alternating “ and ”; a curly quote
+ *   whose turn leaves no doubt (“ closing before a mark, ” opening after one) turned round;
+ * - "°", "o" or "O" after a Chinese character of a prose line, before another or at its end: "。";
  * - spaces next to Chinese brackets and punctuation ("(一) 根据", "教育; 加强"): removed.
  */
 export function fixOcrText(raw: string): string {
@@ -29,9 +31,16 @@ export function fixOcrText(raw: string): string {
   s = s.replace(/(?<=[=<>≥≤\d])[\][]|[\][](?=\d)/g, "1");
   s = s.replace(/〈(?![^〈]*〉)/g, "（");
   s = s.replace(/丶/g, "、");
+  // A full stop read as a degree sign or the letter O after Chinese, before Chinese or at the
+  // line's end, in a line of Chinese prose (at least PROSE_HAN characters).
+  if (hanCount(s) >= PROSE_HAN) s = s.replace(/(?<=\p{Script=Han})[°oO](?=\p{Script=Han}|$)/gu, "。");
   s = curlyQuotes(s);
   return tightenSpaces(s);
 }
+
+/** Chinese characters a line needs to be prose, where a lone O or ° between them is a full stop. */
+const PROSE_HAN = 6;
+const hanCount = (s: string) => (s.match(/\p{Script=Han}/gu) ?? []).length;
 
 const PUNCT = new Set([..."()（）[]【】《》〈〉“”‘’:：;；,，、.。!！?？"]);
 
@@ -56,10 +65,27 @@ function tightenSpaces(s: string): string {
   return out;
 }
 
-/** Turns straight double quotes touching Chinese text into curly ones, opening and closing in turn. */
+/**
+ * Turns straight double quotes touching Chinese text into curly ones, opening and closing in
+ * turn. A curly quote read the wrong way round where the turn leaves no doubt is turned too: “
+ * while one is open, before a mark or the line's end, closes (“政策找企业“。), and so does “
+ * before a mark (政策找企业“。, its opening on the line before); ” while none is open, after a
+ * mark or the line's start and before Chinese text, opens.
+ */
 function curlyQuotes(s: string): string {
-  if (!s.includes('"')) return s;
+  if (!/["“”]/.test(s)) return s;
   const chars = [...s];
+  const word = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  let turn = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    // An opening quote is followed by a word: before a mark, it closes.
+    if (ch === "“" && (turn ? !word(chars[i + 1]) : /[。，、；：！？）]/u.test(chars[i + 1] ?? ""))) chars[i] = "”";
+    else if (ch === "”" && !turn && !word(chars[i - 1]) && /\p{Script=Han}/u.test(chars[i + 1] ?? "")) chars[i] = "“";
+    if (chars[i] === "“") turn = true;
+    else if (chars[i] === "”") turn = false;
+  }
+  if (!s.includes('"')) return chars.join("");
   // Whether a quote is open at each position, counting the curly quotes already there.
   let open = false;
   for (let i = 0; i < chars.length; i++) {

@@ -110,10 +110,39 @@ export function leadingComparison(mask: InkMask, line: PixelRect): "≥" | "≤"
 }
 
 /**
+ * Whether the second glyph of a line of ink is "=": two flat bars, one above the other, about
+ * as wide as each other, in the middle of the line, standing on their own between the first
+ * glyph and the third. PP-OCR reads the ASCII pair ">=" of a form typed without ≥ as ">" alone.
+ */
+export function equalsSecond(mask: InkMask, ink: PixelRect): boolean {
+  const line = inkBounds(mask, ink);
+  if (!line) return false;
+  const em = line.y1 - line.y0;
+  if (em < 8) return false;
+  const glyphs = glyphBoxes(mask, line);
+  if (glyphs.length < 3) return false;
+  const g = glyphs[1]!;
+  const parts = blobs(mask, g, 2);
+  if (parts.length !== 2) return false;
+  const [a, b] = parts[0]!.y0 <= parts[1]!.y0 ? [parts[0]!, parts[1]!] : [parts[1]!, parts[0]!];
+  const flat = (p: Blob) => p.x1 - p.x0 >= 2.5 * (p.y1 - p.y0) && p.y1 - p.y0 <= 0.2 * em;
+  if (!flat(a) || !flat(b) || b.y0 <= a.y1) return false;
+  const wa = a.x1 - a.x0;
+  const wb = b.x1 - b.x0;
+  if (Math.min(wa, wb) < 0.7 * Math.max(wa, wb) || Math.abs(a.x0 - b.x0) > 0.3 * wa) return false;
+  // Between the line's top and bottom quarters (g's rows are relative to g.y0).
+  const top = g.y0 + a.y0 - line.y0;
+  const bottom = g.y0 + b.y1 - line.y0;
+  return top >= 0.15 * em && bottom <= 0.9 * em;
+}
+
+/**
  * "≥"/"≤" read as "2", "过", "之", ">"…: when a line starts with such a character before a
- * digit, the first glyph's shape (leadingComparison over the line's ink box) decides.
+ * digit, the first glyph's shape (leadingComparison over the line's ink box) decides. A ">" or
+ * "<" read before a digit where the ink holds ">=" or "<=" (equalsSecond) gets its "=" back.
  */
 export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRect): string {
+  if (/^[<>]\d/.test(text) && equalsSecond(mask, ink)) return `${text[0]}=${text.slice(1)}`;
   if (!/^[2>过之=[三≥≤<]\d/u.test(text)) return text;
   const cmp = leadingComparison(mask, ink);
   return cmp ? cmp + text.slice(1) : text;
@@ -221,3 +250,149 @@ export function threeOrFive(mask: InkMask, glyph: PixelRect, o: { from?: number;
   }
   return undefined;
 }
+
+/** A punctuation mark of Chinese prose that sits low in its character cell, told by its shape. */
+export type LowMark = "、" | "，" | "。" | "；";
+
+/**
+ * What the ink in columns `x0…x1` of a line of text is, when it is one of the low marks of
+ * Chinese prose: "。" (a small ring: ink round a hole), "、" (a short stroke falling to the
+ * right), "，" (a head with a tail, taller than wide, not falling to the right), "；" (a "，"
+ * with a dot above it).
+ * `band` is the line's ink band (its height is the type's em). "ink" when the columns hold
+ * something else (a character's strokes, a mark high in the line), undefined when they hold
+ * no ink, null when a low mark is there but its shape does not say which.
+ */
+export function lowMarkAt(mask: InkMask, band: PixelRect, x0: number, x1: number): LowMark | "ink" | null | undefined {
+  const em = band.y1 - band.y0;
+  if (em < 10) return null;
+  const r = { x0: Math.max(0, Math.round(x0)), x1: Math.min(mask.width, Math.round(x1)), y0: band.y0, y1: band.y1 };
+  const w = r.x1 - r.x0;
+  if (w <= 0) return undefined;
+  // Ink touching either side of the columns is a neighbouring character's.
+  const parts = blobs(mask, r, Math.max(2, Math.round((0.04 * em) ** 2))).filter((p) => p.x0 > 0 && p.x1 < w);
+  if (!parts.length) return undefined;
+  const small = (p: Blob, size: number) => p.y1 - p.y0 <= size * em && p.x1 - p.x0 <= size * em;
+  if (parts.length > 2 || !parts.every((p) => small(p, MARK_SIZE))) return "ink";
+  if (parts.length === 2) {
+    // "；": a dot over a comma, sharing columns.
+    const [dot, comma] = parts[0]!.y0 <= parts[1]!.y0 ? [parts[0]!, parts[1]!] : [parts[1]!, parts[0]!];
+    const overlap = Math.min(dot.x1, comma.x1) - Math.max(dot.x0, comma.x0);
+    if (overlap <= 0 || dot.y1 > comma.y0 + 1 || !small(dot, MARK_SIZE / 2) || hasHole(dot, w)) return "ink";
+    return tall(comma) && leans(comma, w) !== "right" ? "；" : null;
+  }
+  const mark = parts[0]!;
+  if (hasHole(mark, w)) return "。";
+  const lean = leans(mark, w);
+  return lean === "right" ? "、" : tall(mark) ? "，" : null;
+}
+
+/** A comma's ink: at least half as tall again as it is wide (a dot or a "、" is not). */
+const tall = (b: Blob) => b.y1 - b.y0 >= 1.5 * (b.x1 - b.x0);
+
+/** The most, in ems, a mark's ink spans across or down. */
+const MARK_SIZE = 0.4;
+
+/** Which way a blob's ink falls from top to bottom: the sign of the x–y correlation of its pixels. */
+function leans(b: Blob, width: number): "left" | "right" | "none" {
+  const pts = b.pixels.map((p) => [p % width, (p - (p % width)) / width] as const);
+  const n = pts.length;
+  const mx = pts.reduce((s, [x]) => s + x, 0) / n;
+  const my = pts.reduce((s, [, y]) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (const [x, y] of pts) {
+    sxy += (x - mx) * (y - my);
+    sxx += (x - mx) ** 2;
+    syy += (y - my) ** 2;
+  }
+  if (!sxx || !syy) return "none";
+  const corr = sxy / Math.sqrt(sxx * syy);
+  return corr >= MARK_LEAN ? "right" : corr <= -MARK_LEAN ? "left" : "none";
+}
+
+/** The x–y correlation a mark's ink needs to fall one way (、 right, ， left). */
+const MARK_LEAN = 0.3;
+
+/**
+ * Whether a blob closes round blank pixels (a ring, "。"): blank inside its box that the box's
+ * border cannot reach through blank pixels. `width` is the width of the rectangle its pixels index.
+ */
+function hasHole(b: Blob, width: number): boolean {
+  const w = b.x1 - b.x0 + 2;
+  const h = b.y1 - b.y0 + 2;
+  if (w < 5 || h < 5) return false;
+  // The blob's box with a blank frame of one pixel.
+  const ink = new Uint8Array(w * h);
+  for (const p of b.pixels) {
+    const x = p % width;
+    ink[((p - x) / width - b.y0 + 1) * w + (x - b.x0 + 1)] = 1;
+  }
+  const seen = new Uint8Array(w * h);
+  const stack = [0];
+  seen[0] = 1;
+  let reached = 1;
+  while (stack.length) {
+    const q = stack.pop()!;
+    const x = q % w;
+    const y = (q - x) / w;
+    for (const [nx, ny] of [[x - 1, y], [x + 1, y], [x, y - 1], [x, y + 1]] as const) {
+      if (nx < 0 || ny < 0 || nx >= w || ny >= h) continue;
+      const k = ny * w + nx;
+      if (seen[k] || ink[k]) continue;
+      seen[k] = 1;
+      reached++;
+      stack.push(k);
+    }
+  }
+  return reached + b.n < w * h;
+}
+
+/**
+ * A line of prose as PP-OCR read it, with the low marks its glyphs' shapes say were misread or
+ * left out (lowMarkAt), as one string; undefined when nothing changes. `chars` are the
+ * characters read, `xs` where each was read (LineReading.xs), `band` the line's ink band.
+ * - "，" where the ink is "；" (PP-OCR reads the semicolon's dot away on long lines);
+ * - "一" where the ink is a low mark ("、" read as the character one);
+ * - a low mark between two characters (or a closing and an opening bracket or quote) read far
+ *   apart (at least MARK_GAP character pitches, the pitch being the median step between
+ *   neighbouring Chinese characters), where it left out a "、" or "，".
+ */
+export function proseMarksByShape(chars: readonly string[], xs: readonly number[], mask: InkMask, band: PixelRect): string | undefined {
+  if (chars.length !== xs.length || chars.length < 2) return undefined;
+  const han = (c: string | undefined) => c !== undefined && /\p{Script=Han}/u.test(c);
+  const steps: number[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) if (han(chars[i]) && han(chars[i + 1])) steps.push(xs[i + 1]! - xs[i]!);
+  if (steps.length < 5) return undefined;
+  const pitch = steps.sort((a, b) => a - b)[steps.length >> 1]!;
+  const out: string[] = [];
+  let changed = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const x = xs[i]!;
+    let put = ch;
+    if (ch === "，" || ch === ",") {
+      if (lowMarkAt(mask, band, x - 0.45 * pitch, x + 0.45 * pitch) === "；") put = "；";
+    } else if (ch === "一") {
+      const mark = lowMarkAt(mask, band, x - 0.45 * pitch, x + 0.45 * pitch);
+      if (mark === "、" || mark === "，" || mark === "。") put = mark;
+    }
+    if (put !== ch) changed = true;
+    out.push(put);
+    const next = xs[i + 1];
+    // After a character or a closing bracket or quote, before a character or an opening one.
+    const before = han(ch) || /[》）”』」]/u.test(ch);
+    const after = han(chars[i + 1]) || /[《（“『「]/u.test(chars[i + 1] ?? "");
+    if (next === undefined || next - x < MARK_GAP * pitch || !before || !after) continue;
+    const mark = lowMarkAt(mask, band, x + 0.55 * pitch, next - 0.55 * pitch);
+    if (mark === "、" || mark === "，") {
+      out.push(mark);
+      changed = true;
+    }
+  }
+  return changed ? out.join("") : undefined;
+}
+
+/** Character pitches between two characters read, beyond which a mark between them may have been left out. */
+const MARK_GAP = 1.7;

@@ -2,9 +2,9 @@ import type { TextItem } from "@jixiao/schemas";
 import { fixOcrText } from "./fixOcrText.js";
 import type { InkBand } from "./findTextLines.js";
 import type { GreyImage, InkMask, PixelRect } from "./greyImage.js";
-import { glyphsOfCharacters, threeOrFive, withLeadingComparison } from "./glyphs.js";
+import { glyphsOfCharacters, proseMarksByShape, threeOrFive, withLeadingComparison } from "./glyphs.js";
 import type { OcrPool } from "./OcrPool.js";
-import { readingKey, sameReading, type PaddleRecognizer } from "./PaddleRecognizer.js";
+import { normalizePaddleText, readingKey, sameReading, type PaddleRecognizer } from "./PaddleRecognizer.js";
 
 /**
  * How two OCR engines share the lines of a page, and what their readings are worth. Every
@@ -58,6 +58,12 @@ export type TwoEngineOptions = {
    * and PP-OCR then reads "（对口支援）" as "（对支援）" at 0.99. Default 1.6; 0 turns it off.
    */
   unreadGap?: number;
+  /**
+   * Prose lines (not read twice) have their low marks checked by shape (proseMarksByShape): a
+   * "，" whose ink is "；", a "一" whose ink is "、", a "、" or "，" left out between two
+   * characters read far apart. Default true.
+   */
+  proseMarks?: boolean;
 };
 
 /** One rectangle to read: a table cell's interior, or a line of text outside the tables. */
@@ -70,7 +76,19 @@ export type LineJob = {
   free?: boolean;
 };
 
-type BandReading = { job: number; band: InkBand; rect: PixelRect; text: string; unchosen?: string; confidence: number; unread: boolean; tess?: Promise<string> };
+type BandReading = {
+  job: number;
+  band: InkBand;
+  rect: PixelRect;
+  text: string;
+  unchosen?: string;
+  confidence: number;
+  unread: boolean;
+  /** PP-OCR's characters and where it read each (LineReading.chars, .xs). */
+  chars: string[];
+  xs: number[];
+  tess?: Promise<string>;
+};
 
 const DEFAULTS: Required<TwoEngineOptions> = {
   checkBelow: 0.99,
@@ -81,6 +99,7 @@ const DEFAULTS: Required<TwoEngineOptions> = {
   confirmDpi: 300,
   unsureDigitsBelow: 0.8,
   unreadGap: 1.6,
+  proseMarks: true,
 };
 
 /** A line of digits (a weight, a score, an amount, a rate), with the marks numbers carry. */
@@ -120,7 +139,15 @@ export async function readLinesTwice(
         y1: Math.min(job.rect.y1, band.y1 + margin),
       };
       return paddle.recognizeLine(grey, rect).then((r): BandReading => ({
-        job: j, band, rect, text: r.text, unchosen: r.unchosen, confidence: r.confidence, unread: o.unreadGap > 0 && unreadInk(r.xs, mask, band, o.unreadGap),
+        job: j,
+        band,
+        rect,
+        text: r.text,
+        unchosen: r.unchosen,
+        confidence: r.confidence,
+        unread: o.unreadGap > 0 && unreadInk(r.xs, mask, band, o.unreadGap),
+        chars: r.chars.map((c) => c.char),
+        xs: r.xs,
       }));
     });
     pending.push(
@@ -157,7 +184,16 @@ export async function readLinesTwice(
       const prose = (jobLength.get(r.job) ?? 0) >= o.proseLength;
       // A sure reading of a number is checked too when a 3 or 5 in it has the other's shape.
       const misshapen = !prose && DIGITS_LINE.test(r.text) && shapedThreeFive(r.text, mask, bbox) !== undefined;
-      if (r.text && ((r.confidence >= o.checkBelow && !r.unread && !misshapen) || prose)) return item(r.text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
+      if (prose && r.text) {
+        // Prose is not read twice (its field is in review for its length): its low marks are
+        // checked by their shapes instead.
+        const marked = o.proseMarks ? proseMarksByShape(r.chars, r.xs, mask, bbox) : undefined;
+        const read = marked !== undefined ? normalizePaddleText(marked) : r.text;
+        // A line of prose that is one round mark is its full stop, wrapped onto a line of its own.
+        const text = /^[oO°]$/.test(read) ? "。" : read;
+        return item(text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
+      }
+      if (r.text && r.confidence >= o.checkBelow && !r.unread && !misshapen) return item(r.text, o.sureConfidence);
       const tess = await (r.tess ?? tesseractLine(pool, grey, r.rect, dpi));
       if (!r.text && !tess) {
         // A table cell's line of ink that neither engine could read is a value lost, not blank
@@ -268,6 +304,7 @@ const NUMBER_WITH_O = /^[\d.,%oO]*[oO][\d.,%oO]*$/;
  *   there agrees, and the digits are taken;
  * - Tesseract reads a leading ≥ or ≤ as "2", "之", "过", ">" or "2=" ("296.00%" for "≥96.00%");
  *   when the first glyph's shape (withLeadingComparison) makes both readings the same, they agree;
+ * - PP-OCR reads ">=" as ">": the second glyph's shape (equalsSecond) gives the "=" back;
  * - in a number, one reads 3 where the other reads 5, and the glyph's shape says which
  *   (settledThreeFive);
  * - either engine reads a speck as a mark (withoutSpeckMarks).
@@ -279,6 +316,7 @@ export function agreedReading(paddle: string, tess: string, mask: InkMask, ink: 
     if (/\d/.test(tess) && sameReading(digits, tess)) return digits;
   }
   const p = withLeadingComparison(paddle, mask, ink);
+  if (p !== paddle && sameReading(p, tess)) return p;
   const t = withLeadingComparison(tess.replace(/^(?:2=|>=)(?=\d)/, "≥").replace(/^(?:<=)(?=\d)/, "≤"), mask, ink);
   if (/^[≥≤]/.test(p) && sameReading(p, t)) return p;
   return settledThreeFive(paddle, tess, mask, ink) ?? withoutSpeckMarks(paddle, tess);

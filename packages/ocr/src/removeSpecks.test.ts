@@ -49,3 +49,26 @@ describe("removeSpecks", () => {
     expect(removed).toBe(2);
   });
 });
+
+describe("removeSpecks: the dot of a semicolon", () => {
+  it("keeps a dot over a narrow comma beside a glyph, and clears one over nothing or over a wide stroke", () => {
+    const width = 200;
+    const height = 60;
+    const data = new Uint8Array(width * height);
+    const dot = (x0: number, y0: number, w: number, h: number) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) data[y * width + x] = 1;
+    };
+    dot(10, 10, 30, 30); // a Chinese character (rows 10–39)…
+    dot(50, 22, 3, 3); // …"；": its dot…
+    dot(50, 30, 3, 9); // …over its comma
+    dot(100, 22, 3, 3); // a speck with nothing below
+    dot(130, 10, 30, 30); // a character…
+    dot(170, 22, 3, 3); // …a speck over…
+    dot(164, 30, 16, 3); // …a stroke wider than a comma
+    const removed = removeSpecks({ width, height, data }, undefined, 3);
+    expect(data[22 * width + 50]).toBe(1);
+    expect(data[22 * width + 100]).toBe(0);
+    expect(data[22 * width + 170]).toBe(0);
+    expect(removed).toBe(2);
+  });
+});

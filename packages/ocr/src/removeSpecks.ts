@@ -8,7 +8,8 @@ import type { GreyImage, InkMask } from "./greyImage.js";
  * kept: that is a decimal point between digits ("3.00"), as small as a speck at 200 dpi. A
  * full-width point ("３．００") lies further from its digits; it is kept up to `baselineReach`
  * pixels away when it sits on their baseline: on each side, ink beside its bottom rows that
- * rises above it and goes no lower (a speck seldom lands exactly there).
+ * rises above it and goes no lower (a speck seldom lands exactly there). The dot of a "；" is kept
+ * too: a narrow mark (its comma) just below it and a glyph beside it.
  * Returns the number of blobs removed.
  */
 export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize: number, reach = 5 * maxSize, baselineReach = 10 * maxSize): number {
@@ -69,6 +70,13 @@ export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize
     const onBaseline = (xa: number, xb: number) =>
       inkIn(xa, xb, y1 - 1, y1 + 1) && inkIn(xa, xb, y0 - 3 * maxSize, y0 - maxSize) && !inkIn(xa, xb, y1 + 2, y1 + 1 + maxSize);
     if (onBaseline(x0 - baselineReach, x0 - 1) && onBaseline(x1 + 1, x1 + baselineReach)) continue;
+    // The dot of a "；" (or "：", "!"): a narrow mark right below it, in its columns, and a glyph
+    // beside it. Without it PP-OCR reads the semicolon as a comma.
+    const markBelow =
+      inkIn(x0 - 1, x1 + 1, y1 + 1, y1 + 2 * maxSize) &&
+      !inkIn(x0 - 1 - maxSize, x0 - 2, y1 + 1, y1 + 3 * maxSize) &&
+      !inkIn(x1 + 2, x1 + 1 + maxSize, y1 + 1, y1 + 3 * maxSize);
+    if (markBelow && (inkIn(x0 - baselineReach, x0 - 1, y0 - 2 * maxSize, y1 + 3 * maxSize) || inkIn(x1 + 1, x1 + baselineReach, y0 - 2 * maxSize, y1 + 3 * maxSize))) continue;
     removed++;
     for (const p of blob) {
       data[p] = 0;
