@@ -346,11 +346,16 @@ export function dashOf(mask: InkMask, prof: InkProfile, dpi = 300): "—" | "-" 
   return w >= dpi * 0.07 ? "—" : "-";
 }
 
+/** Line heights a band's text must span for a small mark before it to be kept (trimBand). */
+const PROSE_EMS = 8;
+/** Line heights between a leading mark and the text after it, at most (trimBand). */
+const LEAD_MARK_GAP = 1.2;
+
 /**
  * Narrows a band of ink to its text: columns with ink are grouped into pieces (gaps under
  * 0.8 × the band's height join), and pieces with too little ink to be a glyph (dust, a stray
  * dot far from the words: under a tenth of the square of the line height, taken as at least
- * 0.06 in) are dropped. Returns the band with its
+ * 0.06 in) are dropped, except a full-width mark leading a line of prose. Returns the band with its
  * x extent and rows tightened to the kept pieces, or undefined when nothing is left.
  */
 export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | undefined {
@@ -367,6 +372,7 @@ export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | und
   const minInk = Math.max(8, 0.1 * em * em);
   let keep0 = -1;
   let keep1 = -1;
+  const pieces: { start: number; end: number; ink: number }[] = [];
   let i = 0;
   while (i < w) {
     if (!cols[i]) {
@@ -384,12 +390,24 @@ export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | und
         gap = 0;
       } else if (++gap > join) break;
     }
+    pieces.push({ start, end, ink });
     if (ink >= minInk) {
       if (keep0 < 0) keep0 = start;
       keep1 = end;
     }
   }
   if (keep0 < 0) return undefined;
+  // A line of prose wrapped before a full-width mark starts with it ("，有力保障"): the mark's
+  // glyph sits at the left of its character cell, a cell's width from the next character, and
+  // has too little ink to be kept on its own. A small piece low in the line, at most
+  // LEAD_MARK_GAP line heights before a line at least PROSE_EMS line heights long, is kept.
+  if (keep1 - keep0 >= PROSE_EMS * h) {
+    const lead = pieces.filter((p) => p.end < keep0).pop();
+    if (lead && keep0 - lead.end <= LEAD_MARK_GAP * h) {
+      const ink = inkBounds(mask, { x0: band.x0 + lead.start, x1: band.x0 + lead.end + 1, y0: band.y0, y1: band.y1 }, [], 1);
+      if (ink && ink.y0 - band.y0 >= 0.5 * h && ink.y1 - ink.y0 <= 0.45 * h) keep0 = lead.start;
+    }
+  }
   const x0 = band.x0 + keep0;
   const x1 = band.x0 + keep1 + 1;
   const rows = inkBounds(mask, { x0, x1, y0: band.y0, y1: band.y1 }, [], 1);

@@ -75,18 +75,7 @@ function tightenSpaces(s: string): string {
 function curlyQuotes(s: string): string {
   if (!/["“”]/.test(s)) return s;
   const chars = [...s];
-  const word = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
-  let turn = false;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    // An opening quote is followed by a word: before a mark, it closes.
-    if (ch === "“" && (turn ? !word(chars[i + 1]) : /[。，、；：！？）]/u.test(chars[i + 1] ?? ""))) chars[i] = "”";
-    else if (ch === "”" && !turn && !word(chars[i - 1]) && /\p{Script=Han}/u.test(chars[i + 1] ?? "")) chars[i] = "“";
-    if (chars[i] === "“") turn = true;
-    else if (chars[i] === "”") turn = false;
-  }
-  if (!s.includes('"')) return chars.join("");
-  // Whether a quote is open at each position, counting the curly quotes already there.
+  // Straight quotes first, alternating, counting the curly quotes already there.
   let open = false;
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i]!;
@@ -96,6 +85,16 @@ function curlyQuotes(s: string): string {
       chars[i] = open ? "”" : "“";
       open = !open;
     }
+  }
+  const word = (ch: string | undefined) => ch !== undefined && /[\p{L}\p{N}]/u.test(ch);
+  let turn = false;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    // An opening quote is followed by a word: before a mark, it closes.
+    if (ch === "“" && (turn ? !word(chars[i + 1]) : /[。，、；：！？）]/u.test(chars[i + 1] ?? ""))) chars[i] = "”";
+    else if (ch === "”" && !turn && !word(chars[i - 1]) && /\p{Script=Han}/u.test(chars[i + 1] ?? "")) chars[i] = "“";
+    if (chars[i] === "“") turn = true;
+    else if (chars[i] === "”") turn = false;
   }
   return chars.join("");
 }

@@ -134,9 +134,10 @@ describe("lowMarkAt and proseMarksByShape", () => {
     ring(set, 200);
     hanAt(set, 250);
     const at = (x: number) => lowMarkAt(mask, band, x - 15, x + 15);
-    expect([at(22), at(82), at(145), at(205), at(340)]).toEqual(["，", "；", "、", "。", undefined]);
-    // a character inside the columns; one only touching their sides is a neighbour's
-    expect([lowMarkAt(mask, band, 245, 285), lowMarkAt(mask, band, 255, 275)]).toEqual(["ink", undefined]);
+    for (let y = 32; y < 35; y++) for (let x = 300; x < 310; x++) set(x, y); // a piece of a broken 一
+    expect([at(22), at(82), at(145), at(205), at(305), at(340)]).toEqual(["，", "；", "、", "。", null, undefined]);
+    // a character inside the columns or across them; one only at their side is a neighbour's
+    expect([lowMarkAt(mask, band, 245, 285), lowMarkAt(mask, band, 255, 275), lowMarkAt(mask, band, 272, 302)]).toEqual(["ink", "ink", undefined]);
   });
 
   it("mends a ； read as ，, a 、 read as 一 and a 、 left out between two characters", () => {

@@ -269,8 +269,11 @@ export function lowMarkAt(mask: InkMask, band: PixelRect, x0: number, x1: number
   const r = { x0: Math.max(0, Math.round(x0)), x1: Math.min(mask.width, Math.round(x1)), y0: band.y0, y1: band.y1 };
   const w = r.x1 - r.x0;
   if (w <= 0) return undefined;
-  // Ink touching either side of the columns is a neighbouring character's.
-  const parts = blobs(mask, r, Math.max(2, Math.round((0.04 * em) ** 2))).filter((p) => p.x0 > 0 && p.x1 < w);
+  // Ink touching either side of the columns is a neighbouring character's, unless it reaches
+  // their middle (a 一 as wide as the columns).
+  const all = blobs(mask, r, Math.max(2, Math.round((0.04 * em) ** 2)));
+  if (all.some((p) => (p.x0 === 0 || p.x1 === w) && p.x0 < 0.6 * w && p.x1 > 0.4 * w)) return "ink";
+  const parts = all.filter((p) => p.x0 > 0 && p.x1 < w);
   if (!parts.length) return undefined;
   const small = (p: Blob, size: number) => p.y1 - p.y0 <= size * em && p.x1 - p.x0 <= size * em;
   if (parts.length > 2 || !parts.every((p) => small(p, MARK_SIZE))) return "ink";
@@ -283,6 +286,8 @@ export function lowMarkAt(mask: InkMask, band: PixelRect, x0: number, x1: number
   }
   const mark = parts[0]!;
   if (hasHole(mark, w)) return "。";
+  // A flat piece is a stroke's (a 一 a coarse scan broke), not a mark.
+  if (mark.x1 - mark.x0 >= 1.5 * (mark.y1 - mark.y0)) return null;
   const lean = leans(mark, w);
   return lean === "right" ? "、" : tall(mark) ? "，" : null;
 }

@@ -115,9 +115,27 @@ function readPage(image: GreyImage, number: number, dpi: number, pool: OcrPool, 
     reading = readLinesTesseract(grey, mask, prepared.dpi, jobs, pool, options.tesseractOnly);
   }
   return reading.then((read) => {
-    page.items = [...cells.direct, ...read].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
+    page.items = wrappedFullStops([...cells.direct, ...read].sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0));
     return { page, jobs: { cells: cells.jobs.length, lines: freeLines.length } };
   });
+}
+
+/**
+ * A paragraph's full stop wrapped onto a line of its own is read as a round letter or sign
+ * ("O", "o", "°"): such an item, under a line of text ending in a Chinese character (at its
+ * left edge, within two of its heights below it, no taller than half of it), is "。".
+ */
+export function wrappedFullStops(items: TextItem[]): TextItem[] {
+  for (const it of items) {
+    if (!/^[oO°]$/.test(it.text)) continue;
+    const h = it.bbox.y1 - it.bbox.y0;
+    const above = items.find((o) => {
+      const oh = o.bbox.y1 - o.bbox.y0;
+      return o !== it && /\p{Script=Han}$/u.test(o.text) && h <= 0.5 * oh && it.bbox.y0 >= o.bbox.y1 && it.bbox.y0 - o.bbox.y1 <= 2 * oh && Math.abs(it.bbox.x0 - o.bbox.x0) <= oh;
+    });
+    if (above) it.text = "。";
+  }
+  return items;
 }
 
 /** The options given, without those explicitly undefined (they take the default, as `??` did). */

@@ -188,9 +188,7 @@ export async function readLinesTwice(
         // Prose is not read twice (its field is in review for its length): its low marks are
         // checked by their shapes instead.
         const marked = o.proseMarks ? proseMarksByShape(r.chars, r.xs, mask, bbox) : undefined;
-        const read = marked !== undefined ? normalizePaddleText(marked) : r.text;
-        // A line of prose that is one round mark is its full stop, wrapped onto a line of its own.
-        const text = /^[oO°]$/.test(read) ? "。" : read;
+        const text = marked !== undefined ? normalizePaddleText(marked) : r.text;
         return item(text, r.confidence >= o.checkBelow ? o.sureConfidence : Math.max(r.confidence, o.disputedConfidence));
       }
       if (r.text && r.confidence >= o.checkBelow && !r.unread && !misshapen) return item(r.text, o.sureConfidence);

@@ -52,7 +52,7 @@ describe("removeSpecks", () => {
 
 describe("removeSpecks: the dot of a semicolon", () => {
   it("keeps a dot over a narrow comma beside a glyph, and clears one over nothing or over a wide stroke", () => {
-    const width = 200;
+    const width = 220;
     const height = 60;
     const data = new Uint8Array(width * height);
     const dot = (x0: number, y0: number, w: number, h: number) => {
@@ -65,10 +65,13 @@ describe("removeSpecks: the dot of a semicolon", () => {
     dot(130, 10, 30, 30); // a character…
     dot(170, 22, 3, 3); // …a speck over…
     dot(164, 30, 16, 3); // …a stroke wider than a comma
+    dot(190, 22, 3, 3); // "：" after it: two specks, one over the other
+    dot(190, 30, 3, 3);
     const removed = removeSpecks({ width, height, data }, undefined, 3);
     expect(data[22 * width + 50]).toBe(1);
     expect(data[22 * width + 100]).toBe(0);
     expect(data[22 * width + 170]).toBe(0);
-    expect(removed).toBe(2);
+    expect([data[22 * width + 190], data[30 * width + 190]]).toEqual([0, 0]);
+    expect(removed).toBe(4);
   });
 });

@@ -72,9 +72,13 @@ export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize
     if (onBaseline(x0 - baselineReach, x0 - 1) && onBaseline(x1 + 1, x1 + baselineReach)) continue;
     // The dot of a "；" (or "：", "!"): a narrow mark right below it, in its columns, and a glyph
     // beside it. Without it PP-OCR reads the semicolon as a comma.
+    let top = -1;
+    for (let y = y1 + 1; y <= y1 + 2 * maxSize && top < 0; y++) if (inkIn(x0 - 1, x1 + 1, y, y)) top = y;
+    // The comma below is taller than a speck (the lower dot of a "：" is not, and both go).
     const markBelow =
-      inkIn(x0 - 1, x1 + 1, y1 + 1, y1 + 2 * maxSize) &&
-      !inkIn(x0 - 1 - maxSize, x0 - 2, y1 + 1, y1 + 3 * maxSize) &&
+      top >= 0 &&
+      inkIn(x0 - 2, x1 + 1, top + 2 * maxSize - 1, top + 2 * maxSize - 1) &&
+      !inkIn(x0 - 1 - maxSize, x0 - 3, y1 + 1, y1 + 3 * maxSize) &&
       !inkIn(x1 + 2, x1 + 1 + maxSize, y1 + 1, y1 + 3 * maxSize);
     if (markBelow && (inkIn(x0 - baselineReach, x0 - 1, y0 - 2 * maxSize, y1 + 3 * maxSize) || inkIn(x1 + 1, x1 + baselineReach, y0 - 2 * maxSize, y1 + 3 * maxSize))) continue;
     removed++;
