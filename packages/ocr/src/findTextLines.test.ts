@@ -30,3 +30,24 @@ describe("trimBand", () => {
     expect(trimBand(line(3, comma(56)), band)?.x0).toBe(100);
   });
 });
+
+describe("trimBand: a band made taller by a speck", () => {
+  it("keeps a lone character whose band a speck below it made half again as tall", () => {
+    const W = 200;
+    const H = 40;
+    const data = new Uint8Array(W * H);
+    // "入": two strokes, rows 2–21 (20 px), about 60 ink pixels
+    for (let i = 0; i < 20; i++) {
+      data[(2 + i) * W + 60 - Math.floor(i / 2)] = 1;
+      data[(2 + i) * W + 61 - Math.floor(i / 2)] = 1;
+      if (i >= 6) data[(2 + i) * W + 60 + Math.floor((i - 6) / 1.5)] = 1;
+      if (i >= 6) data[(2 + i) * W + 61 + Math.floor((i - 6) / 1.5)] = 1;
+    }
+    // a speck by the ruling, far to the right and low
+    for (let y = 28; y < 31; y++) for (let x = 150; x < 153; x++) data[y * W + x] = 1;
+    const mask: InkMask = { width: W, height: H, data };
+    const kept = trimBand(mask, { x0: 0, y0: 2, x1: W, y1: 31 }, 150);
+    expect(kept).toMatchObject({ x0: 51, y0: 2, y1: 22 });
+    expect(kept!.x1).toBeLessThan(80);
+  });
+});

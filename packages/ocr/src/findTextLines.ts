@@ -372,6 +372,14 @@ export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | und
   const minInk = Math.max(8, 0.1 * em * em);
   let keep0 = -1;
   let keep1 = -1;
+  // A band made taller than its text by a speck below it (the last line of a cell, "入", with
+  // dust by the ruling) asks too much ink of its glyphs: a piece at least half the band's
+  // height is a glyph when it has the ink of one that tall.
+  const glyphTall = (start: number, end: number, ink: number) => {
+    const b = inkBounds(mask, { x0: band.x0 + start, x1: band.x0 + end + 1, y0: band.y0, y1: band.y1 }, [], 1);
+    const ph = b ? b.y1 - b.y0 : 0;
+    return ph >= 0.5 * h && ink >= Math.max(8, 0.1 * Math.max(ph, dpi * 0.06) ** 2);
+  };
   const pieces: { start: number; end: number; ink: number }[] = [];
   let i = 0;
   while (i < w) {
@@ -391,7 +399,7 @@ export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | und
       } else if (++gap > join) break;
     }
     pieces.push({ start, end, ink });
-    if (ink >= minInk) {
+    if (ink >= minInk || glyphTall(start, end, ink)) {
       if (keep0 < 0) keep0 = start;
       keep1 = end;
     }

@@ -36,6 +36,13 @@ describe("leadingComparison", () => {
     expect(leadingComparison(line((s) => (chevron(s, -1), bar(s, 40))), box)).toBe("≤");
   });
 
+  it("puts back a comparison PP-OCR left out before the digits, and nothing where the first glyph is no comparison", () => {
+    expect(withLeadingComparison("1", line((s) => (chevron(s, 1), bar(s, 40))), box)).toBe("≥1");
+    expect(withLeadingComparison("1", line((s) => (chevron(s, -1), bar(s, 40))), box)).toBe("≤1");
+    expect(withLeadingComparison("1", line(() => undefined), { x0: 60, y0: 10, x1: 64, y1: 50 })).toBe("1");
+    expect(withLeadingComparison("1", line((s) => chevron(s, 1)), box)).toBe("1");
+  });
+
   it("leaves =, > and a one-blob glyph alone", () => {
     expect(leadingComparison(line((s) => (bar(s, 20), bar(s, 32))), box)).toBeUndefined();
     expect(leadingComparison(line((s) => chevron(s, 1)), box)).toBeUndefined();

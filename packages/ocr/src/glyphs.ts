@@ -138,14 +138,23 @@ export function equalsSecond(mask: InkMask, ink: PixelRect): boolean {
 
 /**
  * "≥"/"≤" read as "2", "过", "之", ">"…: when a line starts with such a character before a
- * digit, the first glyph's shape (leadingComparison over the line's ink box) decides. A ">" or
- * "<" read before a digit where the ink holds ">=" or "<=" (equalsSecond) gets its "=" back.
+ * digit, the first glyph's shape (leadingComparison over the line's ink box) decides; a reading
+ * that starts with a digit gets the comparison the first glyph is, if it is one. A ">" or "<"
+ * read before a digit where the ink holds ">=" or "<=" (equalsSecond) gets its "=" back.
  */
 export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRect): string {
   if (/^[<>]\d/.test(text) && equalsSecond(mask, ink)) return `${text[0]}=${text.slice(1)}`;
-  if (!/^[2>过之=[三≥≤<]\d/u.test(text)) return text;
-  const cmp = leadingComparison(mask, ink);
-  return cmp ? cmp + text.slice(1) : text;
+  if (/^[2>过之=[三≥≤<]\d/u.test(text)) {
+    const cmp = leadingComparison(mask, ink);
+    return cmp ? cmp + text.slice(1) : text;
+  }
+  // PP-OCR may leave a "⩾" before a number out altogether ("60次" for "≥60 次"); a leading 2
+  // is taken for the comparison itself, above.
+  if (/^[013-9]/.test(text)) {
+    const cmp = leadingComparison(mask, ink);
+    return cmp ? cmp + text : text;
+  }
+  return text;
 }
 
 /**
