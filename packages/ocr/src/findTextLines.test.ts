@@ -51,3 +51,18 @@ describe("trimBand: a band made taller by a speck", () => {
     expect(kept!.x1).toBeLessThan(80);
   });
 });
+
+describe("trimBand: grain under a digit", () => {
+  it("keeps a 0 whose band grain under it made taller", () => {
+    const W = 120;
+    const H = 40;
+    const data = new Uint8Array(W * H);
+    // "0": a ring 8 wide, 14 tall (rows 4–17), 1 px thick
+    for (let y = 4; y < 18; y++) for (let x = 50; x < 58; x++) if (y === 4 || y === 17 || x === 50 || x === 57) data[y * W + x] = 1;
+    // grain under it, some rows down
+    for (let y = 26; y < 29; y++) for (let x = 53; x < 56; x++) data[y * W + x] = 1;
+    for (let y = 33; y < 36; y++) for (let x = 56; x < 59; x++) data[y * W + x] = 1;
+    const kept = trimBand({ width: W, height: H, data }, { x0: 0, y0: 4, x1: W, y1: 36 }, 150);
+    expect(kept).toMatchObject({ x0: 50, y0: 4 });
+  });
+});

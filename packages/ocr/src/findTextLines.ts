@@ -372,13 +372,20 @@ export function trimBand(mask: InkMask, band: InkBand, dpi = 300): InkBand | und
   const minInk = Math.max(8, 0.1 * em * em);
   let keep0 = -1;
   let keep1 = -1;
-  // A band made taller than its text by a speck below it (the last line of a cell, "入", with
-  // dust by the ruling) asks too much ink of its glyphs: a piece at least half the band's
-  // height is a glyph when it has the ink of one that tall.
+  // A band made taller than its text by a speck (the last line of a cell, "入", with dust by the
+  // ruling; a "0" with grain under it) asks too much ink of its glyphs: a piece whose longest
+  // run of inked rows is at least 0.4 of the band's height (and 0.06 in) is a glyph when it has
+  // the ink of one that tall.
   const glyphTall = (start: number, end: number, ink: number) => {
-    const b = inkBounds(mask, { x0: band.x0 + start, x1: band.x0 + end + 1, y0: band.y0, y1: band.y1 }, [], 1);
-    const ph = b ? b.y1 - b.y0 : 0;
-    return ph >= 0.5 * h && ink >= Math.max(8, 0.1 * Math.max(ph, dpi * 0.06) ** 2);
+    let run = 0;
+    let ph = 0;
+    for (let y = band.y0; y < band.y1; y++) {
+      let inked = false;
+      for (let x = band.x0 + start; x <= band.x0 + end && !inked; x++) inked = mask.data[y * mask.width + x] === 1;
+      run = inked ? run + 1 : 0;
+      ph = Math.max(ph, run);
+    }
+    return ph >= Math.max(0.4 * h, dpi * 0.06) && ink >= Math.max(8, 0.1 * ph ** 2);
   };
   const pieces: { start: number; end: number; ink: number }[] = [];
   let i = 0;
