@@ -37,10 +37,14 @@ describe("leadingComparison", () => {
   });
 
   it("puts back a comparison PP-OCR left out before the digits, and nothing where the first glyph is no comparison", () => {
-    expect(withLeadingComparison("1", line((s) => (chevron(s, 1), bar(s, 40))), box)).toBe("≥1");
-    expect(withLeadingComparison("1", line((s) => (chevron(s, -1), bar(s, 40))), box)).toBe("≤1");
-    expect(withLeadingComparison("1", line(() => undefined), { x0: 60, y0: 10, x1: 64, y1: 50 })).toBe("1");
-    expect(withLeadingComparison("1", line((s) => chevron(s, 1)), box)).toBe("1");
+    // the "1" read at x 62, right of the comparison's glyph (x 12–39)
+    expect(withLeadingComparison("1", line((s) => (chevron(s, 1), bar(s, 40))), box, 62)).toBe("≥1");
+    expect(withLeadingComparison("1", line((s) => (chevron(s, -1), bar(s, 40))), box, 62)).toBe("≤1");
+    expect(withLeadingComparison("1", line(() => undefined), { x0: 60, y0: 10, x1: 64, y1: 50 }, 62)).toBe("1");
+    expect(withLeadingComparison("1", line((s) => chevron(s, 1)), box, 62)).toBe("1");
+    // read inside the glyph (a broken 9 shaped like ≤ is that digit), or where unknown: as read
+    expect(withLeadingComparison("1", line((s) => (chevron(s, 1), bar(s, 40))), box, 25)).toBe("1");
+    expect(withLeadingComparison("1", line((s) => (chevron(s, 1), bar(s, 40))), box)).toBe("1");
   });
 
   it("leaves =, > and a one-blob glyph alone", () => {

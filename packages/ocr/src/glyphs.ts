@@ -139,22 +139,36 @@ export function equalsSecond(mask: InkMask, ink: PixelRect): boolean {
 /**
  * "≥"/"≤" read as "2", "过", "之", ">"…: when a line starts with such a character before a
  * digit, the first glyph's shape (leadingComparison over the line's ink box) decides; a reading
- * that starts with a digit gets the comparison the first glyph is, if it is one. A ">" or "<"
+ * that starts with a digit read right of the first glyph (`firstX`, where the recogniser read
+ * its first character) gets the comparison that glyph is, if it is one. A ">" or "<"
  * read before a digit where the ink holds ">=" or "<=" (equalsSecond) gets its "=" back.
  */
-export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRect): string {
+export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRect, firstX?: number): string {
   if (/^[<>]\d/.test(text) && equalsSecond(mask, ink)) return `${text[0]}=${text.slice(1)}`;
   if (/^[2>过之=[三≥≤<]\d/u.test(text)) {
     const cmp = leadingComparison(mask, ink);
     return cmp ? cmp + text.slice(1) : text;
   }
   // PP-OCR may leave a "⩾" before a number out altogether ("60次" for "≥60 次"); a leading 2
-  // is taken for the comparison itself, above.
-  if (/^[013-9]/.test(text)) {
+  // is taken for the comparison itself, above. Only where the recogniser read its first
+  // character (`firstX`) right of the comparison's glyph: a broken 9 can look like ≤ itself.
+  if (/^[013-9]/.test(text) && firstX !== undefined) {
     const cmp = leadingComparison(mask, ink);
-    return cmp ? cmp + text : text;
+    return cmp && firstGlyphEnd(mask, ink) <= firstX ? cmp + text : text;
   }
   return text;
+}
+
+/** Where the first glyph of a line of ink ends: its first blank column after ink. */
+function firstGlyphEnd(mask: InkMask, line: PixelRect): number {
+  const colInk = (cx: number) => {
+    for (let y = line.y0; y < line.y1; y++) if (mask.data[y * mask.width + cx]) return true;
+    return false;
+  };
+  let x = line.x0;
+  while (x < line.x1 && !colInk(x)) x++;
+  while (x < line.x1 && colInk(x)) x++;
+  return x;
 }
 
 /**

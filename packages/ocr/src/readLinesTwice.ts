@@ -170,7 +170,8 @@ export async function readLinesTwice(
     readings.map(async (r): Promise<TextItem | undefined> => {
       const bbox = { x0: r.band.x0, y0: r.band.y0, x1: r.band.x1, y1: r.band.y1 };
       const item = (text: string, confidence: number, doubt?: TextItem["doubt"]): TextItem | undefined => {
-        text = withLeadingComparison(text, mask, bbox);
+        // Where PP-OCR read the first character, when the text is its reading as given.
+        text = withLeadingComparison(text, mask, bbox, text === r.text ? r.xs[0] : undefined);
         if (!text) return undefined;
         if (jobs[r.job]!.free && !/[\p{L}\p{N}]/u.test(text)) return undefined;
         const it: TextItem = { text, bbox, size: bbox.y1 - bbox.y0, confidence, origin: "ocr" };
