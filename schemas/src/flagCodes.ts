@@ -80,6 +80,7 @@ export const flagCodes = {
   level1_from_taxonomy: { by: "normalize", check: false, description: "the level-1 label was taken from the taxonomy parent of the level-2 label" },
   cell_position_guessed: { by: "normalize", check: false, description: "one of target/actual is missing; the other was placed by its column" },
   extra_cells_joined: { by: "normalize", check: false, description: "a row had more cells than fields; the extra text was joined into the name" },
+  name_joined_across_ruling: { by: "normalize", check: false, description: "a name cell a stray ruling cut in two (its row's values span both parts) was joined back into one name" },
   name_inherited: { by: "normalize", check: false, description: "an indicator name printed once for a block applies to this row" },
   label_across_page_break: { by: "normalize", check: false, description: "a merged label cut by a page break was read from both parts" },
 

@@ -178,7 +178,7 @@ export function moneyUnitOf(kind: RecordKind, rows: readonly Row[], b: RecordBui
 
 /** Review flags that say an indicator row may be misplaced, joined, cut or left out. */
 const ROW_DOUBTS: ReadonlySet<string> = new Set([
-  "row_out_of_line", "extra_cells_joined", "unpaired_text", "cell_position_guessed", "missing_name", "missing_level1", "row_joined_across_pages", "layout_from_alignment",
+  "row_out_of_line", "extra_cells_joined", "name_joined_across_ruling", "unpaired_text", "cell_position_guessed", "missing_name", "missing_level1", "row_joined_across_pages", "layout_from_alignment",
 ]);
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { INDICATOR_HEADER } from "./forms.js";
 import { RecordBuilder } from "./RecordBuilder.js";
 import { headerColumns } from "./rowTools.js";
-import { unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
+import { joinNamesCutByRulings, unifyMergedAcrossBreaks } from "./rowsAcrossBreaks.js";
 import { gridCell } from "../test-fixtures/gridCell.js";
 
 /** A cell in grid column `col`, printed on `page`. */
@@ -67,5 +67,31 @@ describe("unifyMergedAcrossBreaks: a level-1 cell whose label and weight a page 
     const out = unifyMergedAcrossBreaks(rows, HEADER, new RecordBuilder());
     expect(out[0]!.cells[0]!.text).toBe("产出指标");
     expect(out[1]!.cells[0]!.text).toBe("效益指标(35分)");
+  });
+});
+
+describe("joinNamesCutByRulings", () => {
+  it("joins the rest of a name a stray ruling cut off, when the row's values span both parts", () => {
+    const values = [cell("≥96.00%", 4, { rows: 2 }), cell("98.00%", 5, { rows: 2 }), cell("5", 6, { rows: 2 }), cell("5", 7, { rows: 2 })];
+    const rows = [
+      row([cell("满意度指标", 1), cell("服务对象满意度指标", 2), cell("（农村综合帮扶专项资", 3), ...values]),
+      row([cell("金）服务对象满意度", 3, { confidence: 0.5 })], { spanned: values }),
+      row([cell("满意度指标", 1), cell("服务对象满意度指标", 2), cell("相关方满意度", 3), cell("≥90%", 4), cell("95%", 5), cell("5", 6), cell("5", 7)]),
+    ];
+    const out = joinNamesCutByRulings(rows, HEADER);
+    expect(out).toHaveLength(2);
+    const name = out[0]!.cells.find((c) => c.col === 3)!;
+    expect(name).toMatchObject({ text: "（农村综合帮扶专项资金）服务对象满意度", confidence: 0.5 });
+    expect(name.repairs.map((r) => [r.code, r.severity])).toEqual([["name_joined_across_ruling", "review"]]);
+  });
+
+  it("leaves a row of its own: values of its own, or only a merged level cell spanned from above", () => {
+    const level = cell("满意度指标", 1, { rows: 2 });
+    const rows = [
+      row([level, cell("服务对象满意度指标", 2), cell("甲", 3), cell("≥90%", 4), cell("95%", 5), cell("5", 6), cell("5", 7)]),
+      row([cell("乙", 3)], { spanned: [level] }),
+      row([cell("丙", 3), cell("≥90%", 4), cell("95%", 5), cell("5", 6), cell("5", 7)]),
+    ];
+    expect(joinNamesCutByRulings(rows, HEADER)).toHaveLength(3);
   });
 });

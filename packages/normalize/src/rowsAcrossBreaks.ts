@@ -210,11 +210,53 @@ function placeFloatingText(rows: readonly Row[], cols: HeaderColumns, b: RecordB
   return out;
 }
 
+/** The columns of an indicator's own values: a cell spanning two rows in all of them is one indicator's. */
+const VALUE_COLUMNS = ["target", "actual", "weight", "score"] as const;
+
+/**
+ * Joins a name cell that a stray horizontal ruling cut in two (a line through the text of a
+ * scan, a broken stroke taken for a rule): a row whose only own text is in the name column,
+ * while every value column the header has (at least two of target, actual, weight, score) is a
+ * cell spanned from the row above, is the rest of that row's name. Without it the row became a
+ * second indicator with the first one's values. The joined name is in review (the part below the
+ * stray ruling is often misread with it).
+ */
+export function joinNamesCutByRulings(rows: readonly Row[], cols: HeaderColumns): Row[] {
+  const values = VALUE_COLUMNS.filter((k) => cols[k]);
+  const out: Row[] = [];
+  for (const row of rows) {
+    const prev = out[out.length - 1];
+    const own = cellsOf(row, false).filter((c) => !isEmptyValue(c.text));
+    const spannedFromPrev = (k: string) => row.spanned.some((s) => columnOf(s, cols) === k && prev!.cells.some((p) => p.prov === s.prov));
+    const k = prev ? prev.cells.findIndex((p) => columnOf(p, cols) === "name") : -1;
+    if (!prev || k < 0 || own.length !== 1 || columnOf(own[0]!, cols) !== "name" || values.length < 2 || !values.every(spannedFromPrev)) {
+      out.push(row);
+      continue;
+    }
+    const name = prev.cells[k]!;
+    const rest = own[0]!;
+    const joined = [...prev.cells];
+    joined[k] = {
+      ...name,
+      text: name.text + rest.text,
+      prov: [...name.prov, ...rest.prov],
+      confidence: Math.min(name.confidence, rest.confidence),
+      repairs: [
+        ...name.repairs,
+        ...rest.repairs,
+        { code: "name_joined_across_ruling", severity: "review", message: `the name's cell was cut in two by a line; its parts "${name.text}" and "${rest.text}" were joined (its values span both)` },
+      ],
+    };
+    out[out.length - 1] = { ...prev, cells: joined };
+  }
+  return out;
+}
+
 /**
  * An indicator table's rows put back together where page breaks cut it (see the functions above,
  * in the order they apply): floating merged-cell text placed, cut rows joined, merged cells
- * printed on both sides of a break read as one.
+ * printed on both sides of a break read as one; then name cells a stray ruling cut in two.
  */
 export function rowsAcrossBreaks(rows: readonly Row[], cols: HeaderColumns, b: RecordBuilder): Row[] {
-  return unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(rows, cols, b), cols, b), cols, b);
+  return joinNamesCutByRulings(unifyMergedAcrossBreaks(joinSplitRows(placeFloatingText(rows, cols, b), cols, b), cols, b), cols);
 }
