@@ -154,22 +154,11 @@ export function withLeadingComparison(text: string, mask: InkMask, ink: PixelRec
   // character (`firstX`) right of the comparison's glyph: a broken 9 can look like ≤ itself.
   if (/^[013-9]/.test(text) && firstX !== undefined) {
     const cmp = leadingComparison(mask, ink);
-    return cmp && firstGlyphEnd(mask, ink) <= firstX ? cmp + text : text;
+    return cmp && (glyphBoxes(mask, ink)[0]?.x1 ?? Infinity) <= firstX ? cmp + text : text;
   }
   return text;
 }
 
-/** Where the first glyph of a line of ink ends: its first blank column after ink. */
-function firstGlyphEnd(mask: InkMask, line: PixelRect): number {
-  const colInk = (cx: number) => {
-    for (let y = line.y0; y < line.y1; y++) if (mask.data[y * mask.width + cx]) return true;
-    return false;
-  };
-  let x = line.x0;
-  while (x < line.x1 && !colInk(x)) x++;
-  while (x < line.x1 && colInk(x)) x++;
-  return x;
-}
 
 /**
  * The glyphs of one line of ink, left to right: runs of columns holding ink, split at blank
