@@ -1,6 +1,6 @@
 import type { JxRecord } from "@jixiao/schemas";
 import { describe, expect, it } from "vitest";
-import { ASSESSMENT, DEPARTMENT, flagsAt, inds, only, reviewFlags } from "../test-fixtures/normalizeDump.js";
+import { ASSESSMENT, DEPARTMENT, flagsAt, inds, only, reviewFlags, runAsOcr } from "../test-fixtures/normalizeDump.js";
 
 // normalize on text dumps of the department form and the assessment form (the project form and
 // form detection are in normalize.test.ts).
@@ -116,6 +116,26 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
       const r = only(ASSESSMENT.replace("自评时间：", label)) as Extract<JxRecord, { kind: "project_self_assessment" }>;
       expect([label, r.evaluation_date]).toEqual([label, null]);
     }
+  });
+
+  it("reads a header 一级指标 whose thin 一 OCR read as a run of dashes, however many (---级指标)", () => {
+    const head = ASSESSMENT.slice(0, ASSESSMENT.indexOf("一级指标 指标名称"));
+    const grid = (header: string) =>
+      head +
+      [
+        `${header}\t指标名称\t指标解释\t权重\t自评分\t备注`,
+        "产出指标（45分）\t资金到位率\t\t45\t45\t",
+        "效益指标（35分）\t综合业务开展完成率\t\t35\t34\t",
+        "满意度指标（20分）\t综合业务人员满意度\t\t20\t20\t",
+        "合计\t\t\t100\t99\t",
+      ].join("\n");
+    const levels = (header: string) => {
+      const r = runAsOcr(grid(header)).records[0] as Extract<JxRecord, { kind: "project_self_assessment" }>;
+      return r.indicators.map((i) => [i.level1, i.level1_weight]);
+    };
+    const expected = [["产出指标", 45], ["效益指标", 35], ["满意度指标", 20]];
+    expect(levels("一级指标")).toEqual(expected);
+    for (const garbled of ["-级指标", "--级指标", "---级指标", "—-一级指标"]) expect([garbled, levels(garbled)]).toEqual([garbled, expected]);
   });
 
   it("takes a column its header's first copy lost (two labels read as one) from the header repeated after a page break", () => {

@@ -22,8 +22,14 @@ function labelForms(text: string): string[] {
   const t = compact(text).replace(/[:：]$/, "");
   if (!t) return [];
   const bare = t.replace(/\([^()]*\)$/, "").replace(/\([^()]{1,6}$/, "").replace(/[:：]$/, "");
-  return bare && bare !== t ? [t, bare] : [t];
+  const forms = bare && bare !== t ? [t, bare] : [t];
+  // A thin 一 that OCR read as a run of dashes, any number of them ("---级指标"), is one 一.
+  const dashed = forms.map((f) => f.replace(THIN_ONE, "一")).filter((f) => !forms.includes(f));
+  return [...forms, ...dashed];
 }
+
+/** A run of dashes (with or without a 一 among them) before a Chinese character. */
+const THIN_ONE = /[-－—–─一]*[-－—–─][-－—–─一]*(?=\p{Script=Han})/gu;
 
 // Spellings are few and compared often: compacted once.
 const compactSpelling = new Map<string, string>();
