@@ -1,4 +1,5 @@
 import type { GreyImage, InkMask } from "./greyImage.js";
+import { labelRuns } from "./labelRuns.js";
 
 /**
  * Removes specks: connected ink blobs (8-neighbourhood) whose bounding box is at most
@@ -14,47 +15,35 @@ import type { GreyImage, InkMask } from "./greyImage.js";
  */
 export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize: number, reach = 5 * maxSize, baselineReach = 10 * maxSize): number {
   const { width: W, height: H, data } = mask;
-  const seen = new Uint8Array(W * H);
-  const stack: number[] = [];
-  const blob: number[] = [];
-  let removed = 0;
-  for (let start = 0; start < data.length; start++) {
-    if (!data[start] || seen[start]) continue;
-    stack.push(start);
-    seen[start] = 1;
-    blob.length = 0;
-    let x0 = W;
-    let y0 = H;
-    let x1 = -1;
-    let y1 = -1;
-    let small = true;
-    while (stack.length) {
-      const p = stack.pop()!;
-      const px = p % W;
-      const py = (p - px) / W;
-      if (small) {
-        blob.push(p);
-        if (px < x0) x0 = px;
-        if (px > x1) x1 = px;
-        if (py < y0) y0 = py;
-        if (py > y1) y1 = py;
-        if (x1 - x0 >= maxSize || y1 - y0 >= maxSize) small = false;
-      }
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = py + dy;
-        if (ny < 0 || ny >= H) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = px + dx;
-          if (nx < 0 || nx >= W) continue;
-          const q = ny * W + nx;
-          if (data[q] && !seen[q]) {
-            seen[q] = 1;
-            stack.push(q);
-          }
-        }
-      }
+  const { count, x0: rx0, x1: rx1, y: ry, component } = labelRuns(mask);
+  // Each component's bounds, kept under its name (its first run), and its runs chained in order.
+  const minX = new Int32Array(count);
+  const maxX = new Int32Array(count);
+  const maxY = new Int32Array(count);
+  const next = new Int32Array(count).fill(-1);
+  const last = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const c = component[i]!;
+    if (c === i) {
+      minX[c] = rx0[i]!;
+      maxX[c] = rx1[i]! - 1;
+    } else {
+      if (rx0[i]! < minX[c]!) minX[c] = rx0[i]!;
+      if (rx1[i]! - 1 > maxX[c]!) maxX[c] = rx1[i]! - 1;
+      next[last[c]!] = i;
     }
-    if (!small) continue;
+    maxY[c] = ry[i]!;
+    last[c] = i;
+  }
+  let removed = 0;
+  // Blobs in raster order of their first pixel: a blob removed is gone for the checks of the next.
+  for (let c = 0; c < count; c++) {
+    if (component[c] !== c) continue;
+    const x0 = minX[c]!;
+    const x1 = maxX[c]!;
+    const y0 = ry[c]!;
+    const y1 = maxY[c]!;
+    if (x1 - x0 >= maxSize || y1 - y0 >= maxSize) continue;
     const inkIn = (xa: number, xb: number, ya: number, yb: number) => {
       for (let y = Math.max(0, ya); y <= Math.min(H - 1, yb); y++) {
         for (let x = Math.max(0, xa); x <= Math.min(W - 1, xb); x++) {
@@ -82,9 +71,10 @@ export function removeSpecks(mask: InkMask, grey: GreyImage | undefined, maxSize
       !inkIn(x1 + 2, x1 + 1 + maxSize, y1 + 1, y1 + 3 * maxSize);
     if (markBelow && (inkIn(x0 - baselineReach, x0 - 1, y0 - 2 * maxSize, y1 + 3 * maxSize) || inkIn(x1 + 1, x1 + baselineReach, y0 - 2 * maxSize, y1 + 3 * maxSize))) continue;
     removed++;
-    for (const p of blob) {
-      data[p] = 0;
-      if (grey) grey.data[p] = 255;
+    for (let i = c; i >= 0; i = next[i]!) {
+      const row = ry[i]! * W;
+      data.fill(0, row + rx0[i]!, row + rx1[i]!);
+      grey?.data.fill(255, row + rx0[i]!, row + rx1[i]!);
     }
   }
   return removed;
