@@ -123,16 +123,16 @@ describe("PP-OCRv4 helpers", () => {
     for (const ch of ["≥", "≤", "‰", "±", "％", "%", "（", "）", "：", "，", "、", "万", "元", "绩", "效"]) expect(dict).toContain(ch);
   });
 
-  it("scales the input to height 48 and pads it to the minimum width (160, or PaddleOCR's 320)", () => {
-    const line: GreyImage = { width: 40, height: 24, data: new Uint8Array(40 * 24).fill(255) };
+  it("scales the input to height 48 and pads it to the minimum width (64, or PaddleOCR's 320)", () => {
+    const line: GreyImage = { width: 16, height: 24, data: new Uint8Array(16 * 24).fill(255) };
     const x = paddleInput(line);
-    expect(x.contentWidth).toBe(80);
-    expect(x.width).toBe(160);
-    expect(x.data).toHaveLength(3 * 48 * 160);
+    expect(x.contentWidth).toBe(32);
+    expect(x.width).toBe(64);
+    expect(x.data).toHaveLength(3 * 48 * 64);
     expect(x.data[0]).toBe(1); // white → 1
-    expect(x.data[100]).toBe(0); // padding
+    expect(x.data[40]).toBe(0); // padding
     expect(paddleInput(line, 320).width).toBe(320);
-    expect(paddleInput({ width: 200, height: 24, data: new Uint8Array(200 * 24) }).width).toBe(400);
+    expect(paddleInput({ width: 40, height: 24, data: new Uint8Array(40 * 24) }).width).toBe(80);
   });
 
   it("decodes CTC output: repeats merged, blanks dropped, the best probability kept", () => {

@@ -31,10 +31,11 @@ import { chooseByLexicon, Lexicon, type LexiconChoiceOptions } from "./Lexicon.j
 const PADDLE_LINE_HEIGHT = 48;
 /**
  * Lines are padded to at least this width. PaddleOCR pads to 320 (its image shape 3×48×320);
- * 160 reads the corpus crops as well (3,234 lines clean and noisy: the same errors) with 35 %
- * less CPU, as short cells dominate.
+ * the model's time grows with the padded width, and most cells are short numbers. 64 reads
+ * the corpus crops as 160 and 320 do (scripts/measure-paddle.mts, 1,500 lines clean and noisy:
+ * the same exact-match rates) with 25 % less CPU than 160.
  */
-const MIN_WIDTH = 160;
+const MIN_WIDTH = 64;
 /** Upper bound on the input width: about 80 characters, more than any line of these forms. */
 const MAX_WIDTH = 48 * 80;
 
