@@ -11,7 +11,8 @@ import { normalize } from "@jixiao/normalize";
 import { recordLine } from "@jixiao/core/recordLine";
 
 const out: string[] = [];
-const scans = createScanExtractor();
+// MAX_DPI: the resolution pages are read at (maxDpi), for measuring it.
+const scans = createScanExtractor(process.env.MAX_DPI ? { maxDpi: Number(process.env.MAX_DPI) } : {});
 try {
   for (const f of process.argv.slice(3)) {
     const data = readFileSync(f);

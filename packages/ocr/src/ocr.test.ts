@@ -57,6 +57,14 @@ describe("OCR of a scanned table (crop of page 1 of scan/000_f5e7e42ab4334a59.pd
     expect(page.items.some((i) => /[\u4e00-\u9fff] [\u4e00-\u9fff]/.test(i.text))).toBe(false);
   });
 
+  it("reads a page scanned finer than maxDpi at maxDpi (its pixels and dpi scaled alike)", async () => {
+    const doc = await extractImage(png, meta, { pool, maxDpi: 200 });
+    const page = doc.pages[0]!;
+    // 300 → 200 dpi: 2/3 of 820 × 520.
+    expect(page.image).toMatchObject({ width: 546, height: 346, dpi: 200 });
+    expect(cellTexts(page)).toContain("1200000.00");
+  });
+
   it("reads the same crop wrapped in an image-only PDF, with dpi from the page size, and leaves the pool running", async () => {
     const [decoded] = decodeImage(png);
     const pdf = imagePdf(decoded!.image, 300);

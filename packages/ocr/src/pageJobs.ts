@@ -2,7 +2,7 @@ import type { Ruling, Table, TextItem } from "@jixiao/schemas";
 import { binarize, inkThreshold, isBitonal } from "./binarize.js";
 import { eraseRulings, findRulings, toPageRulings, type FindRulingsOptions } from "./findRulings.js";
 import { dashOf, findTextLines, inkProfile, trimBand, type InkBand } from "./findTextLines.js";
-import { clampPixels, type GreyImage, type InkMask, type PixelRect } from "./greyImage.js";
+import { workingImage, type GreyImage, type InkMask, type PixelRect } from "./greyImage.js";
 import { measureSkew } from "./measureSkew.js";
 import type { Psm } from "./OcrPool.js";
 import type { LineJob } from "./readLinesTwice.js";
@@ -68,7 +68,7 @@ export type DeskewedPage = Pick<PreparedPage, "grey" | "mask" | "dpi" | "skewDeg
 export function preparePage(
   image: GreyImage,
   dpi: number,
-  o: { maxPixels: number; maxSkewDegrees: number; minSkewDegrees: number },
+  o: { maxPixels: number; maxDpi: number; maxSkewDegrees: number; minSkewDegrees: number },
 ): PreparedPage {
   const page = deskewPage(image, dpi, o);
   const { grey, mask, dpi: pageDpi } = page;
@@ -81,16 +81,15 @@ export function preparePage(
 }
 
 /**
- * Clamp to `maxPixels` (area downscale), whiten a red seal, binarize (Otsu), measure the skew
+ * Downscale to `maxDpi` and `maxPixels` (area averaging), whiten a red seal, binarize (Otsu), measure the skew
  * from long horizontal runs and rotate the grey image by −skew (bilinear). `image` is consumed.
  */
 export function deskewPage(
   image: GreyImage,
   dpi: number,
-  o: { maxPixels: number; maxSkewDegrees: number; minSkewDegrees: number },
+  o: { maxPixels: number; maxDpi: number; maxSkewDegrees: number; minSkewDegrees: number },
 ): DeskewedPage {
-  const { image: clamped, scale } = clampPixels(image, o.maxPixels);
-  const pageDpi = dpi * scale;
+  const { image: clamped, dpi: pageDpi } = workingImage(image, dpi, o);
   // A red seal scanned to grey: its mid-grey ink is whitened inside its ring, the print stays.
   const unsealed = removeSeal(clamped, pageDpi).image;
   const threshold = inkThreshold(unsealed);

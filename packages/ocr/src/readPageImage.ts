@@ -1,8 +1,8 @@
 import type { OcrPool } from "./OcrPool.js";
-import { ocrPageImage, type PageImageOptions, type PageImageResult } from "./ocrPageImage.js";
+import { ocrPageImage, PAGE_IMAGE_DEFAULTS, type PageImageOptions, type PageImageResult } from "./ocrPageImage.js";
 import { orientPage, type QuarterTurn } from "./orientPage.js";
 import { rotateQuarter } from "./pdfImages.js";
-import type { GreyImage } from "./greyImage.js";
+import { workingImage, type GreyImage } from "./greyImage.js";
 
 /** Options of the orientation step; every field has a default. */
 export type OrientationOptions = {
@@ -48,18 +48,26 @@ export function readPageImage(
   reload?: () => Promise<GreyImage>,
 ): Promise<PageImageResult> {
   try {
-    const { rotation } = orientPage(image, dpi);
-    // Reads the page turned by `turn`; ocrPageImage consumes the image it is given.
-    const read = (page: GreyImage, turn: QuarterTurn) =>
-      ocrPageImage(rotateQuarter(page, turn), number, dpi, pool, options).then((r) => {
+    // Orientation is judged, and the page read, at the resolution it is read at.
+    const limits = {
+      maxPixels: options.maxPixels ?? PAGE_IMAGE_DEFAULTS.maxPixels,
+      maxDpi: options.maxDpi ?? PAGE_IMAGE_DEFAULTS.maxDpi,
+    };
+    const working = workingImage(image, dpi, limits);
+    image = working.image;
+    const { rotation } = orientPage(image, working.dpi);
+    // Reads the page turned by `turn`; ocrPageImage consumes the image it is given (and brings
+    // one given again at its full resolution to the working one).
+    const read = (page: GreyImage, pageDpi: number, turn: QuarterTurn) =>
+      ocrPageImage(rotateQuarter(page, turn), number, pageDpi, pool, options).then((r) => {
         if (r.page.image) r.page.image.rotation = turn;
         return r;
       });
     const again = reload ?? keeping(image);
     // Unturned, the first reading would consume the page itself: it reads a copy when the page is kept.
-    const first = read(!reload && rotation === 0 ? { ...image, data: image.data.slice() } : image, rotation);
+    const first = read(!reload && rotation === 0 ? { ...image, data: image.data.slice() } : image, working.dpi, rotation);
     const halfTurn = ((rotation + 180) % 360) as QuarterTurn;
-    return surerReading(first, () => again().then((page) => read(page, halfTurn)), options);
+    return surerReading(first, () => again().then((page) => read(page, reload ? dpi : working.dpi, halfTurn)), options);
   } catch (err) {
     return Promise.reject(err);
   }
