@@ -35,7 +35,12 @@ export type OcrOptions = OcrPoolOptions &
      * checks the unsure ones; default) or "tesseract" (Tesseract alone, with its retries).
      */
     engines?: "paddle+tesseract" | "tesseract";
-    /** Intra-op threads of the PP-OCR session. Default 1. */
+    /**
+     * Intra-op threads of the PP-OCR session. Default 2 (DEFAULT_PADDLE_THREADS): the model's
+     * second thread takes the core the page preparation leaves idle (its helpers sleep rather
+     * than spin, so a busy core costs nothing): corpus/scan in one process 1.57/1.56 s a page
+     * against 1.83/1.60 with one thread, at the same CPU time.
+     */
     paddleThreads?: number;
     /** Called after each page is finished (progress reporting). */
     onPage?: (page: number, total: number) => void;
@@ -52,6 +57,9 @@ export async function withPool<T>(options: OcrOptions, fn: (pool: OcrPool) => Pr
     await pool.terminate();
   }
 }
+
+/** Intra-op threads of the PP-OCR session unless told otherwise (OcrOptions.paddleThreads). */
+export const DEFAULT_PADDLE_THREADS = 2;
 
 /** The engines createScanExtractor uses unless told otherwise. */
 export const DEFAULT_ENGINES = "paddle+tesseract";
