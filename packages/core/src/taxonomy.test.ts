@@ -3,11 +3,17 @@ import { ALL_LABELS, hintScore, isSectionLabelPiece, matchLabel, parentOf, split
 
 describe("splitMisreadLevelWeight", () => {
   it("reads a level-1 label and its weight whose closing bracket OCR read as another mark", () => {
-    expect(splitMisreadLevelWeight("产出指标（45分上")).toEqual({ label: "产出指标", weight: 45, mark: "上" });
-    expect(splitMisreadLevelWeight("满意度指标(20分!")).toEqual({ label: "满意度指标", weight: 20, mark: "!" });
+    expect(splitMisreadLevelWeight("产出指标（45分上")).toEqual({ label: "产出指标", weight: 45, mark: "上", at: "bracket" });
+    expect(splitMisreadLevelWeight("满意度指标(20分!")).toEqual({ label: "满意度指标", weight: 20, mark: "!", at: "bracket" });
+  });
+  it("reads a level-1 label and its weight with a speck read as a mark between the number and 分", () => {
+    expect(splitMisreadLevelWeight("满意度指标(20.分)")).toEqual({ label: "满意度指标", weight: 20, mark: ".", at: "unit" });
+    expect(splitMisreadLevelWeight("产出指标（45，分）")).toEqual({ label: "产出指标", weight: 45, mark: ",", at: "unit" });
+    // A decimal weight is a weight read whole.
+    expect(splitMisreadLevelWeight("产出指标（22.5分）")).toBeNull();
   });
   it("is null for a weight read whole, a weight without its opening bracket, a digit after 分, or no label before it", () => {
-    for (const t of ["产出指标（45分）", "产出指标45分上", "产出指标（45分5", "数量指标（45分上", "项目名称（45分上"]) expect([t, splitMisreadLevelWeight(t)]).toEqual([t, null]);
+    for (const t of ["产出指标（45分）", "产出指标45分上", "产出指标（45分5", "数量指标（45分上", "项目名称（45分上", "数量指标(20.分)", "产出指标(20.分"]) expect([t, splitMisreadLevelWeight(t)]).toEqual([t, null]);
   });
 });
 

@@ -37,18 +37,23 @@ export function splitLevelWeight(text: string): { label: string; weight: number 
 
 /** A weight after a level-1 label whose closing bracket OCR read as another mark: "(45分上", "(35分,". */
 const MISREAD_WEIGHT_SUFFIX = /\((?:权重|分值)?:?(\d+(?:\.\d+)?)分([^\d)])$/;
+/** A weight after a level-1 label with a speck read as a mark between it and its 分: "(20.分)". */
+const MARKED_WEIGHT_SUFFIX = /\((?:权重|分值)?:?(\d+(?:\.\d+)?)([^\d分)])分\)$/;
 
 /**
- * A level-1 cell whose weight's closing bracket OCR read as another character ("产出指标（45分上",
- * "满意度指标(20分!"): the label, the weight and the character read for the bracket, when what
- * precedes the bracket is exactly a level-1 label; otherwise null.
+ * A level-1 cell whose weight OCR read with a stray character: its closing bracket read as
+ * another character ("产出指标（45分上", "满意度指标(20分!"; `at` "bracket"), or a mark between
+ * the number and its 分 ("满意度指标(20.分)"; `at` "unit"). The label, the weight and the
+ * character, when what precedes the bracket is exactly a level-1 label; otherwise null.
  */
-export function splitMisreadLevelWeight(text: string): { label: string; weight: number; mark: string } | null {
+export function splitMisreadLevelWeight(text: string): { label: string; weight: number; mark: string; at: "bracket" | "unit" } | null {
   const t = compact(text);
   const m = MISREAD_WEIGHT_SUFFIX.exec(t);
-  if (!m) return null;
-  const label = t.slice(0, m.index);
-  return matchLabel(label)?.level === 1 ? { label, weight: Number(m[1]), mark: m[2]! } : null;
+  const u = m ? null : MARKED_WEIGHT_SUFFIX.exec(t);
+  const found = m ?? u;
+  if (!found) return null;
+  const label = t.slice(0, found.index);
+  return matchLabel(label)?.level === 1 ? { label, weight: Number(found[1]), mark: found[2]!, at: m ? "bracket" : "unit" } : null;
 }
 
 export function matchLabel(text: string): LabelMatch | null {

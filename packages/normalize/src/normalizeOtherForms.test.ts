@@ -136,6 +136,10 @@ describe("normalize: 项目绩效自评价 from plain lines", () => {
     const expected = [["产出指标", 45], ["效益指标", 35], ["满意度指标", 20]];
     expect(levels("一级指标")).toEqual(expected);
     for (const garbled of ["-级指标", "--级指标", "---级指标", "—-一级指标"]) expect([garbled, levels(garbled)]).toEqual([garbled, expected]);
+    // A speck read between a weight and its 分: the label and the weight still (the weight in
+    // doubt until the weights sum to the total, as here).
+    const specked = runAsOcr(grid("一级指标").replace("满意度指标（20分）", "满意度指标（20.分）")).records[0] as Extract<JxRecord, { kind: "project_self_assessment" }>;
+    expect(specked.indicators.map((i) => [i.level1, i.level1_weight])).toEqual(expected);
   });
 
   it("takes a column its header's first copy lost (two labels read as one) from the header repeated after a page break", () => {

@@ -251,7 +251,8 @@ function readGrid(allRows: readonly Row[], header: HeaderColumns, v: AssessmentV
     const l1w = misread ? misread.weight : l1 ? weightOf(l1.text) : null;
     if (l1) b.track(`${path}.level1_weight`, [l1]);
     if (misread) {
-      b.flag("stray_mark", "review", `${path}.level1_weight`, `"${l1Text}" ends in "${misread.mark}" where the weight's closing bracket prints; read as ${misread.label} (${misread.weight}分)`);
+      const where = misread.at === "bracket" ? `ends in "${misread.mark}" where the weight's closing bracket prints` : `has "${misread.mark}" between the weight and its 分`;
+      b.flag("stray_mark", "review", `${path}.level1_weight`, `"${l1Text}" ${where}; read as ${misread.label} (${misread.weight}分)`);
     }
     v.indicators.push({
       level1: l1Label,
