@@ -105,6 +105,26 @@ describe("PP-OCRv4 line recogniser", () => {
     }
   });
 
+  it("reads the same with two one-thread sessions as with one, lines sent ahead", async () => {
+    const boxes = [
+      inkBox(image, { x0: 50, y0: 62, x1: 265, y1: 150 }),
+      inkBox(image, { x0: 510, y0: 262, x1: 795, y1: 350 }),
+      inkBox(image, { x0: 510, y0: 362, x1: 795, y1: 500 }),
+      inkBox(image, { x0: 510, y0: 62, x1: 795, y1: 150 }),
+    ];
+    const two = await PaddleRecognizer.create({ threads: 1, workers: 2 });
+    try {
+      const pooled = await Promise.all(boxes.map((b) => two.recognizeLine(image, b)));
+      const single = await Promise.all(boxes.map((b) => rec.recognizeLine(image, b)));
+      expect(pooled.map((r) => [r.text, r.confidence])).toEqual(single.map((r) => [r.text, r.confidence]));
+      expect(pooled[2]!.text).toBe("1200000.00");
+      for (const r of pooled) expect(r.text).not.toBe("");
+    } finally {
+      await two.close();
+    }
+    await expect(two.recognizeLine(image, boxes[0]!)).rejects.toThrow("closed");
+  });
+
   it("gives an empty reading for an empty rectangle and for blank paper", async () => {
     expect((await rec.recognizeLine(image, { x0: 10, y0: 10, x1: 10, y1: 30 })).text).toBe("");
     const blank = await rec.recognizeLine(image, { x0: 0, y0: 0, x1: 200, y1: 40 });

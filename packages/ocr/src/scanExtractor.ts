@@ -3,7 +3,7 @@ import { decodeImage } from "./decodeImage.js";
 import { extractDecodedImage } from "./extractImage.js";
 import { extractScanPdf } from "./extractScanPdf.js";
 import { OcrPool } from "./OcrPool.js";
-import { DEFAULT_ENGINES, DEFAULT_PADDLE_THREADS, type OcrOptions } from "./options.js";
+import { DEFAULT_ENGINES, DEFAULT_PADDLE_THREADS, DEFAULT_PADDLE_WORKERS, type OcrOptions } from "./options.js";
 import { PaddleRecognizer } from "./PaddleRecognizer.js";
 import { JixiaoError } from "@jixiao/core";
 import type { PdfDocument } from "@jixiao/pdf";
@@ -37,7 +37,7 @@ export function createScanExtractor(options: OcrOptions = {}): ScanExtractor {
   // The second engine (PP-OCR) unless the caller gave one or asked for Tesseract alone.
   const getPaddle = (): Promise<PaddleRecognizer | undefined> => {
     if (options.paddle || (options.engines ?? DEFAULT_ENGINES) === "tesseract") return Promise.resolve(options.paddle);
-    paddle ??= PaddleRecognizer.create({ threads: options.paddleThreads ?? DEFAULT_PADDLE_THREADS }).catch((err: unknown) => {
+    paddle ??= PaddleRecognizer.create({ threads: options.paddleThreads ?? DEFAULT_PADDLE_THREADS, workers: options.paddleWorkers ?? DEFAULT_PADDLE_WORKERS }).catch((err: unknown) => {
       paddle = undefined;
       throw new JixiaoError("OCR_UNAVAILABLE", `the PP-OCR engine could not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     });
