@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeImage } from "./decodeImage.js";
-import { orientPage } from "./orientPage.js";
+import { orientPage, upsideDown } from "./orientPage.js";
 import { rotateQuarter } from "./pdfImages.js";
 
 const FIX = path.join(path.dirname(new URL(import.meta.url).pathname), "../test-fixtures");
@@ -22,5 +22,20 @@ describe("orientPage", () => {
       if (q === 180) expect([0, 180]).toContain(o.rotation);
       expect(o.lineRatio > 1).toBe(q % 180 === 0);
     }
+  });
+});
+
+describe("upsideDown", () => {
+  it("turns a page only when the marks vote clearly for it", () => {
+    // Upright pages of generated scans whose marks leaned the wrong way.
+    expect(upsideDown({ upright: 3, flipped: 8 })).toBe(false);
+    expect(upsideDown({ upright: 7, flipped: 27 })).toBe(false);
+    expect(upsideDown({ upright: 14, flipped: 37 })).toBe(false);
+    // Too few votes either way.
+    expect(upsideDown({ upright: 0, flipped: 5 })).toBe(false);
+    // Upside-down pages.
+    expect(upsideDown({ upright: 0, flipped: 7 })).toBe(true);
+    expect(upsideDown({ upright: 2, flipped: 14 })).toBe(true);
+    expect(upsideDown({ upright: 11, flipped: 74 })).toBe(true);
   });
 });
