@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import jpeg from "jpeg-js";
 import UTIF from "utif2";
 import { decodeImage, imageFormat, jpegDpi } from "./decodeImage.js";
-import { clampPixels, stretchContrast } from "./greyImage.js";
+import { stretchContrast, workingImage } from "./greyImage.js";
 import { rotateQuarter } from "./pdfImages.js";
 
 const png = new Uint8Array(readFileSync(new URL("../test-fixtures/scan000-p1-funds.png", import.meta.url)));
@@ -38,9 +38,9 @@ describe("decodeImage", () => {
 
   it("clamps huge images by area averaging and reports the scale", () => {
     const [d] = decodeImage(png);
-    const { image, scale } = clampPixels(d!.image, 100_000);
+    const { image, dpi } = workingImage(d!.image, 300, { maxPixels: 100_000, maxDpi: 300 });
     expect(image.width * image.height).toBeLessThanOrEqual(100_000);
-    expect(scale).toBeCloseTo(Math.sqrt(100_000 / (820 * 520)), 2);
+    expect(dpi / 300).toBeCloseTo(Math.sqrt(100_000 / (820 * 520)), 2);
   });
 
   it("stretches grey paper to white and ink to black", () => {

@@ -74,14 +74,6 @@ export function toGrey(pixels: ArrayLike<number>, width: number, height: number,
 }
 
 /**
- * Shrinks an image by area averaging so that it holds at most `maxPixels` pixels. Returns the
- * image unchanged (same object) when it is already small enough, plus the scale applied.
- */
-export function clampPixels(img: GreyImage, maxPixels: number): { image: GreyImage; scale: number } {
-  return downscaleTo(img, Math.sqrt(maxPixels / (img.width * img.height)));
-}
-
-/**
  * The image at the resolution it is read at: downscaled (area averaging) to at most `maxDpi`
  * and `maxPixels`; `dpi` is the resolution that results.
  */
