@@ -1,5 +1,6 @@
 import { binarize, inkThreshold } from "./binarize.js";
 import type { GreyImage, InkMask } from "./greyImage.js";
+import { labelRuns } from "./labelRuns.js";
 import { rotateQuarter } from "./pdfImages.js";
 
 /** A quarter turn, degrees clockwise. */
@@ -16,58 +17,22 @@ export type PageOrientation = {
 
 type Box = { x0: number; y0: number; x1: number; y1: number; n: number };
 
-/** Connected components (8-connected) of a mask, as bounding boxes with pixel counts. */
+/** Connected components (8-connected) of a mask, as bounding boxes with pixel counts, in raster order of their first pixel. */
 function components(mask: InkMask): Box[] {
-  const { width: w, height: h, data } = mask;
-  const labels = new Int32Array(w * h);
-  const parent: number[] = [0];
-  const find = (a: number): number => {
-    while (parent[a] !== a) a = parent[a] = parent[parent[a]!]!;
-    return a;
-  };
-  const union = (a: number, b: number) => {
-    a = find(a);
-    b = find(b);
-    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-  };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!data[i]) continue;
-      let l = 0;
-      const look = (j: number) => {
-        const m = labels[j]!;
-        if (!m) return;
-        if (!l) l = m;
-        else if (m !== l) union(l, m);
-      };
-      if (x > 0) look(i - 1);
-      if (y > 0) {
-        if (x > 0) look(i - w - 1);
-        look(i - w);
-        if (x + 1 < w) look(i - w + 1);
-      }
-      if (!l) {
-        l = parent.length;
-        parent.push(l);
-      }
-      labels[i] = l;
-    }
-  }
+  const runs = labelRuns(mask);
   const boxes = new Map<number, Box>();
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = labels[y * w + x]!;
-      if (!l) continue;
-      const r = find(l);
-      const b = boxes.get(r);
-      if (!b) boxes.set(r, { x0: x, y0: y, x1: x + 1, y1: y + 1, n: 1 });
-      else {
-        if (x < b.x0) b.x0 = x;
-        if (x + 1 > b.x1) b.x1 = x + 1;
-        if (y + 1 > b.y1) b.y1 = y + 1;
-        b.n++;
-      }
+  for (let r = 0; r < runs.count; r++) {
+    const c = runs.component[r]!;
+    const x0 = runs.x0[r]!;
+    const x1 = runs.x1[r]!;
+    const y = runs.y[r]!;
+    const b = boxes.get(c);
+    if (!b) boxes.set(c, { x0, y0: y, x1, y1: y + 1, n: x1 - x0 });
+    else {
+      if (x0 < b.x0) b.x0 = x0;
+      if (x1 > b.x1) b.x1 = x1;
+      if (y + 1 > b.y1) b.y1 = y + 1;
+      b.n += x1 - x0;
     }
   }
   return [...boxes.values()];
