@@ -14,14 +14,14 @@ import { chooseByLexicon, Lexicon, type LexiconChoiceOptions } from "./Lexicon.j
  * finder says where the lines are (PP-OCR's whole-page detector does worse on these forms).
  *
  * Nothing is downloaded at run time: the model and the dictionary are files of the installed
- * package. The model runs in a worker thread of its own (paddleRunner.ts), because
- * `onnxruntime-node` runs `session.run` synchronously on the calling thread,
+ * package. The model runs in worker threads of its own (`workers` sessions, paddleRunner.ts),
+ * because `onnxruntime-node` runs `session.run` synchronously on the calling thread,
  * inside a `setImmediate` (so `await` does not free the thread), with its own intra-op thread
- * pool of `threads` threads (the caller counts as one); calls on one recogniser are therefore
+ * pool of `threads` threads (the caller counts as one); calls on one session are therefore
  * serialised, and in-thread a line would block the event loop for its run time (≈10 ms CPU for a cell line,
  * ≈30 ms for a 40-character line). tesseract.js workers keep computing meanwhile (their jobs are
- * queued in the workers), so both engines share the cores; more than one intra-op thread did
- * not pay on the 2 shared cores (twice the CPU for the same wall time).
+ * queued in the workers), so both engines share the cores. More than one intra-op thread costs
+ * about half again the CPU a line; a second session reading other lines does not.
  *
  * Measured on 3,234 table-cell lines of the corpus (scripts/measure-paddle.mts): clean 100 %
  * exact, noisy 99.85 % (CER 0.03 %), where Tesseract reads 99.2 % / 96.8 % (CER 0.32 % / 1.22 %).
@@ -94,7 +94,7 @@ export type RecognizeLineOptions = {
   stretch?: boolean;
   /**
    * Lines narrower than this (after scaling to height 48) are padded to it, as PaddleOCR pads
-   * to 320. Less padding is faster for short cells. Default 160.
+   * to 320. Less padding is faster for short cells. Default 64 (MIN_WIDTH).
    */
   minWidth?: number;
 };

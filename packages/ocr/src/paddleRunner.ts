@@ -121,8 +121,8 @@ const sessionOptions = (threads: number, memoryArena: boolean) => ({
   enableCpuMemArena: memoryArena,
   // Memory patterns are planned per input shape, and nearly every line has a width of its own.
   enableMemPattern: false,
-  // With more than one thread, the helpers sleep between lines instead of spinning: spinning
-  // doubled the model's CPU time and took the core the page preparation needs.
+  // With more than one thread (paddleThreads > 1), the helpers sleep between lines instead of
+  // spinning: spinning doubled the model's CPU time and took the core the page preparation needs.
   extra: { session: { intra_op: { allow_spinning: "0" } } },
 });
 
